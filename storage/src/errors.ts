@@ -1,0 +1,77 @@
+/**
+ * Typed errors. Every error the engine throws on purpose is a StorageError with a stable `code`,
+ * so callers (the IPC layer, the panel) can tell bad input from a full disk without parsing text.
+ */
+
+export type StorageErrorCode =
+  | 'INVALID_SAMPLE'
+  | 'INVALID_QUERY'
+  | 'INVALID_ARGUMENT'
+  | 'CARDINALITY_LIMIT'
+  | 'DISK_FULL'
+  | 'STORE_CLOSED'
+  | 'EXPORT_FAILED';
+
+export class StorageError extends Error {
+  readonly code: StorageErrorCode;
+
+  constructor(code: StorageErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'StorageError';
+    this.code = code;
+  }
+}
+
+/** A sample in a batch was rejected; the whole batch was stored or none of it (here: none). */
+export class InvalidSampleError extends StorageError {
+  readonly index: number;
+  readonly reason: string;
+
+  constructor(index: number, reason: string) {
+    super('INVALID_SAMPLE', `sample ${index}: ${reason}`);
+    this.name = 'InvalidSampleError';
+    this.index = index;
+    this.reason = reason;
+  }
+}
+
+/** The store already holds its configured maximum of series; the batch was not stored. */
+export class CardinalityLimitError extends StorageError {
+  readonly index: number;
+  readonly limit: number;
+
+  constructor(index: number, limit: number) {
+    super(
+      'CARDINALITY_LIMIT',
+      `sample ${index}: would create a new series, but the store already holds its limit of ${limit} series`,
+    );
+    this.name = 'CardinalityLimitError';
+    this.index = index;
+    this.limit = limit;
+  }
+}
+
+export class InvalidQueryError extends StorageError {
+  constructor(message: string) {
+    super('INVALID_QUERY', message);
+    this.name = 'InvalidQueryError';
+  }
+}
+
+export class InvalidArgumentError extends StorageError {
+  constructor(message: string) {
+    super('INVALID_ARGUMENT', message);
+    this.name = 'InvalidArgumentError';
+  }
+}
+
+const DISK_FULL_CODES = new Set(['SQLITE_FULL', 'ENOSPC', 'SQLITE_IOERR_WRITE']);
+
+/** Turns SQLite's and the file system's "no space left" into a typed DISK_FULL error. */
+export function translateDiskError(err: unknown): unknown {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && DISK_FULL_CODES.has(code)) {
+    return new StorageError('DISK_FULL', 'the disk is full: nothing was written', { cause: err });
+  }
+  return err;
+}

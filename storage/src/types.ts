@@ -1,0 +1,195 @@
+/**
+ * The engine's vocabulary: one type for each concept that crosses a module boundary
+ * (a sample, a series, a bucket, a query and its result, baselines, alerts, export options).
+ * No behaviour lives here.
+ */
+
+/** A rollup width. Buckets are aligned in UTC: `floor(ts / width) * width`. */
+export type Interval = '1m' | '5m' | '1h' | '1d';
+
+export const INTERVALS: readonly Interval[] = ['1m', '5m', '1h', '1d'];
+
+export const INTERVAL_MS: Readonly<Record<Interval, number>> = {
+  '1m': 60_000,
+  '5m': 300_000,
+  '1h': 3_600_000,
+  '1d': 86_400_000,
+};
+
+/** Label name -> value. Key order is irrelevant; an empty value is the same as an absent label. */
+export type Labels = Record<string, string>;
+
+/** One measurement as a caller hands it to the engine. */
+export interface MetricSample {
+  name: string;
+  /** A finite float64. */
+  value: number;
+  /** Integer milliseconds since the Unix epoch (UTC). */
+  timestamp: number;
+  labels?: Labels;
+}
+
+/** A series is a metric name plus a canonical label set; `key` is its stable text form. */
+export interface SeriesKey {
+  metricName: string;
+  /** JSON object text with sorted keys and no empty values. */
+  labelsJson: string;
+}
+
+export interface Series extends SeriesKey {
+  id: number;
+  labels: Labels;
+}
+
+export interface StorageConfig {
+  dbPath: string;
+  /** Default 30 (the app's telemetry_retention_days setting). */
+  retentionDays?: number;
+  /** Default true: compact old samples into compressed per-series chunks. */
+  enableCompression?: boolean;
+  /** Default true. */
+  walMode?: boolean;
+  /** Default ['1m', '5m', '1h', '1d']. */
+  aggregationIntervals?: Interval[];
+  /** Most series the store accepts before it rejects new ones. Default 10,000. */
+  maxSeries?: number;
+  /** Most labels one sample may carry. Default 32. */
+  maxLabelsPerSeries?: number;
+  /** The clock used for retention and "newest complete bucket" decisions (tests move it). */
+  now?: () => number;
+}
+
+export interface MetricsSink {
+  insertSamples(samples: MetricSample[]): Promise<number>;
+}
+
+export type MatchOp = '=' | '!=' | '=~' | '!~';
+
+export type LabelMatcher = string | { op: MatchOp; value: string };
+
+export type Resolution = 'raw' | Interval;
+
+export interface MetricQuery {
+  metricName: string;
+  /** ms, inclusive. */
+  start: number;
+  /** ms, exclusive. */
+  end: number;
+  labels?: Record<string, LabelMatcher>;
+  /** Default 'auto'. */
+  aggregation?: 'raw' | Interval | 'auto';
+  /** Per series, for 'auto' (default 1000). */
+  maxPoints?: number;
+}
+
+export interface Point {
+  timestamp: number;
+  value: number;
+  count?: number;
+  sum?: number;
+  min?: number;
+  max?: number;
+}
+
+export interface SeriesResult {
+  metricName: string;
+  labels: Labels;
+  resolution: Resolution;
+  points: Point[];
+}
+
+/** The mergeable summary of the samples of one series in one bucket. */
+export interface Bucket {
+  seriesId: number;
+  /** Bucket start, ms, aligned to the interval. */
+  bucket: number;
+  count: number;
+  sum: number;
+  min: number;
+  max: number;
+}
+
+export type Severity = 'info' | 'warning' | 'critical';
+
+export interface Baseline {
+  metricName: string;
+  labels: Labels;
+  mean: number;
+  /** Population standard deviation. */
+  stddev: number;
+  /** Linear interpolation between closest ranks (numpy's default, R's type 7). */
+  p50: number;
+  p95: number;
+  p99: number;
+  count: number;
+  windowStart: number;
+  windowEnd: number;
+  computedAt: number;
+}
+
+export interface NewAlert {
+  metricName: string;
+  labels?: Labels;
+  alertType: string;
+  severity: Severity;
+  value: number;
+  threshold: number;
+  timestamp?: number;
+  message?: string;
+}
+
+export interface Alert {
+  id: number;
+  metricName: string;
+  labels: Labels;
+  alertType: string;
+  severity: Severity;
+  value: number;
+  threshold: number;
+  timestamp: number;
+  message: string | null;
+}
+
+export interface AlertFilter {
+  start?: number;
+  end?: number;
+  metricName?: string;
+  severity?: Severity;
+  limit?: number;
+}
+
+export type TimestampPrecision = 'ms' | 's' | 'min' | 'h';
+
+export interface AnonymizeOptions {
+  /** Label names kept verbatim (e.g. `quantile`, `le`). */
+  keepLabels?: string[];
+  /** Label names removed. */
+  dropLabels?: string[];
+  /** Default false. */
+  hashMetricNames?: boolean;
+  /** Truncation of timestamps; default 's'. */
+  timestampPrecision?: TimestampPrecision;
+  /** 32 bytes; default: fresh random bytes for this export, never written anywhere. */
+  key?: Uint8Array;
+}
+
+export interface ExportOptions {
+  start?: number;
+  end?: number;
+  source?: Resolution;
+  anonymize?: boolean | AnonymizeOptions;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface ExportResult {
+  path: string;
+  rows: number;
+  bytes: number;
+}
+
+/** A raw sample as read back from the store, with its series. */
+export interface StoredSample {
+  seriesId: number;
+  timestamp: number;
+  value: number;
+}
