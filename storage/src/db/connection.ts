@@ -1,0 +1,32 @@
+/**
+ * Opens the SQLite file with the engine's pragmas: WAL (when asked), synchronous=NORMAL, a busy
+ * timeout for second connections, secure_delete so that deleted telemetry is zeroed, and
+ * incremental auto-vacuum so that retention can hand space back to the file system.
+ */
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+export type Db = Database.Database;
+
+/** How long a connection waits for another connection's lock before SQLITE_BUSY. */
+export const BUSY_TIMEOUT_MS = 10_000;
+
+/** The WAL is truncated back to this size after each checkpoint that resets it. */
+export const WAL_SIZE_LIMIT_BYTES = 16 * 1024 * 1024;
+
+export function openDatabase(dbPath: string, walMode: boolean): Db {
+  if (dbPath !== ':memory:') mkdirSync(dirname(dbPath), { recursive: true });
+  const db = new Database(dbPath);
+  db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+  // Must precede the first table; a no-op on an existing file whose mode is already set.
+  db.pragma('auto_vacuum = INCREMENTAL');
+  db.pragma(`journal_mode = ${walMode ? 'WAL' : 'DELETE'}`);
+  db.pragma('synchronous = NORMAL');
+  db.pragma('secure_delete = ON');
+  db.pragma('foreign_keys = ON');
+  db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
+  db.pragma('temp_store = MEMORY');
+  db.pragma('cache_size = -32000');
+  return db;
+}

@@ -1,0 +1,117 @@
+/**
+ * Numbered schema migrations, applied in order inside one transaction each and recorded in
+ * `PRAGMA user_version`. A migration is never edited once released: add a new one.
+ *
+ * Physical layout (see README "Schema"): `series` holds each (metric, label set) once; new samples
+ * are appended to `head`; compaction moves them, per series, into `samples` (uncompressed) or
+ * `chunks` (compressed); `rollup_<interval>` keeps count/sum/min/max per series and slot
+ * (slot = bucket start / interval width). The seed's relations (`metrics_raw`, `metrics_1m`...)
+ * are views over these tables, readable from the plain sqlite3 shell.
+ */
+import type { Db } from './connection.ts';
+import { INTERVALS, INTERVAL_MS } from '../types.ts';
+
+type Migration = (db: Db) => void;
+
+function rollupTable(interval: string): string {
+  return `CREATE TABLE rollup_${interval} (
+    series_id INTEGER NOT NULL REFERENCES series(id),
+    slot INTEGER NOT NULL,
+    count INTEGER NOT NULL,
+    sum REAL NOT NULL,
+    min REAL NOT NULL,
+    max REAL NOT NULL,
+    PRIMARY KEY (series_id, slot)
+  ) STRICT, WITHOUT ROWID;`;
+}
+
+function rollupView(interval: string, width: number): string {
+  return `CREATE VIEW metrics_${interval} (metric_name, bucket, count, sum, min, max, avg, labels) AS
+    SELECT s.metric_name, r.slot * ${width}, r.count, r.sum, r.min, r.max, r.sum / r.count, s.labels
+    FROM rollup_${interval} r JOIN series s ON s.id = r.series_id;`;
+}
+
+const initialSchema: Migration = (db) => {
+  db.exec(`
+    CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
+
+    CREATE TABLE series (
+      id INTEGER PRIMARY KEY,
+      metric_name TEXT NOT NULL,
+      labels TEXT NOT NULL,
+      UNIQUE (metric_name, labels)
+    ) STRICT;
+
+    CREATE TABLE head (
+      id INTEGER PRIMARY KEY AUTOINCREMENT,
+      series_id INTEGER NOT NULL,
+      ts INTEGER NOT NULL,
+      value REAL NOT NULL
+    ) STRICT;
+    CREATE INDEX head_by_ts ON head (ts);
+
+    CREATE TABLE samples (
+      series_id INTEGER NOT NULL,
+      ts INTEGER NOT NULL,
+      value REAL NOT NULL,
+      PRIMARY KEY (series_id, ts)
+    ) STRICT, WITHOUT ROWID;
+
+    CREATE TABLE rollup_state (
+      interval TEXT PRIMARY KEY,
+      cursor INTEGER NOT NULL
+    ) STRICT;
+
+    CREATE TABLE baselines (
+      metric_name TEXT NOT NULL,
+      labels TEXT NOT NULL,
+      mean REAL NOT NULL,
+      stddev REAL NOT NULL,
+      p50 REAL NOT NULL,
+      p95 REAL NOT NULL,
+      p99 REAL NOT NULL,
+      count INTEGER NOT NULL,
+      window_start INTEGER NOT NULL,
+      window_end INTEGER NOT NULL,
+      computed_at INTEGER NOT NULL,
+      PRIMARY KEY (metric_name, labels)
+    ) STRICT;
+
+    CREATE TABLE alerts (
+      id INTEGER PRIMARY KEY,
+      metric_name TEXT NOT NULL,
+      labels TEXT NOT NULL,
+      alert_type TEXT NOT NULL,
+      severity TEXT NOT NULL CHECK (severity IN ('info', 'warning', 'critical')),
+      value REAL NOT NULL,
+      threshold REAL NOT NULL,
+      timestamp INTEGER NOT NULL,
+      message TEXT
+    ) STRICT;
+    CREATE INDEX alerts_by_time ON alerts (timestamp);
+
+    CREATE VIEW metrics_raw (id, metric_name, value, timestamp, labels) AS
+      SELECT h.id, s.metric_name, h.value, h.ts, s.labels FROM head h JOIN series s ON s.id = h.series_id
+      UNION ALL
+      SELECT NULL, s.metric_name, r.value, r.ts, s.labels FROM samples r JOIN series s ON s.id = r.series_id;
+  `);
+  for (const interval of INTERVALS) {
+    db.exec(rollupTable(interval));
+    db.exec(rollupView(interval, INTERVAL_MS[interval]));
+  }
+};
+
+/** Index i holds the migration that takes user_version from i to i + 1. */
+export const MIGRATIONS: readonly Migration[] = [initialSchema];
+
+export function migrate(db: Db): number {
+  const from = db.pragma('user_version', { simple: true }) as number;
+  for (let version = from; version < MIGRATIONS.length; version++) {
+    const step = MIGRATIONS[version]!;
+    db.transaction(() => {
+      step(db);
+      db.pragma(`user_version = ${version + 1}`);
+    }).immediate();
+  }
+  return MIGRATIONS.length;
+}

@@ -1,0 +1,29 @@
+/**
+ * The `settings` table: small named values the store keeps with its data (the retention days, the
+ * times of the last rollup and retention runs), so they survive a restart.
+ */
+import type { Statement } from 'better-sqlite3';
+import type { Db } from './connection.ts';
+
+export type SettingKey = 'telemetry_retention_days' | 'last_rollup_at' | 'last_retention_at';
+
+export class Settings {
+  private readonly getStmt: Statement;
+  private readonly setStmt: Statement;
+
+  constructor(db: Db) {
+    this.getStmt = db.prepare('SELECT value FROM settings WHERE key = ?').pluck();
+    this.setStmt = db.prepare(
+      'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+    );
+  }
+
+  getNumber(key: SettingKey): number | null {
+    const value = this.getStmt.get(key) as string | undefined;
+    return value === undefined ? null : Number(value);
+  }
+
+  setNumber(key: SettingKey, value: number): void {
+    this.setStmt.run(key, String(value));
+  }
+}

@@ -1,0 +1,105 @@
+/**
+ * The head: every accepted sample is first appended here, in arrival order, so that a commit
+ * touches only the table's right edge (a few pages) whatever the number of series. Rollups read
+ * the head from their cursor on; compaction moves rows that every rollup has seen into the tier.
+ */
+import type { Db } from '../db/connection.ts';
+import type { Statement } from 'better-sqlite3';
+
+export interface HeadRow {
+  id: number;
+  seriesId: number;
+  ts: number;
+  value: number;
+}
+
+/** Rows per multi-row INSERT statement. */
+const INSERT_BLOCK = 200;
+
+export class Head {
+  private readonly insertBlock: Statement;
+  private readonly insertOne: Statement;
+  private readonly existsStmt: Statement;
+  private readonly afterStmt: Statement;
+  private readonly rangeStmt: Statement;
+  private readonly deleteUpToStmt: Statement;
+  private readonly deleteBeforeStmt: Statement;
+  private readonly maxIdStmt: Statement;
+  private readonly buffer: number[] = [];
+
+  constructor(private readonly db: Db) {
+    const values = Array.from({ length: INSERT_BLOCK }, () => '(?, ?, ?)').join(', ');
+    this.insertBlock = db.prepare(`INSERT INTO head (series_id, ts, value) VALUES ${values}`);
+    this.insertOne = db.prepare('INSERT INTO head (series_id, ts, value) VALUES (?, ?, ?)');
+    this.existsStmt = db.prepare('SELECT 1 FROM head WHERE ts = ? AND series_id = ? LIMIT 1').pluck();
+    this.afterStmt = db.prepare('SELECT id, series_id, ts, value FROM head WHERE id > ? AND id <= ? ORDER BY id LIMIT ?').raw();
+    this.rangeStmt = db
+      .prepare('SELECT id, series_id, ts, value FROM head WHERE ts >= ? AND ts < ? ORDER BY ts, id')
+      .raw();
+    this.deleteUpToStmt = db.prepare('DELETE FROM head WHERE id <= ?');
+    this.deleteBeforeStmt = db.prepare('DELETE FROM head WHERE ts < ?');
+    this.maxIdStmt = db.prepare("SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'head'), 0)").pluck();
+  }
+
+  /** Queues one sample; call flush() before the transaction commits. */
+  push(seriesId: number, ts: number, value: number): void {
+    this.buffer.push(seriesId, ts, value);
+    if (this.buffer.length === INSERT_BLOCK * 3) this.flush();
+  }
+
+  flush(): void {
+    const buf = this.buffer;
+    let offset = 0;
+    for (; offset + INSERT_BLOCK * 3 <= buf.length; offset += INSERT_BLOCK * 3) {
+      this.insertBlock.run(buf.slice(offset, offset + INSERT_BLOCK * 3));
+    }
+    for (; offset < buf.length; offset += 3) this.insertOne.run(buf[offset], buf[offset + 1], buf[offset + 2]);
+    buf.length = 0;
+  }
+
+  /** Drops queued rows (when the batch's transaction is abandoned). */
+  discard(): void {
+    this.buffer.length = 0;
+  }
+
+  exists(seriesId: number, ts: number): boolean {
+    return this.existsStmt.get(ts, seriesId) !== undefined;
+  }
+
+  /** The highest id ever appended (ids are never reused). */
+  maxId(): number {
+    return this.maxIdStmt.get() as number;
+  }
+
+  /** Rows with id in (afterId, upToId], in id order, at most `limit`. */
+  readAfter(afterId: number, upToId: number, limit: number): HeadRow[] {
+    return (this.afterStmt.all(afterId, upToId, limit) as number[][]).map(toRow);
+  }
+
+  /** Rows with ts in [start, end), by time. */
+  readRange(start: number, end: number): HeadRow[] {
+    return (this.rangeStmt.all(start, end) as number[][]).map(toRow);
+  }
+
+  deleteUpTo(id: number): number {
+    return this.deleteUpToStmt.run(id).changes;
+  }
+
+  deleteBefore(ts: number): number {
+    return this.deleteBeforeStmt.run(ts).changes;
+  }
+
+  /** Latest timestamp per series among head rows. */
+  latestBySeries(): Map<number, number> {
+    const rows = this.db.prepare('SELECT series_id, MAX(ts) FROM head GROUP BY series_id').raw().all() as number[][];
+    return new Map(rows.map(([sid, ts]) => [sid!, ts!]));
+  }
+
+  seriesIds(): Set<number> {
+    return new Set(this.db.prepare('SELECT DISTINCT series_id FROM head').pluck().all() as number[]);
+  }
+}
+
+function toRow(r: number[]): HeadRow {
+  return { id: r[0]!, seriesId: r[1]!, ts: r[2]!, value: r[3]! };
+}

@@ -1,0 +1,17 @@
+/**
+ * The storage engine's entry point: the TimeSeriesStorage class, its types and its typed errors.
+ * Runs under plain Node; knows nothing of Electron.
+ */
+export * from './types.ts';
+export * from './errors.ts';
+export {
+  TimeSeriesStorage,
+  DEFAULT_MAX_LABELS,
+  DEFAULT_MAX_SERIES,
+  DEFAULT_RETENTION_DAYS,
+  type RetentionPreview,
+  type SeriesSelector,
+  type StoreStats,
+} from './storage.ts';
+export { DEFAULT_MAX_POINTS } from './query/query.ts';
+export { MAX_RETENTION_DAYS, MIN_RETENTION_DAYS } from './retention/retention.ts';

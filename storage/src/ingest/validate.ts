@@ -1,0 +1,89 @@
+/**
+ * Validation of an incoming batch. The first bad sample stops the batch with an
+ * InvalidSampleError naming its index and the reason; nothing of the batch is stored.
+ */
+import { InvalidArgumentError, InvalidSampleError } from '../errors.ts';
+import type { MetricSample } from '../types.ts';
+
+export interface SampleLimits {
+  maxLabelsPerSeries: number;
+}
+
+export const MAX_METRIC_NAME_LENGTH = 200;
+export const MAX_LABEL_NAME_LENGTH = 100;
+export const MAX_LABEL_VALUE_LENGTH = 1024;
+/** 9999-12-31T23:59:59.999Z: the last instant every Parquet and SQL reader can represent. */
+export const MAX_TIMESTAMP = 253_402_300_799_999;
+
+/** Prometheus' metric name rule, plus '.' and '-' which desktop apps commonly use. */
+const METRIC_NAME_RE = /^[A-Za-z_:][A-Za-z0-9_:.-]*$/;
+/** Prometheus' label name rule; names starting with "__" are reserved. */
+const LABEL_NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+const knownGoodNames = new Set<string>();
+
+function checkMetricName(name: unknown, index: number): void {
+  if (typeof name !== 'string') throw new InvalidSampleError(index, 'name must be a string');
+  if (knownGoodNames.has(name)) return;
+  if (name.length === 0) throw new InvalidSampleError(index, 'name is empty');
+  if (name.length > MAX_METRIC_NAME_LENGTH) {
+    throw new InvalidSampleError(index, `name is longer than ${MAX_METRIC_NAME_LENGTH} characters`);
+  }
+  if (!METRIC_NAME_RE.test(name)) {
+    throw new InvalidSampleError(index, `name ${JSON.stringify(name)} must match ${METRIC_NAME_RE.source}`);
+  }
+  if (knownGoodNames.size < 100_000) knownGoodNames.add(name);
+}
+
+function checkLabelName(name: string, index: number): void {
+  if (knownGoodNames.has(`\u0000${name}`)) return;
+  if (name.length > MAX_LABEL_NAME_LENGTH || !LABEL_NAME_RE.test(name) || name.startsWith('__')) {
+    throw new InvalidSampleError(
+      index,
+      `label name ${JSON.stringify(name)} is invalid (it must match ${LABEL_NAME_RE.source}, not start with "__", and have at most ${MAX_LABEL_NAME_LENGTH} characters)`,
+    );
+  }
+  if (knownGoodNames.size < 100_000) knownGoodNames.add(`\u0000${name}`);
+}
+
+function checkLabels(labels: unknown, index: number, limits: SampleLimits): void {
+  if (labels === undefined) return;
+  if (labels === null || typeof labels !== 'object' || Array.isArray(labels)) {
+    throw new InvalidSampleError(index, 'labels must be an object of label name -> string value');
+  }
+  const keys = Object.keys(labels);
+  if (keys.length > limits.maxLabelsPerSeries) {
+    throw new InvalidSampleError(index, `has ${keys.length} labels, more than the limit of ${limits.maxLabelsPerSeries}`);
+  }
+  for (const key of keys) {
+    checkLabelName(key, index);
+    const value = (labels as Record<string, unknown>)[key];
+    if (typeof value !== 'string') {
+      throw new InvalidSampleError(index, `label ${JSON.stringify(key)} has a ${value === null ? 'null' : typeof value} value; label values must be strings`);
+    }
+    if (value.length > MAX_LABEL_VALUE_LENGTH) {
+      throw new InvalidSampleError(index, `label ${JSON.stringify(key)} is longer than ${MAX_LABEL_VALUE_LENGTH} characters`);
+    }
+  }
+}
+
+function checkSample(sample: unknown, index: number, limits: SampleLimits): void {
+  if (sample === null || typeof sample !== 'object') throw new InvalidSampleError(index, 'is not an object');
+  const { name, value, timestamp, labels } = sample as Record<string, unknown>;
+  checkMetricName(name, index);
+  if (typeof value !== 'number' || !Number.isFinite(value)) {
+    throw new InvalidSampleError(index, `value must be a finite number, got ${String(value)}`);
+  }
+  if (typeof timestamp !== 'number' || !Number.isInteger(timestamp)) {
+    throw new InvalidSampleError(index, `timestamp must be an integer number of milliseconds, got ${String(timestamp)}`);
+  }
+  if (timestamp < 0 || timestamp > MAX_TIMESTAMP) {
+    throw new InvalidSampleError(index, `timestamp ${timestamp} is out of range (0 to ${MAX_TIMESTAMP})`);
+  }
+  checkLabels(labels, index, limits);
+}
+
+export function validateBatch(samples: unknown, limits: SampleLimits): asserts samples is MetricSample[] {
+  if (!Array.isArray(samples)) throw new InvalidArgumentError('insertSamples expects an array of samples');
+  for (let i = 0; i < samples.length; i++) checkSample(samples[i], i, limits);
+}

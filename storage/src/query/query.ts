@@ -1,0 +1,142 @@
+/**
+ * Queries: finds the series whose labels satisfy the matchers, picks the resolution ('auto': the
+ * finest whose point count per series fits maxPoints), and reads raw samples (tier + head) or
+ * buckets (materialised rollups plus the head rows not folded in yet, merged exactly, as
+ * TimescaleDB's real-time aggregates do), so no query misses data that is stored.
+ */
+import { InvalidQueryError } from '../errors.ts';
+import type { Head, HeadRow } from '../head/head.ts';
+import { accumulate, mergeInto, type SlotSummaries } from '../rollup/bucket-math.ts';
+import type { Rollups } from '../rollup/rollups.ts';
+import type { SeriesRegistry } from '../series/registry.ts';
+import type { Tier } from '../tier/tier.ts';
+import { INTERVALS, INTERVAL_MS, type Interval, type MetricQuery, type Point, type Resolution, type Series, type SeriesResult } from '../types.ts';
+
+export interface QueryContext {
+  registry: SeriesRegistry;
+  head: Head;
+  tier: Tier;
+  rollups: Rollups;
+}
+
+export const DEFAULT_MAX_POINTS = 1000;
+
+const AGGREGATIONS = new Set<string>(['raw', 'auto', ...INTERVALS]);
+
+export function validateQuery(q: MetricQuery): Required<Pick<MetricQuery, 'aggregation' | 'maxPoints'>> {
+  if (q === null || typeof q !== 'object') throw new InvalidQueryError('the query must be an object');
+  if (typeof q.metricName !== 'string' || q.metricName.length === 0) throw new InvalidQueryError('metricName must be a non-empty string');
+  for (const key of ['start', 'end'] as const) {
+    if (typeof q[key] !== 'number' || !Number.isFinite(q[key])) throw new InvalidQueryError(`${key} must be a finite number of milliseconds`);
+  }
+  if (q.start >= q.end) {
+    throw new InvalidQueryError(`the time range is ${q.start === q.end ? 'empty' : 'reversed'}: start ${q.start} must be before end ${q.end}`);
+  }
+  const aggregation = q.aggregation ?? 'auto';
+  if (!AGGREGATIONS.has(aggregation)) {
+    throw new InvalidQueryError(`unknown aggregation ${JSON.stringify(aggregation)}: use raw, auto, ${INTERVALS.join(', ')}`);
+  }
+  const maxPoints = q.maxPoints ?? DEFAULT_MAX_POINTS;
+  if (typeof maxPoints !== 'number' || !Number.isInteger(maxPoints) || maxPoints < 1) {
+    throw new InvalidQueryError(`maxPoints must be an integer of at least 1, got ${String(maxPoints)}`);
+  }
+  return { aggregation, maxPoints };
+}
+
+/** Number of aligned buckets of an interval that overlap [start, end). */
+export function slotCount(interval: Interval, start: number, end: number): number {
+  const width = INTERVAL_MS[interval];
+  return Math.floor((end - 1) / width) - Math.floor(start / width) + 1;
+}
+
+function headRowsBySeries(rows: HeadRow[], wanted: Set<number>): Map<number, HeadRow[]> {
+  const out = new Map<number, HeadRow[]>();
+  for (const row of rows) {
+    if (!wanted.has(row.seriesId)) continue;
+    const list = out.get(row.seriesId);
+    if (list) list.push(row);
+    else out.set(row.seriesId, [row]);
+  }
+  return out;
+}
+
+function pickResolution(ctx: QueryContext, series: Series[], headRows: Map<number, HeadRow[]>, q: MetricQuery, maxPoints: number): Resolution {
+  const fitsRaw = series.every((s) => {
+    const inHead = headRows.get(s.id)?.length ?? 0;
+    return inHead <= maxPoints && inHead + ctx.tier.count(s.id, q.start, q.end, maxPoints + 1 - inHead) <= maxPoints;
+  });
+  if (fitsRaw) return 'raw';
+  return INTERVALS.find((i) => slotCount(i, q.start, q.end) <= maxPoints) ?? '1d';
+}
+
+/** Merges two ascending runs (tier samples and head rows) into points. */
+function rawPoints(ctx: QueryContext, seriesId: number, q: MetricQuery, headRows: HeadRow[]): Point[] {
+  const stored = ctx.tier.read(seriesId, q.start, q.end);
+  const points: Point[] = new Array(stored.ts.length + headRows.length);
+  let i = 0;
+  let j = 0;
+  for (let k = 0; k < points.length; k++) {
+    const row = headRows[j];
+    if (i < stored.ts.length && (row === undefined || stored.ts[i]! <= row.ts)) {
+      points[k] = { timestamp: stored.ts[i]!, value: stored.values[i]! };
+      i++;
+    } else {
+      points[k] = { timestamp: row!.ts, value: row!.value };
+      j++;
+    }
+  }
+  return points;
+}
+
+function bucketPoints(ctx: QueryContext, interval: Interval, seriesId: number, q: MetricQuery, headRows: HeadRow[]): Point[] {
+  const width = INTERVAL_MS[interval];
+  const fromSlot = Math.floor(q.start / width);
+  const toSlot = Math.floor((q.end - 1) / width);
+  let slots: SlotSummaries;
+  let unfolded: HeadRow[];
+  if (ctx.rollups.isMaintained(interval)) {
+    slots = ctx.rollups.read(interval, seriesId, fromSlot, toSlot);
+    const cursor = ctx.rollups.cursor(interval);
+    unfolded = headRows.filter((r) => r.id > cursor);
+  } else {
+    slots = new Map();
+    const stored = ctx.tier.read(seriesId, fromSlot * width, (toSlot + 1) * width);
+    for (let i = 0; i < stored.ts.length; i++) accumulate(slots, Math.floor(stored.ts[i]! / width), stored.values[i]!);
+    unfolded = headRows;
+  }
+  const pending: SlotSummaries = new Map();
+  for (const row of unfolded) accumulate(pending, Math.floor(row.ts / width), row.value);
+  for (const [slot, s] of pending) {
+    const existing = slots.get(slot);
+    if (existing) mergeInto(existing, s);
+    else slots.set(slot, s);
+  }
+  return [...slots.entries()]
+    .sort((a, b) => a[0] - b[0])
+    .map(([slot, s]) => ({ timestamp: slot * width, value: s.sum / s.count, count: s.count, sum: s.sum, min: s.min, max: s.max }));
+}
+
+export function queryMetrics(ctx: QueryContext, q: MetricQuery): SeriesResult[] {
+  const { aggregation, maxPoints } = validateQuery(q);
+  const series = ctx.registry.match(q.metricName, q.labels);
+  if (series.length === 0) return [];
+  const wanted = new Set(series.map((s) => s.id));
+  const rawHead = headRowsBySeries(ctx.head.readRange(q.start, q.end), wanted);
+  const resolution: Resolution = aggregation === 'auto' ? pickResolution(ctx, series, rawHead, q, maxPoints) : aggregation;
+  let headRows = rawHead;
+  if (resolution !== 'raw') {
+    const width = INTERVAL_MS[resolution];
+    const alignedStart = Math.floor(q.start / width) * width;
+    const alignedEnd = (Math.floor((q.end - 1) / width) + 1) * width;
+    headRows = headRowsBySeries(ctx.head.readRange(alignedStart, alignedEnd), wanted);
+  }
+  return series.map((s) => ({
+    metricName: s.metricName,
+    labels: { ...s.labels },
+    resolution,
+    points:
+      resolution === 'raw'
+        ? rawPoints(ctx, s.id, q, headRows.get(s.id) ?? [])
+        : bucketPoints(ctx, resolution, s.id, q, headRows.get(s.id) ?? []),
+  }));
+}

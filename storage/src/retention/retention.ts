@@ -1,0 +1,71 @@
+/**
+ * Retention, a privacy promise: deletes every raw sample, rollup bucket (once it lies entirely
+ * before the cutoff), alert and baseline older than the cutoff, drops series left without data,
+ * then hands the freed pages back to the file system (incremental vacuum) and checkpoints the WAL
+ * with TRUNCATE, so no readable copy of deleted data stays in the database file or its WAL
+ * (secure_delete zeroes what is deleted).
+ */
+import type { Db } from '../db/connection.ts';
+import type { Head } from '../head/head.ts';
+import type { Rollups } from '../rollup/rollups.ts';
+import type { SeriesRegistry } from '../series/registry.ts';
+import type { Tier } from '../tier/tier.ts';
+
+export interface RetentionContext {
+  db: Db;
+  registry: SeriesRegistry;
+  head: Head;
+  tier: Tier;
+  rollups: Rollups;
+}
+
+export const DAY_MS = 86_400_000;
+export const MIN_RETENTION_DAYS = 1;
+export const MAX_RETENTION_DAYS = 3650;
+
+/** Deletes the data of the given series everywhere and forgets the series; returns samples deleted. */
+export function dropSeries(ctx: RetentionContext, ids: number[]): number {
+  if (ids.length === 0) return 0;
+  const deleteHead = ctx.db.prepare('DELETE FROM head WHERE series_id = ?');
+  const deleteRow = ctx.db.prepare('DELETE FROM series WHERE id = ?');
+  let samples = 0;
+  ctx.db.transaction(() => {
+    for (const id of ids) {
+      samples += deleteHead.run(id).changes + ctx.tier.deleteSeries(id);
+      ctx.rollups.deleteSeries(id);
+      deleteRow.run(id);
+    }
+  }).immediate();
+  ctx.registry.forget(ids);
+  return samples;
+}
+
+function seriesWithoutData(ctx: RetentionContext): number[] {
+  const inHead = ctx.head.seriesIds();
+  const empty: number[] = [];
+  for (const s of ctx.registry.all()) {
+    if (!inHead.has(s.id) && ctx.tier.latest(s.id) === undefined && !ctx.rollups.hasData(s.id)) empty.push(s.id);
+  }
+  return empty;
+}
+
+/** Returns rows deleted: samples + buckets + alerts. */
+export function deleteBefore(ctx: RetentionContext, cutoff: number): number {
+  let deleted = ctx.db.transaction(() => ctx.head.deleteBefore(cutoff)).immediate();
+  for (const s of [...ctx.registry.all()]) {
+    deleted += ctx.db.transaction(() => ctx.tier.deleteBefore(s.id, cutoff) + ctx.rollups.deleteBefore(s.id, cutoff)).immediate();
+  }
+  deleted += ctx.db.transaction(() => {
+    ctx.db.prepare('DELETE FROM baselines WHERE window_end <= ?').run(cutoff);
+    return ctx.db.prepare('DELETE FROM alerts WHERE timestamp < ?').run(cutoff).changes;
+  }).immediate();
+  dropSeries(ctx, seriesWithoutData(ctx));
+  return deleted;
+}
+
+/** Returns freed pages to the file system and empties the WAL. */
+export function reclaimSpace(db: Db): { walTruncated: boolean } {
+  db.pragma('incremental_vacuum');
+  const [result] = db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
+  return { walTruncated: result === undefined || result.busy === 0 };
+}

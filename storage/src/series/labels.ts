@@ -1,0 +1,68 @@
+/**
+ * Label sets and label matchers. A series' labels are kept in one canonical text form (JSON with
+ * sorted keys, empty values dropped, as Prometheus treats an empty label as an absent one), and
+ * query matchers follow PromQL: = != =~ !~, regexes fully anchored, a missing label matching ''.
+ */
+import { InvalidQueryError } from '../errors.ts';
+import type { LabelMatcher, Labels } from '../types.ts';
+
+/** The canonical label set: sorted keys, no empty values. */
+export function canonicalLabels(labels: Labels | undefined): Labels {
+  const out: Labels = {};
+  if (!labels) return out;
+  for (const key of Object.keys(labels).sort()) {
+    const value = labels[key]!;
+    if (value !== '') out[key] = value;
+  }
+  return out;
+}
+
+export function labelsToJson(labels: Labels | undefined): string {
+  return JSON.stringify(canonicalLabels(labels));
+}
+
+export function parseLabels(json: string): Labels {
+  return JSON.parse(json) as Labels;
+}
+
+export type LabelPredicate = (labels: Labels) => boolean;
+
+function anchoredRegex(source: string): RegExp {
+  try {
+    return new RegExp(`^(?:${source})$`, 'u');
+  } catch (err) {
+    throw new InvalidQueryError(`invalid regular expression ${JSON.stringify(source)}: ${(err as Error).message}`);
+  }
+}
+
+function compileOne(name: string, matcher: LabelMatcher): LabelPredicate {
+  const { op, value } = typeof matcher === 'string' ? { op: '=' as const, value: matcher } : matcher;
+  if (typeof value !== 'string') throw new InvalidQueryError(`matcher for label ${JSON.stringify(name)} needs a string value`);
+  const read = (labels: Labels): string => labels[name] ?? '';
+  switch (op) {
+    case '=':
+      return (labels) => read(labels) === value;
+    case '!=':
+      return (labels) => read(labels) !== value;
+    case '=~': {
+      const re = anchoredRegex(value);
+      return (labels) => re.test(read(labels));
+    }
+    case '!~': {
+      const re = anchoredRegex(value);
+      return (labels) => !re.test(read(labels));
+    }
+    default:
+      throw new InvalidQueryError(`unknown matcher operator ${JSON.stringify(op)} for label ${JSON.stringify(name)}`);
+  }
+}
+
+/** Every matcher must hold; labels not named are free. */
+export function compileMatchers(matchers: Record<string, LabelMatcher> | undefined): LabelPredicate {
+  if (matchers === undefined) return () => true;
+  if (matchers === null || typeof matchers !== 'object' || Array.isArray(matchers)) {
+    throw new InvalidQueryError('labels must be an object of label name -> matcher');
+  }
+  const predicates = Object.entries(matchers).map(([name, m]) => compileOne(name, m));
+  return (labels) => predicates.every((p) => p(labels));
+}

@@ -1,0 +1,112 @@
+/**
+ * The series registry: every (metric name, canonical label set) the store knows, cached in memory
+ * and persisted in the `series` table. It resolves an incoming sample to its series id (creating
+ * the series within the caller's transaction, under the cardinality limit) and answers which series
+ * of a metric satisfy a set of label matchers.
+ */
+import type { Db } from '../db/connection.ts';
+import { CardinalityLimitError } from '../errors.ts';
+import type { Labels, LabelMatcher, MetricSample, Series } from '../types.ts';
+import { canonicalLabels, compileMatchers } from './labels.ts';
+
+export class SeriesRegistry {
+  private readonly byId = new Map<number, Series>();
+  private readonly byKey = new Map<string, Series>();
+  private readonly byMetric = new Map<string, Series[]>();
+  /** name + labels exactly as a caller sent them (key order included) -> series, to skip sorting. */
+  private readonly bySentForm = new Map<string, Series>();
+  private readonly insert;
+
+  constructor(
+    private readonly db: Db,
+    private readonly maxSeries: number,
+  ) {
+    this.insert = db.prepare('INSERT INTO series (metric_name, labels) VALUES (?, ?)');
+    this.reload();
+  }
+
+  reload(): void {
+    this.byId.clear();
+    this.byKey.clear();
+    this.byMetric.clear();
+    this.bySentForm.clear();
+    const rows = this.db.prepare('SELECT id, metric_name, labels FROM series').all() as {
+      id: number;
+      metric_name: string;
+      labels: string;
+    }[];
+    for (const row of rows) this.remember({ id: row.id, metricName: row.metric_name, labelsJson: row.labels, labels: JSON.parse(row.labels) as Labels });
+  }
+
+  get size(): number {
+    return this.byId.size;
+  }
+
+  get(id: number): Series | undefined {
+    return this.byId.get(id);
+  }
+
+  all(): IterableIterator<Series> {
+    return this.byId.values();
+  }
+
+  metrics(): IterableIterator<[string, Series[]]> {
+    return this.byMetric.entries();
+  }
+
+  ofMetric(metricName: string): readonly Series[] {
+    return this.byMetric.get(metricName) ?? [];
+  }
+
+  /** The series of a metric whose labels satisfy every matcher. */
+  match(metricName: string, matchers: Record<string, LabelMatcher> | undefined): Series[] {
+    const predicate = compileMatchers(matchers);
+    return this.ofMetric(metricName).filter((s) => predicate(s.labels));
+  }
+
+  /**
+   * The series id of a validated sample, creating the series (inside the caller's transaction) if
+   * it is new. `created` collects new ids so the caller can forget them if its transaction fails.
+   */
+  resolve(sample: MetricSample, index: number, created: number[]): number {
+    const sentForm = sample.labels === undefined ? sample.name : `${sample.name}\u0000${JSON.stringify(sample.labels)}`;
+    const cached = this.bySentForm.get(sentForm);
+    if (cached) return cached.id;
+    const labels = canonicalLabels(sample.labels);
+    const labelsJson = JSON.stringify(labels);
+    let series = this.byKey.get(`${sample.name}\u0000${labelsJson}`);
+    if (!series) {
+      if (this.byId.size >= this.maxSeries) throw new CardinalityLimitError(index, this.maxSeries);
+      const id = Number(this.insert.run(sample.name, labelsJson).lastInsertRowid);
+      series = { id, metricName: sample.name, labelsJson, labels };
+      this.remember(series);
+      created.push(id);
+    }
+    if (this.bySentForm.size < this.maxSeries * 4) this.bySentForm.set(sentForm, series);
+    return series.id;
+  }
+
+  /** Drops series from the cache (after their rows were deleted, or their creation rolled back). */
+  forget(ids: Iterable<number>): void {
+    const gone = new Set(ids);
+    if (gone.size === 0) return;
+    for (const id of gone) {
+      const series = this.byId.get(id);
+      if (!series) continue;
+      this.byId.delete(id);
+      this.byKey.delete(`${series.metricName}\u0000${series.labelsJson}`);
+      const siblings = (this.byMetric.get(series.metricName) ?? []).filter((s) => s.id !== id);
+      if (siblings.length > 0) this.byMetric.set(series.metricName, siblings);
+      else this.byMetric.delete(series.metricName);
+    }
+    for (const [form, series] of this.bySentForm) if (gone.has(series.id)) this.bySentForm.delete(form);
+  }
+
+  private remember(series: Series): void {
+    this.byId.set(series.id, series);
+    this.byKey.set(`${series.metricName}\u0000${series.labelsJson}`, series);
+    const list = this.byMetric.get(series.metricName);
+    if (list) list.push(series);
+    else this.byMetric.set(series.metricName, [series]);
+  }
+}

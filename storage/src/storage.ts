@@ -1,0 +1,347 @@
+/**
+ * TimeSeriesStorage: the engine's public face. It wires the lifecycle parts together (ingest into
+ * the head, rollups, compaction into the tier, queries, retention) and owns the one connection.
+ * Each part lives in its own module; this class validates arguments, runs transactions and turns
+ * SQLite failures into typed errors.
+ */
+import { statSync } from 'node:fs';
+import { openDatabase, type Db } from './db/connection.ts';
+import { migrate } from './db/migrations.ts';
+import { Settings } from './db/settings.ts';
+import { InvalidArgumentError, StorageError, translateDiskError } from './errors.ts';
+import { Head } from './head/head.ts';
+import { validateBatch } from './ingest/validate.ts';
+import { queryMetrics, type QueryContext } from './query/query.ts';
+import {
+  DAY_MS,
+  MAX_RETENTION_DAYS,
+  MIN_RETENTION_DAYS,
+  deleteBefore,
+  dropSeries,
+  reclaimSpace,
+  type RetentionContext,
+} from './retention/retention.ts';
+import { Rollups } from './rollup/rollups.ts';
+import { SeriesRegistry } from './series/registry.ts';
+import { compactHead } from './tier/compaction.ts';
+import { RowTier } from './tier/row-tier.ts';
+import type { Tier } from './tier/tier.ts';
+import {
+  INTERVALS,
+  type Interval,
+  type LabelMatcher,
+  type MetricQuery,
+  type MetricSample,
+  type MetricsSink,
+  type SeriesResult,
+  type StorageConfig,
+} from './types.ts';
+
+export const DEFAULT_RETENTION_DAYS = 30;
+export const DEFAULT_MAX_SERIES = 10_000;
+export const DEFAULT_MAX_LABELS = 32;
+
+export interface StoreStats {
+  samples: number;
+  series: number;
+  oldest: number | null;
+  newest: number | null;
+  dbBytes: number;
+  walBytes: number;
+  lastRollup: number | null;
+  lastRetention: number | null;
+}
+
+export interface RetentionPreview {
+  cutoff: number;
+  samples: number;
+  from: number | null;
+  to: number | null;
+}
+
+export interface SeriesSelector {
+  metricName?: string;
+  labels: Record<string, LabelMatcher>;
+}
+
+export function checkRetentionDays(days: unknown): number {
+  if (typeof days !== 'number' || !Number.isInteger(days) || days < MIN_RETENTION_DAYS || days > MAX_RETENTION_DAYS) {
+    throw new InvalidArgumentError(
+      `retention days must be an integer from ${MIN_RETENTION_DAYS} to ${MAX_RETENTION_DAYS}, got ${String(days)}`,
+    );
+  }
+  return days;
+}
+
+export function checkInterval(interval: unknown): Interval {
+  if (!INTERVALS.includes(interval as Interval)) {
+    throw new InvalidArgumentError(`unknown interval ${JSON.stringify(interval)}: use one of ${INTERVALS.join(', ')}`);
+  }
+  return interval as Interval;
+}
+
+function fileSize(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch {
+    return 0;
+  }
+}
+
+export class TimeSeriesStorage implements MetricsSink {
+  readonly dbPath: string;
+  private readonly db: Db;
+  private readonly settings: Settings;
+  private readonly registry: SeriesRegistry;
+  private readonly head: Head;
+  private readonly tier: Tier;
+  private readonly rollups: Rollups;
+  private readonly now: () => number;
+  private readonly maxLabelsPerSeries: number;
+  /** Latest stored timestamp per series: a sample after it cannot be a repeat, so skips the lookup. */
+  private readonly latest = new Map<number, number>();
+  private days: number;
+  private closed = false;
+
+  constructor(config: StorageConfig) {
+    if (!config || typeof config.dbPath !== 'string' || config.dbPath.length === 0) {
+      throw new InvalidArgumentError('dbPath must be a non-empty string');
+    }
+    const intervals = (config.aggregationIntervals ?? [...INTERVALS]).map(checkInterval);
+    this.dbPath = config.dbPath;
+    this.now = config.now ?? Date.now;
+    this.maxLabelsPerSeries = config.maxLabelsPerSeries ?? DEFAULT_MAX_LABELS;
+    this.db = openDatabase(config.dbPath, config.walMode ?? true);
+    migrate(this.db);
+    this.settings = new Settings(this.db);
+    this.days = checkRetentionDays(
+      config.retentionDays ?? this.settings.getNumber('telemetry_retention_days') ?? DEFAULT_RETENTION_DAYS,
+    );
+    this.registry = new SeriesRegistry(this.db, config.maxSeries ?? DEFAULT_MAX_SERIES);
+    this.head = new Head(this.db);
+    this.tier = new RowTier(this.db);
+    this.rollups = new Rollups(this.db, this.head, INTERVALS.filter((i) => intervals.includes(i)));
+    this.loadLatest();
+  }
+
+  get retentionDays(): number {
+    return this.days;
+  }
+
+  get intervals(): readonly Interval[] {
+    return this.rollups.maintained;
+  }
+
+  async insertSamples(samples: MetricSample[]): Promise<number> {
+    this.assertOpen();
+    validateBatch(samples, { maxLabelsPerSeries: this.maxLabelsPerSeries });
+    return this.write(() => this.ingest(samples));
+  }
+
+  queryMetrics(query: MetricQuery): SeriesResult[] {
+    this.assertOpen();
+    return queryMetrics(this.queryContext(), query);
+  }
+
+  /** Folds new samples into the interval's buckets; returns buckets written or updated. */
+  async aggregate(interval: Interval): Promise<number> {
+    this.assertOpen();
+    checkInterval(interval);
+    if (!this.rollups.isMaintained(interval)) {
+      throw new InvalidArgumentError(`interval ${interval} is not one of this store's aggregationIntervals (${this.intervals.join(', ')})`);
+    }
+    const written = this.write(() => this.rollups.aggregate(interval));
+    this.settings.setNumber('last_rollup_at', this.now());
+    return written;
+  }
+
+  /** Moves head samples that every rollup has folded into the tier; returns samples moved. */
+  async compact(): Promise<number> {
+    this.assertOpen();
+    return this.write(() => compactHead(this.db, this.head, this.tier, this.rollups.foldedUpTo()));
+  }
+
+  /** Deletes everything older than now - retentionDays; returns rows deleted (samples + buckets + alerts). */
+  async applyRetention(): Promise<number> {
+    this.assertOpen();
+    return this.write(() => {
+      for (const interval of this.intervals) this.rollups.aggregate(interval);
+      const deleted = deleteBefore(this.retentionContext(), this.retentionCutoff(this.days));
+      this.loadLatest();
+      reclaimSpace(this.db);
+      this.settings.setNumber('last_retention_at', this.now());
+      return deleted;
+    });
+  }
+
+  setRetentionDays(days: number): void {
+    this.assertOpen();
+    this.days = checkRetentionDays(days);
+    this.write(() => this.settings.setNumber('telemetry_retention_days', this.days));
+  }
+
+  /** What applyRetention would delete if the retention were `days`. */
+  previewRetention(days: number): RetentionPreview {
+    this.assertOpen();
+    const cutoff = this.retentionCutoff(checkRetentionDays(days));
+    const inTier = this.tier.countBefore(cutoff);
+    const [inHead, headOldest, headNewest] = this.db
+      .prepare('SELECT COUNT(*), MIN(ts), MAX(ts) FROM head WHERE ts < ?')
+      .raw()
+      .get(cutoff) as [number, number | null, number | null];
+    return {
+      cutoff,
+      samples: inTier.samples + inHead,
+      from: minOf(inTier.oldest, headOldest),
+      to: maxOf(inTier.newest, headNewest),
+    };
+  }
+
+  listMetrics(): { name: string; seriesCount: number }[] {
+    this.assertOpen();
+    return [...this.registry.metrics()]
+      .map(([name, series]) => ({ name, seriesCount: series.length }))
+      .sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  listLabels(metricName: string): { name: string; values: string[] }[] {
+    this.assertOpen();
+    const values = new Map<string, Set<string>>();
+    for (const s of this.registry.ofMetric(metricName)) {
+      for (const [name, value] of Object.entries(s.labels)) {
+        const set = values.get(name) ?? new Set<string>();
+        set.add(value);
+        values.set(name, set);
+      }
+    }
+    return [...values.entries()]
+      .map(([name, set]) => ({ name, values: [...set].sort() }))
+      .sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  getStats(): StoreStats {
+    this.assertOpen();
+    const tier = this.tier.totals();
+    const [headCount, headOldest, headNewest] = this.db.prepare('SELECT COUNT(*), MIN(ts), MAX(ts) FROM head').raw().get() as [
+      number,
+      number | null,
+      number | null,
+    ];
+    return {
+      samples: tier.samples + headCount,
+      series: this.registry.size,
+      oldest: minOf(tier.oldest, headOldest),
+      newest: maxOf(tier.newest, headNewest),
+      dbBytes: fileSize(this.dbPath),
+      walBytes: fileSize(`${this.dbPath}-wal`),
+      lastRollup: this.settings.getNumber('last_rollup_at'),
+      lastRetention: this.settings.getNumber('last_retention_at'),
+    };
+  }
+
+  /** Deletes every series matching the selector, with all its data; returns samples deleted. */
+  deleteSeries(selector: SeriesSelector): number {
+    this.assertOpen();
+    const names = selector.metricName === undefined ? [...this.registry.metrics()].map(([n]) => n) : [selector.metricName];
+    const ids = names.flatMap((name) => this.registry.match(name, selector.labels)).map((s) => s.id);
+    return this.write(() => {
+      const deleted = dropSeries(this.retentionContext(), ids);
+      for (const id of ids) this.latest.delete(id);
+      reclaimSpace(this.db);
+      return deleted;
+    });
+  }
+
+  /** Checkpoints the WAL and truncates it; false when a reader kept it from being reset. */
+  checkpoint(): boolean {
+    this.assertOpen();
+    const [result] = this.db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
+    return result === undefined || result.busy === 0;
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.db.close();
+  }
+
+  private ingest(samples: MetricSample[]): number {
+    const created: number[] = [];
+    const advanced = new Map<number, number>();
+    try {
+      const stored = this.db.transaction(() => this.appendBatch(samples, created, advanced)).immediate();
+      for (const [id, ts] of advanced) this.latest.set(id, ts);
+      return stored;
+    } catch (err) {
+      this.head.discard();
+      this.registry.forget(created);
+      throw err;
+    }
+  }
+
+  /** Appends a validated batch to the head; a (series, timestamp) already stored is skipped. */
+  private appendBatch(samples: MetricSample[], created: number[], advanced: Map<number, number>): number {
+    let stored = 0;
+    for (let i = 0; i < samples.length; i++) {
+      const sample = samples[i]!;
+      const id = this.registry.resolve(sample, i, created);
+      const latest = advanced.get(id) ?? this.latest.get(id) ?? -1;
+      if (sample.timestamp > latest) {
+        advanced.set(id, sample.timestamp);
+      } else {
+        this.head.flush();
+        if (this.head.exists(id, sample.timestamp) || this.tier.contains(id, sample.timestamp)) continue;
+      }
+      this.head.push(id, sample.timestamp, sample.value);
+      stored++;
+    }
+    this.head.flush();
+    return stored;
+  }
+
+  private loadLatest(): void {
+    this.latest.clear();
+    const inHead = this.head.latestBySeries();
+    for (const s of this.registry.all()) {
+      const latest = maxOf(inHead.get(s.id) ?? null, this.tier.latest(s.id) ?? null);
+      if (latest !== null) this.latest.set(s.id, latest);
+    }
+  }
+
+  private retentionCutoff(days: number): number {
+    return this.now() - days * DAY_MS;
+  }
+
+  private queryContext(): QueryContext {
+    return { registry: this.registry, head: this.head, tier: this.tier, rollups: this.rollups };
+  }
+
+  private retentionContext(): RetentionContext {
+    return { db: this.db, ...this.queryContext() };
+  }
+
+  /** Runs a write, turning a full disk into a typed DISK_FULL error. */
+  private write<T>(fn: () => T): T {
+    try {
+      return fn();
+    } catch (err) {
+      throw translateDiskError(err);
+    }
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new StorageError('STORE_CLOSED', 'the store is closed');
+  }
+}
+
+function minOf(a: number | null, b: number | null): number | null {
+  if (a === null) return b;
+  if (b === null) return a;
+  return Math.min(a, b);
+}
+
+function maxOf(a: number | null, b: number | null): number | null {
+  if (a === null) return b;
+  if (b === null) return a;
+  return Math.max(a, b);
+}

@@ -1,0 +1,41 @@
+/**
+ * Compaction: moves head rows that every rollup has already folded into the tier, series by
+ * series, in bounded steps (each its own short transaction), so ingest keeps going while it runs
+ * and a crash at any moment leaves every sample in exactly one place.
+ */
+import type { Db } from '../db/connection.ts';
+import type { Head, HeadRow } from '../head/head.ts';
+import type { Tier } from './tier.ts';
+
+/** Head rows moved per transaction. */
+export const COMPACTION_STEP_ROWS = 50_000;
+
+function groupBySeries(rows: HeadRow[]): Map<number, HeadRow[]> {
+  const groups = new Map<number, HeadRow[]>();
+  for (const row of rows) {
+    const list = groups.get(row.seriesId);
+    if (list) list.push(row);
+    else groups.set(row.seriesId, [row]);
+  }
+  return groups;
+}
+
+function moveStep(db: Db, head: Head, tier: Tier, upTo: number): number {
+  return db.transaction(() => {
+    const rows = head.readAfter(0, upTo, COMPACTION_STEP_ROWS);
+    if (rows.length === 0) return 0;
+    for (const [seriesId, list] of groupBySeries(rows)) {
+      list.sort((a, b) => a.ts - b.ts);
+      tier.insert(seriesId, list.map((r) => r.ts), list.map((r) => r.value));
+    }
+    head.deleteUpTo(rows[rows.length - 1]!.id);
+    return rows.length;
+  }).immediate();
+}
+
+/** Moves every head row with id <= upTo into the tier; returns how many samples moved. */
+export function compactHead(db: Db, head: Head, tier: Tier, upTo: number): number {
+  let moved = 0;
+  for (let step = moveStep(db, head, tier, upTo); step > 0; step = moveStep(db, head, tier, upTo)) moved += step;
+  return moved;
+}

@@ -1,0 +1,76 @@
+/**
+ * The uncompressed tier (`enableCompression: false`): one row per sample in `samples`, a
+ * WITHOUT ROWID table clustered on (series_id, ts), so a series' range is one contiguous read.
+ */
+import type { Statement } from 'better-sqlite3';
+import type { Db } from '../db/connection.ts';
+import type { SeriesSamples, Tier } from './tier.ts';
+
+export class RowTier implements Tier {
+  private readonly insertStmt: Statement;
+  private readonly readStmt: Statement;
+  private readonly containsStmt: Statement;
+  private readonly countStmt: Statement;
+  private readonly deleteBeforeStmt: Statement;
+  private readonly deleteSeriesStmt: Statement;
+  private readonly latestStmt: Statement;
+  private readonly totalsStmt: Statement;
+  private readonly beforeStmt: Statement;
+
+  constructor(db: Db) {
+    this.insertStmt = db.prepare('INSERT INTO samples (series_id, ts, value) VALUES (?, ?, ?)');
+    this.readStmt = db.prepare('SELECT ts, value FROM samples WHERE series_id = ? AND ts >= ? AND ts < ? ORDER BY ts').raw();
+    this.containsStmt = db.prepare('SELECT 1 FROM samples WHERE series_id = ? AND ts = ?').pluck();
+    this.countStmt = db
+      .prepare('SELECT COUNT(*) FROM (SELECT 1 FROM samples WHERE series_id = ? AND ts >= ? AND ts < ? LIMIT ?)')
+      .pluck();
+    this.deleteBeforeStmt = db.prepare('DELETE FROM samples WHERE series_id = ? AND ts < ?');
+    this.deleteSeriesStmt = db.prepare('DELETE FROM samples WHERE series_id = ?');
+    this.latestStmt = db.prepare('SELECT MAX(ts) FROM samples WHERE series_id = ?').pluck();
+    this.totalsStmt = db.prepare('SELECT COUNT(*), MIN(ts), MAX(ts) FROM samples').raw();
+    this.beforeStmt = db.prepare('SELECT COUNT(*), MIN(ts), MAX(ts) FROM samples WHERE ts < ?').raw();
+  }
+
+  insert(seriesId: number, ts: number[], values: number[]): void {
+    for (let i = 0; i < ts.length; i++) this.insertStmt.run(seriesId, ts[i], values[i]);
+  }
+
+  read(seriesId: number, start: number, end: number): SeriesSamples {
+    const out: SeriesSamples = { ts: [], values: [] };
+    for (const row of this.readStmt.iterate(seriesId, start, end) as IterableIterator<number[]>) {
+      out.ts.push(row[0]!);
+      out.values.push(row[1]!);
+    }
+    return out;
+  }
+
+  contains(seriesId: number, ts: number): boolean {
+    return this.containsStmt.get(seriesId, ts) !== undefined;
+  }
+
+  count(seriesId: number, start: number, end: number, limit: number): number {
+    return this.countStmt.get(seriesId, start, end, limit) as number;
+  }
+
+  deleteBefore(seriesId: number, cutoff: number): number {
+    return this.deleteBeforeStmt.run(seriesId, cutoff).changes;
+  }
+
+  deleteSeries(seriesId: number): number {
+    return this.deleteSeriesStmt.run(seriesId).changes;
+  }
+
+  latest(seriesId: number): number | undefined {
+    return (this.latestStmt.get(seriesId) as number | null) ?? undefined;
+  }
+
+  totals(): { samples: number; oldest: number | null; newest: number | null } {
+    const [samples, oldest, newest] = this.totalsStmt.get() as [number, number | null, number | null];
+    return { samples, oldest, newest };
+  }
+
+  countBefore(cutoff: number): { samples: number; oldest: number | null; newest: number | null } {
+    const [samples, oldest, newest] = this.beforeStmt.get(cutoff) as [number, number | null, number | null];
+    return { samples, oldest, newest };
+  }
+}

@@ -1,0 +1,30 @@
+/**
+ * The tier: where compacted samples live, one series at a time, ordered by time. Two
+ * implementations share this contract: `RowTier` (one row per sample, `enableCompression: false`)
+ * and `ChunkTier` (compressed per-series chunks, the default).
+ */
+
+/** Samples of one series, ascending by time, in two parallel arrays. */
+export interface SeriesSamples {
+  ts: number[];
+  values: number[];
+}
+
+export interface Tier {
+  /** Adds samples (ascending, none already stored) to a series. */
+  insert(seriesId: number, ts: number[], values: number[]): void;
+  /** Samples with start <= ts < end, ascending. */
+  read(seriesId: number, start: number, end: number): SeriesSamples;
+  contains(seriesId: number, ts: number): boolean;
+  /** Samples with start <= ts < end, counting no further than `limit`. */
+  count(seriesId: number, start: number, end: number, limit: number): number;
+  /** Deletes samples with ts < cutoff; returns how many. */
+  deleteBefore(seriesId: number, cutoff: number): number;
+  /** Deletes every sample of a series; returns how many. */
+  deleteSeries(seriesId: number): number;
+  latest(seriesId: number): number | undefined;
+  /** Total samples, and the oldest and newest timestamps, over every series. */
+  totals(): { samples: number; oldest: number | null; newest: number | null };
+  /** Samples older than the cutoff, with the oldest and newest of them. */
+  countBefore(cutoff: number): { samples: number; oldest: number | null; newest: number | null };
+}
