@@ -1,0 +1,144 @@
+/**
+ * Ingest: bulk inserts land exactly, label order does not split a series, repeats are ignored,
+ * and every kind of bad input is rejected with a typed error naming the sample, storing nothing.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import Database from 'better-sqlite3';
+import { CardinalityLimitError, InvalidArgumentError, InvalidSampleError, type MetricSample } from '../storage/src/index.ts';
+import { MODES, T0, openStore, regularSamples } from './support/store.ts';
+
+function rawCount(dbPath: string): number {
+  const db = new Database(dbPath, { readonly: true });
+  try {
+    return db.prepare('SELECT COUNT(*) FROM metrics_raw').pluck().get() as number;
+  } finally {
+    db.close();
+  }
+}
+
+for (const mode of MODES) {
+  describe(`ingest (${mode.name})`, () => {
+    it('stores a bulk insert exactly and reads it back', async () => {
+      const s = openStore({ enableCompression: mode.enableCompression });
+      try {
+        const series = Array.from({ length: 20 }, (_, k) => ({ name: 'cpu', labels: { host: `h${k}` } }));
+        const samples = regularSamples(series, T0, 500, 10_000, (k, i) => k * 1000 + i + 0.25);
+        for (let i = 0; i < samples.length; i += 1000) {
+          assert.equal(await s.store.insertSamples(samples.slice(i, i + 1000)), Math.min(1000, samples.length - i));
+        }
+        const result = s.store.queryMetrics({ metricName: 'cpu', start: T0, end: T0 + 500 * 10_000, aggregation: 'raw' });
+        assert.equal(result.length, 20);
+        for (const r of result) {
+          const k = Number(r.labels.host!.slice(1));
+          assert.equal(r.points.length, 500);
+          r.points.forEach((p, i) => {
+            assert.equal(p.timestamp, T0 + i * 10_000);
+            assert.equal(p.value, k * 1000 + i + 0.25);
+          });
+        }
+        assert.equal(rawCount(s.dbPath), 10_000);
+      } finally {
+        s.cleanup();
+      }
+    });
+
+    it('treats label key order and empty label values as the same series', async () => {
+      const s = openStore({ enableCompression: mode.enableCompression });
+      try {
+        await s.store.insertSamples([
+          { name: 'm', value: 1, timestamp: T0, labels: { a: '1', b: '2' } },
+          { name: 'm', value: 2, timestamp: T0 + 1, labels: { b: '2', a: '1' } },
+          { name: 'm', value: 3, timestamp: T0 + 2, labels: { b: '2', a: '1', c: '' } },
+        ]);
+        assert.deepEqual(s.store.listMetrics(), [{ name: 'm', seriesCount: 1 }]);
+        const [series] = s.store.queryMetrics({ metricName: 'm', start: T0, end: T0 + 10, aggregation: 'raw' });
+        assert.deepEqual(series!.labels, { a: '1', b: '2' });
+        assert.deepEqual(series!.points.map((p) => p.value), [1, 2, 3]);
+      } finally {
+        s.cleanup();
+      }
+    });
+
+    it('ignores a sample whose series and timestamp are already stored, before and after compaction', async () => {
+      const s = openStore({ enableCompression: mode.enableCompression });
+      try {
+        const batch = regularSamples([{ name: 'm' }], T0, 100, 1000, (_, i) => i);
+        assert.equal(await s.store.insertSamples(batch), 100);
+        assert.equal(await s.store.insertSamples(batch), 0, 'a retried batch stores nothing');
+        for (const i of s.store.intervals) await s.store.aggregate(i);
+        await s.store.compact();
+        const changed = batch.map((x) => ({ ...x, value: x.value + 1 }));
+        assert.equal(await s.store.insertSamples([...changed, { name: 'm', value: 7, timestamp: T0 + 100_000 }]), 1);
+        const [r] = s.store.queryMetrics({ metricName: 'm', start: T0, end: T0 + 200_000, aggregation: 'raw' });
+        assert.equal(r!.points.length, 101);
+        assert.equal(r!.points[5]!.value, 5, 'the first write wins');
+        assert.equal(await s.store.insertSamples([batch[0]!, batch[0]!]), 0);
+      } finally {
+        s.cleanup();
+      }
+    });
+
+    it('rejects each kind of bad sample with its index and reason, storing none of the batch', async () => {
+      const s = openStore({ enableCompression: mode.enableCompression, maxLabelsPerSeries: 3 });
+      try {
+        await s.store.insertSamples([{ name: 'ok', value: 1, timestamp: T0 }]);
+        const good: MetricSample = { name: 'm', value: 1, timestamp: T0 + 1, labels: { a: 'x' } };
+        const bad: [unknown, RegExp][] = [
+          [{ ...good, value: Number.NaN }, /finite/],
+          [{ ...good, value: Number.POSITIVE_INFINITY }, /finite/],
+          [{ ...good, value: '1' }, /finite number/],
+          [{ ...good, timestamp: 1.5 }, /integer/],
+          [{ ...good, timestamp: -1 }, /out of range/],
+          [{ ...good, timestamp: 1e16 }, /out of range/],
+          [{ ...good, name: '' }, /empty/],
+          [{ ...good, name: 'x'.repeat(201) }, /longer than 200/],
+          [{ ...good, name: 'has space' }, /must match/],
+          [{ ...good, labels: { a: 1 } }, /number value/],
+          [{ ...good, labels: { a: null } }, /null value/],
+          [{ ...good, labels: { 'bad-name': 'x' } }, /label name/],
+          [{ ...good, labels: { __reserved: 'x' } }, /label name/],
+          [{ ...good, labels: { a: '1', b: '2', c: '3', d: '4' } }, /more than the limit of 3/],
+          [{ ...good, labels: ['x'] }, /labels must be an object/],
+          [null, /not an object/],
+        ];
+        for (const [sample, reason] of bad) {
+          const batch = [good, { ...good, timestamp: T0 + 2 }, sample] as MetricSample[];
+          await assert.rejects(s.store.insertSamples(batch), (err: unknown) => {
+            assert.ok(err instanceof InvalidSampleError, `typed error for ${JSON.stringify(sample)}`);
+            assert.equal(err.code, 'INVALID_SAMPLE');
+            assert.equal(err.index, 2);
+            assert.match(err.reason, reason);
+            return true;
+          });
+        }
+        await assert.rejects(s.store.insertSamples('nope' as never), InvalidArgumentError);
+        assert.equal(rawCount(s.dbPath), 1, 'nothing of a rejected batch was stored');
+        assert.deepEqual(s.store.listMetrics().map((m) => m.name), ['ok'], 'no series was created');
+      } finally {
+        s.cleanup();
+      }
+    });
+
+    it('enforces the cardinality limit without storing the batch or leaking series', async () => {
+      const s = openStore({ enableCompression: mode.enableCompression, maxSeries: 3 });
+      try {
+        await s.store.insertSamples([0, 1].map((k) => ({ name: 'm', value: k, timestamp: T0, labels: { k: `${k}` } })));
+        const batch = [2, 3].map((k) => ({ name: 'm', value: k, timestamp: T0, labels: { k: `${k}` } }));
+        await assert.rejects(s.store.insertSamples(batch), (err: unknown) => {
+          assert.ok(err instanceof CardinalityLimitError);
+          assert.equal(err.index, 1);
+          assert.equal(err.limit, 3);
+          return true;
+        });
+        assert.equal(s.store.listMetrics()[0]!.seriesCount, 2);
+        assert.equal(rawCount(s.dbPath), 2);
+        assert.equal(await s.store.insertSamples(batch.slice(0, 1)), 1, 'the series freed by the rollback can be created');
+        const reopened = s.reopen();
+        assert.equal(reopened.listMetrics()[0]!.seriesCount, 3);
+      } finally {
+        s.cleanup();
+      }
+    });
+  });
+}

@@ -1,0 +1,141 @@
+/**
+ * Queries: PromQL-style label matchers, raw and bucketed reads, the 'auto' resolution choice,
+ * real-time buckets for data not aggregated yet, and clear errors for bad queries.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { InvalidQueryError } from '../storage/src/index.ts';
+import { DAY, HOUR, MINUTE, MODES, T0, openStore, regularSamples } from './support/store.ts';
+
+const HOSTS = [
+  { name: 'cpu', labels: { host: 'h1', core: '0' } },
+  { name: 'cpu', labels: { host: 'h1', core: '1' } },
+  { name: 'cpu', labels: { host: 'h2', core: '0' } },
+  { name: 'cpu', labels: { host: 'db-1' } },
+];
+
+for (const mode of MODES) {
+  describe(`queries (${mode.name})`, () => {
+    async function seeded() {
+      const s = openStore({ enableCompression: mode.enableCompression });
+      await s.store.insertSamples(regularSamples(HOSTS, T0, 360, 10_000, (k, i) => k * 100 + (i % 60)));
+      return s;
+    }
+
+    it('applies = != =~ !~ matchers, anchored regexes and missing labels as empty', async () => {
+      const s = await seeded();
+      try {
+        const hosts = (labels: Record<string, unknown>) =>
+          s.store
+            .queryMetrics({ metricName: 'cpu', start: T0, end: T0 + HOUR, labels: labels as never, aggregation: '1h' })
+            .map((r) => `${r.labels.host}/${r.labels.core ?? ''}`)
+            .sort();
+        assert.deepEqual(hosts({}), ['db-1/', 'h1/0', 'h1/1', 'h2/0']);
+        assert.deepEqual(hosts({ host: 'h1' }), ['h1/0', 'h1/1']);
+        assert.deepEqual(hosts({ host: { op: '!=', value: 'h1' } }), ['db-1/', 'h2/0']);
+        assert.deepEqual(hosts({ host: { op: '=~', value: 'h.' } }), ['h1/0', 'h1/1', 'h2/0']);
+        assert.deepEqual(hosts({ host: { op: '=~', value: 'h' } }), [], 'regexes are fully anchored');
+        assert.deepEqual(hosts({ host: { op: '!~', value: 'h[12]' } }), ['db-1/']);
+        assert.deepEqual(hosts({ core: '' }), ['db-1/'], 'a missing label equals the empty string');
+        assert.deepEqual(hosts({ core: { op: '!=', value: '' } }), ['h1/0', 'h1/1', 'h2/0']);
+        assert.deepEqual(hosts({ host: 'h1', core: { op: '=~', value: '1|2' } }), ['h1/1']);
+        assert.deepEqual(hosts({ nosuch: 'x' }), []);
+      } finally {
+        s.cleanup();
+      }
+    });
+
+    it('returns raw samples in [start, end) ascending, across head and tier', async () => {
+      const s = await seeded();
+      try {
+        for (const i of s.store.intervals) await s.store.aggregate(i);
+        await s.store.compact();
+        // Late samples and new ones land in the head, interleaved with compacted ones.
+        await s.store.insertSamples([
+          { name: 'cpu', labels: { host: 'db-1' }, value: -1, timestamp: T0 + 5_000 },
+          { name: 'cpu', labels: { host: 'db-1' }, value: -2, timestamp: T0 + 3600_000 },
+        ]);
+        const [r] = s.store.queryMetrics({ metricName: 'cpu', labels: { host: 'db-1' }, start: T0, end: T0 + 30_000, aggregation: 'raw' });
+        assert.equal(r!.resolution, 'raw');
+        assert.deepEqual(r!.points, [
+          { timestamp: T0, value: 300 },
+          { timestamp: T0 + 5_000, value: -1 },
+          { timestamp: T0 + 10_000, value: 301 },
+          { timestamp: T0 + 20_000, value: 302 },
+        ]);
+        const [all] = s.store.queryMetrics({ metricName: 'cpu', labels: { host: 'db-1' }, start: T0, end: T0 + DAY, aggregation: 'raw' });
+        assert.equal(all!.points.length, 362);
+        assert.ok(all!.points.every((p, i, a) => i === 0 || a[i - 1]!.timestamp < p.timestamp));
+      } finally {
+        s.cleanup();
+      }
+    });
+
+    it('answers bucket queries with avg, count, sum, min and max, including data not aggregated yet', async () => {
+      const s = await seeded();
+      try {
+        await s.store.aggregate('1m');
+        await s.store.insertSamples([{ name: 'cpu', labels: { host: 'db-1' }, value: 1000, timestamp: T0 + 35_000 }]);
+        const [r] = s.store.queryMetrics({ metricName: 'cpu', labels: { host: 'db-1' }, start: T0, end: T0 + 2 * MINUTE, aggregation: '1m' });
+        assert.equal(r!.resolution, '1m');
+        assert.deepEqual(r!.points[0], { timestamp: T0, value: (300 + 301 + 302 + 303 + 304 + 305 + 1000) / 7, count: 7, sum: 2815, min: 300, max: 1000 });
+        assert.deepEqual(r!.points[1], { timestamp: T0 + MINUTE, value: 308.5, count: 6, sum: 1851, min: 306, max: 311 });
+        const [h] = s.store.queryMetrics({ metricName: 'cpu', labels: { host: 'db-1' }, start: T0, end: T0 + HOUR, aggregation: '1h' });
+        assert.equal(h!.points.length, 1);
+        assert.equal(h!.points[0]!.count, 361, '1h is not aggregated yet: computed from the head on the fly');
+      } finally {
+        s.cleanup();
+      }
+    });
+
+    it("picks the finest resolution within maxPoints for 'auto'", async () => {
+      const s = await seeded();
+      try {
+        const pick = (start: number, end: number, maxPoints: number) =>
+          s.store.queryMetrics({ metricName: 'cpu', labels: { host: 'h2' }, start, end, maxPoints })[0]!;
+        const raw = pick(T0, T0 + HOUR, 360);
+        assert.equal(raw.resolution, 'raw');
+        assert.equal(raw.points.length, 360);
+        assert.equal(pick(T0, T0 + HOUR, 359).resolution, '1m');
+        assert.equal(pick(T0, T0 + HOUR, 60).points.length, 60);
+        assert.equal(pick(T0, T0 + HOUR, 59).resolution, '5m');
+        assert.equal(pick(T0, T0 + 7 * DAY, 1000).resolution, 'raw', 'sparse data stays raw when it fits');
+        assert.equal(pick(T0, T0 + 7 * DAY, 200).resolution, '1h');
+        assert.equal(pick(T0, T0 + 200 * DAY, 300).resolution, '1d');
+        assert.equal(pick(T0, T0 + 365 * DAY, 300).resolution, '1d', 'the coarsest when nothing fits');
+        assert.equal(s.store.queryMetrics({ metricName: 'cpu', start: T0, end: T0 + HOUR }).length, 4, 'default maxPoints');
+      } finally {
+        s.cleanup();
+      }
+    });
+
+    it('rejects bad queries with a clear error', async () => {
+      const s = await seeded();
+      try {
+        const q = { metricName: 'cpu', start: T0, end: T0 + HOUR };
+        const bad: [unknown, RegExp][] = [
+          [{ ...q, start: q.end, end: q.start }, /reversed/],
+          [{ ...q, end: q.start }, /empty/],
+          [{ ...q, aggregation: '2m' }, /unknown aggregation/],
+          [{ ...q, maxPoints: 0 }, /maxPoints/],
+          [{ ...q, maxPoints: 2.5 }, /maxPoints/],
+          [{ ...q, start: Number.NaN }, /start/],
+          [{ ...q, metricName: '' }, /metricName/],
+          [{ ...q, labels: { host: { op: '=~', value: '(' } } }, /invalid regular expression/],
+          [{ ...q, labels: { host: { op: '~~', value: 'x' } } }, /unknown matcher operator/],
+          [{ ...q, labels: { host: 3 } }, /string value/],
+        ];
+        for (const [query, message] of bad) {
+          assert.throws(() => s.store.queryMetrics(query as never), (err: unknown) => {
+            assert.ok(err instanceof InvalidQueryError, JSON.stringify(query));
+            assert.equal(err.code, 'INVALID_QUERY');
+            assert.match(err.message, message);
+            return true;
+          });
+        }
+      } finally {
+        s.cleanup();
+      }
+    });
+  });
+}

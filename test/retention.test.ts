@@ -1,0 +1,110 @@
+/**
+ * Retention as a privacy promise: old samples, buckets and alerts go, emptied series go, the file
+ * shrinks, and a unique label value of deleted data is no longer anywhere in the database file or
+ * its WAL. Also: the retention setting persists, and a preview tells what a change would delete.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { DAY, MODES, openStore, regularSamples } from './support/store.ts';
+
+const NOW = Date.UTC(2026, 5, 1);
+const SECRET = 'host-SECRET-9c41e7';
+
+function fileContains(path: string, needle: string): boolean {
+  return existsSync(path) && readFileSync(path).includes(Buffer.from(needle, 'utf8'));
+}
+
+function count(dbPath: string, sql: string): number {
+  const db = new Database(dbPath, { readonly: true });
+  try {
+    return db.prepare(sql).pluck().get() as number;
+  } finally {
+    db.close();
+  }
+}
+
+for (const mode of MODES) {
+  describe(`retention (${mode.name})`, () => {
+    it('deletes old data everywhere, shrinks the file and leaves no readable trace of it', async () => {
+      const s = openStore({ enableCompression: mode.enableCompression, retentionDays: 30, now: () => NOW });
+      try {
+        const old = [{ name: 'cpu', labels: { host: SECRET } }];
+        const kept = [{ name: 'cpu', labels: { host: 'kept' } }];
+        const start = NOW - 60 * DAY;
+        await s.store.insertSamples(regularSamples(old, start, 20 * 24 * 60, 60_000, (_, i) => i));
+        for (let day = 0; day < 60; day += 5) {
+          await s.store.insertSamples(regularSamples(kept, start + day * DAY, 5 * 24 * 60, 60_000, (_, i) => i % 97));
+        }
+        for (const i of s.store.intervals) await s.store.aggregate(i);
+        await s.store.compact();
+        s.store.recordAlert?.({ metricName: 'cpu', labels: { host: SECRET }, alertType: 'anomaly', severity: 'warning', value: 1, threshold: 0, timestamp: start + DAY });
+        s.store.checkpoint();
+        const sizeBefore = statSync(s.dbPath).size;
+        assert.ok(fileContains(s.dbPath, SECRET), 'the secret is in the file before retention (so the search can fail)');
+
+        const preview = s.store.previewRetention(30);
+        const cutoff = NOW - 30 * DAY;
+        assert.equal(preview.cutoff, cutoff);
+        assert.equal(preview.samples, 20 * 24 * 60 + 30 * 24 * 60);
+        assert.equal(preview.from, start);
+
+        const deleted = await s.store.applyRetention();
+        assert.ok(deleted >= preview.samples, `deleted ${deleted} rows, at least the ${preview.samples} samples`);
+        assert.equal(count(s.dbPath, `SELECT COUNT(*) FROM metrics_raw WHERE timestamp < ${cutoff}`), 0);
+        assert.equal(count(s.dbPath, `SELECT COUNT(*) FROM metrics_raw`), 30 * 24 * 60);
+        for (const [interval, width] of [['1m', 60_000], ['5m', 300_000], ['1h', 3_600_000], ['1d', DAY]] as const) {
+          assert.equal(count(s.dbPath, `SELECT COUNT(*) FROM metrics_${interval} WHERE bucket + ${width} <= ${cutoff}`), 0, interval);
+        }
+        assert.equal(count(s.dbPath, 'SELECT MIN(bucket) FROM metrics_1d'), Math.floor(cutoff / DAY) * DAY, 'a bucket straddling the cutoff stays');
+        assert.equal(count(s.dbPath, `SELECT COUNT(*) FROM series WHERE labels LIKE '%SECRET%'`), 0, 'the emptied series is gone');
+        assert.equal(count(s.dbPath, `SELECT COUNT(*) FROM alerts`), 0);
+        assert.deepEqual(s.store.listLabels('cpu'), [{ name: 'host', values: ['kept'] }]);
+
+        assert.ok(statSync(s.dbPath).size < sizeBefore, `the file shrank (${sizeBefore} -> ${statSync(s.dbPath).size})`);
+        assert.equal(fileContains(s.dbPath, SECRET), false, 'no copy of the deleted label value in the database file');
+        assert.equal(fileContains(`${s.dbPath}-wal`, SECRET), false, 'none in the WAL either');
+        assert.equal(count(s.dbPath, 'PRAGMA integrity_check') as unknown, 'ok');
+      } finally {
+        s.cleanup();
+      }
+    });
+
+    it('persists the retention setting, validates it, and applies a shorter one', async () => {
+      const s = openStore({ enableCompression: mode.enableCompression, now: () => NOW });
+      try {
+        assert.equal(s.store.retentionDays, 30, 'default');
+        await s.store.insertSamples(regularSamples([{ name: 'm' }], NOW - 10 * DAY, 10 * 24, 3_600_000, (_, i) => i));
+        for (const bad of [0, 3651, 2.5, Number.NaN, '7']) {
+          assert.throws(() => s.store.setRetentionDays(bad as number), { code: 'INVALID_ARGUMENT' });
+          assert.throws(() => s.store.previewRetention(bad as number), { code: 'INVALID_ARGUMENT' });
+        }
+        s.store.setRetentionDays(7);
+        const reopened = s.reopen();
+        assert.equal(reopened.retentionDays, 7, 'survives a restart');
+        assert.equal(reopened.previewRetention(7).samples, 3 * 24);
+        await reopened.applyRetention();
+        assert.equal(reopened.getStats().oldest, NOW - 7 * DAY);
+        assert.ok(reopened.getStats().lastRetention === NOW);
+      } finally {
+        s.cleanup();
+      }
+    });
+
+    it('removes a selection of series with all their data (demo history removal)', async () => {
+      const s = openStore({ enableCompression: mode.enableCompression, now: () => NOW });
+      try {
+        await s.store.insertSamples(regularSamples([{ name: 'a', labels: { source: 'demo' } }, { name: 'b', labels: { source: 'demo' } }, { name: 'a' }], NOW - DAY, 100, 60_000, (_, i) => i));
+        for (const i of s.store.intervals) await s.store.aggregate(i);
+        await s.store.compact();
+        assert.equal(s.store.deleteSeries({ labels: { source: 'demo' } }), 200);
+        assert.deepEqual(s.store.listMetrics(), [{ name: 'a', seriesCount: 1 }]);
+        assert.equal(count(s.dbPath, `SELECT COUNT(*) FROM metrics_1m WHERE labels LIKE '%demo%'`), 0);
+        assert.equal(s.store.getStats().samples, 100);
+      } finally {
+        s.cleanup();
+      }
+    });
+  });
+}

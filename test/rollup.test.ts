@@ -1,0 +1,139 @@
+/**
+ * Rollups: every interval's buckets equal an independent computation over the raw samples, through
+ * incremental runs, late data (even after compaction) and repeated runs, in the rollup tables and
+ * in the seed's metrics_<interval> views.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import Database from 'better-sqlite3';
+import { INTERVALS, INTERVAL_MS, type Interval, type MetricSample } from '../storage/src/index.ts';
+import { DAY, MODES, T0, openStore, rng } from './support/store.ts';
+
+interface Expected {
+  count: number;
+  sum: number;
+  min: number;
+  max: number;
+}
+
+/** Buckets computed straight from the samples, keyed by "labelsJson|bucketStart". */
+function expectedBuckets(samples: MetricSample[], interval: Interval): Map<string, Expected> {
+  const width = INTERVAL_MS[interval];
+  const out = new Map<string, Expected>();
+  for (const s of samples) {
+    const key = `${JSON.stringify(s.labels)}|${Math.floor(s.timestamp / width) * width}`;
+    const e = out.get(key);
+    if (!e) out.set(key, { count: 1, sum: s.value, min: s.value, max: s.value });
+    else {
+      e.count++;
+      e.sum += s.value;
+      e.min = Math.min(e.min, s.value);
+      e.max = Math.max(e.max, s.value);
+    }
+  }
+  return out;
+}
+
+/** Random samples for 3 series over `days`, each (series, timestamp) once. */
+function randomSamples(seed: number, days: number, count: number): MetricSample[] {
+  const next = rng(seed);
+  const seen = new Set<string>();
+  const out: MetricSample[] = [];
+  while (out.length < count) {
+    const host = `h${Math.floor(next() * 3)}`;
+    const timestamp = T0 + Math.floor(next() * days * DAY);
+    if (seen.has(`${host}|${timestamp}`)) continue;
+    seen.add(`${host}|${timestamp}`);
+    out.push({ name: 'lat', labels: { host }, timestamp, value: Math.round((next() - 0.3) * 1e6) / 1e3 });
+  }
+  return out;
+}
+
+function assertMatches(rows: { labels: string; bucket: number; count: number; sum: number; min: number; max: number; avg: number }[], expected: Map<string, Expected>, what: string): void {
+  assert.equal(rows.length, expected.size, `${what}: bucket count`);
+  for (const row of rows) {
+    const e = expected.get(`${row.labels}|${row.bucket}`);
+    assert.ok(e, `${what}: unexpected bucket ${row.labels} ${row.bucket}`);
+    assert.equal(row.count, e.count, `${what}: count`);
+    assert.equal(row.min, e.min, `${what}: min`);
+    assert.equal(row.max, e.max, `${what}: max`);
+    assert.ok(Math.abs(row.sum - e.sum) <= 1e-9 * Math.max(1, Math.abs(e.sum)), `${what}: sum ${row.sum} vs ${e.sum}`);
+    assert.ok(Math.abs(row.avg - e.sum / e.count) <= 1e-9 * Math.max(1, Math.abs(row.avg)), `${what}: avg`);
+  }
+}
+
+for (const mode of MODES) {
+  describe(`rollups (${mode.name})`, () => {
+    it('match an independent computation at every interval, under late data and repeated runs', async () => {
+      const s = openStore({ enableCompression: mode.enableCompression });
+      try {
+        const all = randomSamples(42, 3, 12_000);
+        const inOrder = all.slice(0, 8_000).sort((a, b) => a.timestamp - b.timestamp);
+        const late = all.slice(8_000, 11_000);
+        const afterCompaction = all.slice(11_000);
+        const viewRows = (interval: Interval) => {
+          const db = new Database(s.dbPath, { readonly: true });
+          try {
+            return db.prepare(`SELECT labels, bucket, count, sum, min, max, avg FROM metrics_${interval}`).all() as never[];
+          } finally {
+            db.close();
+          }
+        };
+
+        for (let i = 0; i < inOrder.length; i += 1000) await s.store.insertSamples(inOrder.slice(i, i + 1000));
+        for (const interval of INTERVALS) await s.store.aggregate(interval);
+        await s.store.insertSamples(late);
+        for (const interval of INTERVALS) assert.ok((await s.store.aggregate(interval)) > 0);
+        await s.store.compact();
+        await s.store.insertSamples(afterCompaction);
+        for (const interval of INTERVALS) await s.store.aggregate(interval);
+        for (const interval of INTERVALS) {
+          assert.equal(await s.store.aggregate(interval), 0, `${interval}: a second run changes nothing`);
+        }
+        await s.store.compact();
+
+        for (const interval of INTERVALS) assertMatches(viewRows(interval), expectedBuckets(all, interval), `metrics_${interval}`);
+        for (const interval of INTERVALS) {
+          const results = s.store.queryMetrics({ metricName: 'lat', start: T0, end: T0 + 4 * DAY, aggregation: interval });
+          const rows = results.flatMap((r) =>
+            r.points.map((p) => ({ labels: JSON.stringify(r.labels), bucket: p.timestamp, count: p.count!, sum: p.sum!, min: p.min!, max: p.max!, avg: p.value })),
+          );
+          assertMatches(rows, expectedBuckets(all, interval), `query ${interval}`);
+        }
+      } finally {
+        s.cleanup();
+      }
+    });
+
+    it('fold only the new data: one more minute touches one bucket per series and interval', async () => {
+      const s = openStore({ enableCompression: mode.enableCompression });
+      try {
+        const series = ['a', 'b'];
+        const batch = (minute: number) =>
+          series.flatMap((k) => Array.from({ length: 6 }, (_, i) => ({ name: 'm', labels: { k }, value: i, timestamp: T0 + minute * 60_000 + i * 10_000 })));
+        for (let m = 0; m < 120; m++) await s.store.insertSamples(batch(m));
+        assert.equal(await s.store.aggregate('1m'), 240);
+        await s.store.insertSamples(batch(120));
+        assert.equal(await s.store.aggregate('1m'), 2, 'only the new minute of each series');
+      } finally {
+        s.cleanup();
+      }
+    });
+
+    it('rejects an unknown interval and one the store does not maintain', async () => {
+      const s = openStore({ enableCompression: mode.enableCompression, aggregationIntervals: ['1m', '1h'] });
+      try {
+        await assert.rejects(s.store.aggregate('2m' as Interval), { code: 'INVALID_ARGUMENT', message: /unknown interval/ });
+        await assert.rejects(s.store.aggregate('5m'), { code: 'INVALID_ARGUMENT', message: /not one of this store's aggregationIntervals/ });
+        await s.store.insertSamples([{ name: 'm', value: 2, timestamp: T0 + 1 }, { name: 'm', value: 4, timestamp: T0 + 400_000 }]);
+        await s.store.aggregate('1m');
+        await s.store.aggregate('1h');
+        await s.store.compact();
+        const [r] = s.store.queryMetrics({ metricName: 'm', start: T0, end: T0 + 600_000, aggregation: '5m' });
+        assert.deepEqual(r!.points.map((p) => [p.timestamp, p.count, p.sum]), [[T0, 1, 2], [T0 + 300_000, 1, 4]], 'an unmaintained interval is computed from raw');
+      } finally {
+        s.cleanup();
+      }
+    });
+  });
+}

@@ -1,0 +1,82 @@
+/**
+ * Test support: a fresh temporary folder per test, a store opened in it, and a deterministic
+ * sample generator, so every test runs against a real SQLite file on disk.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { TimeSeriesStorage } from '../../storage/src/index.ts';
+import type { MetricSample, StorageConfig } from '../../storage/src/index.ts';
+
+export const T0 = Date.UTC(2026, 0, 1);
+export const MINUTE = 60_000;
+export const HOUR = 3_600_000;
+export const DAY = 86_400_000;
+
+/** Both storage modes; suites that run under each iterate over this. */
+export const MODES = [
+  { name: 'compressed', enableCompression: true },
+  { name: 'uncompressed', enableCompression: false },
+] as const;
+
+export function tempDir(prefix = 'tsdb-'): { dir: string; cleanup: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+export interface OpenedStore {
+  store: TimeSeriesStorage;
+  dbPath: string;
+  dir: string;
+  reopen(extra?: Partial<StorageConfig>): TimeSeriesStorage;
+  cleanup(): void;
+}
+
+export function openStore(config: Partial<StorageConfig> = {}): OpenedStore {
+  const { dir, cleanup } = tempDir();
+  const dbPath = join(dir, 'telemetry.db');
+  const opened: OpenedStore = {
+    store: new TimeSeriesStorage({ dbPath, ...config }),
+    dbPath,
+    dir,
+    reopen(extra = {}) {
+      opened.store.close();
+      opened.store = new TimeSeriesStorage({ dbPath, ...config, ...extra });
+      return opened.store;
+    },
+    cleanup() {
+      opened.store.close();
+      cleanup();
+    },
+  };
+  return opened;
+}
+
+/** A small deterministic PRNG (mulberry32). */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** `count` samples per series, `stepMs` apart from `start`, interleaved across the given series. */
+export function regularSamples(
+  series: { name: string; labels?: Record<string, string> }[],
+  start: number,
+  count: number,
+  stepMs: number,
+  value: (seriesIndex: number, i: number) => number,
+): MetricSample[] {
+  const out: MetricSample[] = [];
+  for (let i = 0; i < count; i++) {
+    series.forEach((s, k) => {
+      out.push({ name: s.name, labels: s.labels, timestamp: start + i * stepMs, value: value(k, i) });
+    });
+  }
+  return out;
+}
