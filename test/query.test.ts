@@ -7,7 +7,7 @@ import { describe, it } from 'node:test';
 import { InvalidQueryError } from '../storage/src/index.ts';
 import { DAY, HOUR, MINUTE, MODES, T0, openStore, regularSamples } from './support/store.ts';
 
-const HOSTS = [
+const HOSTS: { name: string; labels: Record<string, string> }[] = [
   { name: 'cpu', labels: { host: 'h1', core: '0' } },
   { name: 'cpu', labels: { host: 'h1', core: '1' } },
   { name: 'cpu', labels: { host: 'h2', core: '0' } },

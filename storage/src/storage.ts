@@ -5,12 +5,17 @@
  * SQLite failures into typed errors.
  */
 import { statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { AlertLog } from './alerts/alerts.ts';
+import { Baselines, DEFAULT_WINDOW_DAYS, DEFAULT_Z_THRESHOLD, checkPositive } from './baselines/baselines.ts';
 import { openDatabase, type Db } from './db/connection.ts';
 import { migrate } from './db/migrations.ts';
 import { Settings } from './db/settings.ts';
 import { InvalidArgumentError, StorageError, translateDiskError } from './errors.ts';
 import { Head } from './head/head.ts';
-import { validateBatch } from './ingest/validate.ts';
+import { countRawRows, rawExportRows, rollupExportRows, type ExportScope } from './export/export-rows.ts';
+import { defaultExportPath, writeParquetExport } from './export/parquet-export.ts';
+import { MAX_TIMESTAMP, validateBatch } from './ingest/validate.ts';
 import { queryMetrics, type QueryContext } from './query/query.ts';
 import {
   DAY_MS,
@@ -24,11 +29,20 @@ import {
 import { Rollups } from './rollup/rollups.ts';
 import { SeriesRegistry } from './series/registry.ts';
 import { compactHead } from './tier/compaction.ts';
+import { ChunkTier } from './tier/chunk-tier.ts';
 import { RowTier } from './tier/row-tier.ts';
 import type { Tier } from './tier/tier.ts';
 import {
   INTERVALS,
+  type Alert,
+  type AlertFilter,
+  type Baseline,
+  type ExportOptions,
+  type ExportResult,
   type Interval,
+  type Labels,
+  type NewAlert,
+  type Resolution,
   type LabelMatcher,
   type MetricQuery,
   type MetricSample,
@@ -96,6 +110,8 @@ export class TimeSeriesStorage implements MetricsSink {
   private readonly head: Head;
   private readonly tier: Tier;
   private readonly rollups: Rollups;
+  private readonly alerts: AlertLog;
+  private readonly baselines: Baselines;
   private readonly now: () => number;
   private readonly maxLabelsPerSeries: number;
   /** Latest stored timestamp per series: a sample after it cannot be a repeat, so skips the lookup. */
@@ -119,8 +135,10 @@ export class TimeSeriesStorage implements MetricsSink {
     );
     this.registry = new SeriesRegistry(this.db, config.maxSeries ?? DEFAULT_MAX_SERIES);
     this.head = new Head(this.db);
-    this.tier = new RowTier(this.db);
+    this.tier = (config.enableCompression ?? true) ? new ChunkTier(this.db) : new RowTier(this.db);
     this.rollups = new Rollups(this.db, this.head, INTERVALS.filter((i) => intervals.includes(i)));
+    this.alerts = new AlertLog(this.db, this.now);
+    this.baselines = new Baselines({ db: this.db, alerts: this.alerts, now: this.now, ...this.queryContext() });
     this.loadLatest();
   }
 
@@ -252,6 +270,73 @@ export class TimeSeriesStorage implements MetricsSink {
     });
   }
 
+  /** Recomputes each series' baseline over the last `windowDays` (default 7); returns rows written. */
+  async computeBaselines(options: { windowDays?: number } = {}): Promise<number> {
+    this.assertOpen();
+    const windowDays = checkPositive(options?.windowDays, 'windowDays', DEFAULT_WINDOW_DAYS);
+    return this.write(() => this.baselines.compute(windowDays));
+  }
+
+  getBaselines(filter: { metricName?: string; labels?: Labels } = {}): Baseline[] {
+    this.assertOpen();
+    return this.baselines.list(filter);
+  }
+
+  /** Records an alert; returns its id. */
+  recordAlert(alert: NewAlert): number {
+    this.assertOpen();
+    return this.write(() => this.alerts.record(alert));
+  }
+
+  /** Alerts, newest first. */
+  listAlerts(filter: AlertFilter = {}): Alert[] {
+    this.assertOpen();
+    return this.alerts.list(filter);
+  }
+
+  /** Checks the newest complete 1m bucket of each series against its baseline; returns new alerts. */
+  async detectAnomalies(options: { zThreshold?: number } = {}): Promise<Alert[]> {
+    this.assertOpen();
+    const zThreshold = checkPositive(options?.zThreshold, 'zThreshold', DEFAULT_Z_THRESHOLD);
+    return this.write(() => this.baselines.detect(zThreshold));
+  }
+
+  /**
+   * Writes samples (or one rollup's buckets) to a Parquet file, optionally anonymised. Without an
+   * output path the file goes to the `exports/` folder beside the database, with a timestamped name.
+   */
+  async exportToParquet(output?: string, options: ExportOptions = {}): Promise<ExportResult> {
+    this.assertOpen();
+    if (output !== undefined && typeof output !== 'string') throw new InvalidArgumentError('output must be a file path');
+    const { source, start, end } = checkExportOptions(options);
+    const scope: ExportScope = {
+      series: [...this.registry.all()].sort((a, b) => a.metricName.localeCompare(b.metricName) || a.labelsJson.localeCompare(b.labelsJson)),
+      start,
+      end,
+    };
+    const base = {
+      path: output || defaultExportPath(join(dirname(this.dbPath), 'exports'), this.now(), source),
+      anonymize: options.anonymize ?? false,
+      range: { start, end },
+      onProgress: options.onProgress,
+    };
+    const ctx = this.queryContext();
+    return source === 'raw'
+      ? writeParquetExport({ ...base, source, rows: rawExportRows(ctx, scope), expectedRows: countRawRows(ctx, scope) })
+      : writeParquetExport({ ...base, source, rows: rollupExportRows(ctx, source, scope), expectedRows: 0 });
+  }
+
+  /**
+   * Runs one read-only SQL statement on the store's own connection, where `metrics_raw` also
+   * covers compressed chunks; for ad hoc inspection. Writes are refused.
+   */
+  sql(query: string, ...params: unknown[]): unknown[] {
+    this.assertOpen();
+    const stmt = this.db.prepare(query);
+    if (!stmt.reader) throw new InvalidArgumentError('sql() runs read-only statements only');
+    return stmt.all(...params);
+  }
+
   /** Checkpoints the WAL and truncates it; false when a reader kept it from being reset. */
   checkpoint(): boolean {
     this.assertOpen();
@@ -332,6 +417,22 @@ export class TimeSeriesStorage implements MetricsSink {
   private assertOpen(): void {
     if (this.closed) throw new StorageError('STORE_CLOSED', 'the store is closed');
   }
+}
+
+function checkExportOptions(options: ExportOptions): { source: Resolution; start: number; end: number } {
+  if (options === null || typeof options !== 'object') throw new InvalidArgumentError('export options must be an object');
+  const source = options.source ?? 'raw';
+  if (source !== 'raw' && !INTERVALS.includes(source)) {
+    throw new InvalidArgumentError(`unknown export source ${JSON.stringify(source)}: use raw, ${INTERVALS.join(', ')}`);
+  }
+  const start = options.start ?? 0;
+  const end = options.end ?? MAX_TIMESTAMP + 1;
+  for (const [name, value] of [['start', start], ['end', end]] as const) {
+    if (typeof value !== 'number' || !Number.isInteger(value)) throw new InvalidArgumentError(`export ${name} must be an integer millisecond timestamp`);
+  }
+  if (start >= end) throw new InvalidArgumentError(`export range is ${start === end ? 'empty' : 'reversed'}`);
+  if (options.onProgress !== undefined && typeof options.onProgress !== 'function') throw new InvalidArgumentError('onProgress must be a function');
+  return { source, start, end };
 }
 
 function minOf(a: number | null, b: number | null): number | null {

@@ -4,7 +4,7 @@
  *
  * Physical layout (see README "Schema"): `series` holds each (metric, label set) once; new samples
  * are appended to `head`; compaction moves them, per series, into `samples` (uncompressed) or
- * `chunks` (compressed); `rollup_<interval>` keeps count/sum/min/max per series and slot
+ * `chunks` (compressed, migration 2); `rollup_<interval>` keeps count/sum/min/max per series and slot
  * (slot = bucket start / interval width). The seed's relations (`metrics_raw`, `metrics_1m`...)
  * are views over these tables, readable from the plain sqlite3 shell.
  */
@@ -101,8 +101,23 @@ const initialSchema: Migration = (db) => {
   }
 };
 
+/** Compressed storage: per-series chunks (a rowid table, as chunks of ~1 KB would overflow a WITHOUT ROWID page). */
+const compressedChunks: Migration = (db) => {
+  db.exec(`
+    CREATE TABLE chunks (
+      id INTEGER PRIMARY KEY,
+      series_id INTEGER NOT NULL,
+      first_ts INTEGER NOT NULL,
+      last_ts INTEGER NOT NULL,
+      count INTEGER NOT NULL,
+      payload BLOB NOT NULL
+    ) STRICT;
+    CREATE INDEX chunks_by_series ON chunks (series_id, first_ts);
+  `);
+};
+
 /** Index i holds the migration that takes user_version from i to i + 1. */
-export const MIGRATIONS: readonly Migration[] = [initialSchema];
+export const MIGRATIONS: readonly Migration[] = [initialSchema, compressedChunks];
 
 export function migrate(db: Db): number {
   const from = db.pragma('user_version', { simple: true }) as number;

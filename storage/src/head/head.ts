@@ -95,6 +95,16 @@ export class Head {
     return new Map(rows.map(([sid, ts]) => [sid!, ts!]));
   }
 
+  /** The oldest and newest timestamps of a series in the head, if it has rows there. */
+  spanOf(seriesId: number): [number, number] | undefined {
+    const [min, max] = this.db.prepare('SELECT MIN(ts), MAX(ts) FROM head WHERE series_id = ?').raw().get(seriesId) as [number | null, number | null];
+    return min === null || max === null ? undefined : [min, max];
+  }
+
+  countRange(start: number, end: number): number {
+    return this.db.prepare('SELECT COUNT(*) FROM head WHERE ts >= ? AND ts < ?').pluck().get(start, end) as number;
+  }
+
   seriesIds(): Set<number> {
     return new Set(this.db.prepare('SELECT DISTINCT series_id FROM head').pluck().all() as number[]);
   }

@@ -69,9 +69,14 @@ function pickResolution(ctx: QueryContext, series: Series[], headRows: Map<numbe
   return INTERVALS.find((i) => slotCount(i, q.start, q.end) <= maxPoints) ?? '1d';
 }
 
-/** Merges two ascending runs (tier samples and head rows) into points. */
-function rawPoints(ctx: QueryContext, seriesId: number, q: MetricQuery, headRows: HeadRow[]): Point[] {
-  const stored = ctx.tier.read(seriesId, q.start, q.end);
+/** Head rows of one series with ts in [start, end), by time. */
+function headRowsOf(ctx: QueryContext, seriesId: number, start: number, end: number): HeadRow[] {
+  return ctx.head.readRange(start, end).filter((r) => r.seriesId === seriesId);
+}
+
+/** Raw samples of one series in [start, end): the tier's and the head's runs merged by time. */
+export function readRaw(ctx: QueryContext, seriesId: number, start: number, end: number, headRows = headRowsOf(ctx, seriesId, start, end)): Point[] {
+  const stored = ctx.tier.read(seriesId, start, end);
   const points: Point[] = new Array(stored.ts.length + headRows.length);
   let i = 0;
   let j = 0;
@@ -88,10 +93,26 @@ function rawPoints(ctx: QueryContext, seriesId: number, q: MetricQuery, headRows
   return points;
 }
 
-function bucketPoints(ctx: QueryContext, interval: Interval, seriesId: number, q: MetricQuery, headRows: HeadRow[]): Point[] {
+function alignedRange(interval: Interval, start: number, end: number): [number, number] {
   const width = INTERVAL_MS[interval];
-  const fromSlot = Math.floor(q.start / width);
-  const toSlot = Math.floor((q.end - 1) / width);
+  return [Math.floor(start / width) * width, (Math.floor((end - 1) / width) + 1) * width];
+}
+
+/**
+ * Buckets of one series overlapping [start, end): the materialised ones plus the head rows not
+ * folded in yet (or, for an interval the store does not maintain, all computed from raw).
+ */
+export function readBuckets(
+  ctx: QueryContext,
+  interval: Interval,
+  seriesId: number,
+  start: number,
+  end: number,
+  headRows = headRowsOf(ctx, seriesId, ...alignedRange(interval, start, end)),
+): Point[] {
+  const width = INTERVAL_MS[interval];
+  const fromSlot = Math.floor(start / width);
+  const toSlot = Math.floor((end - 1) / width);
   let slots: SlotSummaries;
   let unfolded: HeadRow[];
   if (ctx.rollups.isMaintained(interval)) {
@@ -123,20 +144,15 @@ export function queryMetrics(ctx: QueryContext, q: MetricQuery): SeriesResult[] 
   const wanted = new Set(series.map((s) => s.id));
   const rawHead = headRowsBySeries(ctx.head.readRange(q.start, q.end), wanted);
   const resolution: Resolution = aggregation === 'auto' ? pickResolution(ctx, series, rawHead, q, maxPoints) : aggregation;
-  let headRows = rawHead;
-  if (resolution !== 'raw') {
-    const width = INTERVAL_MS[resolution];
-    const alignedStart = Math.floor(q.start / width) * width;
-    const alignedEnd = (Math.floor((q.end - 1) / width) + 1) * width;
-    headRows = headRowsBySeries(ctx.head.readRange(alignedStart, alignedEnd), wanted);
-  }
+  const headRows =
+    resolution === 'raw' ? rawHead : headRowsBySeries(ctx.head.readRange(...alignedRange(resolution, q.start, q.end)), wanted);
   return series.map((s) => ({
     metricName: s.metricName,
     labels: { ...s.labels },
     resolution,
     points:
       resolution === 'raw'
-        ? rawPoints(ctx, s.id, q, headRows.get(s.id) ?? [])
-        : bucketPoints(ctx, resolution, s.id, q, headRows.get(s.id) ?? []),
+        ? readRaw(ctx, s.id, q.start, q.end, headRows.get(s.id) ?? [])
+        : readBuckets(ctx, resolution, s.id, q.start, q.end, headRows.get(s.id) ?? []),
   }));
 }

@@ -22,6 +22,7 @@ export interface Tier {
   deleteBefore(seriesId: number, cutoff: number): number;
   /** Deletes every sample of a series; returns how many. */
   deleteSeries(seriesId: number): number;
+  earliest(seriesId: number): number | undefined;
   latest(seriesId: number): number | undefined;
   /** Total samples, and the oldest and newest timestamps, over every series. */
   totals(): { samples: number; oldest: number | null; newest: number | null };

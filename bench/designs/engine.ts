@@ -1,0 +1,67 @@
+/**
+ * This project's engine, driven through its public API only.
+ */
+import { statSync } from 'node:fs';
+import { TimeSeriesStorage } from '../../storage/src/index.ts';
+import type { MetricSample } from '../../storage/src/types.ts';
+import type { Design } from './design.ts';
+
+function size(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch {
+    return 0;
+  }
+}
+
+export class EngineDesign implements Design {
+  readonly name: string;
+  private readonly store: TimeSeriesStorage;
+  private clock = Date.now();
+
+  constructor(
+    private readonly path: string,
+    compression: boolean,
+  ) {
+    this.name = compression ? 'engine (compressed)' : 'engine (uncompressed)';
+    this.store = new TimeSeriesStorage({ dbPath: path, enableCompression: compression, now: () => this.clock });
+  }
+
+  async ingest(batch: MetricSample[]): Promise<void> {
+    await this.store.insertSamples(batch);
+  }
+
+  async settle(): Promise<void> {
+    for (const interval of this.store.intervals) await this.store.aggregate(interval);
+    await this.store.compact();
+  }
+
+  bytesOnDisk(): number {
+    this.store.checkpoint();
+    return size(this.path) + size(`${this.path}-wal`);
+  }
+
+  queryRawSeries(metricName: string, labels: Record<string, string>, start: number, end: number): number {
+    const [series] = this.store.queryMetrics({ metricName, labels, start, end, aggregation: 'raw' });
+    return series?.points.length ?? 0;
+  }
+
+  queryByLabel(metricName: string, name: string, value: string, start: number, end: number): number {
+    return this.store
+      .queryMetrics({ metricName, labels: { [name]: value }, start, end, aggregation: 'raw' })
+      .reduce((n, s) => n + s.points.length, 0);
+  }
+
+  async aggregate1m(): Promise<void> {
+    await this.store.aggregate('1m');
+  }
+
+  async deleteBefore(cutoff: number): Promise<void> {
+    this.clock = cutoff + this.store.retentionDays * 86_400_000;
+    await this.store.applyRetention();
+  }
+
+  close(): void {
+    this.store.close();
+  }
+}

@@ -1,0 +1,122 @@
+/**
+ * `npm run bench`: puts the naive seed design and this engine (uncompressed and compressed)
+ * through the same workload in one run and prints a table of figures (medians of repeated
+ * operations) and ratios against the naive design. Not a test: it asserts nothing.
+ *
+ * Options: --quick (a smaller load, for a smoke run), --series-samples N (samples per series).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Design } from './designs/design.ts';
+import { EngineDesign } from './designs/engine.ts';
+import { NaiveDesign } from './designs/naive.ts';
+import { workloadBatches, workloadSeries } from './workload.ts';
+
+const quick = process.argv.includes('--quick');
+const SERIES = workloadSeries().length;
+const PER_SERIES = Number(argValue('--series-samples') ?? (quick ? 1_000 : 9_000));
+const T0 = Date.UTC(2026, 0, 1);
+const STEP = 10_000;
+const DAY = 86_400_000;
+const REPEATS = 5;
+
+function argValue(flag: string): string | undefined {
+  const i = process.argv.indexOf(flag);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+async function timed(fn: () => unknown): Promise<number> {
+  const t = performance.now();
+  await fn();
+  return performance.now() - t;
+}
+
+async function repeated(fn: () => unknown): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < REPEATS; i++) times.push(await timed(fn));
+  return median(times);
+}
+
+type Figures = Record<string, number>;
+
+async function load(design: Design, start: number, samples: number, batchSize: number): Promise<number> {
+  let ms = 0;
+  for (const batch of workloadBatches({ start, samples, batchSize, intervalMs: STEP })) ms += await timed(() => design.ingest(batch));
+  return (samples / ms) * 1000;
+}
+
+async function scenario(make: (path: string) => Design): Promise<{ name: string; figures: Figures }> {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-'));
+  const figures: Figures = {};
+  const total = SERIES * PER_SERIES;
+  const span = PER_SERIES * STEP;
+  const design = make(join(dir, 'main.db'));
+  try {
+    figures['ingest samples/s, batches of 1k'] = await load(design, T0, total, 1_000);
+    figures['aggregate 1m over the history, ms'] = await timed(() => design.aggregate1m());
+    figures['settle after the load (rollups + compaction), ms'] = await timed(() => design.settle());
+    figures['bytes per sample on disk'] = design.bytesOnDisk() / total;
+    const series = workloadSeries().find((s) => s.name === 'process_cpu_percent')!;
+    const day = Math.min(DAY, span);
+    figures['raw query, one series over one day, ms'] = await repeated(() => design.queryRawSeries(series.name, series.labels, T0, T0 + day));
+    figures['rows returned by it'] = design.queryRawSeries(series.name, series.labels, T0, T0 + day);
+    figures['one metric filtered by one label, ms'] = await repeated(() =>
+      design.queryByLabel('network_receive_bytes_total', 'host', 'h1', T0, T0 + day),
+    );
+    figures['rows returned by it '] = design.queryByLabel('network_receive_bytes_total', 'host', 'h1', T0, T0 + day);
+    const incremental: number[] = [];
+    for (let minute = 0; minute < REPEATS; minute++) {
+      const start = T0 + span + minute * 60_000;
+      for (const batch of workloadBatches({ start, samples: SERIES * 6, batchSize: SERIES * 6, intervalMs: STEP, seed: minute + 2 })) await design.ingest(batch);
+      incremental.push(await timed(() => design.aggregate1m()));
+    }
+    figures['aggregate 1m after one more minute, ms'] = median(incremental);
+    figures['retention of the older half, ms'] = await timed(() => design.deleteBefore(T0 + span / 2));
+  } finally {
+    design.close();
+  }
+  const second = make(join(dir, 'batches10k.db'));
+  try {
+    figures['ingest samples/s, batches of 10k'] = await load(second, T0, Math.min(total, 600_000), 10_000);
+  } finally {
+    second.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return { name: design.name, figures };
+}
+
+function format(value: number): string {
+  if (value >= 1000) return Math.round(value).toLocaleString('en-US');
+  if (value >= 10) return value.toFixed(1);
+  return value.toFixed(2);
+}
+
+function printTable(results: { name: string; figures: Figures }[]): void {
+  const [base, ...others] = results;
+  const header = ['figure (median)', ...results.map((r) => r.name), ...others.map((r) => `${r.name} / naive`)];
+  const rows = Object.keys(base!.figures).map((key) => [
+    key.trim(),
+    ...results.map((r) => format(r.figures[key]!)),
+    ...others.map((r) => (r.figures[key]! / base!.figures[key]!).toFixed(2)),
+  ]);
+  const lines = [header, header.map(() => '---'), ...rows].map((cells) => `| ${cells.join(' | ')} |`);
+  console.log(lines.join('\n'));
+}
+
+console.log(`Workload: ${SERIES} series, a sample every ${STEP / 1000} s, ${PER_SERIES} samples per series (${(SERIES * PER_SERIES).toLocaleString('en-US')} in all), Node ${process.version}.`);
+const results = [];
+for (const make of [
+  (p: string) => new NaiveDesign(p),
+  (p: string) => new EngineDesign(p, false),
+  (p: string) => new EngineDesign(p, true),
+]) {
+  results.push(await scenario(make));
+  console.error(`done: ${results[results.length - 1]!.name}`);
+}
+printTable(results);

@@ -1,0 +1,251 @@
+/**
+ * The compressed tier (`enableCompression: true`, the default): each series' samples are kept in
+ * chunks, one or more per UTC-aligned two-hour window, each a BLOB in the codec of
+ * storage/src/compression (decimal/ALP-style or XOR values, delta-of-delta timestamps; lossless).
+ * A window's chunks are rewritten whole when samples arrive for it (late data included), whole
+ * windows are dropped by retention, and only the window holding the cutoff is split.
+ *
+ * In the app's own connection `metrics_raw` (a TEMP view shadowing the stored one) also reads the
+ * chunks, through the table-valued function `chunk_samples`; the plain sqlite3 shell, which cannot
+ * decode them, sees only the samples still in the head.
+ */
+import Database, { type Statement } from 'better-sqlite3';
+import { decodeChunk, DEFAULT_CHUNK_SAMPLES, encodeChunk } from '../compression/chunk.ts';
+import type { Db } from '../db/connection.ts';
+import type { SeriesSamples, Tier } from './tier.ts';
+
+/** Width of the aligned window a chunk belongs to: 720 samples at the collector's 10 s. */
+export const CHUNK_WINDOW_MS = 2 * 3_600_000;
+
+interface ChunkRow {
+  id: number;
+  first_ts: number;
+  last_ts: number;
+  count: number;
+  payload: Uint8Array;
+}
+
+function windowStart(ts: number): number {
+  return Math.floor(ts / CHUNK_WINDOW_MS) * CHUNK_WINDOW_MS;
+}
+
+/** Index of the first element >= x in an ascending array. */
+function lowerBound(xs: Float64Array, x: number): number {
+  let lo = 0;
+  let hi = xs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (xs[mid]! < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Samples of one series, ascending, in any array form. */
+interface Run {
+  ts: ArrayLike<number>;
+  values: ArrayLike<number>;
+}
+
+/** Merges two ascending runs of samples into new typed arrays. */
+function merge(a: Run, b: Run): { ts: Float64Array; values: Float64Array } {
+  const n = a.ts.length + b.ts.length;
+  const ts = new Float64Array(n);
+  const values = new Float64Array(n);
+  let i = 0;
+  let j = 0;
+  for (let k = 0; k < n; k++) {
+    if (j >= b.ts.length || (i < a.ts.length && a.ts[i]! <= b.ts[j]!)) {
+      ts[k] = a.ts[i]!;
+      values[k] = a.values[i++]!;
+    } else {
+      ts[k] = b.ts[j]!;
+      values[k] = b.values[j++]!;
+    }
+  }
+  return { ts, values };
+}
+
+export class ChunkTier implements Tier {
+  private readonly windowStmt: Statement;
+  private readonly rangeStmt: Statement;
+  private readonly insertStmt: Statement;
+  private readonly deleteIdStmt: Statement;
+  private readonly expiredStmt: Statement;
+  private readonly deleteExpiredStmt: Statement;
+  private readonly straddlingStmt: Statement;
+  private readonly seriesCountStmt: Statement;
+  private readonly deleteSeriesStmt: Statement;
+  private readonly earliestStmt: Statement;
+  private readonly latestStmt: Statement;
+  private readonly totalsStmt: Statement;
+  private readonly beforeStmt: Statement;
+  private readonly straddlingAllStmt: Statement;
+
+  constructor(private readonly db: Db) {
+    const cols = 'id, first_ts, last_ts, count, payload';
+    this.windowStmt = db.prepare(`SELECT ${cols} FROM chunks WHERE series_id = ? AND first_ts >= ? AND first_ts < ? ORDER BY first_ts`);
+    this.rangeStmt = db.prepare(`SELECT ${cols} FROM chunks WHERE series_id = ? AND first_ts >= ? AND first_ts < ? AND last_ts >= ? ORDER BY first_ts`);
+    this.insertStmt = db.prepare('INSERT INTO chunks (series_id, first_ts, last_ts, count, payload) VALUES (?, ?, ?, ?, ?)');
+    this.deleteIdStmt = db.prepare('DELETE FROM chunks WHERE id = ?');
+    this.expiredStmt = db.prepare('SELECT COALESCE(SUM(count), 0) FROM chunks WHERE series_id = ? AND first_ts < ? AND last_ts < ?').pluck();
+    this.deleteExpiredStmt = db.prepare('DELETE FROM chunks WHERE series_id = ? AND first_ts < ? AND last_ts < ?');
+    this.straddlingStmt = db.prepare(`SELECT ${cols} FROM chunks WHERE series_id = ? AND first_ts < ? AND last_ts >= ?`);
+    this.seriesCountStmt = db.prepare('SELECT COALESCE(SUM(count), 0) FROM chunks WHERE series_id = ?').pluck();
+    this.deleteSeriesStmt = db.prepare('DELETE FROM chunks WHERE series_id = ?');
+    this.earliestStmt = db.prepare('SELECT first_ts FROM chunks WHERE series_id = ? ORDER BY first_ts LIMIT 1').pluck();
+    this.latestStmt = db.prepare('SELECT last_ts FROM chunks WHERE series_id = ? ORDER BY first_ts DESC LIMIT 1').pluck();
+    this.totalsStmt = db.prepare('SELECT COALESCE(SUM(count), 0), MIN(first_ts), MAX(last_ts) FROM chunks').raw();
+    this.beforeStmt = db.prepare('SELECT COALESCE(SUM(count), 0), MIN(first_ts), MAX(last_ts) FROM chunks WHERE last_ts < ?').raw();
+    this.straddlingAllStmt = db.prepare(`SELECT ${cols} FROM chunks WHERE first_ts < ? AND last_ts >= ?`);
+    this.registerRawView();
+  }
+
+  insert(seriesId: number, ts: number[], values: number[]): void {
+    let from = 0;
+    while (from < ts.length) {
+      const start = windowStart(ts[from]!);
+      let to = from;
+      while (to < ts.length && ts[to]! < start + CHUNK_WINDOW_MS) to++;
+      this.mergeIntoWindow(seriesId, start, { ts: ts.slice(from, to), values: values.slice(from, to) });
+      from = to;
+    }
+  }
+
+  read(seriesId: number, start: number, end: number): SeriesSamples {
+    const out: SeriesSamples = { ts: [], values: [] };
+    for (const row of this.rangeStmt.all(seriesId, windowStart(start), end, start) as ChunkRow[]) {
+      const chunk = decodeChunk(row.payload);
+      const to = lowerBound(chunk.timestamps, end);
+      for (let i = lowerBound(chunk.timestamps, start); i < to; i++) {
+        out.ts.push(chunk.timestamps[i]!);
+        out.values.push(chunk.values[i]!);
+      }
+    }
+    return out;
+  }
+
+  contains(seriesId: number, ts: number): boolean {
+    const start = windowStart(ts);
+    for (const row of this.windowStmt.all(seriesId, start, start + CHUNK_WINDOW_MS) as ChunkRow[]) {
+      if (ts < row.first_ts || ts > row.last_ts) continue;
+      const chunk = decodeChunk(row.payload);
+      const i = lowerBound(chunk.timestamps, ts);
+      if (chunk.timestamps[i] === ts) return true;
+    }
+    return false;
+  }
+
+  count(seriesId: number, start: number, end: number, limit: number): number {
+    let n = 0;
+    for (const row of this.rangeStmt.iterate(seriesId, windowStart(start), end, start) as IterableIterator<ChunkRow>) {
+      if (row.first_ts >= start && row.last_ts < end) n += row.count;
+      else {
+        const chunk = decodeChunk(row.payload);
+        n += lowerBound(chunk.timestamps, end) - lowerBound(chunk.timestamps, start);
+      }
+      if (n >= limit) return n;
+    }
+    return n;
+  }
+
+  deleteBefore(seriesId: number, cutoff: number): number {
+    let deleted = this.expiredStmt.get(seriesId, cutoff, cutoff) as number;
+    this.deleteExpiredStmt.run(seriesId, cutoff, cutoff);
+    for (const row of this.straddlingStmt.all(seriesId, cutoff, cutoff) as ChunkRow[]) {
+      const chunk = decodeChunk(row.payload);
+      const keep = lowerBound(chunk.timestamps, cutoff);
+      deleted += keep;
+      this.deleteIdStmt.run(row.id);
+      this.write(seriesId, chunk.timestamps.subarray(keep), chunk.values.subarray(keep));
+    }
+    return deleted;
+  }
+
+  deleteSeries(seriesId: number): number {
+    const deleted = this.seriesCountStmt.get(seriesId) as number;
+    this.deleteSeriesStmt.run(seriesId);
+    return deleted;
+  }
+
+  earliest(seriesId: number): number | undefined {
+    return (this.earliestStmt.get(seriesId) as number | undefined) ?? undefined;
+  }
+
+  latest(seriesId: number): number | undefined {
+    return (this.latestStmt.get(seriesId) as number | undefined) ?? undefined;
+  }
+
+  totals(): { samples: number; oldest: number | null; newest: number | null } {
+    const [samples, oldest, newest] = this.totalsStmt.get() as [number, number | null, number | null];
+    return { samples, oldest, newest };
+  }
+
+  countBefore(cutoff: number): { samples: number; oldest: number | null; newest: number | null } {
+    const [whole, oldest, newest] = this.beforeStmt.get(cutoff) as [number, number | null, number | null];
+    let samples = whole;
+    let first = oldest;
+    let last = newest;
+    for (const row of this.straddlingAllStmt.all(cutoff, cutoff) as ChunkRow[]) {
+      const chunk = decodeChunk(row.payload);
+      const n = lowerBound(chunk.timestamps, cutoff);
+      if (n === 0) continue;
+      samples += n;
+      first = first === null ? row.first_ts : Math.min(first, row.first_ts);
+      last = Math.max(last ?? chunk.timestamps[n - 1]!, chunk.timestamps[n - 1]!);
+    }
+    return { samples, oldest: first, newest: last };
+  }
+
+  /** Rewrites one window of a series with the new samples merged in. */
+  private mergeIntoWindow(seriesId: number, start: number, added: Run): void {
+    const rows = this.windowStmt.all(seriesId, start, start + CHUNK_WINDOW_MS) as ChunkRow[];
+    let existing: Run = { ts: [], values: [] };
+    for (const row of rows) {
+      const chunk = decodeChunk(row.payload);
+      existing = merge(existing, { ts: chunk.timestamps, values: chunk.values });
+      this.deleteIdStmt.run(row.id);
+    }
+    const merged = merge(existing, added);
+    this.write(seriesId, merged.ts, merged.values);
+  }
+
+  /** Writes ascending samples as chunks of at most DEFAULT_CHUNK_SAMPLES. */
+  private write(seriesId: number, ts: Float64Array, values: Float64Array): void {
+    for (let i = 0; i < ts.length; i += DEFAULT_CHUNK_SAMPLES) {
+      const t = ts.subarray(i, i + DEFAULT_CHUNK_SAMPLES);
+      const v = values.subarray(i, i + DEFAULT_CHUNK_SAMPLES);
+      this.insertStmt.run(seriesId, t[0], t[t.length - 1], t.length, encodeChunk(t, v));
+    }
+  }
+
+  /**
+   * The app connection's metrics_raw: head, uncompressed rows and decoded chunks. A connection
+   * cannot run a second statement while one is under way, so the chunks are read through a
+   * short-lived read-only connection of their own (it sees what is committed).
+   */
+  private registerRawView(): void {
+    const file = this.db.name;
+    this.db.table('chunk_samples', {
+      columns: ['series_id', 'ts', 'value'],
+      *rows() {
+        const reader = new Database(file, { readonly: true });
+        try {
+          const all = reader.prepare('SELECT series_id, payload FROM chunks ORDER BY series_id, first_ts').raw();
+          for (const [seriesId, payload] of all.iterate() as IterableIterator<[number, Uint8Array]>) {
+            const chunk = decodeChunk(payload);
+            for (let i = 0; i < chunk.timestamps.length; i++) yield [seriesId, chunk.timestamps[i]!, chunk.values[i]!];
+          }
+        } finally {
+          reader.close();
+        }
+      },
+    });
+    this.db.exec(`
+      CREATE TEMP VIEW metrics_raw (id, metric_name, value, timestamp, labels) AS
+        SELECT id, metric_name, value, timestamp, labels FROM main.metrics_raw
+        UNION ALL
+        SELECT NULL, s.metric_name, c.value, c.ts, s.labels FROM chunk_samples c JOIN series s ON s.id = c.series_id;
+    `);
+  }
+}
