@@ -8,6 +8,7 @@ import { statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { AlertLog } from './alerts/alerts.ts';
 import { Baselines, DEFAULT_WINDOW_DAYS, DEFAULT_Z_THRESHOLD, checkPositive } from './baselines/baselines.ts';
+import { createCompressedViews } from './db/app-views.ts';
 import { openDatabase, type Db } from './db/connection.ts';
 import { migrate } from './db/migrations.ts';
 import { Settings } from './db/settings.ts';
@@ -26,7 +27,7 @@ import {
   reclaimSpace,
   type RetentionContext,
 } from './retention/retention.ts';
-import { Rollups } from './rollup/rollups.ts';
+import { Rollups, TIER_DERIVED_INTERVALS } from './rollup/rollups.ts';
 import { SeriesRegistry } from './series/registry.ts';
 import { compactHead } from './tier/compaction.ts';
 import { ChunkTier } from './tier/chunk-tier.ts';
@@ -54,6 +55,8 @@ import {
 export const DEFAULT_RETENTION_DAYS = 30;
 export const DEFAULT_MAX_SERIES = 10_000;
 export const DEFAULT_MAX_LABELS = 32;
+/** Free space the file keeps after compaction, for the head to grow into again. */
+const FREE_BYTES_KEPT = 4 * 1024 * 1024;
 
 export interface StoreStats {
   samples: number;
@@ -135,8 +138,12 @@ export class TimeSeriesStorage implements MetricsSink {
     );
     this.registry = new SeriesRegistry(this.db, config.maxSeries ?? DEFAULT_MAX_SERIES);
     this.head = new Head(this.db);
-    this.tier = (config.enableCompression ?? true) ? new ChunkTier(this.db) : new RowTier(this.db);
-    this.rollups = new Rollups(this.db, this.head, INTERVALS.filter((i) => intervals.includes(i)));
+    const compressed = config.enableCompression ?? true;
+    this.tier = compressed ? new ChunkTier(this.db) : new RowTier(this.db);
+    const maintained = INTERVALS.filter((i) => intervals.includes(i));
+    const tierDerived = compressed ? maintained.filter((i) => TIER_DERIVED_INTERVALS.includes(i)) : [];
+    this.rollups = new Rollups(this.db, this.head, maintained, tierDerived);
+    if (compressed) createCompressedViews(this.db, tierDerived);
     this.alerts = new AlertLog(this.db, this.now);
     this.baselines = new Baselines({ db: this.db, alerts: this.alerts, now: this.now, ...this.queryContext() });
     this.loadLatest();
@@ -176,7 +183,13 @@ export class TimeSeriesStorage implements MetricsSink {
   /** Moves head samples that every rollup has folded into the tier; returns samples moved. */
   async compact(): Promise<number> {
     this.assertOpen();
-    return this.write(() => compactHead(this.db, this.head, this.tier, this.rollups.foldedUpTo()));
+    return this.write(() => {
+      const moved = compactHead(this.db, this.head, this.tier, this.rollups.foldedUpTo(), (rows, lastId) =>
+        this.rollups.forgetMoved(rows, lastId),
+      );
+      if (moved > 0) releaseFreePages(this.db);
+      return moved;
+    });
   }
 
   /** Deletes everything older than now - retentionDays; returns rows deleted (samples + buckets + alerts). */
@@ -417,6 +430,12 @@ export class TimeSeriesStorage implements MetricsSink {
   private assertOpen(): void {
     if (this.closed) throw new StorageError('STORE_CLOSED', 'the store is closed');
   }
+}
+
+/** Pages freed by a large compaction go back to the file system; a few are left for reuse. */
+function releaseFreePages(db: Db): void {
+  const free = (db.pragma('freelist_count', { simple: true }) as number) * (db.pragma('page_size', { simple: true }) as number);
+  if (free > FREE_BYTES_KEPT) db.pragma('incremental_vacuum');
 }
 
 function checkExportOptions(options: ExportOptions): { source: Resolution; start: number; end: number } {

@@ -93,14 +93,23 @@ export function readRaw(ctx: QueryContext, seriesId: number, start: number, end:
   return points;
 }
 
+function mergeSlots(into: SlotSummaries, from: SlotSummaries): void {
+  for (const [slot, s] of from) {
+    const existing = into.get(slot);
+    if (existing) mergeInto(existing, s);
+    else into.set(slot, s);
+  }
+}
+
 function alignedRange(interval: Interval, start: number, end: number): [number, number] {
   const width = INTERVAL_MS[interval];
   return [Math.floor(start / width) * width, (Math.floor((end - 1) / width) + 1) * width];
 }
 
 /**
- * Buckets of one series overlapping [start, end): the materialised ones plus the head rows not
- * folded in yet (or, for an interval the store does not maintain, all computed from raw).
+ * Buckets of one series overlapping [start, end): the materialised ones, plus those computed from
+ * the tier (for a tier-derived interval, or one the store does not maintain), plus the head rows
+ * not folded in yet.
  */
 export function readBuckets(
   ctx: QueryContext,
@@ -113,25 +122,18 @@ export function readBuckets(
   const width = INTERVAL_MS[interval];
   const fromSlot = Math.floor(start / width);
   const toSlot = Math.floor((end - 1) / width);
-  let slots: SlotSummaries;
-  let unfolded: HeadRow[];
-  if (ctx.rollups.isMaintained(interval)) {
-    slots = ctx.rollups.read(interval, seriesId, fromSlot, toSlot);
-    const cursor = ctx.rollups.cursor(interval);
-    unfolded = headRows.filter((r) => r.id > cursor);
-  } else {
-    slots = new Map();
+  const maintained = ctx.rollups.isMaintained(interval);
+  const slots: SlotSummaries = maintained ? ctx.rollups.read(interval, seriesId, fromSlot, toSlot) : new Map();
+  if (!maintained || ctx.rollups.isTierDerived(interval)) {
     const stored = ctx.tier.read(seriesId, fromSlot * width, (toSlot + 1) * width);
-    for (let i = 0; i < stored.ts.length; i++) accumulate(slots, Math.floor(stored.ts[i]! / width), stored.values[i]!);
-    unfolded = headRows;
+    const fromTier: SlotSummaries = new Map();
+    for (let i = 0; i < stored.ts.length; i++) accumulate(fromTier, Math.floor(stored.ts[i]! / width), stored.values[i]!);
+    mergeSlots(slots, fromTier);
   }
+  const cursor = maintained ? ctx.rollups.cursor(interval) : 0;
   const pending: SlotSummaries = new Map();
-  for (const row of unfolded) accumulate(pending, Math.floor(row.ts / width), row.value);
-  for (const [slot, s] of pending) {
-    const existing = slots.get(slot);
-    if (existing) mergeInto(existing, s);
-    else slots.set(slot, s);
-  }
+  for (const row of headRows) if (row.id > cursor) accumulate(pending, Math.floor(row.ts / width), row.value);
+  mergeSlots(slots, pending);
   return [...slots.entries()]
     .sort((a, b) => a[0] - b[0])
     .map(([slot, s]) => ({ timestamp: slot * width, value: s.sum / s.count, count: s.count, sum: s.sum, min: s.min, max: s.max }));

@@ -1,38 +1,59 @@
 /**
  * Rollups: per interval, a table of count/sum/min/max per series and slot, maintained
  * incrementally. Each interval keeps a cursor into the head (the last head id folded in);
- * `aggregate` folds the rows after it into their buckets with one upsert per touched bucket, so
+ * `aggregate` folds the rows after it into their buckets with one grouped upsert, so
  * its cost follows the new data, a second run changes nothing, and late samples (which arrive in
  * the head like any other) are counted exactly once. Samples are never overwritten (a repeated
  * (series, timestamp) is ignored at ingest), which is what makes the upsert exact.
+ *
+ * With compression, the fine intervals (1m, 5m) are "tier-derived": their rows cover only samples
+ * still in the head, and buckets of compacted samples are computed from the chunks when read
+ * (decoding is cheaper than storing a 1m row per six samples). Compaction calls forgetMoved in the
+ * same transaction that moves the samples, so every sample counts in exactly one place.
  */
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../db/connection.ts';
 import type { Head } from '../head/head.ts';
 import { INTERVAL_MS, type Interval } from '../types.ts';
-import { accumulate, type SlotSummaries, type Summary } from './bucket-math.ts';
+import type { HeadRow } from '../head/head.ts';
+import type { SlotSummaries, Summary } from './bucket-math.ts';
 
-/** Head rows folded per transaction, so a long catch-up never holds the write lock for long. */
+/** The intervals whose compacted buckets are computed from compressed chunks, not stored. */
+export const TIER_DERIVED_INTERVALS: readonly Interval[] = ['1m', '5m'];
+
+/** Head ids folded per transaction, so a long catch-up never holds the write lock for long. */
 export const AGGREGATE_STEP_ROWS = 100_000;
 
 interface IntervalStatements {
-  upsert: Statement;
+  /** Folds head rows with from < id <= to into their buckets (in SQLite, one pass). */
+  fold: Statement;
   read: Statement;
   deleteBefore: Statement;
   deleteSeries: Statement;
   any: Statement;
+  /** Deletes the buckets listed in temp.moved_buckets. */
+  forgetMoved: Statement;
+  /** Folds head rows with from < id <= to that fall in the buckets listed in temp.moved_buckets. */
+  refoldMoved: Statement;
 }
 
 export class Rollups {
   private readonly stmts = new Map<Interval, IntervalStatements>();
   private readonly readCursor: Statement;
   private readonly writeCursor: Statement;
+  private readonly clearMoved: Statement;
+  private readonly addMoved: Statement;
 
   constructor(
     private readonly db: Db,
     private readonly head: Head,
     readonly maintained: readonly Interval[],
+    /** Maintained intervals whose compacted part is computed from the tier when read. */
+    readonly tierDerived: readonly Interval[],
   ) {
+    db.exec('CREATE TEMP TABLE IF NOT EXISTS moved_buckets (series_id INTEGER NOT NULL, slot INTEGER NOT NULL, PRIMARY KEY (series_id, slot)) WITHOUT ROWID');
+    this.clearMoved = db.prepare('DELETE FROM temp.moved_buckets');
+    this.addMoved = db.prepare('INSERT OR IGNORE INTO temp.moved_buckets (series_id, slot) VALUES (?, ?)');
     for (const interval of maintained) this.stmts.set(interval, prepareInterval(db, interval));
     this.readCursor = db.prepare('SELECT cursor FROM rollup_state WHERE interval = ?').pluck();
     this.writeCursor = db.prepare(
@@ -42,6 +63,25 @@ export class Rollups {
 
   isMaintained(interval: Interval): boolean {
     return this.stmts.has(interval);
+  }
+
+  isTierDerived(interval: Interval): boolean {
+    return this.tierDerived.includes(interval);
+  }
+
+  /**
+   * After head rows up to `lastMovedId` moved into the tier: rebuilds the tier-derived buckets they
+   * touched from the head rows that remain folded, so the moved samples now count only in the tier.
+   */
+  forgetMoved(moved: HeadRow[], lastMovedId: number): void {
+    for (const interval of this.tierDerived) {
+      const width = INTERVAL_MS[interval];
+      const stmts = this.statements(interval);
+      this.clearMoved.run();
+      for (const row of moved) this.addMoved.run(row.seriesId, Math.floor(row.ts / width));
+      stmts.forgetMoved.run();
+      stmts.refoldMoved.run(lastMovedId, this.cursor(interval));
+    }
   }
 
   cursor(interval: Interval): number {
@@ -59,31 +99,16 @@ export class Rollups {
     const stmts = this.statements(interval);
     const upTo = this.head.maxId();
     let written = 0;
-    for (;;) {
-      const step = this.db.transaction(() => {
-        const from = this.cursor(interval);
-        const rows = this.head.readAfter(from, upTo, AGGREGATE_STEP_ROWS);
-        if (rows.length === 0) return -1;
-        const touched = new Map<number, SlotSummaries>();
-        for (const row of rows) {
-          let slots = touched.get(row.seriesId);
-          if (!slots) touched.set(row.seriesId, (slots = new Map()));
-          accumulate(slots, Math.floor(row.ts / INTERVAL_MS[interval]), row.value);
-        }
-        let count = 0;
-        for (const [seriesId, slots] of touched) {
-          for (const [slot, s] of slots) {
-            stmts.upsert.run(seriesId, slot, s.count, s.sum, s.min, s.max);
-            count++;
-          }
-        }
-        this.writeCursor.run(interval, rows[rows.length - 1]!.id);
-        return count;
-      });
-      const count = step.immediate();
-      if (count < 0) return written;
-      written += count;
+    for (let from = this.cursor(interval); from < upTo; ) {
+      const to = Math.min(upTo, from + AGGREGATE_STEP_ROWS);
+      written += this.db.transaction(() => {
+        const changes = stmts.fold.run(from, to).changes;
+        this.writeCursor.run(interval, to);
+        return changes;
+      }).immediate();
+      from = to;
     }
+    return written;
   }
 
   /** Materialised summaries of one series with fromSlot <= slot <= toSlot. */
@@ -125,9 +150,12 @@ export class Rollups {
 
 function prepareInterval(db: Db, interval: Interval): IntervalStatements {
   const table = `rollup_${interval}`;
+  const width = INTERVAL_MS[interval];
   return {
-    upsert: db.prepare(
-      `INSERT INTO ${table} (series_id, slot, count, sum, min, max) VALUES (?, ?, ?, ?, ?, ?)
+    fold: db.prepare(
+      `INSERT INTO ${table} (series_id, slot, count, sum, min, max)
+       SELECT series_id, ts / ${INTERVAL_MS[interval]}, COUNT(*), SUM(value), MIN(value), MAX(value)
+       FROM head WHERE id > ? AND id <= ? GROUP BY series_id, ts / ${INTERVAL_MS[interval]}
        ON CONFLICT (series_id, slot) DO UPDATE SET
          count = count + excluded.count, sum = sum + excluded.sum,
          min = MIN(min, excluded.min), max = MAX(max, excluded.max)`,
@@ -136,5 +164,12 @@ function prepareInterval(db: Db, interval: Interval): IntervalStatements {
     deleteBefore: db.prepare(`DELETE FROM ${table} WHERE series_id = ? AND slot < ?`),
     deleteSeries: db.prepare(`DELETE FROM ${table} WHERE series_id = ?`),
     any: db.prepare(`SELECT 1 FROM ${table} WHERE series_id = ? LIMIT 1`).pluck(),
+    forgetMoved: db.prepare(`DELETE FROM ${table} WHERE (series_id, slot) IN (SELECT series_id, slot FROM temp.moved_buckets)`),
+    refoldMoved: db.prepare(
+      `INSERT INTO ${table} (series_id, slot, count, sum, min, max)
+       SELECT series_id, ts / ${width}, COUNT(*), SUM(value), MIN(value), MAX(value)
+       FROM head WHERE id > ? AND id <= ? AND (series_id, ts / ${width}) IN (SELECT series_id, slot FROM temp.moved_buckets)
+       GROUP BY series_id, ts / ${width}`,
+    ),
   };
 }

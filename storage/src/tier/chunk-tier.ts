@@ -5,9 +5,9 @@
  * A window's chunks are rewritten whole when samples arrive for it (late data included), whole
  * windows are dropped by retention, and only the window holding the cutoff is split.
  *
- * In the app's own connection `metrics_raw` (a TEMP view shadowing the stored one) also reads the
- * chunks, through the table-valued function `chunk_samples`; the plain sqlite3 shell, which cannot
- * decode them, sees only the samples still in the head.
+ * In the app's own connection the seed's views also read the chunks, through the table-valued
+ * function `chunk_samples` (see db/app-views.ts); the plain sqlite3 shell, which cannot decode
+ * them, sees only the samples still in the head.
  */
 import Database, { type Statement } from 'better-sqlite3';
 import { decodeChunk, DEFAULT_CHUNK_SAMPLES, encodeChunk } from '../compression/chunk.ts';
@@ -220,9 +220,10 @@ export class ChunkTier implements Tier {
   }
 
   /**
-   * The app connection's metrics_raw: head, uncompressed rows and decoded chunks. A connection
-   * cannot run a second statement while one is under way, so the chunks are read through a
-   * short-lived read-only connection of their own (it sees what is committed).
+   * `chunk_samples(series_id, ts, value)`: every compressed sample, for the app connection's views
+   * (db/app-views.ts). A connection cannot run a second statement while one is under way, so the
+   * chunks are read through a short-lived read-only connection of their own (it sees what is
+   * committed).
    */
   private registerRawView(): void {
     const file = this.db.name;
@@ -241,11 +242,5 @@ export class ChunkTier implements Tier {
         }
       },
     });
-    this.db.exec(`
-      CREATE TEMP VIEW metrics_raw (id, metric_name, value, timestamp, labels) AS
-        SELECT id, metric_name, value, timestamp, labels FROM main.metrics_raw
-        UNION ALL
-        SELECT NULL, s.metric_name, c.value, c.ts, s.labels FROM chunk_samples c JOIN series s ON s.id = c.series_id;
-    `);
   }
 }

@@ -8,7 +8,7 @@ import type { Head, HeadRow } from '../head/head.ts';
 import type { Tier } from './tier.ts';
 
 /** Head rows moved per transaction. */
-export const COMPACTION_STEP_ROWS = 50_000;
+export const COMPACTION_STEP_ROWS = 100_000;
 
 function groupBySeries(rows: HeadRow[]): Map<number, HeadRow[]> {
   const groups = new Map<number, HeadRow[]>();
@@ -20,7 +20,10 @@ function groupBySeries(rows: HeadRow[]): Map<number, HeadRow[]> {
   return groups;
 }
 
-function moveStep(db: Db, head: Head, tier: Tier, upTo: number): number {
+/** Called inside each step's transaction with the rows it moved. */
+export type OnMoved = (moved: HeadRow[], lastMovedId: number) => void;
+
+function moveStep(db: Db, head: Head, tier: Tier, upTo: number, onMoved: OnMoved): number {
   return db.transaction(() => {
     const rows = head.readAfter(0, upTo, COMPACTION_STEP_ROWS);
     if (rows.length === 0) return 0;
@@ -28,14 +31,16 @@ function moveStep(db: Db, head: Head, tier: Tier, upTo: number): number {
       list.sort((a, b) => a.ts - b.ts);
       tier.insert(seriesId, list.map((r) => r.ts), list.map((r) => r.value));
     }
-    head.deleteUpTo(rows[rows.length - 1]!.id);
+    const lastId = rows[rows.length - 1]!.id;
+    head.deleteUpTo(lastId);
+    onMoved(rows, lastId);
     return rows.length;
   }).immediate();
 }
 
 /** Moves every head row with id <= upTo into the tier; returns how many samples moved. */
-export function compactHead(db: Db, head: Head, tier: Tier, upTo: number): number {
+export function compactHead(db: Db, head: Head, tier: Tier, upTo: number, onMoved: OnMoved): number {
   let moved = 0;
-  for (let step = moveStep(db, head, tier, upTo); step > 0; step = moveStep(db, head, tier, upTo)) moved += step;
+  for (let step = moveStep(db, head, tier, upTo, onMoved); step > 0; step = moveStep(db, head, tier, upTo, onMoved)) moved += step;
   return moved;
 }

@@ -1,0 +1,31 @@
+/**
+ * The app connection's views over compressed data. With compression on, `metrics_raw` and the
+ * tier-derived rollups (`metrics_1m`, `metrics_5m`) stored in the file cover only what is not in
+ * chunks yet; TEMP views of the same names, which SQLite resolves before the stored ones, add the
+ * decoded chunks (the `chunk_samples` function), so the app's own connection sees everything.
+ * The plain sqlite3 shell sees the stored views.
+ */
+import type { Db } from './connection.ts';
+import { INTERVAL_MS, type Interval } from '../types.ts';
+
+function derivedRollupView(interval: Interval): string {
+  const width = INTERVAL_MS[interval];
+  return `CREATE TEMP VIEW metrics_${interval} (metric_name, bucket, count, sum, min, max, avg, labels) AS
+    SELECT s.metric_name, b.slot * ${width}, SUM(b.count), SUM(b.sum), MIN(b.min), MAX(b.max), SUM(b.sum) / SUM(b.count), s.labels
+    FROM (
+      SELECT series_id, slot, count, sum, min, max FROM main.rollup_${interval}
+      UNION ALL
+      SELECT series_id, ts / ${width}, COUNT(*), SUM(value), MIN(value), MAX(value) FROM decoded GROUP BY series_id, ts / ${width}
+    ) b JOIN series s ON s.id = b.series_id
+    GROUP BY b.series_id, b.slot;`;
+}
+
+export function createCompressedViews(db: Db, tierDerived: readonly Interval[]): void {
+  // Table-valued functions hand back JS numbers as REAL: make timestamps integers again.
+  db.exec('CREATE TEMP VIEW decoded (series_id, ts, value) AS SELECT series_id, CAST(ts AS INTEGER), value FROM chunk_samples;');
+  db.exec(`CREATE TEMP VIEW metrics_raw (id, metric_name, value, timestamp, labels) AS
+    SELECT id, metric_name, value, timestamp, labels FROM main.metrics_raw
+    UNION ALL
+    SELECT NULL, s.metric_name, c.value, c.ts, s.labels FROM decoded c JOIN series s ON s.id = c.series_id;`);
+  for (const interval of tierDerived) db.exec(derivedRollupView(interval));
+}
