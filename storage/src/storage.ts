@@ -184,8 +184,8 @@ export class TimeSeriesStorage implements MetricsSink {
   async compact(): Promise<number> {
     this.assertOpen();
     return this.write(() => {
-      const moved = compactHead(this.db, this.head, this.tier, this.rollups.foldedUpTo(), (rows, lastId) =>
-        this.rollups.forgetMoved(rows, lastId),
+      const moved = compactHead(this.db, this.head, this.tier, this.rollups.foldedUpTo(), (afterId, lastId) =>
+        this.rollups.forgetMoving(afterId, lastId),
       );
       if (moved > 0) releaseFreePages(this.db);
       return moved;

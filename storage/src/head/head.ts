@@ -95,6 +95,11 @@ export class Head {
     return new Map(rows.map(([sid, ts]) => [sid!, ts!]));
   }
 
+  /** The oldest and newest timestamps of the rows with afterId < id <= lastId. */
+  tsSpan(afterId: number, lastId: number): [number, number] {
+    return this.db.prepare('SELECT MIN(ts), MAX(ts) FROM head WHERE id > ? AND id <= ?').raw().get(afterId, lastId) as [number, number];
+  }
+
   /** The oldest and newest timestamps of a series in the head, if it has rows there. */
   spanOf(seriesId: number): [number, number] | undefined {
     const [min, max] = this.db.prepare('SELECT MIN(ts), MAX(ts) FROM head WHERE series_id = ?').raw().get(seriesId) as [number | null, number | null];

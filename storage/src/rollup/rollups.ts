@@ -8,14 +8,13 @@
  *
  * With compression, the fine intervals (1m, 5m) are "tier-derived": their rows cover only samples
  * still in the head, and buckets of compacted samples are computed from the chunks when read
- * (decoding is cheaper than storing a 1m row per six samples). Compaction calls forgetMoved in the
+ * (decoding is cheaper than storing a 1m row per six samples). Compaction calls forgetMoving in the
  * same transaction that moves the samples, so every sample counts in exactly one place.
  */
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../db/connection.ts';
 import type { Head } from '../head/head.ts';
 import { INTERVAL_MS, type Interval } from '../types.ts';
-import type { HeadRow } from '../head/head.ts';
 import type { SlotSummaries, Summary } from './bucket-math.ts';
 
 /** The intervals whose compacted buckets are computed from compressed chunks, not stored. */
@@ -31,6 +30,8 @@ interface IntervalStatements {
   deleteBefore: Statement;
   deleteSeries: Statement;
   any: Statement;
+  /** Lists in temp.moved_buckets the buckets of head rows with from < id <= to. */
+  collectMoving: Statement;
   /** Deletes the buckets listed in temp.moved_buckets. */
   forgetMoved: Statement;
   /** Folds head rows with from < id <= to that fall in the buckets listed in temp.moved_buckets. */
@@ -42,7 +43,6 @@ export class Rollups {
   private readonly readCursor: Statement;
   private readonly writeCursor: Statement;
   private readonly clearMoved: Statement;
-  private readonly addMoved: Statement;
 
   constructor(
     private readonly db: Db,
@@ -53,7 +53,6 @@ export class Rollups {
   ) {
     db.exec('CREATE TEMP TABLE IF NOT EXISTS moved_buckets (series_id INTEGER NOT NULL, slot INTEGER NOT NULL, PRIMARY KEY (series_id, slot)) WITHOUT ROWID');
     this.clearMoved = db.prepare('DELETE FROM temp.moved_buckets');
-    this.addMoved = db.prepare('INSERT OR IGNORE INTO temp.moved_buckets (series_id, slot) VALUES (?, ?)');
     for (const interval of maintained) this.stmts.set(interval, prepareInterval(db, interval));
     this.readCursor = db.prepare('SELECT cursor FROM rollup_state WHERE interval = ?').pluck();
     this.writeCursor = db.prepare(
@@ -70,17 +69,20 @@ export class Rollups {
   }
 
   /**
-   * After head rows up to `lastMovedId` moved into the tier: rebuilds the tier-derived buckets they
-   * touched from the head rows that remain folded, so the moved samples now count only in the tier.
+   * Before head rows with afterId < id <= lastId move into the tier: rebuilds the tier-derived
+   * buckets they touch from the other head rows folded into them, so that, once moved, those
+   * samples count only in the tier. Runs inside the move's transaction.
    */
-  forgetMoved(moved: HeadRow[], lastMovedId: number): void {
+  forgetMoving(afterId: number, lastId: number): void {
+    if (this.tierDerived.length === 0) return;
+    const [first, last] = this.head.tsSpan(afterId, lastId);
     for (const interval of this.tierDerived) {
       const width = INTERVAL_MS[interval];
       const stmts = this.statements(interval);
       this.clearMoved.run();
-      for (const row of moved) this.addMoved.run(row.seriesId, Math.floor(row.ts / width));
+      stmts.collectMoving.run(afterId, lastId);
       stmts.forgetMoved.run();
-      stmts.refoldMoved.run(lastMovedId, this.cursor(interval));
+      stmts.refoldMoved.run(Math.floor(first / width) * width, (Math.floor(last / width) + 1) * width, lastId, this.cursor(interval));
     }
   }
 
@@ -164,11 +166,12 @@ function prepareInterval(db: Db, interval: Interval): IntervalStatements {
     deleteBefore: db.prepare(`DELETE FROM ${table} WHERE series_id = ? AND slot < ?`),
     deleteSeries: db.prepare(`DELETE FROM ${table} WHERE series_id = ?`),
     any: db.prepare(`SELECT 1 FROM ${table} WHERE series_id = ? LIMIT 1`).pluck(),
+    collectMoving: db.prepare(`INSERT OR IGNORE INTO temp.moved_buckets (series_id, slot) SELECT series_id, ts / ${width} FROM head WHERE id > ? AND id <= ?`),
     forgetMoved: db.prepare(`DELETE FROM ${table} WHERE (series_id, slot) IN (SELECT series_id, slot FROM temp.moved_buckets)`),
     refoldMoved: db.prepare(
       `INSERT INTO ${table} (series_id, slot, count, sum, min, max)
        SELECT series_id, ts / ${width}, COUNT(*), SUM(value), MIN(value), MAX(value)
-       FROM head WHERE id > ? AND id <= ? AND (series_id, ts / ${width}) IN (SELECT series_id, slot FROM temp.moved_buckets)
+       FROM head WHERE ts >= ? AND ts < ? AND +id > ? AND +id <= ? AND (series_id, ts / ${width}) IN (SELECT series_id, slot FROM temp.moved_buckets)
        GROUP BY series_id, ts / ${width}`,
     ),
   };

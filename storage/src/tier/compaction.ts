@@ -20,10 +20,10 @@ function groupBySeries(rows: HeadRow[]): Map<number, HeadRow[]> {
   return groups;
 }
 
-/** Called inside each step's transaction with the rows it moved. */
-export type OnMoved = (moved: HeadRow[], lastMovedId: number) => void;
+/** Called inside each step's transaction, before the head rows with afterId < id <= lastId go. */
+export type BeforeMove = (afterId: number, lastId: number) => void;
 
-function moveStep(db: Db, head: Head, tier: Tier, upTo: number, onMoved: OnMoved): number {
+function moveStep(db: Db, head: Head, tier: Tier, upTo: number, beforeMove: BeforeMove): number {
   return db.transaction(() => {
     const rows = head.readAfter(0, upTo, COMPACTION_STEP_ROWS);
     if (rows.length === 0) return 0;
@@ -32,15 +32,15 @@ function moveStep(db: Db, head: Head, tier: Tier, upTo: number, onMoved: OnMoved
       tier.insert(seriesId, list.map((r) => r.ts), list.map((r) => r.value));
     }
     const lastId = rows[rows.length - 1]!.id;
+    beforeMove(0, lastId);
     head.deleteUpTo(lastId);
-    onMoved(rows, lastId);
     return rows.length;
   }).immediate();
 }
 
 /** Moves every head row with id <= upTo into the tier; returns how many samples moved. */
-export function compactHead(db: Db, head: Head, tier: Tier, upTo: number, onMoved: OnMoved): number {
+export function compactHead(db: Db, head: Head, tier: Tier, upTo: number, beforeMove: BeforeMove): number {
   let moved = 0;
-  for (let step = moveStep(db, head, tier, upTo, onMoved); step > 0; step = moveStep(db, head, tier, upTo, onMoved)) moved += step;
+  for (let step = moveStep(db, head, tier, upTo, beforeMove); step > 0; step = moveStep(db, head, tier, upTo, beforeMove)) moved += step;
   return moved;
 }
