@@ -14,7 +14,7 @@ import { migrate } from './db/migrations.ts';
 import { Settings } from './db/settings.ts';
 import { InvalidArgumentError, StorageError, translateDiskError } from './errors.ts';
 import { Head } from './head/head.ts';
-import { countRawRows, rawExportRows, rollupExportRows, type ExportScope } from './export/export-rows.ts';
+import { countBucketRows, countRawRows, rawExportRows, rollupExportRows, type ExportScope } from './export/export-rows.ts';
 import { defaultExportPath, writeParquetExport } from './export/parquet-export.ts';
 import { MAX_TIMESTAMP, validateBatch } from './ingest/validate.ts';
 import { queryMetrics, type QueryContext } from './query/query.ts';
@@ -336,7 +336,7 @@ export class TimeSeriesStorage implements MetricsSink {
     const ctx = this.queryContext();
     return source === 'raw'
       ? writeParquetExport({ ...base, source, rows: rawExportRows(ctx, scope), expectedRows: countRawRows(ctx, scope) })
-      : writeParquetExport({ ...base, source, rows: rollupExportRows(ctx, source, scope), expectedRows: 0 });
+      : writeParquetExport({ ...base, source, rows: rollupExportRows(ctx, source, scope), expectedRows: countBucketRows(ctx, source, scope) });
   }
 
   /**
@@ -451,6 +451,10 @@ function checkExportOptions(options: ExportOptions): { source: Resolution; start
   }
   if (start >= end) throw new InvalidArgumentError(`export range is ${start === end ? 'empty' : 'reversed'}`);
   if (options.onProgress !== undefined && typeof options.onProgress !== 'function') throw new InvalidArgumentError('onProgress must be a function');
+  const anonymize: unknown = options.anonymize;
+  if (anonymize !== undefined && typeof anonymize !== 'boolean' && (anonymize === null || typeof anonymize !== 'object')) {
+    throw new InvalidArgumentError('anonymize must be true, false or an options object');
+  }
   return { source, start, end };
 }
 

@@ -42,11 +42,12 @@ const initialSchema: Migration = (db) => {
       UNIQUE (metric_name, labels)
     ) STRICT;
 
+    -- value is ANY, not REAL: REAL affinity would store -0.0 as the integer 0 and lose its sign.
     CREATE TABLE head (
       id INTEGER PRIMARY KEY AUTOINCREMENT,
       series_id INTEGER NOT NULL,
       ts INTEGER NOT NULL,
-      value REAL NOT NULL
+      value ANY NOT NULL
     ) STRICT;
     CREATE INDEX head_by_ts ON head (ts);
 

@@ -23,16 +23,19 @@ export const DAY_MS = 86_400_000;
 export const MIN_RETENTION_DAYS = 1;
 export const MAX_RETENTION_DAYS = 3650;
 
-/** Deletes the data of the given series everywhere and forgets the series; returns samples deleted. */
+/** Deletes the data (and baseline) of the given series everywhere and forgets them; returns samples deleted. */
 export function dropSeries(ctx: RetentionContext, ids: number[]): number {
   if (ids.length === 0) return 0;
   const deleteHead = ctx.db.prepare('DELETE FROM head WHERE series_id = ?');
   const deleteRow = ctx.db.prepare('DELETE FROM series WHERE id = ?');
+  const deleteBaseline = ctx.db.prepare('DELETE FROM baselines WHERE metric_name = ? AND labels = ?');
   let samples = 0;
   ctx.db.transaction(() => {
     for (const id of ids) {
       samples += deleteHead.run(id).changes + ctx.tier.deleteSeries(id);
       ctx.rollups.deleteSeries(id);
+      const series = ctx.registry.get(id);
+      if (series) deleteBaseline.run(series.metricName, series.labelsJson);
       deleteRow.run(id);
     }
   }).immediate();

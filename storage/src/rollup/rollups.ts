@@ -30,6 +30,7 @@ interface IntervalStatements {
   deleteBefore: Statement;
   deleteSeries: Statement;
   any: Statement;
+  span: Statement;
   /** Lists in temp.moved_buckets the buckets of head rows with from < id <= to. */
   collectMoving: Statement;
   /** Deletes the buckets listed in temp.moved_buckets. */
@@ -138,6 +139,14 @@ export class Rollups {
     return deleted;
   }
 
+  /** The first and last materialised slot of a series at an interval, if it has any. */
+  slotSpan(interval: Interval, seriesId: number): [number, number] | undefined {
+    const stmts = this.stmts.get(interval);
+    if (!stmts) return undefined;
+    const [first, last] = stmts.span.get(seriesId) as [number | null, number | null];
+    return first === null || last === null ? undefined : [first, last];
+  }
+
   hasData(seriesId: number): boolean {
     for (const stmts of this.stmts.values()) if (stmts.any.get(seriesId) !== undefined) return true;
     return false;
@@ -166,6 +175,7 @@ function prepareInterval(db: Db, interval: Interval): IntervalStatements {
     deleteBefore: db.prepare(`DELETE FROM ${table} WHERE series_id = ? AND slot < ?`),
     deleteSeries: db.prepare(`DELETE FROM ${table} WHERE series_id = ?`),
     any: db.prepare(`SELECT 1 FROM ${table} WHERE series_id = ? LIMIT 1`).pluck(),
+    span: db.prepare(`SELECT MIN(slot), MAX(slot) FROM ${table} WHERE series_id = ?`).raw(),
     collectMoving: db.prepare(`INSERT OR IGNORE INTO temp.moved_buckets (series_id, slot) SELECT series_id, ts / ${width} FROM head WHERE id > ? AND id <= ?`),
     forgetMoved: db.prepare(`DELETE FROM ${table} WHERE (series_id, slot) IN (SELECT series_id, slot FROM temp.moved_buckets)`),
     refoldMoved: db.prepare(

@@ -1,0 +1,107 @@
+/**
+ * Compressed storage through the engine: samples come back bit for bit after compaction, late
+ * samples into compacted windows are accepted, counted once and readable, retention splits a
+ * chunk exactly at the cutoff, and the store's own connection reads chunks through metrics_raw
+ * while the plain sqlite3 shell sees only the head.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { describe, it } from 'node:test';
+import { DAY, HOUR, MINUTE, T0, openStore, regularSamples } from './support/store.ts';
+
+const EXACT = [-0, 0, 5e-324, -5e-324, 2.2250738585072014e-308, Number.MAX_VALUE, -Number.MAX_VALUE, 0.1 + 0.2, 1 / 3, 123456789.123456, -42, 1e300, 2 ** 53 + 2];
+
+async function settle(store: { intervals: readonly string[]; aggregate(i: never): Promise<number>; compact(): Promise<number> }): Promise<void> {
+  for (const interval of store.intervals) await store.aggregate(interval as never);
+  await store.compact();
+}
+
+describe('compressed storage', () => {
+  it('returns every float64 bit for bit and every timestamp to the millisecond after compaction', async () => {
+    const s = openStore({ enableCompression: true });
+    try {
+      const samples = EXACT.map((value, i) => ({ name: 'exact', value, timestamp: T0 + i * 7 + (i % 3) }));
+      await s.store.insertSamples(samples);
+      await settle(s.store);
+      assert.deepEqual(s.store.sql('SELECT COUNT(*) AS n FROM main.head'), [{ n: 0 }], 'everything was compacted');
+      const [r] = s.store.queryMetrics({ metricName: 'exact', start: T0, end: T0 + HOUR, aggregation: 'raw' });
+      assert.equal(r!.points.length, EXACT.length);
+      r!.points.forEach((p, i) => {
+        assert.equal(p.timestamp, samples[i]!.timestamp);
+        assert.ok(Object.is(p.value, EXACT[i]), `value ${i}: ${p.value} vs ${EXACT[i]}`);
+      });
+      const viaView = s.store.sql('SELECT value FROM metrics_raw WHERE metric_name = ? ORDER BY timestamp', 'exact') as { value: number }[];
+      assert.ok(viaView.every((v, i) => Object.is(v.value, EXACT[i])), 'the app connection reads the chunks exactly too');
+    } finally {
+      s.cleanup();
+    }
+  });
+
+  it('accepts late samples into compacted windows, counts them once and reads them in order', async () => {
+    const s = openStore({ enableCompression: true });
+    try {
+      const series = [{ name: 'late', labels: { k: 'a' } }];
+      await s.store.insertSamples(regularSamples(series, T0, 2 * 360, 20_000, (_, i) => i));
+      await settle(s.store);
+      const late = [T0 + 5_000, T0 + 3 * HOUR + 1, T0 + 7 * HOUR + 10_000].map((timestamp) => ({ name: 'late', labels: { k: 'a' }, value: 1000, timestamp }));
+      assert.equal(await s.store.insertSamples(late), 3);
+      assert.equal(await s.store.insertSamples(late), 0, 'a repeat of a late sample is ignored');
+      const check = () => {
+        const [r] = s.store.queryMetrics({ metricName: 'late', start: T0, end: T0 + DAY, aggregation: 'raw' });
+        assert.equal(r!.points.length, 723);
+        assert.ok(r!.points.every((p, i, a) => i === 0 || a[i - 1]!.timestamp < p.timestamp));
+        for (const interval of ['1m', '5m', '1h', '1d'] as const) {
+          const [b] = s.store.queryMetrics({ metricName: 'late', start: T0, end: T0 + DAY, aggregation: interval });
+          assert.equal(b!.points.reduce((n, p) => n + p.count!, 0), 723, `${interval} counts each sample once`);
+          assert.equal(b!.points.reduce((n, p) => n + p.sum!, 0), (719 * 720) / 2 + 3000, `${interval} sum`);
+        }
+        const [m] = s.store.queryMetrics({ metricName: 'late', start: T0, end: T0 + MINUTE, aggregation: '1m' });
+        assert.deepEqual(m!.points[0], { timestamp: T0, value: 1003 / 4, count: 4, sum: 1003, min: 0, max: 1000 });
+      };
+      check();
+      await s.store.aggregate('1m');
+      check();
+      await settle(s.store);
+      check();
+      s.reopen();
+      check();
+    } finally {
+      s.cleanup();
+    }
+  });
+
+  it('splits the chunk that holds the retention cutoff and drops the windows before it', async () => {
+    const now = T0 + 40 * DAY;
+    const s = openStore({ enableCompression: true, retentionDays: 30, now: () => now });
+    try {
+      await s.store.insertSamples(regularSamples([{ name: 'r' }], T0, 20 * 24 * 6, 600_000, (_, i) => i));
+      await settle(s.store);
+      const cutoff = now - 30 * DAY;
+      await s.store.applyRetention();
+      const [r] = s.store.queryMetrics({ metricName: 'r', start: 0, end: now, aggregation: 'raw' });
+      assert.equal(r!.points[0]!.timestamp, cutoff, 'the first kept sample is the one at the cutoff');
+      assert.equal(r!.points.length, 10 * 24 * 6);
+      assert.equal(s.store.getStats().samples, 10 * 24 * 6);
+      const chunks = s.store.sql('SELECT MIN(first_ts) AS first FROM chunks') as { first: number }[];
+      assert.equal(chunks[0]!.first, cutoff, 'no chunk keeps a sample before the cutoff');
+    } finally {
+      s.cleanup();
+    }
+  });
+
+  it('shows the plain sqlite3 shell only what is still in the head', async () => {
+    const s = openStore({ enableCompression: true });
+    try {
+      await s.store.insertSamples(regularSamples([{ name: 'm' }], T0, 60, 10_000, (_, i) => i));
+      await settle(s.store);
+      await s.store.insertSamples(regularSamples([{ name: 'm' }], T0 + HOUR, 3, 10_000, (_, i) => i));
+      s.store.checkpoint();
+      const shell = (sql: string) => execFileSync('sqlite3', [s.dbPath, sql], { encoding: 'utf8' }).trim();
+      assert.equal(shell('SELECT COUNT(*) FROM metrics_raw;'), '3');
+      assert.equal(shell('SELECT SUM(count) FROM chunks;'), '60');
+      assert.deepEqual(s.store.sql('SELECT COUNT(*) AS n FROM metrics_raw'), [{ n: 63 }]);
+    } finally {
+      s.cleanup();
+    }
+  });
+});
