@@ -1,14 +1,17 @@
 /**
- * `npm run bench`: puts the naive seed design and this engine (uncompressed and compressed)
- * through the same workload in one run and prints a table of figures (medians of repeated
- * operations) and ratios against the naive design. Not a test: it asserts nothing.
+ * `npm run bench`: puts the naive seed design, DuckDB and this engine (uncompressed and
+ * compressed) through the same workload in one run and prints a table of figures (medians of
+ * repeated operations) and ratios against the naive design, then the export of 1M samples through
+ * the engine (time and peak memory, in a child process). Not a test: it asserts nothing.
  *
  * Options: --quick (a smaller load, for a smoke run), --series-samples N (samples per series).
  */
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Design } from './designs/design.ts';
+import { DuckDbDesign } from './designs/duckdb.ts';
 import { EngineDesign } from './designs/engine.ts';
 import { NaiveDesign } from './designs/naive.ts';
 import { workloadBatches, workloadSeries } from './workload.ts';
@@ -51,25 +54,27 @@ async function load(design: Design, start: number, samples: number, batchSize: n
   return (samples / ms) * 1000;
 }
 
-async function scenario(make: (path: string) => Design): Promise<{ name: string; figures: Figures }> {
+type Maker = (path: string) => Design | Promise<Design>;
+
+async function scenario(make: Maker): Promise<{ name: string; figures: Figures }> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-'));
   const figures: Figures = {};
   const total = SERIES * PER_SERIES;
   const span = PER_SERIES * STEP;
-  const design = make(join(dir, 'main.db'));
+  const design = await make(join(dir, 'main.db'));
   try {
     figures['ingest samples/s, batches of 1k'] = await load(design, T0, total, 1_000);
     figures['aggregate 1m over the history, ms'] = await timed(() => design.aggregate1m());
     figures['settle after the load (rollups + compaction), ms'] = await timed(() => design.settle());
-    figures['bytes per sample on disk'] = design.bytesOnDisk() / total;
+    figures['bytes per sample on disk'] = (await design.bytesOnDisk()) / total;
     const series = workloadSeries().find((s) => s.name === 'process_cpu_percent')!;
     const day = Math.min(DAY, span);
     figures['raw query, one series over one day, ms'] = await repeated(() => design.queryRawSeries(series.name, series.labels, T0, T0 + day));
-    figures['rows returned by it'] = design.queryRawSeries(series.name, series.labels, T0, T0 + day);
+    figures['rows returned by it'] = await design.queryRawSeries(series.name, series.labels, T0, T0 + day);
     figures['one metric filtered by one label, ms'] = await repeated(() =>
       design.queryByLabel('network_receive_bytes_total', 'host', 'h1', T0, T0 + day),
     );
-    figures['rows returned by it '] = design.queryByLabel('network_receive_bytes_total', 'host', 'h1', T0, T0 + day);
+    figures['rows returned by it '] = await design.queryByLabel('network_receive_bytes_total', 'host', 'h1', T0, T0 + day);
     const incremental: number[] = [];
     for (let minute = 0; minute < REPEATS; minute++) {
       const start = T0 + span + minute * 60_000;
@@ -79,13 +84,13 @@ async function scenario(make: (path: string) => Design): Promise<{ name: string;
     figures['aggregate 1m after one more minute, ms'] = median(incremental);
     figures['retention of the older half, ms'] = await timed(() => design.deleteBefore(T0 + span / 2));
   } finally {
-    design.close();
+    await design.close();
   }
-  const second = make(join(dir, 'batches10k.db'));
+  const second = await make(join(dir, 'batches10k.db'));
   try {
     figures['ingest samples/s, batches of 10k'] = await load(second, T0, Math.min(total, 600_000), 10_000);
   } finally {
-    second.close();
+    await second.close();
     rmSync(dir, { recursive: true, force: true });
   }
   return { name: design.name, figures };
@@ -111,12 +116,23 @@ function printTable(results: { name: string; figures: Figures }[]): void {
 
 console.log(`Workload: ${SERIES} series, a sample every ${STEP / 1000} s, ${PER_SERIES} samples per series (${(SERIES * PER_SERIES).toLocaleString('en-US')} in all), Node ${process.version}.`);
 const results = [];
-for (const make of [
-  (p: string) => new NaiveDesign(p),
-  (p: string) => new EngineDesign(p, false),
-  (p: string) => new EngineDesign(p, true),
-]) {
+const makers: Maker[] = [
+  (p) => new NaiveDesign(p),
+  (p) => DuckDbDesign.open(p),
+  (p) => new EngineDesign(p, false),
+  (p) => new EngineDesign(p, true),
+];
+for (const make of makers) {
   results.push(await scenario(make));
   console.error(`done: ${results[results.length - 1]!.name}`);
 }
 printTable(results);
+
+const exportSamples = quick ? 100_000 : 1_000_000;
+const exported = JSON.parse(
+  execFileSync(process.execPath, ['--import', 'tsx', new URL('./export-store.ts', import.meta.url).pathname, '--samples', String(exportSamples)], { encoding: 'utf8' }),
+) as { rows: number; seconds: number; fileMiB: number; rssBeforeMiB: number; peakRssMiB: number };
+console.log(
+  `\nAnonymised Parquet export of ${exported.rows.toLocaleString('en-US')} samples through the engine: ${exported.seconds.toFixed(2)} s, ` +
+    `${exported.fileMiB} MiB, peak RSS ${exported.peakRssMiB} MiB (${exported.rssBeforeMiB} MiB before the export).`,
+);

@@ -1,8 +1,9 @@
 /**
  * The panel API: the one contract between the window and the storage host. The storage host
  * implements it, the Electron preload and the browser preview both expose it as `window.telemetry`,
- * and the renderer calls it without knowing which transport carries it. Types only: the runtime
- * validation of every argument lives in the host's entry (panel-schemas.ts).
+ * and the renderer calls it without knowing which transport carries it. Types, transport names and
+ * the one client-side helper both bridges share (createPanelApi); the runtime validation of every
+ * argument lives in the host's entry (panel-schemas.ts, host-dispatch.ts).
  */
 import type {
   Alert,
@@ -100,12 +101,41 @@ export interface PanelApi {
 
 export type PanelMethod = keyof PanelApi;
 
+/** Every panel method at runtime (the bridges build `window.telemetry` from it; the transports allow only these). */
+export const PANEL_METHODS = [
+  'listMetrics',
+  'listLabels',
+  'query',
+  'getSettings',
+  'setRetentionDays',
+  'previewRetention',
+  'exportParquet',
+  'revealExport',
+  'getStatus',
+  'listAlerts',
+  'getBaselines',
+  'loadDemoHistory',
+  'removeDemoHistory',
+] as const satisfies readonly PanelMethod[];
+
+/** Fails to compile when PANEL_METHODS misses a method of PanelApi. */
+type AssertNever<T extends never> = T;
+export type MissingPanelMethods = AssertNever<Exclude<PanelMethod, (typeof PANEL_METHODS)[number]>>;
+
+export function isPanelMethod(name: unknown): name is PanelMethod {
+  return typeof name === 'string' && (PANEL_METHODS as readonly string[]).includes(name);
+}
+
 /** What `window.telemetry` offers: the calls plus a subscription to export progress. */
 export interface TelemetryBridge extends PanelApi {
   onExportProgress(listener: (progress: ExportProgress) => void): () => void;
 }
 
-/** The error shape every transport delivers for a failed call. */
+/**
+ * The error shape every transport delivers for a failed call. A failed call rejects with this plain
+ * object on both transports (Electron's contextBridge would strip an Error's `code`): the renderer
+ * reads `e.code` (INVALID_ARGUMENT, INVALID_QUERY, DISK_FULL, ...) and `e.message`.
+ */
 export interface PanelErrorPayload {
   code: string;
   message: string;
@@ -127,3 +157,17 @@ export const TRANSPORT = {
 
 export type CallEnvelope = { method: PanelMethod; args: unknown[] };
 export type CallReply = { ok: true; result: unknown } | { ok: false; error: PanelErrorPayload };
+
+/**
+ * Builds a PanelApi whose methods send `{ method, args }` through `send` and unwrap the reply: a
+ * failed call rejects with its PanelErrorPayload. Used by the preload, the HTTP bridge and tests.
+ */
+export function createPanelApi(send: (method: PanelMethod, args: unknown[]) => Promise<CallReply>): PanelApi {
+  const call = async (method: PanelMethod, args: unknown[]): Promise<unknown> => {
+    const reply = await send(method, args);
+    if (!reply.ok) throw reply.error;
+    return reply.result;
+  };
+  const entries = PANEL_METHODS.map((method) => [method, (...args: unknown[]) => call(method, args)]);
+  return Object.fromEntries(entries) as unknown as PanelApi;
+}

@@ -1,18 +1,9 @@
 /**
  * This project's engine, driven through its public API only.
  */
-import { statSync } from 'node:fs';
 import { TimeSeriesStorage } from '../../storage/src/index.ts';
 import type { MetricSample } from '../../storage/src/types.ts';
-import type { Design } from './design.ts';
-
-function size(path: string): number {
-  try {
-    return statSync(path).size;
-  } catch {
-    return 0;
-  }
-}
+import { filesSize, type Design } from './design.ts';
 
 export class EngineDesign implements Design {
   readonly name: string;
@@ -36,17 +27,17 @@ export class EngineDesign implements Design {
     await this.store.compact();
   }
 
-  bytesOnDisk(): number {
+  async bytesOnDisk(): Promise<number> {
     this.store.checkpoint();
-    return size(this.path) + size(`${this.path}-wal`);
+    return filesSize(this.path, `${this.path}-wal`);
   }
 
-  queryRawSeries(metricName: string, labels: Record<string, string>, start: number, end: number): number {
+  async queryRawSeries(metricName: string, labels: Record<string, string>, start: number, end: number): Promise<number> {
     const [series] = this.store.queryMetrics({ metricName, labels, start, end, aggregation: 'raw' });
     return series?.points.length ?? 0;
   }
 
-  queryByLabel(metricName: string, name: string, value: string, start: number, end: number): number {
+  async queryByLabel(metricName: string, name: string, value: string, start: number, end: number): Promise<number> {
     return this.store
       .queryMetrics({ metricName, labels: { [name]: value }, start, end, aggregation: 'raw' })
       .reduce((n, s) => n + s.points.length, 0);
@@ -61,7 +52,7 @@ export class EngineDesign implements Design {
     await this.store.applyRetention();
   }
 
-  close(): void {
+  async close(): Promise<void> {
     this.store.close();
   }
 }

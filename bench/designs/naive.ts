@@ -3,17 +3,8 @@
  * (metric_name, timestamp); the 1m rollup recomputed by GROUP BY from a watermark.
  */
 import Database from 'better-sqlite3';
-import { statSync } from 'node:fs';
 import type { MetricSample } from '../../storage/src/types.ts';
-import type { Design } from './design.ts';
-
-function size(path: string): number {
-  try {
-    return statSync(path).size;
-  } catch {
-    return 0;
-  }
-}
+import { filesSize, type Design } from './design.ts';
 
 export class NaiveDesign implements Design {
   readonly name = 'naive seed schema';
@@ -43,18 +34,18 @@ export class NaiveDesign implements Design {
 
   async settle(): Promise<void> {}
 
-  bytesOnDisk(): number {
+  async bytesOnDisk(): Promise<number> {
     this.db.pragma('wal_checkpoint(TRUNCATE)');
-    return size(this.path) + size(`${this.path}-wal`);
+    return filesSize(this.path, `${this.path}-wal`);
   }
 
-  queryRawSeries(metricName: string, labels: Record<string, string>, start: number, end: number): number {
+  async queryRawSeries(metricName: string, labels: Record<string, string>, start: number, end: number): Promise<number> {
     return this.db
       .prepare('SELECT timestamp, value FROM metrics_raw WHERE metric_name = ? AND timestamp >= ? AND timestamp < ? AND labels = ? ORDER BY timestamp')
       .all(metricName, start, end, JSON.stringify(labels)).length;
   }
 
-  queryByLabel(metricName: string, name: string, value: string, start: number, end: number): number {
+  async queryByLabel(metricName: string, name: string, value: string, start: number, end: number): Promise<number> {
     return this.db
       .prepare(`SELECT labels, timestamp, value FROM metrics_raw WHERE metric_name = ? AND timestamp >= ? AND timestamp < ? AND json_extract(labels, '$.' || ?) = ? ORDER BY timestamp`)
       .all(metricName, start, end, name, value).length;
@@ -76,7 +67,7 @@ export class NaiveDesign implements Design {
     this.db.prepare('DELETE FROM metrics_1m WHERE bucket + 60000 <= ?').run(cutoff);
   }
 
-  close(): void {
+  async close(): Promise<void> {
     this.db.close();
   }
 }

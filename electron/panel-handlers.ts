@@ -1,0 +1,129 @@
+/**
+ * The panel API's one implementation: a handler map over the store, checked against PanelApi with
+ * `satisfies`. It runs in the storage host; its arguments have already been validated by
+ * panel-schemas.ts. Exports are written only into the exports folder and only files there can be
+ * revealed; retention changes are applied at once, through the job queue.
+ */
+import { realpathSync, statSync } from 'node:fs';
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type { DataPaths } from './data-dir.ts';
+import { hasDemoHistory, loadDemoHistory, removeDemoHistory } from './demo-history.ts';
+import type { ShellStore } from './engine.ts';
+import type { JobScheduler } from './jobs.ts';
+import { METRIC, type MetricName } from './metric-catalog.ts';
+import type { ExportProgress, ExportRequest, PanelApi, Settings } from './panel-api.ts';
+import { ShellError } from './shell-errors.ts';
+import { unitOf } from './units.ts';
+
+export interface HandlerContext {
+  store: ShellStore;
+  paths: DataPaths;
+  jobs: Pick<JobScheduler, 'run' | 'exclusive'>;
+  record: (name: MetricName, value: number) => Promise<unknown>;
+  emitProgress: (progress: ExportProgress) => void;
+  /** Shows a file (already checked to lie in the exports folder) in the file manager. */
+  reveal: (path: string) => void;
+  now: () => number;
+}
+
+/** A unique file name in the exports folder for an export started at `now`. */
+export function exportFileName(now: number): string {
+  return `telemetry-${new Date(now).toISOString().replace(/[:.]/g, '-')}.parquet`;
+}
+
+function anonymizeOption(request: ExportRequest): boolean | { keepLabels: string[] } {
+  if (request.anonymize === false) return false;
+  return request.keepLabels ? { keepLabels: request.keepLabels } : true;
+}
+
+/** The real path of `requested` when it names a file inside the exports folder; throws otherwise. */
+export function exportFilePath(exportsDir: string, requested: string): string {
+  const root = realpathSync(exportsDir);
+  const outside = (path: string): boolean => {
+    const rel = relative(root, path);
+    return rel === '' || rel.startsWith('..') || isAbsolute(rel);
+  };
+  const notInExports = new ShellError('INVALID_ARGUMENT', 'only files in the exports folder can be revealed');
+  if (outside(resolve(root, requested))) throw notInExports;
+  let real: string;
+  try {
+    real = realpathSync(resolve(root, requested));
+  } catch {
+    throw new ShellError('NOT_FOUND', `no export named ${requested}`);
+  }
+  if (outside(real) || !statSync(real).isFile()) throw notInExports;
+  return real;
+}
+
+export function createPanelHandlers(ctx: HandlerContext) {
+  const { store, paths } = ctx;
+  let exporting = false;
+
+  const settings = (): Settings => ({
+    retentionDays: store.retentionDays,
+    dataDir: paths.dataDir,
+    exportsDir: paths.exportsDir,
+  });
+
+  return {
+    async listMetrics() {
+      return store.listMetrics().map((m) => ({ ...m, unit: unitOf(m.name) }));
+    },
+    async listLabels(metricName) {
+      return store.listLabels(metricName);
+    },
+    async query(q) {
+      return store.queryMetrics(q);
+    },
+    async getSettings() {
+      return settings();
+    },
+    async setRetentionDays(days) {
+      store.setRetentionDays(days);
+      await ctx.jobs.run('retention');
+      return settings();
+    },
+    async previewRetention(days) {
+      return { days, ...store.previewRetention(days) };
+    },
+    async exportParquet(request) {
+      if (exporting) throw new ShellError('BUSY', 'an export is already running');
+      exporting = true;
+      const started = performance.now();
+      try {
+        const result = await store.exportToParquet(join(paths.exportsDir, exportFileName(ctx.now())), {
+          start: request.start,
+          end: request.end,
+          source: request.source,
+          anonymize: anonymizeOption(request),
+          onProgress: (done, total) => ctx.emitProgress({ done, total }),
+        });
+        await ctx.record(METRIC.exportDuration, (performance.now() - started) / 1000);
+        return result;
+      } finally {
+        exporting = false;
+      }
+    },
+    async revealExport(path) {
+      ctx.reveal(exportFilePath(paths.exportsDir, path));
+    },
+    async getStatus() {
+      return { ...store.getStats(), hasDemoData: hasDemoHistory(store) };
+    },
+    async listAlerts(filter) {
+      return store.listAlerts(filter);
+    },
+    async getBaselines(filter) {
+      return store.getBaselines(filter);
+    },
+    async loadDemoHistory() {
+      return { samples: await ctx.jobs.exclusive(() => loadDemoHistory(store, { end: ctx.now() })) };
+    },
+    async removeDemoHistory() {
+      return { deleted: await ctx.jobs.exclusive(async () => removeDemoHistory(store)) };
+    },
+  } satisfies PanelApi;
+}
+
+export type PanelHandlers = ReturnType<typeof createPanelHandlers>;

@@ -1,0 +1,56 @@
+/**
+ * The panel's shell: a top bar with the four tabs (Metrics, Alerts, Export, Settings) and the
+ * selected metric's state, kept here so an alert can open its metric at its time.
+ */
+import { useState } from 'react';
+import type { Alert } from '../../electron/panel-api.ts';
+import { DEFAULT_RANGE, rangeAround } from './lib/time-range.ts';
+import { AlertsView } from './alerts/AlertsView.tsx';
+import { ExportView } from './export/ExportView.tsx';
+import { MetricsView, type MetricSelection } from './metrics/MetricsView.tsx';
+import { SettingsView } from './settings/SettingsView.tsx';
+
+type Tab = 'metrics' | 'alerts' | 'export' | 'settings';
+
+const TABS: readonly { id: Tab; label: string }[] = [
+  { id: 'metrics', label: 'Metrics' },
+  { id: 'alerts', label: 'Alerts' },
+  { id: 'export', label: 'Export' },
+  { id: 'settings', label: 'Settings' },
+];
+
+const ALERT_WINDOW_MS = 30 * 60_000;
+
+export function App() {
+  const [tab, setTab] = useState<Tab>('metrics');
+  const [selection, setSelection] = useState<MetricSelection>({ metric: null, range: DEFAULT_RANGE, filters: [] });
+
+  const openAlert = (alert: Alert) => {
+    setSelection({ metric: alert.metricName, range: rangeAround(alert.timestamp, ALERT_WINDOW_MS, Date.now()), filters: [] });
+    setTab('metrics');
+  };
+
+  return (
+    <div className="app">
+      <header className="topbar">
+        <div className="brand">
+          <span className="brand-mark" aria-hidden="true" />
+          Telemetry
+        </div>
+        <nav className="tabs" aria-label="Sections">
+          {TABS.map((t) => (
+            <button key={t.id} type="button" className="tab" aria-current={tab === t.id ? 'page' : undefined} onClick={() => setTab(t.id)}>
+              {t.label}
+            </button>
+          ))}
+        </nav>
+      </header>
+      <div className="content">
+        {tab === 'metrics' && <MetricsView selection={selection} onSelection={setSelection} />}
+        {tab === 'alerts' && <AlertsView onOpen={openAlert} />}
+        {tab === 'export' && <ExportView />}
+        {tab === 'settings' && <SettingsView />}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,84 @@
+/**
+ * The Export tab: one button writes an anonymised Parquet file; a progress bar runs while the host
+ * works (the window stays responsive), then the file's name, rows and size with "Show in folder".
+ */
+import { useCallback, useEffect, useState } from 'react';
+import type { ExportProgress, ExportResult } from '../../../electron/panel-api.ts';
+import { telemetry } from '../lib/api.ts';
+import { formatBytes, formatCount } from '../lib/format.ts';
+import { useAsync } from '../hooks/use-async.ts';
+import { ErrorBanner } from '../components/Notice.tsx';
+import { ExportOptions } from './ExportOptions.tsx';
+import { DEFAULT_CHOICES, fileName, toExportRequest, type ExportChoices } from './export-options.ts';
+
+async function allLabelNames(): Promise<string[]> {
+  const metrics = await telemetry().listMetrics();
+  const perMetric = await Promise.all(metrics.map((m) => telemetry().listLabels(m.name)));
+  return [...new Set(perMetric.flat().map((l) => l.name))].sort();
+}
+
+export function ExportView() {
+  const labelNames = useAsync(useCallback(allLabelNames, []));
+  const [choices, setChoices] = useState<ExportChoices>(DEFAULT_CHOICES);
+  const [running, setRunning] = useState(false);
+  const [progress, setProgress] = useState<ExportProgress | null>(null);
+  const [result, setResult] = useState<ExportResult | null>(null);
+  const [error, setError] = useState<unknown>(undefined);
+
+  useEffect(() => (running ? telemetry().onExportProgress(setProgress) : undefined), [running]);
+
+  const start = () => {
+    const request = toExportRequest(choices, Date.now());
+    if (typeof request === 'string') {
+      setError(new Error(request));
+      return;
+    }
+    setRunning(true);
+    setProgress(null);
+    setResult(null);
+    setError(undefined);
+    telemetry()
+      .exportParquet(request)
+      .then(setResult, setError)
+      .finally(() => setRunning(false));
+  };
+  const percent = progress !== null && progress.total > 0 ? Math.round((100 * progress.done) / progress.total) : null;
+
+  return (
+    <div className="export-view">
+      <section className="card" aria-labelledby="export-title">
+        <h2 id="export-title">Export</h2>
+        <p className="muted">
+          Writes the stored samples to a Parquet file in the exports folder. Label values are replaced by keyed hashes
+          unless you keep them; the key is never written, so the file cannot be linked back to you.
+        </p>
+        <button type="button" className="button primary large" onClick={start} disabled={running}>
+          {choices.anonymize ? 'Export anonymised Parquet' : 'Export Parquet (not anonymised)'}
+        </button>
+        <ExportOptions choices={choices} labelNames={labelNames.data ?? []} onChange={setChoices} />
+        {running && (
+          <div className="progress" role="progressbar" aria-label="Export progress" aria-valuemin={0} aria-valuemax={100} aria-valuenow={percent ?? undefined}>
+            <div className={percent === null ? 'progress-fill indeterminate' : 'progress-fill'} style={percent === null ? undefined : { width: `${percent}%` }} />
+            <span className="progress-text">{percent === null ? 'Preparing…' : `${formatCount(progress?.done ?? 0)} of ${formatCount(progress?.total ?? 0)} rows`}</span>
+          </div>
+        )}
+        {error !== undefined && <ErrorBanner error={error} />}
+        {result !== null && (
+          <div className="export-result" role="status" data-testid="export-result">
+            <div>
+              <div className="file-name" title={result.path}>
+                {fileName(result.path)}
+              </div>
+              <div className="muted">
+                <span data-testid="export-rows">{formatCount(result.rows)}</span> rows · {formatBytes(result.bytes)}
+              </div>
+            </div>
+            <button type="button" className="button" onClick={() => void telemetry().revealExport(result.path).catch(setError)}>
+              Show in folder
+            </button>
+          </div>
+        )}
+      </section>
+    </div>
+  );
+}

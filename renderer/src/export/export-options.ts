@@ -1,0 +1,51 @@
+/** The export form's choices and how they become an ExportRequest. */
+import type { ExportRequest, Resolution } from '../../../electron/panel-api.ts';
+import { fromLocalInput } from '../lib/time-range.ts';
+
+export type ExportSpan = 'all' | '24h' | '7d' | '30d' | 'custom';
+
+export interface ExportChoices {
+  span: ExportSpan;
+  from: string;
+  to: string;
+  source: Resolution;
+  anonymize: boolean;
+  keepLabels: string[];
+}
+
+export const DEFAULT_CHOICES: ExportChoices = {
+  span: 'all',
+  from: '',
+  to: '',
+  source: 'raw',
+  anonymize: true,
+  keepLabels: [],
+};
+
+export const SPAN_LABELS: Record<ExportSpan, string> = {
+  all: 'Everything stored',
+  '24h': 'Last 24 hours',
+  '7d': 'Last 7 days',
+  '30d': 'Last 30 days',
+  custom: 'Custom range',
+};
+
+const SPAN_MS: Record<'24h' | '7d' | '30d', number> = { '24h': 86_400_000, '7d': 7 * 86_400_000, '30d': 30 * 86_400_000 };
+
+/** The request for these choices, or a message saying what to fix. */
+export function toExportRequest(choices: ExportChoices, now: number): ExportRequest | string {
+  const request: ExportRequest = { source: choices.source, anonymize: choices.anonymize };
+  if (choices.anonymize && choices.keepLabels.length > 0) request.keepLabels = choices.keepLabels;
+  if (choices.span === 'custom') {
+    const start = fromLocalInput(choices.from);
+    const end = fromLocalInput(choices.to);
+    if (start === null || end === null || start >= end) return 'Choose a start before the end.';
+    return { ...request, start, end };
+  }
+  if (choices.span !== 'all') return { ...request, start: now - SPAN_MS[choices.span], end: now };
+  return request;
+}
+
+export function fileName(path: string): string {
+  return path.split(/[\\/]/).pop() ?? path;
+}

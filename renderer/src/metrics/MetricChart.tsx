@@ -1,0 +1,123 @@
+/**
+ * The Recharts drawing of one metric: per series a min-max band and an average line (gaps stay
+ * gaps), the optional baseline band and alert lines. Memoised and free of hover state, so moving
+ * the pointer never re-renders the SVG; no animation (it costs with large series and makes every
+ * live refresh redraw from scratch).
+ */
+import { memo } from 'react';
+import { Area, CartesianGrid, ComposedChart, Line, ReferenceArea, ReferenceLine, XAxis, YAxis, type DotItemDotProps } from 'recharts';
+import type { Alert, Unit } from '../../../electron/panel-api.ts';
+import { formatTick, formatValue } from '../lib/format.ts';
+import { CHROME, seriesColor, severityColor, type ColorScheme } from '../lib/palette.ts';
+import { isIsolated, type ChartSeries } from '../lib/series.ts';
+import { CHART_HEIGHT, MARGIN, X_AXIS_HEIGHT, Y_AXIS_WIDTH, plotBox, timeTicks } from './chart-geometry.ts';
+
+export interface BaselineBand {
+  colorIndex: number;
+  low: number;
+  high: number;
+}
+
+interface Props {
+  series: ChartSeries[];
+  unit: Unit;
+  start: number;
+  end: number;
+  width: number;
+  scheme: ColorScheme;
+  baselines: BaselineBand[];
+  alerts: Alert[];
+}
+
+type DotArgs = Pick<DotItemDotProps, 'index' | 'cx' | 'cy'>;
+
+/** Draws a dot only where a point has no neighbour to form a line with. */
+function isolatedDot({ index, cx, cy }: DotArgs, series: ChartSeries, color: string) {
+  return isIsolated(series.rows, index) ? <circle key={index} cx={cx} cy={cy} r={2.5} fill={color} /> : <g key={index} />;
+}
+
+function MetricChartImpl({ series, unit, start, end, width, scheme, baselines, alerts }: Props) {
+  const chrome = CHROME[scheme];
+  const tickStyle = { fill: chrome.axis, fontSize: 11 };
+  return (
+    <ComposedChart width={width} height={CHART_HEIGHT} margin={MARGIN} accessibilityLayer={false}>
+      <CartesianGrid stroke={chrome.grid} vertical={false} />
+      <XAxis
+        type="number"
+        dataKey="t"
+        domain={[start, end]}
+        allowDataOverflow
+        ticks={timeTicks(start, end, plotBox(width).width)}
+        tickFormatter={(t: number) => formatTick(t, end - start)}
+        height={X_AXIS_HEIGHT}
+        stroke={chrome.grid}
+        tick={tickStyle}
+      />
+      <YAxis
+        width={Y_AXIS_WIDTH}
+        domain={['auto', 'auto']}
+        tickFormatter={(v: number) => formatValue(v, unit)}
+        stroke={chrome.grid}
+        tick={tickStyle}
+        axisLine={false}
+        tickLine={false}
+      />
+      {baselines.map((band) => (
+        <ReferenceArea
+          key={`baseline-${band.colorIndex}`}
+          y1={band.low}
+          y2={band.high}
+          fill={seriesColor(scheme, band.colorIndex)}
+          fillOpacity={0.08}
+          stroke={seriesColor(scheme, band.colorIndex)}
+          strokeOpacity={0.35}
+          strokeDasharray="4 4"
+          ifOverflow="extendDomain"
+          className="baseline-band"
+        />
+      ))}
+      {series.map((s) => (
+        <Area
+          key={`band-${s.key}`}
+          data={s.rows}
+          dataKey="band"
+          type="linear"
+          stroke="none"
+          fill={seriesColor(scheme, s.colorIndex)}
+          fillOpacity={0.16}
+          connectNulls={false}
+          activeDot={false}
+          isAnimationActive={false}
+          className="series-band"
+        />
+      ))}
+      {series.map((s) => (
+        <Line
+          key={`line-${s.key}`}
+          data={s.rows}
+          dataKey="avg"
+          name={s.name}
+          type="linear"
+          stroke={seriesColor(scheme, s.colorIndex)}
+          strokeWidth={1.5}
+          dot={s.hasIsolated ? (dot: DotArgs) => isolatedDot(dot, s, seriesColor(scheme, s.colorIndex)) : false}
+          activeDot={false}
+          connectNulls={false}
+          isAnimationActive={false}
+          className="series-line"
+        />
+      ))}
+      {alerts.map((alert) => (
+        <ReferenceLine
+          key={`alert-${alert.id}`}
+          x={alert.timestamp}
+          stroke={severityColor(scheme, alert.severity)}
+          strokeDasharray="3 3"
+          ifOverflow="hidden"
+        />
+      ))}
+    </ComposedChart>
+  );
+}
+
+export const MetricChart = memo(MetricChartImpl);

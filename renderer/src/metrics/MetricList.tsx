@@ -1,0 +1,46 @@
+/** The metric picker: a searchable list showing each metric's series count and unit. */
+import { useMemo, useState } from 'react';
+import type { MetricInfo } from '../../../electron/panel-api.ts';
+import { unitName } from '../lib/format.ts';
+
+interface Props {
+  metrics: MetricInfo[];
+  selected: string | null;
+  onSelect: (name: string) => void;
+}
+
+export function MetricList({ metrics, selected, onSelect }: Props) {
+  const [search, setSearch] = useState('');
+  const shown = useMemo(() => {
+    const needle = search.trim().toLowerCase();
+    return needle === '' ? metrics : metrics.filter((m) => m.name.toLowerCase().includes(needle) || m.unit.includes(needle));
+  }, [metrics, search]);
+
+  return (
+    <nav className="metric-list" aria-label="Metrics">
+      <label className="search">
+        <span className="visually-hidden">Search metrics</span>
+        <input type="search" placeholder="Search metrics…" value={search} onChange={(e) => setSearch(e.target.value)} />
+      </label>
+      <ul>
+        {shown.map((metric) => (
+          <li key={metric.name}>
+            <button
+              type="button"
+              className="metric-item"
+              aria-current={metric.name === selected ? 'true' : undefined}
+              onClick={() => onSelect(metric.name)}
+            >
+              <span className="metric-name">{metric.name}</span>
+              <span className="metric-meta">
+                {metric.seriesCount} series
+                {unitName(metric.unit) !== '' && <span className="unit-badge">{unitName(metric.unit)}</span>}
+              </span>
+            </button>
+          </li>
+        ))}
+      </ul>
+      {shown.length === 0 && <p className="muted list-empty">No metric matches “{search}”.</p>}
+    </nav>
+  );
+}

@@ -1,0 +1,74 @@
+/**
+ * The Metrics tab: the metric list beside the selected metric's panel, or an empty state that
+ * offers the demo history when the store holds nothing yet.
+ */
+import { useCallback, useState, type Dispatch, type SetStateAction } from 'react';
+import { telemetry } from '../lib/api.ts';
+import type { LabelFilter } from '../lib/label-filters.ts';
+import type { TimeRange } from '../lib/time-range.ts';
+import { useAsync } from '../hooks/use-async.ts';
+import { EmptyState, ErrorBanner } from '../components/Notice.tsx';
+import { MetricList } from './MetricList.tsx';
+import { MetricPanel } from './MetricPanel.tsx';
+
+export interface MetricSelection {
+  metric: string | null;
+  range: TimeRange;
+  filters: LabelFilter[];
+}
+
+interface Props {
+  selection: MetricSelection;
+  onSelection: Dispatch<SetStateAction<MetricSelection>>;
+}
+
+export function MetricsView({ selection, onSelection }: Props) {
+  const metrics = useAsync(useCallback(() => telemetry().listMetrics(), []));
+  const [seeding, setSeeding] = useState(false);
+  const [seedError, setSeedError] = useState<unknown>(undefined);
+  const list = metrics.data ?? [];
+  const current = list.find((m) => m.name === selection.metric) ?? list[0] ?? null;
+
+  const loadDemo = () => {
+    setSeeding(true);
+    setSeedError(undefined);
+    telemetry()
+      .loadDemoHistory()
+      .then(metrics.reload, setSeedError)
+      .finally(() => setSeeding(false));
+  };
+
+  if (metrics.error !== undefined) return <ErrorBanner error={metrics.error} onRetry={metrics.reload} />;
+  if (metrics.data !== undefined && list.length === 0) {
+    return (
+      <EmptyState title="No metrics recorded yet">
+        <p>Once the app records telemetry, each metric shows up here. To explore the panel now, load 30 days of demo history; you can remove it again in Settings.</p>
+        <button type="button" className="button primary" onClick={loadDemo} disabled={seeding}>
+          {seeding ? 'Loading demo history…' : 'Load demo history'}
+        </button>
+        {seedError !== undefined && <ErrorBanner error={seedError} />}
+      </EmptyState>
+    );
+  }
+
+  return (
+    <div className="metrics-view">
+      <MetricList
+        metrics={list}
+        selected={current?.name ?? null}
+        onSelect={(metric) => onSelection((s) => ({ ...s, metric, filters: [] }))}
+      />
+      <main className="metrics-main">
+        {current !== null && (
+          <MetricPanel
+            metric={current}
+            range={selection.range}
+            filters={selection.filters}
+            onRange={(range) => onSelection((s) => ({ ...s, range }))}
+            onFilters={(filters) => onSelection((s) => ({ ...s, filters }))}
+          />
+        )}
+      </main>
+    </div>
+  );
+}

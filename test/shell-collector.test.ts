@@ -1,0 +1,106 @@
+/**
+ * The collector writing real samples into a real store: the host's own process metrics, the
+ * database and WAL size, the samples-ingested counter, the machine's load and free memory; the
+ * per-process sampler measures CPU actually spent; the host service's collector runs end to end.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { TimeSeriesStorage } from '../storage/src/index.ts';
+import { CountingSink, ProcessSampler, collectHostOnce, hostSamples } from '../electron/collector.ts';
+import { dataPaths } from '../electron/data-dir.ts';
+import { openHostService } from '../electron/host-service.ts';
+import { METRIC } from '../electron/metric-catalog.ts';
+import { unitOf } from '../electron/units.ts';
+
+describe('collector', () => {
+  let dir: string;
+  let store: TimeSeriesStorage;
+
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'shell-collector-'));
+    store = new TimeSeriesStorage({ dbPath: join(dir, 'telemetry.db') });
+  });
+
+  after(() => {
+    store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('writes every host metric into the store', async () => {
+    const sink = new CountingSink(store);
+    const sampler = new ProcessSampler('host');
+    const start = Date.now();
+    const deps = { sink, sampler, now: () => start, fileSizes: () => store.getStats() };
+    const first = await collectHostOnce(deps);
+    const expected = [
+      METRIC.cpu, METRIC.residentMemory, METRIC.heapUsed, METRIC.loopDelayMean, METRIC.loopDelayP99,
+      METRIC.dbSize, METRIC.walSize, METRIC.samplesIngested, METRIC.load1, METRIC.freeMemory,
+    ];
+    assert.ok(first >= expected.length - 2, 'event-loop delay may be absent before the first tick');
+    const read = (name: string): number[] =>
+      store
+        .queryMetrics({ metricName: name, start: start - 1, end: start + 60_000, aggregation: 'raw' })
+        .flatMap((s) => s.points.map((p) => p.value));
+    for (const name of [METRIC.cpu, METRIC.residentMemory, METRIC.heapUsed, METRIC.dbSize, METRIC.walSize, METRIC.load1, METRIC.freeMemory]) {
+      assert.equal(read(name).length, 1, name);
+    }
+    const [rss] = store.queryMetrics({ metricName: METRIC.residentMemory, start: start - 1, end: start + 1, aggregation: 'raw' });
+    assert.deepEqual(rss?.labels, { process: 'host' });
+    assert.ok((rss?.points[0]?.value ?? 0) > 1024 * 1024, 'resident memory is in bytes');
+    assert.ok(read(METRIC.dbSize)[0]! > 0);
+    assert.ok(read(METRIC.freeMemory)[0]! > 0);
+
+    // The counter counts what the sink stored, including the first collection.
+    deps.now = () => start + 10_000;
+    const second = await collectHostOnce(deps);
+    assert.deepEqual(read(METRIC.samplesIngested), [0, first]);
+    assert.equal(sink.total, first + second);
+    sampler.stop();
+  });
+
+  test('every collected metric has a unit from its suffix', () => {
+    const sampler = new ProcessSampler('host');
+    const samples = hostSamples({ sink: new CountingSink(store), sampler, now: Date.now, fileSizes: () => ({ dbBytes: 1, walBytes: 2 }) }, 1);
+    sampler.stop();
+    const units = Object.fromEntries(samples.map((s) => [s.name, unitOf(s.name)]));
+    assert.equal(units[METRIC.cpu], 'percent');
+    assert.equal(units[METRIC.residentMemory], 'bytes');
+    assert.equal(units[METRIC.samplesIngested], 'count');
+    assert.equal(units[METRIC.load1], 'none');
+    assert.equal(unitOf(METRIC.loopDelayP99), 'milliseconds');
+    assert.equal(unitOf(METRIC.exportDuration), 'seconds');
+  });
+
+  test('the process sampler measures CPU actually spent', () => {
+    const sampler = new ProcessSampler('main');
+    const before = process.cpuUsage();
+    let x = 0;
+    while (process.cpuUsage(before).user < 50_000) x += Math.sqrt(x + 1);
+    const samples = sampler.sample(Date.now());
+    sampler.stop();
+    const cpu = samples.find((s) => s.name === METRIC.cpu);
+    assert.deepEqual(cpu?.labels, { process: 'main' });
+    assert.ok((cpu?.value ?? 0) > 0, `cpu ${cpu?.value} after a busy loop (${x > 0})`);
+  });
+
+  test('the host service collects through its own sink', async () => {
+    const service = openHostService({
+      paths: dataPaths(join(dir, 'service')),
+      emit: () => undefined,
+      jobTimings: null,
+      collectEveryMs: null,
+    });
+    try {
+      const stored = await service.collect();
+      assert.ok(stored > 0);
+      assert.equal(service.store.getStats().samples, stored);
+      const metrics = await service.panel.listMetrics();
+      assert.ok(metrics.some((m) => m.name === METRIC.walSize && m.unit === 'bytes'));
+    } finally {
+      await service.close();
+    }
+  });
+});

@@ -1,0 +1,61 @@
+/**
+ * The shell's configuration: the data folder (flag over environment over ~/.futurnal/telemetry),
+ * its files, the command-line flags, units from metric-name suffixes, and finding the Electron
+ * binary without triggering a download.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { test } from 'node:test';
+import { DATA_DIR_ENV, dataPaths, ensureDataDirs, parseShellFlags, resolveDataDir } from '../electron/data-dir.ts';
+import { findElectronBinary } from '../electron/electron-binary.ts';
+import { unitOf } from '../electron/units.ts';
+
+test('the data folder: --data-dir, then the environment, then ~/.futurnal/telemetry', () => {
+  assert.equal(resolveDataDir(parseShellFlags([]), {}), join(homedir(), '.futurnal', 'telemetry'));
+  assert.equal(resolveDataDir(parseShellFlags([]), { [DATA_DIR_ENV]: '/srv/env-dir' }), '/srv/env-dir');
+  assert.equal(resolveDataDir(parseShellFlags(['--data-dir', '/srv/flag']), { [DATA_DIR_ENV]: '/srv/env-dir' }), '/srv/flag');
+  assert.equal(resolveDataDir(parseShellFlags(['--data-dir=rel/dir']), {}), resolve('rel/dir'));
+  assert.equal(resolveDataDir(parseShellFlags([]), { [DATA_DIR_ENV]: '' }), join(homedir(), '.futurnal', 'telemetry'));
+});
+
+test('the data folder holds telemetry.db and exports/', () => {
+  const dir = join(mkdtempSync(join(tmpdir(), 'shell-config-')), 'nested', 'data');
+  const paths = dataPaths(dir);
+  assert.deepEqual(paths, { dataDir: dir, dbPath: join(dir, 'telemetry.db'), exportsDir: join(dir, 'exports') });
+  ensureDataDirs(paths);
+  assert.ok(statSync(paths.exportsDir).isDirectory());
+  rmSync(join(dir, '..', '..'), { recursive: true, force: true });
+});
+
+test('flags: --port is checked, --remove is a switch, unknown arguments are ignored', () => {
+  assert.deepEqual(parseShellFlags(['--port', '5199', '--remove', '.', '--enable-logging']), { port: 5199, remove: true });
+  assert.throws(() => parseShellFlags(['--port', 'http']), /--port/);
+  assert.throws(() => parseShellFlags(['--port', '70000']), /--port/);
+});
+
+test('units come from the metric name suffix', () => {
+  assert.equal(unitOf('process_resident_memory_bytes'), 'bytes');
+  assert.equal(unitOf('process_cpu_percent'), 'percent');
+  assert.equal(unitOf('telemetry_rollup_duration_milliseconds'), 'milliseconds');
+  assert.equal(unitOf('telemetry_export_duration_seconds'), 'seconds');
+  assert.equal(unitOf('telemetry_samples_ingested_total'), 'count');
+  assert.equal(unitOf('host_load1'), 'none');
+  assert.equal(unitOf('bytes_in_flight'), 'none');
+});
+
+test('the Electron binary is found through path.txt, never downloaded', () => {
+  const root = mkdtempSync(join(tmpdir(), 'shell-electron-'));
+  const packageDir = join(root, 'node_modules', 'electron');
+  mkdirSync(join(packageDir, 'dist'), { recursive: true });
+  const missing = findElectronBinary(root);
+  assert.equal(missing.path, null);
+  assert.match('reason' in missing ? missing.reason : '', /path\.txt/);
+  writeFileSync(join(packageDir, 'path.txt'), 'electron');
+  assert.equal(findElectronBinary(root).path, null, 'path.txt alone is not a binary');
+  writeFileSync(join(packageDir, 'dist', 'electron'), '');
+  assert.equal(findElectronBinary(root).path, join(packageDir, 'dist', 'electron'));
+  assert.ok(existsSync(join(packageDir, 'dist', 'electron')));
+  rmSync(root, { recursive: true, force: true });
+});

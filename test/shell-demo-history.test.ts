@@ -1,0 +1,122 @@
+/**
+ * The demo history: its shape as generated (30 days at a 1-minute step for every series of the
+ * metric catalog, labelled source="demo", with daily cycles and spikes), and loaded and removed
+ * through the panel handlers on a real store, leaving the app's own data alone.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { dataPaths } from '../electron/data-dir.ts';
+import { DEMO_STEP_MS, demoBatches } from '../electron/demo-history.ts';
+import { openHostService, type HostService } from '../electron/host-service.ts';
+import { CATALOG, METRIC } from '../electron/metric-catalog.ts';
+
+const DAY = 86_400_000;
+const NOW = Date.UTC(2026, 4, 20, 9, 30, 0);
+
+function seriesKey(name: string, labels: Record<string, string> = {}): string {
+  return `${name}${JSON.stringify(Object.fromEntries(Object.entries(labels).sort()))}`;
+}
+
+test('generates 30 days at a 1-minute step for every catalog series, labelled source="demo"', () => {
+  const bySeries = new Map<string, { first: number; last: number; count: number; values: number[] }>();
+  for (const batch of demoBatches({ end: NOW })) {
+    for (const sample of batch) {
+      assert.equal(sample.labels?.source, 'demo');
+      assert.ok(Number.isFinite(sample.value));
+      const key = seriesKey(sample.name, sample.labels);
+      const entry = bySeries.get(key) ?? { first: sample.timestamp, last: sample.timestamp, count: 0, values: [] };
+      assert.ok(sample.timestamp >= entry.last, 'each series is in time order');
+      entry.last = sample.timestamp;
+      entry.count++;
+      entry.values.push(sample.value);
+      bySeries.set(key, entry);
+    }
+  }
+  assert.deepEqual([...bySeries.keys()].sort(), CATALOG.map((s) => seriesKey(s.name, { ...s.labels, source: 'demo' })).sort());
+  for (const series of CATALOG) {
+    const entry = bySeries.get(seriesKey(series.name, { ...series.labels, source: 'demo' }))!;
+    const step = series.demo.stepMs ?? DEMO_STEP_MS;
+    assert.equal(entry.count, (30 * DAY) / step, series.name);
+    assert.equal(entry.last - entry.first, 30 * DAY - step, `${series.name} spans 30 days`);
+    assert.ok(entry.last <= NOW && entry.last > NOW - step);
+    assert.ok(entry.values.every((v) => v >= series.demo.min && v <= (series.demo.max ?? Infinity)), series.name);
+  }
+  // A daily cycle: the host's CPU is higher mid-afternoon than at night, on average.
+  const cpu = bySeries.get(seriesKey(METRIC.cpu, { process: 'host', source: 'demo' }))!;
+  const hourOf = (i: number): number => new Date(cpu.first + i * DEMO_STEP_MS).getUTCHours();
+  const mean = (hour: number): number => {
+    const values = cpu.values.filter((_, i) => hourOf(i) === hour);
+    return values.reduce((a, b) => a + b, 0) / values.length;
+  };
+  assert.ok(mean(15) > mean(3) + 2);
+  // A few spikes: some values far above the usual level.
+  assert.ok(cpu.values.filter((v) => v > 40).length >= 5);
+  // The counter only grows, except when it restarts.
+  const counter = bySeries.get(seriesKey(METRIC.samplesIngested, { source: 'demo' }))!;
+  const drops = counter.values.filter((v, i) => i > 0 && v < counter.values[i - 1]!).length;
+  assert.ok(drops >= 1 && drops <= 3);
+});
+
+test('is deterministic for a seed', () => {
+  const first = demoBatches({ end: NOW, days: 1, seed: 5 }).next().value;
+  const again = demoBatches({ end: NOW, days: 1, seed: 5 }).next().value;
+  const other = demoBatches({ end: NOW, days: 1, seed: 6 }).next().value;
+  assert.deepEqual(first, again);
+  assert.notDeepEqual(first, other);
+});
+
+describe('loading and removing through the panel handlers', () => {
+  let dir: string;
+  let service: HostService;
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'shell-demo-'));
+    service = openHostService({ paths: dataPaths(dir), emit: () => undefined, now: () => NOW, jobTimings: null, collectEveryMs: null });
+    await service.store.insertSamples([{ name: METRIC.cpu, value: 12, timestamp: NOW - 1000, labels: { process: 'host' } }]);
+  });
+
+  after(async () => {
+    await service.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('loadDemoHistory stores, rolls up and flags the demo data', async () => {
+    const { samples } = await service.panel.loadDemoHistory();
+    const expected = CATALOG.reduce((sum, s) => sum + (30 * DAY) / (s.demo.stepMs ?? DEMO_STEP_MS), 0);
+    assert.equal(samples, expected);
+    const status = await service.panel.getStatus();
+    assert.equal(status.hasDemoData, true);
+    assert.equal(status.samples, expected + 1);
+    assert.ok(status.oldest! <= NOW - 30 * DAY + DEMO_STEP_MS);
+    for (const metric of new Set(CATALOG.map((s) => s.name))) {
+      const labels = await service.panel.listLabels(metric);
+      assert.deepEqual(labels.find((l) => l.name === 'source')?.values, ['demo'], metric);
+    }
+    const daily = await service.panel.query({
+      metricName: METRIC.freeMemory,
+      start: NOW - 31 * DAY,
+      end: NOW + 1,
+      labels: { source: 'demo' },
+      aggregation: '1d',
+    });
+    assert.ok((daily[0]?.points.length ?? 0) >= 30, 'the 1d view has a point per day');
+  });
+
+  test('loading again replaces the demo data instead of doubling it', async () => {
+    const before = (await service.panel.getStatus()).samples;
+    await service.panel.loadDemoHistory();
+    assert.equal((await service.panel.getStatus()).samples, before);
+  });
+
+  test('removeDemoHistory deletes exactly the demo series', async () => {
+    const { deleted } = await service.panel.removeDemoHistory();
+    assert.ok(deleted > 700_000);
+    const status = await service.panel.getStatus();
+    assert.equal(status.hasDemoData, false);
+    assert.equal(status.samples, 1, "the app's own sample is kept");
+    assert.deepEqual(await service.panel.listLabels(METRIC.cpu), [{ name: 'process', values: ['host'] }]);
+  });
+});

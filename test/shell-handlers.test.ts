@@ -1,0 +1,269 @@
+/**
+ * The panel API handlers against a real store on disk, called the way the host's entry calls them
+ * (through the dispatcher, so the zod schemas run first): every call works, malformed payloads of
+ * each kind are rejected with typed errors and change nothing. The two demo-history calls are
+ * covered in shell-demo-history.test.ts.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { dataPaths } from '../electron/data-dir.ts';
+import type { HostEvent, HostReply } from '../electron/host-protocol.ts';
+import { openHostService, type HostService } from '../electron/host-service.ts';
+
+const DAY = 86_400_000;
+const NOW = Date.UTC(2026, 5, 15, 12, 0, 0);
+
+describe('panel handlers on a real store', () => {
+  let dir: string;
+  let service: HostService;
+  const events: HostEvent[] = [];
+  let nextId = 1;
+
+  const call = (method: string, ...args: unknown[]): Promise<HostReply> =>
+    service.dispatch({ id: nextId++, method, args });
+
+  const ok = async (method: string, ...args: unknown[]): Promise<unknown> => {
+    const reply = await call(method, ...args);
+    assert.ok(reply.ok, `${method} failed: ${JSON.stringify(!reply.ok && reply.error)}`);
+    return reply.result;
+  };
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'shell-handlers-'));
+    service = openHostService({
+      paths: dataPaths(dir),
+      emit: (event) => events.push(event),
+      now: () => NOW,
+      jobTimings: null,
+      collectEveryMs: null,
+    });
+    // Five days of hourly samples for two series of one metric, and one counter.
+    const samples = [];
+    for (let t = NOW - 5 * DAY; t < NOW; t += 3_600_000) {
+      samples.push({ name: 'app_memory_bytes', value: 1000 + (t % 7), timestamp: t, labels: { process: 'host' } });
+      samples.push({ name: 'app_memory_bytes', value: 2000, timestamp: t, labels: { process: 'main' } });
+      samples.push({ name: 'app_requests_total', value: (t - NOW) / 1000, timestamp: t });
+    }
+    assert.equal(await service.store.insertSamples(samples), 360);
+  });
+
+  after(async () => {
+    await service.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('listMetrics gives names, series counts and units from the suffix', async () => {
+    assert.deepEqual(await ok('listMetrics'), [
+      { name: 'app_memory_bytes', seriesCount: 2, unit: 'bytes' },
+      { name: 'app_requests_total', seriesCount: 1, unit: 'count' },
+    ]);
+  });
+
+  test('listLabels gives label names and their values', async () => {
+    assert.deepEqual(await ok('listLabels', 'app_memory_bytes'), [{ name: 'process', values: ['host', 'main'] }]);
+    assert.deepEqual(await ok('listLabels', 'no_such_metric'), []);
+  });
+
+  test('query returns the engine result for a MetricQuery', async () => {
+    const result = (await ok('query', {
+      metricName: 'app_memory_bytes',
+      start: NOW - DAY,
+      end: NOW,
+      labels: { process: 'main' },
+      aggregation: 'raw',
+    })) as { labels: Record<string, string>; points: { value: number }[] }[];
+    assert.equal(result.length, 1);
+    assert.deepEqual(result[0]?.labels, { process: 'main' });
+    assert.equal(result[0]?.points.length, 24);
+    assert.ok(result[0]?.points.every((p) => p.value === 2000));
+  });
+
+  test('an invalid query the schema lets through gets the engine typed error', async () => {
+    const reply = await call('query', {
+      metricName: 'app_memory_bytes',
+      start: NOW - DAY,
+      end: NOW,
+      labels: { process: { op: '=~', value: '(' } },
+    });
+    assert.equal(reply.ok, false);
+    assert.equal(!reply.ok && reply.error.code, 'INVALID_QUERY');
+  });
+
+  test('getStatus reports sizes, counts, the time span and demo data', async () => {
+    const status = (await ok('getStatus')) as Record<string, unknown>;
+    assert.equal(status.samples, 360);
+    assert.equal(status.series, 3);
+    assert.equal(status.oldest, NOW - 5 * DAY);
+    assert.equal(status.newest, NOW - 3_600_000);
+    assert.ok((status.dbBytes as number) > 0);
+    assert.equal(status.hasDemoData, false);
+    assert.deepEqual(Object.keys(status).sort(), [
+      'dbBytes', 'hasDemoData', 'lastRetention', 'lastRollup', 'newest', 'oldest', 'samples', 'series', 'walBytes',
+    ]);
+  });
+
+  test('getSettings gives the retention and the folders', async () => {
+    assert.deepEqual(await ok('getSettings'), { retentionDays: 30, dataDir: dir, exportsDir: join(dir, 'exports') });
+  });
+
+  test('exportParquet writes into the exports folder and reports progress', async () => {
+    events.length = 0;
+    const result = (await ok('exportParquet', { anonymize: true })) as { path: string; rows: number; bytes: number };
+    assert.equal(result.rows, 360);
+    assert.ok(result.path.startsWith(join(dir, 'exports')));
+    assert.ok(existsSync(result.path));
+    assert.ok(result.bytes > 0);
+    const progress = events.filter((e) => e.event === 'export-progress');
+    assert.ok(progress.length > 0);
+    assert.deepEqual(progress.at(-1), { event: 'export-progress', progress: { done: 360, total: 360 } });
+  });
+
+  test('revealExport accepts only files inside the exports folder', async () => {
+    const exports = join(dir, 'exports');
+    writeFileSync(join(exports, 'a.parquet'), 'x');
+    symlinkSync(join(dir, 'telemetry.db'), join(exports, 'escape.parquet'));
+    mkdirSync(join(exports, 'folder'));
+    events.length = 0;
+    assert.equal(await ok('revealExport', 'a.parquet'), undefined);
+    assert.equal(await ok('revealExport', join(exports, 'a.parquet')), undefined);
+    assert.deepEqual(events, [
+      { event: 'reveal', path: join(exports, 'a.parquet') },
+      { event: 'reveal', path: join(exports, 'a.parquet') },
+    ]);
+    const refused = [
+      ['../telemetry.db', 'INVALID_ARGUMENT'],
+      [join(dir, 'telemetry.db'), 'INVALID_ARGUMENT'],
+      ['/etc/passwd', 'INVALID_ARGUMENT'],
+      ['escape.parquet', 'INVALID_ARGUMENT'],
+      ['folder', 'INVALID_ARGUMENT'],
+      ['.', 'INVALID_ARGUMENT'],
+      ['missing.parquet', 'NOT_FOUND'],
+    ] as const;
+    for (const [path, code] of refused) {
+      const reply = await call('revealExport', path);
+      assert.equal(!reply.ok && reply.error.code, code, path);
+    }
+    assert.equal(events.length, 2, 'no refused path was revealed');
+  });
+
+  test('listAlerts and getBaselines return the engine data', async () => {
+    service.store.recordAlert({
+      metricName: 'app_memory_bytes',
+      labels: { process: 'host' },
+      alertType: 'zscore',
+      severity: 'warning',
+      value: 9,
+      threshold: 3,
+      timestamp: NOW - 1000,
+    });
+    const alerts = (await ok('listAlerts', { metricName: 'app_memory_bytes' })) as { severity: string }[];
+    assert.equal(alerts.length, 1);
+    assert.equal(alerts[0]?.severity, 'warning');
+    assert.deepEqual(await ok('listAlerts', { severity: 'critical' }), []);
+    assert.ok((await service.store.computeBaselines()) > 0);
+    const baselines = (await ok('getBaselines', { metricName: 'app_memory_bytes' })) as { labels: object }[];
+    assert.equal(baselines.length, 2);
+    assert.deepEqual(await ok('getBaselines', { metricName: 'app_memory_bytes', labels: { process: 'main' } }).then((b) => (b as unknown[]).length), 1);
+  });
+
+  test('malformed payloads of each kind are rejected with INVALID_ARGUMENT and change nothing', async () => {
+    const snapshot = async (): Promise<unknown> => ({
+      stats: { ...service.store.getStats(), dbBytes: 0, walBytes: 0 },
+      settings: await ok('getSettings'),
+      exports: readdirSync(join(dir, 'exports')).sort(),
+      metrics: await ok('listMetrics'),
+    });
+    const before = await snapshot();
+    const query = { metricName: 'app_memory_bytes', start: 0, end: NOW };
+    const malformed: [string, unknown[]][] = [
+      // Envelope-level: unknown methods, including names found on every object's prototype.
+      ['noSuchMethod', []],
+      ['constructor', []],
+      ['__proto__', []],
+      ['toString', []],
+      ['hasOwnProperty', ['x']],
+      // Wrong arity.
+      ['listMetrics', [1]],
+      ['listLabels', []],
+      ['listLabels', ['a', 'b']],
+      // Wrong types.
+      ['listLabels', [42]],
+      ['listLabels', ['']],
+      ['query', ['app_memory_bytes']],
+      ['query', [null]],
+      ['query', [{ ...query, start: '0' }]],
+      ['query', [{ ...query, start: 1.5 }]],
+      ['query', [{ ...query, start: -1 }]],
+      ['query', [{ ...query, end: Number.POSITIVE_INFINITY }]],
+      ['query', [{ ...query, start: NOW, end: 0 }]],
+      ['query', [{ ...query, aggregation: '2h' }]],
+      ['query', [{ ...query, maxPoints: 0 }]],
+      ['query', [{ ...query, labels: { process: 7 } }]],
+      ['query', [{ ...query, labels: { process: { op: '~', value: 'x' } } }]],
+      ['query', [{ ...query, sql: 'DROP TABLE series' }]],
+      ['query', [{ ...query, metricName: undefined }]],
+      ['setRetentionDays', [0]],
+      ['setRetentionDays', [3651]],
+      ['setRetentionDays', [7.5]],
+      ['setRetentionDays', ['7']],
+      ['setRetentionDays', [Number.NaN]],
+      ['setRetentionDays', []],
+      ['previewRetention', [-3]],
+      ['exportParquet', [{ source: 'weekly' }]],
+      ['exportParquet', [{ path: '/tmp/elsewhere.parquet' }]],
+      ['exportParquet', [{ output: '../x.parquet' }]],
+      ['exportParquet', [{ anonymize: 'yes' }]],
+      ['exportParquet', [{ keepLabels: [1] }]],
+      ['exportParquet', [{ start: 10, end: 5 }]],
+      ['exportParquet', []],
+      ['revealExport', [{ path: 'a.parquet' }]],
+      ['revealExport', ['']],
+      ['getStatus', [{}]],
+      ['listAlerts', [{ severity: 'fatal' }]],
+      ['listAlerts', [{ limit: -1 }]],
+      ['listAlerts', ['all']],
+      ['getBaselines', [{ labels: { process: 1 } }]],
+      ['getBaselines', [{ metric: 'x' }]],
+      ['loadDemoHistory', [{ days: 365 }]],
+      ['removeDemoHistory', [{ labels: {} }]],
+      ['recordSamples', [[{ name: 'x', value: Number.NaN, timestamp: 1 }]]],
+      ['recordSamples', [[{ name: 'x', value: 1 }]]],
+      ['shutdown', ['now']],
+    ];
+    for (const [method, args] of malformed) {
+      const reply = await call(method, ...args);
+      assert.equal(reply.ok, false, `${method}(${JSON.stringify(args)}) was accepted`);
+      assert.equal(!reply.ok && reply.error.code, 'INVALID_ARGUMENT', method);
+      // Rejected by the entry's schemas (their messages name the method), before any handler ran.
+      assert.match(!reply.ok ? reply.error.message : '', new RegExp(`^(${method}: |unknown method )`), method);
+    }
+    for (const request of [null, 'listMetrics', 42, [], { method: 'listMetrics' }, { id: 1, method: 'listMetrics' }, { id: -1, method: 'listMetrics', args: [] }, { id: 1, method: 'listMetrics', args: [], extra: true }]) {
+      const reply = await service.dispatch(request);
+      assert.equal(!reply.ok && reply.error.code, 'INVALID_ARGUMENT', JSON.stringify(request));
+    }
+    assert.deepEqual(await snapshot(), before);
+  });
+
+  test('previewRetention counts without deleting; setRetentionDays persists and applies at once', async () => {
+    const preview = (await ok('previewRetention', 2)) as { days: number; cutoff: number; samples: number; from: number; to: number };
+    assert.equal(preview.days, 2);
+    assert.equal(preview.cutoff, NOW - 2 * DAY);
+    assert.equal(preview.samples, 3 * 72);
+    assert.equal(preview.from, NOW - 5 * DAY);
+    assert.ok(preview.to < preview.cutoff);
+    // 360 seeded samples plus the export's own duration sample (telemetry_export_duration_seconds).
+    const stored = service.store.getStats().samples;
+    assert.equal(stored, 361, 'a preview deletes nothing');
+
+    const settings = (await ok('setRetentionDays', 2)) as { retentionDays: number };
+    assert.equal(settings.retentionDays, 2);
+    const stats = service.store.getStats();
+    assert.equal(stats.samples, stored - preview.samples);
+    assert.ok((stats.oldest ?? 0) >= preview.cutoff);
+    assert.equal(stats.lastRetention, NOW);
+    assert.equal(((await ok('getSettings')) as { retentionDays: number }).retentionDays, 2);
+  });
+});
