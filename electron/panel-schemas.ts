@@ -4,20 +4,27 @@
  * runs, so a malformed call changes nothing and gets a typed INVALID_ARGUMENT error back.
  */
 import { z } from 'zod';
+import {
+  DEFAULT_MAX_LABELS as MAX_LABELS,
+  INTERVALS,
+  MAX_LABEL_NAME_LENGTH,
+  MAX_LABEL_VALUE_LENGTH,
+  MAX_METRIC_NAME_LENGTH,
+  MAX_RETENTION_DAYS,
+  MAX_TIMESTAMP,
+  MIN_RETENTION_DAYS,
+  SEVERITIES,
+} from '../storage/src/index.ts';
 import type { HostApi, HostMethod } from './host-protocol.ts';
 import type { PanelApi, PanelMethod } from './panel-api.ts';
 
-const MAX_LABELS = 32;
-const MAX_TIMESTAMP = 8.64e15;
-
-const metricName = z.string().min(1).max(200);
-const labelName = z.string().min(1).max(100);
-const labelValue = z.string().max(1000);
+const metricName = z.string().min(1).max(MAX_METRIC_NAME_LENGTH);
+const labelName = z.string().min(1).max(MAX_LABEL_NAME_LENGTH);
+const labelValue = z.string().max(MAX_LABEL_VALUE_LENGTH);
 const timestamp = z.int().min(0).max(MAX_TIMESTAMP);
-const interval = z.enum(['1m', '5m', '1h', '1d']);
-const resolution = z.enum(['raw', '1m', '5m', '1h', '1d']);
-const severity = z.enum(['info', 'warning', 'critical']);
-const retentionDays = z.int().min(1).max(3650);
+const resolution = z.enum(['raw', ...INTERVALS]);
+const severity = z.enum(SEVERITIES);
+const retentionDays = z.int().min(MIN_RETENTION_DAYS).max(MAX_RETENTION_DAYS);
 
 const labels = z
   .record(labelName, labelValue)

@@ -6,7 +6,7 @@
 
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { homedir, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -15,7 +15,6 @@ import { InvalidArgumentError, StorageError } from '../storage/src/errors.ts';
 import {
   ROW_GROUP_ROWS,
   defaultExportPath,
-  defaultExportsDir,
   writeParquetExport,
 } from '../storage/src/export/parquet-export.ts';
 import type { RawExportRow, RollupExportRow } from '../storage/src/export/parquet-export.ts';
@@ -329,11 +328,6 @@ describe('writeParquetExport: streaming', () => {
 });
 
 describe('export paths', () => {
-  it('puts exports in the data folder named by FUTURNAL_TELEMETRY_DIR, else ~/.futurnal/telemetry', () => {
-    assert.equal(defaultExportsDir({ FUTURNAL_TELEMETRY_DIR: '/data/telemetry' }), join('/data/telemetry', 'exports'));
-    assert.equal(defaultExportsDir({}), join(homedir(), '.futurnal', 'telemetry', 'exports'));
-  });
-
   it('names files by source and UTC time, without colons', () => {
     const now = Date.UTC(2024, 4, 1, 12, 30, 0, 123);
     assert.equal(defaultExportPath('/x/exports', now, 'raw'), join('/x/exports', 'telemetry-raw-2024-05-01T12-30-00.123Z.parquet'));

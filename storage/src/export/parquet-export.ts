@@ -15,7 +15,6 @@
 
 import { randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { ByteWriter, ParquetWriter } from 'hyparquet-writer';
@@ -28,9 +27,6 @@ import type { AnonymizationDescription, LabelEntry } from './anonymize.ts';
 
 /** Rows per row group: the unit of streaming (memory is bounded by one group). */
 export const ROW_GROUP_ROWS = 100_000;
-
-/** The env var naming the telemetry data folder; exports go to its `exports/` subfolder. */
-export const TELEMETRY_DIR_ENV = 'FUTURNAL_TELEMETRY_DIR';
 
 const EXPORTER = 'futurnal-telemetry';
 const FORMAT_VERSION = '1';
@@ -181,12 +177,6 @@ export async function writeParquetExport(request: ParquetExportRequest): Promise
     if (created) discard(fd, tempPath);
     throw exportFailure(err, request.path);
   }
-}
-
-/** The data folder's `exports/` subfolder: `$FUTURNAL_TELEMETRY_DIR/exports`, else `~/.futurnal/telemetry/exports`. */
-export function defaultExportsDir(env: NodeJS.ProcessEnv = process.env): string {
-  const dataDir = env[TELEMETRY_DIR_ENV] || join(homedir(), '.futurnal', 'telemetry');
-  return join(dataDir, 'exports');
 }
 
 /** e.g. `<dir>/telemetry-raw-2024-05-01T12-30-00.123Z.parquet` (UTC; no colons, so valid on Windows). */
