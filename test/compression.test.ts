@@ -105,3 +105,54 @@ describe('compressed storage', () => {
     }
   });
 });
+
+describe('reopening with other options', () => {
+  async function expectEverything(store: import('../storage/src/index.ts').TimeSeriesStorage, samples: number, sum: number): Promise<void> {
+    const [raw] = store.queryMetrics({ metricName: 'm', start: T0, end: T0 + DAY, aggregation: 'raw' });
+    assert.equal(raw!.points.length, samples);
+    for (const interval of ['1m', '5m', '1h', '1d'] as const) {
+      const [b] = store.queryMetrics({ metricName: 'm', start: T0, end: T0 + DAY, aggregation: interval });
+      assert.equal(b!.points.reduce((n, p) => n + p.count!, 0), samples, `${interval} count`);
+      assert.equal(b!.points.reduce((n, p) => n + p.sum!, 0), sum, `${interval} sum`);
+    }
+  }
+
+  it('moves compacted samples between the compressed and uncompressed tiers and keeps every rollup exact', async () => {
+    const s = openStore({ enableCompression: true });
+    try {
+      await s.store.insertSamples(regularSamples([{ name: 'm' }], T0, 600, 30_000, (_, i) => i));
+      await settle(s.store);
+      await s.store.insertSamples(regularSamples([{ name: 'm' }], T0 + 6 * HOUR, 10, 30_000, () => 1));
+      await s.store.aggregate('1m');
+      await expectEverything(s.store, 610, (599 * 600) / 2 + 10);
+      const rows = s.reopen({ enableCompression: false });
+      await expectEverything(rows, 610, (599 * 600) / 2 + 10);
+      assert.deepEqual(rows.sql('SELECT COUNT(*) AS n FROM chunks'), [{ n: 0 }], 'the chunks moved into rows');
+      await settle(rows);
+      await expectEverything(rows, 610, (599 * 600) / 2 + 10);
+      const back = s.reopen({ enableCompression: true });
+      await expectEverything(back, 610, (599 * 600) / 2 + 10);
+      assert.deepEqual(back.sql('SELECT COUNT(*) AS n FROM samples'), [{ n: 0 }], 'the rows moved back into chunks');
+      await settle(back);
+      await expectEverything(back, 610, (599 * 600) / 2 + 10);
+    } finally {
+      s.cleanup();
+    }
+  });
+
+  it('rebuilds an interval that is configured after data was compacted, and drops one no longer configured', async () => {
+    const s = openStore({ enableCompression: false, aggregationIntervals: ['1m'] });
+    try {
+      await s.store.insertSamples(regularSamples([{ name: 'm' }], T0, 600, 30_000, (_, i) => i));
+      await settle(s.store);
+      const wider = s.reopen({ aggregationIntervals: ['1m', '1h'] });
+      assert.deepEqual(wider.sql('SELECT COUNT(*) AS n, SUM(count) AS c FROM rollup_1h'), [{ n: 5, c: 600 }], 'rebuilt from the tier');
+      await expectEverything(wider, 600, (599 * 600) / 2);
+      const narrower = s.reopen({ aggregationIntervals: ['1h'] });
+      assert.deepEqual(narrower.sql('SELECT COUNT(*) AS n FROM rollup_1m'), [{ n: 0 }], 'an interval no longer kept is dropped');
+      await expectEverything(narrower, 600, (599 * 600) / 2);
+    } finally {
+      s.cleanup();
+    }
+  });
+});

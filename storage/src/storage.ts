@@ -31,6 +31,7 @@ import { Rollups, TIER_DERIVED_INTERVALS } from './rollup/rollups.ts';
 import { SeriesRegistry } from './series/registry.ts';
 import { compactHead } from './tier/compaction.ts';
 import { ChunkTier } from './tier/chunk-tier.ts';
+import { reconcileLayout } from './tier/layout.ts';
 import { RowTier } from './tier/row-tier.ts';
 import type { Tier } from './tier/tier.ts';
 import {
@@ -139,10 +140,12 @@ export class TimeSeriesStorage implements MetricsSink {
     this.registry = new SeriesRegistry(this.db, config.maxSeries ?? DEFAULT_MAX_SERIES);
     this.head = new Head(this.db);
     const compressed = config.enableCompression ?? true;
-    this.tier = compressed ? new ChunkTier(this.db) : new RowTier(this.db);
+    const [tier, otherTier] = compressed ? [new ChunkTier(this.db), new RowTier(this.db)] : [new RowTier(this.db), new ChunkTier(this.db)];
+    this.tier = tier;
     const maintained = INTERVALS.filter((i) => intervals.includes(i));
     const tierDerived = compressed ? maintained.filter((i) => TIER_DERIVED_INTERVALS.includes(i)) : [];
     this.rollups = new Rollups(this.db, this.head, maintained, tierDerived);
+    reconcileLayout({ db: this.db, settings: this.settings, registry: this.registry, rollups: this.rollups, tier, otherTier, mode: compressed ? 'compressed' : 'uncompressed' });
     if (compressed) createCompressedViews(this.db, tierDerived);
     this.alerts = new AlertLog(this.db, this.now);
     this.baselines = new Baselines({ db: this.db, alerts: this.alerts, now: this.now, ...this.queryContext() });

@@ -1,11 +1,11 @@
 /**
  * The `settings` table: small named values the store keeps with its data (the retention days, the
- * times of the last rollup and retention runs), so they survive a restart.
+ * times of the last rollup and retention runs, the storage mode), so they survive a restart.
  */
 import type { Statement } from 'better-sqlite3';
 import type { Db } from './connection.ts';
 
-export type SettingKey = 'telemetry_retention_days' | 'last_rollup_at' | 'last_retention_at';
+export type SettingKey = 'telemetry_retention_days' | 'last_rollup_at' | 'last_retention_at' | 'storage_mode';
 
 export class Settings {
   private readonly getStmt: Statement;
@@ -18,12 +18,20 @@ export class Settings {
     );
   }
 
+  getText(key: SettingKey): string | null {
+    return (this.getStmt.get(key) as string | undefined) ?? null;
+  }
+
+  setText(key: SettingKey, value: string): void {
+    this.setStmt.run(key, value);
+  }
+
   getNumber(key: SettingKey): number | null {
-    const value = this.getStmt.get(key) as string | undefined;
-    return value === undefined ? null : Number(value);
+    const value = this.getText(key);
+    return value === null ? null : Number(value);
   }
 
   setNumber(key: SettingKey, value: number): void {
-    this.setStmt.run(key, String(value));
+    this.setText(key, String(value));
   }
 }

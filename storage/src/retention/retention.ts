@@ -52,11 +52,17 @@ function seriesWithoutData(ctx: RetentionContext): number[] {
   return empty;
 }
 
+/** Series handled per retention transaction: few commits, yet no long write lock. */
+const SERIES_PER_STEP = 64;
+
 /** Returns rows deleted: samples + buckets + alerts. */
 export function deleteBefore(ctx: RetentionContext, cutoff: number): number {
   let deleted = ctx.db.transaction(() => ctx.head.deleteBefore(cutoff)).immediate();
-  for (const s of [...ctx.registry.all()]) {
-    deleted += ctx.db.transaction(() => ctx.tier.deleteBefore(s.id, cutoff) + ctx.rollups.deleteBefore(s.id, cutoff)).immediate();
+  const series = [...ctx.registry.all()];
+  for (let i = 0; i < series.length; i += SERIES_PER_STEP) {
+    deleted += ctx.db.transaction(() =>
+      series.slice(i, i + SERIES_PER_STEP).reduce((n, s) => n + ctx.tier.deleteBefore(s.id, cutoff) + ctx.rollups.deleteBefore(s.id, cutoff), 0),
+    ).immediate();
   }
   deleted += ctx.db.transaction(() => {
     ctx.db.prepare('DELETE FROM baselines WHERE window_end <= ?').run(cutoff);

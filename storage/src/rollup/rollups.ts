@@ -26,6 +26,8 @@ export const AGGREGATE_STEP_ROWS = 100_000;
 interface IntervalStatements {
   /** Folds head rows with from < id <= to into their buckets (in SQLite, one pass). */
   fold: Statement;
+  /** Merges one summary into its bucket. */
+  upsert: Statement;
   read: Statement;
   deleteBefore: Statement;
   deleteSeries: Statement;
@@ -43,6 +45,7 @@ export class Rollups {
   private readonly stmts = new Map<Interval, IntervalStatements>();
   private readonly readCursor: Statement;
   private readonly writeCursor: Statement;
+  private readonly deleteCursor: Statement;
   private readonly clearMoved: Statement;
 
   constructor(
@@ -56,6 +59,7 @@ export class Rollups {
     this.clearMoved = db.prepare('DELETE FROM temp.moved_buckets');
     for (const interval of maintained) this.stmts.set(interval, prepareInterval(db, interval));
     this.readCursor = db.prepare('SELECT cursor FROM rollup_state WHERE interval = ?').pluck();
+    this.deleteCursor = db.prepare('DELETE FROM rollup_state WHERE interval = ?');
     this.writeCursor = db.prepare(
       'INSERT INTO rollup_state (interval, cursor) VALUES (?, ?) ON CONFLICT (interval) DO UPDATE SET cursor = excluded.cursor',
     );
@@ -85,6 +89,30 @@ export class Rollups {
       stmts.forgetMoved.run();
       stmts.refoldMoved.run(Math.floor(first / width) * width, (Math.floor(last / width) + 1) * width, lastId, this.cursor(interval));
     }
+  }
+
+  /** Whether the interval has a cursor (is being folded) in this file. */
+  isTracked(interval: Interval): boolean {
+    return this.readCursor.get(interval) !== undefined;
+  }
+
+  /** Starts folding the interval from the head's beginning. */
+  track(interval: Interval): void {
+    this.writeCursor.run(interval, 0);
+  }
+
+  /** Forgets the interval's buckets and cursor. */
+  untrack(interval: Interval): void {
+    this.db.transaction(() => {
+      this.db.prepare(`DELETE FROM rollup_${interval}`).run();
+      this.deleteCursor.run(interval);
+    }).immediate();
+  }
+
+  /** Adds summaries to an interval's stored buckets (merged into any already there). */
+  store(interval: Interval, seriesId: number, slots: SlotSummaries): void {
+    const upsert = this.statements(interval).upsert;
+    for (const [slot, s] of slots) upsert.run(seriesId, slot, s.count, s.sum, s.min, s.max);
   }
 
   cursor(interval: Interval): number {
@@ -159,6 +187,9 @@ export class Rollups {
   }
 }
 
+/** How an upsert folds new counts into a stored bucket. */
+const MERGE = 'count = count + excluded.count, sum = sum + excluded.sum, min = MIN(min, excluded.min), max = MAX(max, excluded.max)';
+
 function prepareInterval(db: Db, interval: Interval): IntervalStatements {
   const table = `rollup_${interval}`;
   const width = INTERVAL_MS[interval];
@@ -167,9 +198,11 @@ function prepareInterval(db: Db, interval: Interval): IntervalStatements {
       `INSERT INTO ${table} (series_id, slot, count, sum, min, max)
        SELECT series_id, ts / ${INTERVAL_MS[interval]}, COUNT(*), SUM(value), MIN(value), MAX(value)
        FROM head WHERE id > ? AND id <= ? GROUP BY series_id, ts / ${INTERVAL_MS[interval]}
-       ON CONFLICT (series_id, slot) DO UPDATE SET
-         count = count + excluded.count, sum = sum + excluded.sum,
-         min = MIN(min, excluded.min), max = MAX(max, excluded.max)`,
+       ON CONFLICT (series_id, slot) DO UPDATE SET ${MERGE}`,
+    ),
+    upsert: db.prepare(
+      `INSERT INTO ${table} (series_id, slot, count, sum, min, max) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (series_id, slot) DO UPDATE SET ${MERGE}`,
     ),
     read: db.prepare(`SELECT slot, count, sum, min, max FROM ${table} WHERE series_id = ? AND slot >= ? AND slot <= ? ORDER BY slot`).raw(),
     deleteBefore: db.prepare(`DELETE FROM ${table} WHERE series_id = ? AND slot < ?`),
