@@ -349,7 +349,7 @@ export class TimeSeriesStorage implements MetricsSink {
   sql(query: string, ...params: unknown[]): unknown[] {
     this.assertOpen();
     const stmt = this.db.prepare(query);
-    if (!stmt.reader) throw new InvalidArgumentError('sql() runs read-only statements only');
+    if (!stmt.reader || !stmt.readonly) throw new InvalidArgumentError('sql() runs read-only statements only');
     return stmt.all(...params);
   }
 

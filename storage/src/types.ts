@@ -186,10 +186,3 @@ export interface ExportResult {
   rows: number;
   bytes: number;
 }
-
-/** A raw sample as read back from the store, with its series. */
-export interface StoredSample {
-  seriesId: number;
-  timestamp: number;
-  value: number;
-}

@@ -1,13 +1,8 @@
 /**
- * Bucket arithmetic shared by rollups and queries: UTC-aligned slots and the mergeable
- * count/sum/min/max accumulator that lets coarser buckets be rebuilt exactly from finer ones.
+ * Bucket arithmetic shared by rollups, queries and rebuilds: the mergeable count/sum/min/max
+ * summary (slot = floor(ts / width), UTC-aligned) that lets buckets be merged exactly.
  */
-import { INTERVAL_MS, type Bucket, type Interval } from '../types.ts';
-
-/** The slot of a timestamp: floor(ts / width). A bucket starts at slot * width. */
-export function slotOf(ts: number, interval: Interval): number {
-  return Math.floor(ts / INTERVAL_MS[interval]);
-}
+import type { Bucket } from '../types.ts';
 
 /** A bucket's summary without its series (the series is the map key around it). */
 export type Summary = Omit<Bucket, 'seriesId' | 'bucket'>;

@@ -21,10 +21,6 @@ export function labelsToJson(labels: Labels | undefined): string {
   return JSON.stringify(canonicalLabels(labels));
 }
 
-export function parseLabels(json: string): Labels {
-  return JSON.parse(json) as Labels;
-}
-
 export type LabelPredicate = (labels: Labels) => boolean;
 
 function anchoredRegex(source: string): RegExp {
