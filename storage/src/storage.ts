@@ -131,7 +131,10 @@ export class TimeSeriesStorage implements MetricsSink {
     this.dbPath = config.dbPath;
     this.now = config.now ?? Date.now;
     this.maxLabelsPerSeries = config.maxLabelsPerSeries ?? DEFAULT_MAX_LABELS;
-    this.db = openDatabase(config.dbPath, config.walMode ?? true);
+    if (config.maxSizeBytes !== undefined && (!Number.isInteger(config.maxSizeBytes) || config.maxSizeBytes < 65_536)) {
+      throw new InvalidArgumentError('maxSizeBytes must be an integer of at least 65536');
+    }
+    this.db = openDatabase(config.dbPath, config.walMode ?? true, config.maxSizeBytes);
     migrate(this.db);
     this.settings = new Settings(this.db);
     this.days = checkRetentionDays(
@@ -199,10 +202,12 @@ export class TimeSeriesStorage implements MetricsSink {
   async applyRetention(): Promise<number> {
     this.assertOpen();
     return this.write(() => {
-      for (const interval of this.intervals) this.rollups.aggregate(interval);
+      // Folding first keeps a bucket that straddles the cutoff whole; on a full disk, delete first.
+      const folded = this.foldAllUnlessFull();
       const deleted = deleteBefore(this.retentionContext(), this.retentionCutoff(this.days));
       this.loadLatest();
       reclaimSpace(this.db);
+      if (!folded) this.foldAllUnlessFull();
       this.settings.setNumber('last_retention_at', this.now());
       return deleted;
     });
@@ -398,6 +403,17 @@ export class TimeSeriesStorage implements MetricsSink {
     }
     this.head.flush();
     return stored;
+  }
+
+  /** Folds the head into every maintained interval; false when the disk is full. */
+  private foldAllUnlessFull(): boolean {
+    try {
+      for (const interval of this.intervals) this.rollups.aggregate(interval);
+      return true;
+    } catch (err) {
+      if ((translateDiskError(err) as { code?: unknown }).code === 'DISK_FULL') return false;
+      throw err;
+    }
   }
 
   private loadLatest(): void {

@@ -55,6 +55,11 @@ export interface StorageConfig {
   maxSeries?: number;
   /** Most labels one sample may carry. Default 32. */
   maxLabelsPerSeries?: number;
+  /**
+   * A hard cap on the database file (SQLite's max_page_count); a write that would pass it fails
+   * with a DISK_FULL error and stores nothing, exactly as a full disk would. Default: none.
+   */
+  maxSizeBytes?: number;
   /** The clock used for retention and "newest complete bucket" decisions (tests move it). */
   now?: () => number;
 }

@@ -15,7 +15,7 @@ export const BUSY_TIMEOUT_MS = 10_000;
 /** The WAL is truncated back to this size after each checkpoint that resets it. */
 export const WAL_SIZE_LIMIT_BYTES = 16 * 1024 * 1024;
 
-export function openDatabase(dbPath: string, walMode: boolean): Db {
+export function openDatabase(dbPath: string, walMode: boolean, maxSizeBytes?: number): Db {
   if (dbPath !== ':memory:') mkdirSync(dirname(dbPath), { recursive: true });
   const db = new Database(dbPath);
   db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
@@ -28,5 +28,9 @@ export function openDatabase(dbPath: string, walMode: boolean): Db {
   db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
   db.pragma('temp_store = MEMORY');
   db.pragma('cache_size = -32000');
+  if (maxSizeBytes !== undefined) {
+    const pageSize = db.pragma('page_size', { simple: true }) as number;
+    db.pragma(`max_page_count = ${Math.max(1, Math.floor(maxSizeBytes / pageSize))}`);
+  }
   return db;
 }
