@@ -5,12 +5,14 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { MIGRATIONS } from '../storage/src/db/migrations.ts';
 import { WAL_SIZE_LIMIT_BYTES } from '../storage/src/db/connection.ts';
-import { T0, openStore, regularSamples } from './support/store.ts';
+import { TimeSeriesStorage } from '../storage/src/index.ts';
+import { T0, openStore, regularSamples, tempDir } from './support/store.ts';
 
 describe('schema', () => {
   it('migrates a new file once, to the latest user_version', async () => {
@@ -43,12 +45,37 @@ describe('schema', () => {
     }
   });
 
-  it('uses synchronous=NORMAL, and a rollback journal when walMode is false', () => {
+  it('rejects a bad configuration with a typed error before touching the file', () => {
+    const { dir, cleanup } = tempDir();
+    try {
+      const dbPath = join(dir, 'telemetry.db');
+      const bad: [Record<string, unknown>, RegExp][] = [
+        [{ dbPath: '' }, /dbPath/],
+        [{ dbPath, retentionDays: 0 }, /retention days/],
+        [{ dbPath, aggregationIntervals: ['2m'] }, /unknown interval/],
+        [{ dbPath, maxSeries: 0 }, /maxSeries/],
+        [{ dbPath, maxSizeBytes: 10 }, /maxSizeBytes/],
+      ];
+      for (const [config, message] of bad) {
+        assert.throws(() => new TimeSeriesStorage(config as never), { code: 'INVALID_ARGUMENT', message });
+      }
+      assert.equal(existsSync(dbPath), false);
+    } finally {
+      cleanup();
+    }
+  });
+
+  it('runs with synchronous=NORMAL, a busy timeout and secure_delete; a rollback journal when walMode is false', () => {
     const s = openStore({ walMode: false });
     try {
+      assert.deepEqual(s.store.sql('PRAGMA synchronous'), [{ synchronous: 1 }]);
+      assert.deepEqual(s.store.sql('PRAGMA secure_delete'), [{ secure_delete: 1 }]);
+      assert.ok((s.store.sql('PRAGMA busy_timeout')[0] as { timeout: number }).timeout >= 5000);
       const db = new Database(s.dbPath, { readonly: true });
       assert.equal(db.pragma('journal_mode', { simple: true }), 'delete');
       db.close();
+      assert.throws(() => s.store.sql('PRAGMA journal_mode = WAL'), { code: 'INVALID_ARGUMENT' }, 'sql() refuses writes');
+      assert.throws(() => s.store.sql('DELETE FROM series'), { code: 'INVALID_ARGUMENT' });
     } finally {
       s.cleanup();
     }

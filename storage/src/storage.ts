@@ -98,6 +98,31 @@ export function checkInterval(interval: unknown): Interval {
   return interval as Interval;
 }
 
+/** The configuration, checked and with its defaults filled in. */
+function checkConfig(config: StorageConfig) {
+  if (!config || typeof config.dbPath !== 'string' || config.dbPath.length === 0) {
+    throw new InvalidArgumentError('dbPath must be a non-empty string');
+  }
+  if (config.maxSizeBytes !== undefined && (!Number.isInteger(config.maxSizeBytes) || config.maxSizeBytes < 65_536)) {
+    throw new InvalidArgumentError('maxSizeBytes must be an integer of at least 65536');
+  }
+  for (const [name, value] of [['maxSeries', config.maxSeries], ['maxLabelsPerSeries', config.maxLabelsPerSeries]] as const) {
+    if (value !== undefined && (!Number.isInteger(value) || value < 1)) throw new InvalidArgumentError(`${name} must be a positive integer`);
+  }
+  const intervals = (config.aggregationIntervals ?? [...INTERVALS]).map(checkInterval);
+  return {
+    dbPath: config.dbPath,
+    retentionDays: config.retentionDays === undefined ? undefined : checkRetentionDays(config.retentionDays),
+    compressed: config.enableCompression ?? true,
+    walMode: config.walMode ?? true,
+    intervals: INTERVALS.filter((i) => intervals.includes(i)),
+    maxSeries: config.maxSeries ?? DEFAULT_MAX_SERIES,
+    maxLabelsPerSeries: config.maxLabelsPerSeries ?? DEFAULT_MAX_LABELS,
+    maxSizeBytes: config.maxSizeBytes,
+    now: config.now ?? Date.now,
+  };
+}
+
 function fileSize(path: string): number {
   try {
     return statSync(path).size;
@@ -124,35 +149,31 @@ export class TimeSeriesStorage implements MetricsSink {
   private closed = false;
 
   constructor(config: StorageConfig) {
-    if (!config || typeof config.dbPath !== 'string' || config.dbPath.length === 0) {
-      throw new InvalidArgumentError('dbPath must be a non-empty string');
+    const options = checkConfig(config);
+    this.dbPath = options.dbPath;
+    this.now = options.now;
+    this.maxLabelsPerSeries = options.maxLabelsPerSeries;
+    this.db = openDatabase(options.dbPath, options.walMode, options.maxSizeBytes);
+    try {
+      migrate(this.db);
+      this.settings = new Settings(this.db);
+      this.days = checkRetentionDays(options.retentionDays ?? this.settings.getNumber('telemetry_retention_days') ?? DEFAULT_RETENTION_DAYS);
+      this.registry = new SeriesRegistry(this.db, options.maxSeries);
+      this.head = new Head(this.db);
+      const [tier, otherTier] = options.compressed ? [new ChunkTier(this.db), new RowTier(this.db)] : [new RowTier(this.db), new ChunkTier(this.db)];
+      this.tier = tier;
+      const tierDerived = options.compressed ? options.intervals.filter((i) => TIER_DERIVED_INTERVALS.includes(i)) : [];
+      this.rollups = new Rollups(this.db, this.head, options.intervals, tierDerived);
+      const mode = options.compressed ? 'compressed' : 'uncompressed';
+      reconcileLayout({ db: this.db, settings: this.settings, registry: this.registry, rollups: this.rollups, tier, otherTier, mode });
+      if (options.compressed) createCompressedViews(this.db, tierDerived);
+      this.alerts = new AlertLog(this.db, this.now);
+      this.baselines = new Baselines({ db: this.db, alerts: this.alerts, now: this.now, ...this.queryContext() });
+      this.loadLatest();
+    } catch (err) {
+      this.db.close();
+      throw translateDiskError(err);
     }
-    const intervals = (config.aggregationIntervals ?? [...INTERVALS]).map(checkInterval);
-    this.dbPath = config.dbPath;
-    this.now = config.now ?? Date.now;
-    this.maxLabelsPerSeries = config.maxLabelsPerSeries ?? DEFAULT_MAX_LABELS;
-    if (config.maxSizeBytes !== undefined && (!Number.isInteger(config.maxSizeBytes) || config.maxSizeBytes < 65_536)) {
-      throw new InvalidArgumentError('maxSizeBytes must be an integer of at least 65536');
-    }
-    this.db = openDatabase(config.dbPath, config.walMode ?? true, config.maxSizeBytes);
-    migrate(this.db);
-    this.settings = new Settings(this.db);
-    this.days = checkRetentionDays(
-      config.retentionDays ?? this.settings.getNumber('telemetry_retention_days') ?? DEFAULT_RETENTION_DAYS,
-    );
-    this.registry = new SeriesRegistry(this.db, config.maxSeries ?? DEFAULT_MAX_SERIES);
-    this.head = new Head(this.db);
-    const compressed = config.enableCompression ?? true;
-    const [tier, otherTier] = compressed ? [new ChunkTier(this.db), new RowTier(this.db)] : [new RowTier(this.db), new ChunkTier(this.db)];
-    this.tier = tier;
-    const maintained = INTERVALS.filter((i) => intervals.includes(i));
-    const tierDerived = compressed ? maintained.filter((i) => TIER_DERIVED_INTERVALS.includes(i)) : [];
-    this.rollups = new Rollups(this.db, this.head, maintained, tierDerived);
-    reconcileLayout({ db: this.db, settings: this.settings, registry: this.registry, rollups: this.rollups, tier, otherTier, mode: compressed ? 'compressed' : 'uncompressed' });
-    if (compressed) createCompressedViews(this.db, tierDerived);
-    this.alerts = new AlertLog(this.db, this.now);
-    this.baselines = new Baselines({ db: this.db, alerts: this.alerts, now: this.now, ...this.queryContext() });
-    this.loadLatest();
   }
 
   get retentionDays(): number {
