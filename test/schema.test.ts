@@ -4,7 +4,7 @@
  * second connection and by the plain sqlite3 shell; the WAL stays bounded while a reader is open.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -89,6 +89,32 @@ describe('schema', () => {
       s.store.checkpoint();
       const out = execFileSync('sqlite3', [s.dbPath, 'SELECT metric_name, bucket, count, sum, min, max, avg, labels FROM metrics_1m ORDER BY bucket;'], { encoding: 'utf8' });
       assert.equal(out.trim(), [`cpu|${T0}|6|15.0|0.0|5.0|2.5|{"host":"h1"}`, `cpu|${T0 + 60_000}|6|51.0|6.0|11.0|8.5|{"host":"h1"}`].join('\n'));
+    } finally {
+      s.cleanup();
+    }
+  });
+
+  it('waits for another process holding the write lock instead of failing with SQLITE_BUSY', async () => {
+    const s = openStore();
+    try {
+      await s.store.insertSamples([{ name: 'm', value: 1, timestamp: T0 }]);
+      const holder = spawn(
+        process.execPath,
+        ['-e', `
+          const db = new (require('better-sqlite3'))(process.argv[1]);
+          db.exec('BEGIN IMMEDIATE');
+          db.prepare("INSERT INTO settings (key, value) VALUES ('held_by', 'other process')").run();
+          process.stdout.write('locked\\n');
+          Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 400);
+          db.exec('COMMIT');
+        `, s.dbPath],
+        { stdio: ['ignore', 'pipe', 'inherit'], cwd: process.cwd() },
+      );
+      await new Promise<void>((resolve) => holder.stdout.once('data', () => resolve()));
+      assert.equal(await s.store.insertSamples([{ name: 'm', value: 2, timestamp: T0 + 1 }]), 1);
+      await new Promise((resolve) => holder.once('exit', resolve));
+      assert.deepEqual(s.store.sql("SELECT value FROM settings WHERE key = 'held_by'"), [{ value: 'other process' }]);
+      assert.equal(s.store.getStats().samples, 2);
     } finally {
       s.cleanup();
     }
