@@ -18,6 +18,7 @@
  * Label sets mix key orders (some unsorted) as callers send them.
  */
 
+import { seededRandom, type Random as Rng } from '../electron/random.ts';
 import type { Labels, MetricSample } from '../storage/src/types.ts';
 
 export type MetricKind = 'decimal-gauge' | 'integer-gauge' | 'counter' | 'noisy-float';
@@ -36,7 +37,6 @@ export interface WorkloadOptions {
   jitterMs?: number;
 }
 
-type Rng = () => number;
 type Model = (t: number) => number;
 
 interface MetricSpec {
@@ -184,8 +184,8 @@ export function* workloadBatches(opts: WorkloadOptions): Generator<MetricSample[
   const seed = opts.seed ?? 1;
   const series = workloadSeries();
   const models = METRICS.flatMap((m, mi) => Array.from({ length: SERIES_PER_METRIC },
-    (_, i) => m.model(mulberry32(hash(seed, mi * SERIES_PER_METRIC + i)), i)));
-  const jitter = mulberry32(hash(seed, -1));
+    (_, i) => m.model(seededRandom(hash(seed, mi * SERIES_PER_METRIC + i)), i)));
+  const jitter = seededRandom(hash(seed, -1));
   let batch: MetricSample[] = [];
   let emitted = 0;
   for (let tick = 0; emitted < opts.samples; tick++) {
@@ -328,18 +328,6 @@ function hitRatio(rng: Rng): Model {
 }
 
 // ---- numeric helpers --------------------------------------------------------------------------
-
-/** Mulberry32: a tiny, fast, well-mixed 32-bit PRNG returning floats in [0, 1). */
-function mulberry32(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 function hash(seed: number, n: number): number {
   return Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(n + 0x7f4a7c15, 0xc2b2ae35);

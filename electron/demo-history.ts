@@ -7,6 +7,7 @@
 import type { MetricSample } from '../storage/src/types.ts';
 import type { ShellStore } from './engine.ts';
 import { CATALOG, type CatalogSeries, type DemoShape } from './metric-catalog.ts';
+import { seededRandom, type Random } from './random.ts';
 
 export const DEMO_LABEL = { name: 'source', value: 'demo' } as const;
 export const DEMO_DAYS = 30;
@@ -22,20 +23,6 @@ export interface DemoPlan {
   days?: number;
   batchSize?: number;
   seed?: number;
-}
-
-type Random = () => number;
-
-/** mulberry32: a small, fast, seedable PRNG (uniform in [0, 1)). */
-function seededRandom(seed: number): Random {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }
 
 /** Standard normal noise (Box-Muller). */

@@ -5,53 +5,42 @@
  */
 
 import assert from 'node:assert/strict';
-import { createHmac, randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { DuckDBInstance } from '@duckdb/node-api';
-import type { DuckDBConnection } from '@duckdb/node-api';
 import { InvalidArgumentError } from '../storage/src/errors.ts';
 import { DEFAULT_TIMESTAMP_PRECISION, createAnonymizer } from '../storage/src/export/anonymize.ts';
 import { writeParquetExport } from '../storage/src/export/parquet-export.ts';
 import type { RawExportRow, RollupExportRow } from '../storage/src/export/parquet-export.ts';
 import type { AnonymizeOptions, Labels } from '../storage/src/types.ts';
+import { DuckReader, sqlString } from './support/duckdb.ts';
+import { documentedPseudonym } from './support/expected.ts';
+import { tempDir } from './support/store.ts';
 
-let instance: DuckDBInstance;
-let db: DuckDBConnection;
-let dir: string;
+let duck: DuckReader;
+let temp: { dir: string; cleanup: () => void };
 let fileCount = 0;
 
 before(async () => {
-  instance = await DuckDBInstance.create(':memory:');
-  db = await instance.connect();
-  dir = mkdtempSync(join(tmpdir(), 'anonymize-test-'));
+  duck = await DuckReader.open();
+  temp = tempDir('anonymize-test-');
 });
 
 after(() => {
-  db.closeSync();
-  instance.closeSync();
-  rmSync(dir, { recursive: true, force: true });
+  duck.close();
+  temp.cleanup();
 });
 
-function sqlString(text: string): string {
-  return `'${text.replaceAll("'", "''")}'`;
-}
-
-async function rows(sql: string): Promise<Record<string, unknown>[]> {
-  return (await db.runAndReadAll(sql)).getRowObjects() as Record<string, unknown>[];
-}
-
 async function exportRaw(data: RawExportRow[], anonymize: boolean | AnonymizeOptions): Promise<string> {
-  const path = join(dir, `export-${++fileCount}.parquet`);
+  const path = join(temp.dir, `export-${++fileCount}.parquet`);
   await writeParquetExport({ path, source: 'raw', rows: [data], expectedRows: data.length, anonymize, range: { start: 0, end: 1 } });
   return path;
 }
 
 /** The file's rows in write order, labels parsed. */
 async function readRaw(path: string): Promise<{ metricName: string; timestamp: number; value: number; labels: Labels }[]> {
-  const back = await rows(
+  const back = await duck.rows(
     `SELECT metric_name, epoch_ms("timestamp")::DOUBLE AS ts, value, labels
      FROM read_parquet(${sqlString(path)}, file_row_number = true) ORDER BY file_row_number`,
   );
@@ -64,36 +53,10 @@ async function readRaw(path: string): Promise<{ metricName: string; timestamp: n
 }
 
 async function anonymizationMetadata(path: string): Promise<unknown> {
-  const [row] = await rows(
+  const [row] = await duck.rows(
     `SELECT decode(value) AS v FROM parquet_kv_metadata(${sqlString(path)}) WHERE decode(key) = 'futurnal.anonymization'`,
   );
   return JSON.parse(String(row?.v));
-}
-
-/** Every text the file decodes to: cells, column statistics, schema names and key-value metadata. */
-async function decodedText(path: string): Promise<string> {
-  const file = sqlString(path);
-  const parts = [
-    ...(await rows(`SELECT metric_name || labels AS t FROM ${file}`)),
-    ...(await rows(
-      `SELECT concat_ws('|', stats_min, stats_max, stats_min_value, stats_max_value, path_in_schema) AS t FROM parquet_metadata(${file})`,
-    )),
-    ...(await rows(`SELECT name AS t FROM parquet_schema(${file})`)),
-    ...(await rows(`SELECT decode(key) || decode(value) AS t FROM parquet_kv_metadata(${file})`)),
-  ];
-  return parts.map((r) => String(r.t)).join('\n');
-}
-
-/** The pseudonym as documented, computed here independently. */
-function documentedPseudonym(key: Uint8Array, name: string, value: string): string {
-  const framed = (text: string): Buffer[] => {
-    const bytes = Buffer.from(text, 'utf8');
-    const length = Buffer.alloc(4);
-    length.writeUInt32BE(bytes.length);
-    return [length, bytes];
-  };
-  const frame = Buffer.concat([Buffer.of(0x4c), ...framed(name), ...framed(value)]);
-  return createHmac('sha256', key).update(frame).digest('hex').slice(0, 16);
 }
 
 /**
@@ -124,7 +87,7 @@ describe('anonymised export: privacy', () => {
     const plain = readFileSync(await exportRaw(data, false));
     const anonymisedPath = await exportRaw(data, { keepLabels: ['quantile', 'le'], dropLabels: ['session'] });
     const anonymised = readFileSync(anonymisedPath);
-    const decoded = await decodedText(anonymisedPath);
+    const decoded = await duck.decodedText(anonymisedPath);
     for (const secret of Object.values(SECRETS)) {
       assert.ok(plain.includes(Buffer.from(secret, 'utf8')), `control: the plain export contains ${secret}`);
       assert.ok(!anonymised.includes(Buffer.from(secret, 'utf8')), `the file bytes contain ${secret}`);
@@ -235,13 +198,13 @@ describe('anonymised export: values, metric names and time', () => {
   });
 
   it('anonymises rollups: buckets truncated, labels hidden, aggregates unchanged', async () => {
-    const path = join(dir, 'rollup.parquet');
+    const path = join(temp.dir, 'rollup.parquet');
     const data: RollupExportRow[] = [
       { metricName: 'cpu', bucket: 5_400_000, count: 3, sum: 6, min: 1, max: 3, avg: 2, labels: { machine: SECRETS.machine } },
       { metricName: 'cpu', bucket: 7_260_000, count: 1, sum: 5, min: 5, max: 5, avg: 5, labels: { machine: SECRETS.machine } },
     ];
     await writeParquetExport({ path, source: '1m', rows: [data], expectedRows: 2, anonymize: { timestampPrecision: 'h' }, range: { start: 0, end: 1 } });
-    const back = await rows(
+    const back = await duck.rows(
       `SELECT epoch_ms(bucket)::DOUBLE AS bucket, count::DOUBLE AS count, sum, labels FROM read_parquet(${sqlString(path)}, file_row_number = true) ORDER BY file_row_number`,
     );
     assert.deepEqual(back.map((r) => [r.bucket, r.count, r.sum]), [[3_600_000, 3, 6], [7_200_000, 1, 5]]);

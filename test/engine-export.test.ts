@@ -8,12 +8,10 @@
  * hashed metric names, truncated timestamps, unchanged values).
  */
 import assert from 'node:assert/strict';
-import { createHmac, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { DuckDBInstance } from '@duckdb/node-api';
-import type { DuckDBConnection } from '@duckdb/node-api';
 import {
   INTERVALS,
   INTERVAL_MS,
@@ -26,6 +24,8 @@ import {
   type TimeSeriesStorage,
 } from '../storage/src/index.ts';
 import { MAX_TIMESTAMP } from '../storage/src/ingest/validate.ts';
+import { DuckReader, sqlString } from './support/duckdb.ts';
+import { RAW_COLUMN_TYPES, ROLLUP_COLUMN_TYPES, documentedPseudonym, expectedBuckets, labelsJson } from './support/expected.ts';
 import { DAY, HOUR, MINUTE, MODES, T0, openStore, rng, type OpenedStore } from './support/store.ts';
 
 const PACKAGE_VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -33,59 +33,15 @@ const PACKAGE_VERSION = (JSON.parse(readFileSync(new URL('../package.json', impo
 const DEFAULT_END = MAX_TIMESTAMP + 1;
 const ALL = { start: 0, end: DEFAULT_END };
 
-let duck: DuckDBInstance;
-let db: DuckDBConnection;
+let duck: DuckReader;
 
 before(async () => {
-  duck = await DuckDBInstance.create(':memory:');
-  db = await duck.connect();
-  await db.run("SET TimeZone = 'UTC'");
+  duck = await DuckReader.open();
 });
 
 after(() => {
-  db.closeSync();
-  duck.closeSync();
+  duck.close();
 });
-
-function sqlString(text: string): string {
-  return `'${text.replaceAll("'", "''")}'`;
-}
-
-async function rows(sql: string): Promise<Record<string, unknown>[]> {
-  return (await db.runAndReadAll(sql)).getRowObjects() as Record<string, unknown>[];
-}
-
-async function columnTypes(path: string): Promise<Record<string, string>> {
-  const described = await rows(`DESCRIBE SELECT * FROM ${sqlString(path)}`);
-  return Object.fromEntries(described.map((r) => [String(r.column_name), String(r.column_type)]));
-}
-
-async function kvMetadata(path: string): Promise<Record<string, string>> {
-  const kv = await rows(`SELECT decode(key) AS k, decode(value) AS v FROM parquet_kv_metadata(${sqlString(path)})`);
-  return Object.fromEntries(kv.map((r) => [String(r.k), String(r.v)]));
-}
-
-/** Every text DuckDB decodes from the file: cells, column statistics, schema names, key-value metadata. */
-async function decodedText(path: string): Promise<string> {
-  const file = sqlString(path);
-  const parts = [
-    ...(await rows(`SELECT metric_name || '|' || labels AS t FROM ${file}`)),
-    ...(await rows(
-      `SELECT concat_ws('|', stats_min, stats_max, stats_min_value, stats_max_value, path_in_schema) AS t FROM parquet_metadata(${file})`,
-    )),
-    ...(await rows(`SELECT name AS t FROM parquet_schema(${file})`)),
-    ...(await rows(`SELECT decode(key) || decode(value) AS t FROM parquet_kv_metadata(${file})`)),
-  ];
-  return parts.map((r) => String(r.t)).join('\n');
-}
-
-/** The canonical labels text an export writes: sorted keys, no empty values. */
-function labelsJson(labels: Labels | undefined): string {
-  const entries = Object.entries(labels ?? {})
-    .filter(([, v]) => v !== '')
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`).join(',')}}`;
-}
 
 function byText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
@@ -123,23 +79,19 @@ function rawOfSamples(samples: MetricSample[]): RawRow[] {
 
 /** Buckets computed straight from the inserted samples. */
 function bucketsOfSamples(samples: MetricSample[], interval: Interval): BucketRow[] {
-  const width = INTERVAL_MS[interval];
-  const map = new Map<string, BucketRow>();
-  for (const s of samples) {
-    const labels = labelsJson(s.labels);
-    const bucket = Math.floor(s.timestamp / width) * width;
-    const key = `${s.name}\u0000${labels}\u0000${bucket}`;
-    const b = map.get(key);
-    if (!b) map.set(key, { metric: s.name, labels, bucket, count: 1, sum: s.value, min: s.value, max: s.value, avg: 0 });
-    else {
-      b.count++;
-      b.sum += s.value;
-      b.min = Math.min(b.min, s.value);
-      b.max = Math.max(b.max, s.value);
-    }
-  }
-  for (const b of map.values()) b.avg = b.sum / b.count;
-  return sortBuckets([...map.values()]);
+  const buckets = expectedBuckets(samples, interval, (s, bucket) => `${s.name}\u0000${labelsJson(s.labels)}\u0000${bucket}`);
+  return sortBuckets(
+    [...buckets.values()].map(({ name, labels, bucket, count, sum, min, max }) => ({
+      metric: name,
+      labels: labelsJson(labels),
+      bucket,
+      count,
+      sum,
+      min,
+      max,
+      avg: sum / count,
+    })),
+  );
 }
 
 /** Raw samples of every metric as the store's queryMetrics returns them. */
@@ -174,12 +126,12 @@ function bucketsOfStore(store: TimeSeriesStorage, interval: Interval, range = AL
 }
 
 async function rawOfFile(path: string): Promise<RawRow[]> {
-  const back = await rows(`SELECT metric_name, labels, epoch_ms("timestamp")::DOUBLE AS ts, value FROM ${sqlString(path)}`);
+  const back = await duck.rows(`SELECT metric_name, labels, epoch_ms("timestamp")::DOUBLE AS ts, value FROM ${sqlString(path)}`);
   return sortRaw(back.map((r) => ({ metric: String(r.metric_name), labels: String(r.labels), ts: Number(r.ts), value: Number(r.value) })));
 }
 
 async function bucketsOfFile(path: string): Promise<BucketRow[]> {
-  const back = await rows(
+  const back = await duck.rows(
     `SELECT metric_name, labels, epoch_ms(bucket)::DOUBLE AS bucket, count::DOUBLE AS count, sum, min, max, avg FROM ${sqlString(path)}`,
   );
   return sortBuckets(
@@ -309,7 +261,7 @@ for (const mode of MODES) {
       assert.deepEqual(back, rawOfStore(s.store), 'row by row against queryMetrics');
 
       // aggregates computed by DuckDB itself
-      const perSeries = await rows(
+      const perSeries = await duck.rows(
         `SELECT metric_name, labels, count(*)::DOUBLE AS n, sum(value) AS total,
                 epoch_ms(min("timestamp"))::DOUBLE AS first, epoch_ms(max("timestamp"))::DOUBLE AS last
          FROM ${sqlString(path)} GROUP BY ALL`,
@@ -329,34 +281,20 @@ for (const mode of MODES) {
     it('types the raw columns: timestamp as a timestamp type, value as DOUBLE', async () => {
       const path = out('raw-types');
       await s.store.exportToParquet(path, { start: DATA_START, end: DATA_START + HOUR });
-      assert.deepEqual(await columnTypes(path), {
-        metric_name: 'VARCHAR',
-        timestamp: 'TIMESTAMP WITH TIME ZONE',
-        value: 'DOUBLE',
-        labels: 'VARCHAR',
-      });
+      assert.deepEqual(await duck.columnTypes(path), RAW_COLUMN_TYPES);
     });
 
     for (const interval of INTERVALS) {
       it(`exports the ${interval} rollup exactly, matching queryMetrics and the inserted samples`, async () => {
         const path = out(`rollup-${interval}`);
         const result = await s.store.exportToParquet(path, { source: interval });
-        assert.deepEqual(await columnTypes(path), {
-          metric_name: 'VARCHAR',
-          bucket: 'TIMESTAMP WITH TIME ZONE',
-          count: 'BIGINT',
-          sum: 'DOUBLE',
-          min: 'DOUBLE',
-          max: 'DOUBLE',
-          avg: 'DOUBLE',
-          labels: 'VARCHAR',
-        });
+        assert.deepEqual(await duck.columnTypes(path), ROLLUP_COLUMN_TYPES);
         const back = await bucketsOfFile(path);
         assert.equal(result.rows, back.length);
         assertBucketsMatch(back, bucketsOfSamples(samples, interval), `${interval} vs samples`);
         assertBucketsMatch(back, bucketsOfStore(s.store, interval), `${interval} vs queryMetrics`);
 
-        const [totals] = await rows(
+        const [totals] = await duck.rows(
           `SELECT sum(count)::DOUBLE AS n, sum(sum) AS total, epoch_ms(min(bucket))::DOUBLE AS first, epoch_ms(max(bucket))::DOUBLE AS last
            FROM ${sqlString(path)}`,
         );
@@ -366,7 +304,7 @@ for (const mode of MODES) {
         assert.ok(close(Number(totals?.total), samples.reduce((a, x) => a + x.value, 0)));
         assert.equal(totals?.first, Math.floor(Math.min(...timestamps) / width) * width);
         assert.equal(totals?.last, Math.floor(Math.max(...timestamps) / width) * width);
-        assert.equal((await kvMetadata(path))['futurnal.source'], interval);
+        assert.equal((await duck.kvMetadata(path))['futurnal.source'], interval);
       });
     }
 
@@ -375,7 +313,7 @@ for (const mode of MODES) {
       const start = DATA_START + 2 * HOUR;
       const end = DATA_START + 5 * HOUR;
       const result = await s.store.exportToParquet(path, { start, end });
-      assert.deepEqual(await kvMetadata(path), {
+      assert.deepEqual(await duck.kvMetadata(path), {
         'futurnal.exporter': 'futurnal-telemetry',
         'futurnal.exporter_version': PACKAGE_VERSION,
         'futurnal.format_version': '1',
@@ -385,13 +323,13 @@ for (const mode of MODES) {
         'futurnal.row_count': String(result.rows),
         'futurnal.anonymization': 'none',
       });
-      const [n] = await rows(`SELECT count(*)::DOUBLE AS n FROM ${sqlString(path)}`);
+      const [n] = await duck.rows(`SELECT count(*)::DOUBLE AS n FROM ${sqlString(path)}`);
       assert.equal(n?.n, result.rows);
       assert.equal(result.rows, samples.filter((x) => x.timestamp >= start && x.timestamp < end).length);
 
       const whole = out('meta-default');
       await s.store.exportToParquet(whole, { source: '1h' });
-      const meta = await kvMetadata(whole);
+      const meta = await duck.kvMetadata(whole);
       assert.equal(meta['futurnal.range_start_ms'], '0', 'default start: everything kept');
       assert.equal(meta['futurnal.range_end_ms'], String(DEFAULT_END));
       assert.equal(meta['futurnal.source'], '1h');
@@ -434,7 +372,7 @@ for (const mode of MODES) {
         const expectedPath = join(dirname(s.dbPath), 'exports', `telemetry-${source}-${stamp}.parquet`);
         assert.equal(result.path, expectedPath);
         assert.ok(existsSync(expectedPath));
-        const [n] = await rows(`SELECT count(*)::DOUBLE AS n FROM ${sqlString(expectedPath)}`);
+        const [n] = await duck.rows(`SELECT count(*)::DOUBLE AS n FROM ${sqlString(expectedPath)}`);
         assert.equal(n?.n, result.rows);
         assert.ok(result.rows > 0);
       }
@@ -508,7 +446,7 @@ for (const mode of MODES) {
             [TOTAL, TOTAL, TOTAL],
             `${source}: the total is the number of rows the export writes, known from the first call`,
           );
-          const [n] = await rows(`SELECT count(*)::DOUBLE AS n FROM ${sqlString(path)}`);
+          const [n] = await duck.rows(`SELECT count(*)::DOUBLE AS n FROM ${sqlString(path)}`);
           assert.equal(n?.n, TOTAL);
         }
       } finally {
@@ -597,19 +535,6 @@ const SECRETS = {
   session: 'tok-Z8W-dropped',
 };
 
-function documentedPseudonym(key: Uint8Array, name: string, value: string): string {
-  const framed = (text: string): Buffer[] => {
-    const bytes = Buffer.from(text, 'utf8');
-    const length = Buffer.alloc(4);
-    length.writeUInt32BE(bytes.length);
-    return [length, bytes];
-  };
-  return createHmac('sha256', key)
-    .update(Buffer.concat([Buffer.of(0x4c), ...framed(name), ...framed(value)]))
-    .digest('hex')
-    .slice(0, 16);
-}
-
 const ANON_START = T0 + 3 * HOUR;
 
 /** 4 series of 'app.latency' and one of 'app.errors', one sample every 7.3 s for an hour. */
@@ -658,7 +583,7 @@ for (const mode of MODES) {
         for (const source of ['raw', '1m', '1h'] as const) {
           const path = (await s.store.exportToParquet(out(), { source, anonymize })).path;
           const bytes = readFileSync(path);
-          const decoded = await decodedText(path);
+          const decoded = await duck.decodedText(path);
           for (const secret of Object.values(SECRETS)) {
             assert.ok(!bytes.includes(Buffer.from(secret, 'utf8')), `${source} ${JSON.stringify(anonymize)}: the bytes contain ${secret}`);
             assert.ok(!decoded.includes(secret), `${source} ${JSON.stringify(anonymize)}: DuckDB decodes ${secret}`);
@@ -668,7 +593,7 @@ for (const mode of MODES) {
     });
 
     it('gives each label value one pseudonym within an export, unrelated across random-key exports', async () => {
-      const read = async (path: string) => (await rows(`SELECT labels FROM ${sqlString(path)}`)).map((r) => JSON.parse(String(r.labels)) as Labels);
+      const read = async (path: string) => (await duck.rows(`SELECT labels FROM ${sqlString(path)}`)).map((r) => JSON.parse(String(r.labels)) as Labels);
       const firstPath = (await s.store.exportToParquet(out(), { anonymize: true })).path;
       const secondPath = (await s.store.exportToParquet(out(), { anonymize: true })).path;
       const first = await read(firstPath);
@@ -687,7 +612,7 @@ for (const mode of MODES) {
       const shared = [...values(first)].filter((v) => values(second).has(v));
       assert.deepEqual(shared, [], 'two exports with random keys share no pseudonym');
       for (const path of [firstPath, secondPath]) {
-        const meta = JSON.parse((await kvMetadata(path))['futurnal.anonymization'] ?? 'null') as Record<string, unknown>;
+        const meta = JSON.parse((await duck.kvMetadata(path))['futurnal.anonymization'] ?? 'null') as Record<string, unknown>;
         assert.equal(meta.key, 'random-per-export');
         assert.equal(meta.timestampPrecision, 's', 'the documented default precision');
       }
@@ -712,7 +637,7 @@ for (const mode of MODES) {
         assert.ok(!bytes.includes(Buffer.from(text)), `the file contains the key as ${text}`);
       }
       assert.ok(!bytes.includes(key), 'the file contains the raw key bytes');
-      const meta = await kvMetadata(paths[0]!);
+      const meta = await duck.kvMetadata(paths[0]!);
       assert.ok(!JSON.stringify(meta).includes(key.toString('hex')));
       assert.deepEqual(JSON.parse(meta['futurnal.anonymization'] ?? 'null'), {
         method: 'hmac-sha256',
@@ -731,7 +656,7 @@ for (const mode of MODES) {
           anonymize: { keepLabels: ['quantile'], dropLabels: ['session', 'home'], hashMetricNames: true, timestampPrecision: 'ms' },
         })
       ).path;
-      const back = await rows(`SELECT metric_name, labels, epoch_ms("timestamp")::DOUBLE AS ts, value FROM ${sqlString(path)}`);
+      const back = await duck.rows(`SELECT metric_name, labels, epoch_ms("timestamp")::DOUBLE AS ts, value FROM ${sqlString(path)}`);
       assert.equal(back.length, samples.length);
       const parsed = back.map((r) => ({ metric: String(r.metric_name), labels: JSON.parse(String(r.labels)) as Labels, ts: Number(r.ts), value: Number(r.value) }));
       for (const r of parsed) {
@@ -744,7 +669,7 @@ for (const mode of MODES) {
       // precision 'ms' keeps timestamps; values are unchanged: compare (timestamp, value) pairs as multisets
       const pairs = (list: { ts: number; value: number }[]) => list.map((r) => [r.ts, r.value]).sort((x, y) => x[0]! - y[0]! || x[1]! - y[1]!);
       assert.deepEqual(pairs(parsed), pairs(samples.map((x) => ({ ts: x.timestamp, value: x.value }))));
-      const meta = JSON.parse((await kvMetadata(path))['futurnal.anonymization'] ?? 'null') as Record<string, unknown>;
+      const meta = JSON.parse((await duck.kvMetadata(path))['futurnal.anonymization'] ?? 'null') as Record<string, unknown>;
       assert.deepEqual(meta, {
         method: 'hmac-sha256',
         pseudonymHexChars: 16,
@@ -754,9 +679,9 @@ for (const mode of MODES) {
         hashMetricNames: true,
         timestampPrecision: 'ms',
       });
-      assert.ok(!(await decodedText(path)).includes('session'), 'a dropped label name appears nowhere, metadata included');
+      assert.ok(!(await duck.decodedText(path)).includes('session'), 'a dropped label name appears nowhere, metadata included');
 
-      const plainNames = await rows(`SELECT DISTINCT metric_name FROM ${sqlString((await s.store.exportToParquet(out(), { anonymize: true })).path)} ORDER BY 1`);
+      const plainNames = await duck.rows(`SELECT DISTINCT metric_name FROM ${sqlString((await s.store.exportToParquet(out(), { anonymize: true })).path)} ORDER BY 1`);
       assert.deepEqual(plainNames.map((r) => r.metric_name), ['app.errors', 'app.latency'], 'metric names unchanged unless asked');
     });
 
@@ -764,7 +689,7 @@ for (const mode of MODES) {
       for (const [precision, unit] of [[undefined, 1_000], ['s', 1_000], ['min', MINUTE], ['h', HOUR]] as const) {
         const anonymize = precision === undefined ? true : { timestampPrecision: precision };
         const path = (await s.store.exportToParquet(out(), { anonymize })).path;
-        const back = await rows(`SELECT epoch_ms("timestamp")::DOUBLE AS ts, value FROM ${sqlString(path)}`);
+        const back = await duck.rows(`SELECT epoch_ms("timestamp")::DOUBLE AS ts, value FROM ${sqlString(path)}`);
         const pairs = back.map((r) => [Number(r.ts), Number(r.value)]).sort((x, y) => x[0]! - y[0]! || x[1]! - y[1]!);
         const expected = samples.map((x) => [Math.floor(x.timestamp / unit) * unit, x.value]).sort((x, y) => x[0]! - y[0]! || x[1]! - y[1]!);
         assert.deepEqual(pairs, expected, `precision ${precision ?? 'default'}`);
@@ -772,7 +697,7 @@ for (const mode of MODES) {
       }
       // a rollup's buckets are truncated too; counts and sums unchanged
       const path = (await s.store.exportToParquet(out(), { source: '1m', anonymize: { timestampPrecision: 'h' } })).path;
-      const [totals] = await rows(
+      const [totals] = await duck.rows(
         `SELECT sum(count)::DOUBLE AS n, sum(sum) AS total, count(*) FILTER (WHERE epoch_ms(bucket) % ${HOUR} <> 0)::DOUBLE AS unaligned FROM ${sqlString(path)}`,
       );
       assert.equal(totals?.n, samples.length);

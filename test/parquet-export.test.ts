@@ -5,12 +5,9 @@
  */
 
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { DuckDBInstance } from '@duckdb/node-api';
-import type { DuckDBConnection } from '@duckdb/node-api';
 import { InvalidArgumentError, StorageError } from '../storage/src/errors.ts';
 import {
   ROW_GROUP_ROWS,
@@ -19,59 +16,32 @@ import {
 } from '../storage/src/export/parquet-export.ts';
 import type { RawExportRow, RollupExportRow } from '../storage/src/export/parquet-export.ts';
 import type { Labels } from '../storage/src/types.ts';
+import { DuckReader, sqlString } from './support/duckdb.ts';
+import { RAW_COLUMN_TYPES, ROLLUP_COLUMN_TYPES, labelsJson } from './support/expected.ts';
+import { tempDir } from './support/store.ts';
 
 const PACKAGE_VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
-let instance: DuckDBInstance;
-let db: DuckDBConnection;
-let dir: string;
+let duck: DuckReader;
+let temp: { dir: string; cleanup: () => void };
 
 before(async () => {
-  instance = await DuckDBInstance.create(':memory:');
-  db = await instance.connect();
-  await db.run("SET TimeZone = 'UTC'"); // timestamps print the same on every machine
-  dir = mkdtempSync(join(tmpdir(), 'parquet-export-test-'));
+  duck = await DuckReader.open();
+  temp = tempDir('parquet-export-test-');
 });
 
 after(() => {
-  db.closeSync();
-  instance.closeSync();
-  rmSync(dir, { recursive: true, force: true });
+  duck.close();
+  temp.cleanup();
 });
 
 /** A fresh empty folder for one test. */
 function folder(): string {
-  return mkdtempSync(join(dir, 'case-'));
-}
-
-function sqlString(text: string): string {
-  return `'${text.replaceAll("'", "''")}'`;
-}
-
-async function rows(sql: string): Promise<Record<string, unknown>[]> {
-  return (await db.runAndReadAll(sql)).getRowObjects() as Record<string, unknown>[];
-}
-
-async function columnTypes(path: string): Promise<Record<string, string>> {
-  const described = await rows(`DESCRIBE SELECT * FROM ${sqlString(path)}`);
-  return Object.fromEntries(described.map((r) => [String(r.column_name), String(r.column_type)]));
-}
-
-async function kvMetadata(path: string): Promise<Record<string, string>> {
-  const kv = await rows(`SELECT decode(key) AS k, decode(value) AS v FROM parquet_kv_metadata(${sqlString(path)})`);
-  return Object.fromEntries(kv.map((r) => [String(r.k), String(r.v)]));
+  return mkdtempSync(join(temp.dir, 'case-'));
 }
 
 function* inBatches<T>(all: readonly T[], size: number): Generator<T[]> {
   for (let i = 0; i < all.length; i += size) yield all.slice(i, i + size);
-}
-
-/** The canonical labels text the export promises: sorted keys, empty values dropped. */
-function expectedLabelsJson(labels: Labels): string {
-  const entries = Object.entries(labels)
-    .filter(([, v]) => v !== '')
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`).join(',')}}`;
 }
 
 const ODD_ROWS: RawExportRow[] = [
@@ -99,7 +69,7 @@ describe('writeParquetExport: raw', () => {
     assert.equal(result.rows, ODD_ROWS.length);
     assert.equal(result.bytes, readFileSync(path).length);
 
-    const back = await rows(
+    const back = await duck.rows(
       `SELECT metric_name, epoch_ms("timestamp")::DOUBLE AS ts, value, labels
        FROM read_parquet(${sqlString(path)}, file_row_number = true) ORDER BY file_row_number`,
     );
@@ -109,20 +79,15 @@ describe('writeParquetExport: raw', () => {
       assert.equal(row.metric_name, expected.metricName);
       assert.equal(row.ts, expected.timestamp);
       assert.ok(Object.is(row.value, expected.value), `row ${i}: ${String(row.value)} is not ${expected.value}`);
-      assert.equal(row.labels, expectedLabelsJson(expected.labels));
+      assert.equal(row.labels, labelsJson(expected.labels));
     });
   });
 
   it('types the columns, the timestamp as TIMESTAMP WITH TIME ZONE', async () => {
     const path = join(folder(), 'types.parquet');
     await writeParquetExport({ path, source: 'raw', rows: [ODD_ROWS], expectedRows: 7, anonymize: false, range: { start: 0, end: 1 } });
-    assert.deepEqual(await columnTypes(path), {
-      metric_name: 'VARCHAR',
-      timestamp: 'TIMESTAMP WITH TIME ZONE',
-      value: 'DOUBLE',
-      labels: 'VARCHAR',
-    });
-    const [row] = await rows(`SELECT min("timestamp")::VARCHAR AS first FROM ${sqlString(path)}`);
+    assert.deepEqual(await duck.columnTypes(path), RAW_COLUMN_TYPES);
+    const [row] = await duck.rows(`SELECT min("timestamp")::VARCHAR AS first FROM ${sqlString(path)}`);
     assert.equal(row?.first, '1930-11-18 00:28:29.877+00');
   });
 
@@ -136,7 +101,7 @@ describe('writeParquetExport: raw', () => {
       anonymize: false,
       range: { start: 1_000, end: 2_000 },
     });
-    assert.deepEqual(await kvMetadata(path), {
+    assert.deepEqual(await duck.kvMetadata(path), {
       'futurnal.exporter': 'futurnal-telemetry',
       'futurnal.exporter_version': PACKAGE_VERSION,
       'futurnal.format_version': '1',
@@ -152,10 +117,10 @@ describe('writeParquetExport: raw', () => {
     const path = join(folder(), 'empty.parquet');
     const result = await writeParquetExport({ path, source: 'raw', rows: [], expectedRows: 0, anonymize: false, range: { start: 0, end: 1 } });
     assert.equal(result.rows, 0);
-    const [row] = await rows(`SELECT count(*)::INTEGER AS n FROM ${sqlString(path)}`);
+    const [row] = await duck.rows(`SELECT count(*)::INTEGER AS n FROM ${sqlString(path)}`);
     assert.equal(row?.n, 0);
-    assert.equal((await columnTypes(path)).timestamp, 'TIMESTAMP WITH TIME ZONE');
-    assert.equal((await kvMetadata(path))['futurnal.row_count'], '0');
+    assert.equal((await duck.columnTypes(path)).timestamp, 'TIMESTAMP WITH TIME ZONE');
+    assert.equal((await duck.kvMetadata(path))['futurnal.row_count'], '0');
   });
 });
 
@@ -182,17 +147,8 @@ describe('writeParquetExport: rollups', () => {
       range: { start: -3_600_000, end: 12_000_000 },
     });
     assert.equal(result.rows, 250);
-    assert.deepEqual(await columnTypes(path), {
-      metric_name: 'VARCHAR',
-      bucket: 'TIMESTAMP WITH TIME ZONE',
-      count: 'BIGINT',
-      sum: 'DOUBLE',
-      min: 'DOUBLE',
-      max: 'DOUBLE',
-      avg: 'DOUBLE',
-      labels: 'VARCHAR',
-    });
-    const back = await rows(
+    assert.deepEqual(await duck.columnTypes(path), ROLLUP_COLUMN_TYPES);
+    const back = await duck.rows(
       `SELECT metric_name, epoch_ms(bucket)::DOUBLE AS bucket, count::DOUBLE AS count, sum, min, max, avg, labels
        FROM read_parquet(${sqlString(path)}, file_row_number = true) ORDER BY file_row_number`,
     );
@@ -207,10 +163,10 @@ describe('writeParquetExport: rollups', () => {
         min: b.min,
         max: b.max,
         avg: b.avg,
-        labels: expectedLabelsJson(b.labels),
+        labels: labelsJson(b.labels),
       })),
     );
-    const meta = await kvMetadata(path);
+    const meta = await duck.kvMetadata(path);
     assert.equal(meta['futurnal.source'], '1m');
     assert.equal(meta['futurnal.row_count'], '250');
   });
@@ -248,7 +204,7 @@ describe('writeParquetExport: streaming', () => {
     });
     assert.equal(result.rows, TOTAL);
 
-    const groups = await rows(
+    const groups = await duck.rows(
       `SELECT DISTINCT row_group_id::INTEGER AS id, row_group_num_rows::INTEGER AS n
        FROM parquet_metadata(${sqlString(path)}) ORDER BY id`,
     );
@@ -264,7 +220,7 @@ describe('writeParquetExport: streaming', () => {
     ]);
 
     // expected: sum of (i % 1000) over 300 full cycles = 300 * 499,500
-    const [stats] = await rows(
+    const [stats] = await duck.rows(
       `SELECT count(*)::DOUBLE AS n, sum(value) AS total,
               epoch_ms(min("timestamp"))::DOUBLE AS first, epoch_ms(max("timestamp"))::DOUBLE AS last,
               count(DISTINCT labels)::DOUBLE AS series

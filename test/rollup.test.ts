@@ -5,32 +5,13 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { INTERVALS, INTERVAL_MS, type Interval, type MetricSample } from '../storage/src/index.ts';
+import { INTERVALS, type Interval, type MetricSample } from '../storage/src/index.ts';
+import { expectedBuckets, type ExpectedBucket } from './support/expected.ts';
 import { DAY, MODES, T0, openStore, rng } from './support/store.ts';
 
-interface Expected {
-  count: number;
-  sum: number;
-  min: number;
-  max: number;
-}
-
 /** Buckets computed straight from the samples, keyed by "labelsJson|bucketStart". */
-function expectedBuckets(samples: MetricSample[], interval: Interval): Map<string, Expected> {
-  const width = INTERVAL_MS[interval];
-  const out = new Map<string, Expected>();
-  for (const s of samples) {
-    const key = `${JSON.stringify(s.labels)}|${Math.floor(s.timestamp / width) * width}`;
-    const e = out.get(key);
-    if (!e) out.set(key, { count: 1, sum: s.value, min: s.value, max: s.value });
-    else {
-      e.count++;
-      e.sum += s.value;
-      e.min = Math.min(e.min, s.value);
-      e.max = Math.max(e.max, s.value);
-    }
-  }
-  return out;
+function bucketsByLabels(samples: MetricSample[], interval: Interval): Map<string, ExpectedBucket> {
+  return expectedBuckets(samples, interval, (s, bucket) => `${JSON.stringify(s.labels)}|${bucket}`);
 }
 
 /** Random samples for 3 series over `days`, each (series, timestamp) once. */
@@ -48,7 +29,7 @@ function randomSamples(seed: number, days: number, count: number): MetricSample[
   return out;
 }
 
-function assertMatches(rows: { labels: string; bucket: number; count: number; sum: number; min: number; max: number; avg: number }[], expected: Map<string, Expected>, what: string): void {
+function assertMatches(rows: { labels: string; bucket: number; count: number; sum: number; min: number; max: number; avg: number }[], expected: Map<string, ExpectedBucket>, what: string): void {
   assert.equal(rows.length, expected.size, `${what}: bucket count`);
   for (const row of rows) {
     const e = expected.get(`${row.labels}|${row.bucket}`);
@@ -85,13 +66,13 @@ for (const mode of MODES) {
         }
         await s.store.compact();
 
-        for (const interval of INTERVALS) assertMatches(viewRows(interval), expectedBuckets(all, interval), `metrics_${interval}`);
+        for (const interval of INTERVALS) assertMatches(viewRows(interval), bucketsByLabels(all, interval), `metrics_${interval}`);
         for (const interval of INTERVALS) {
           const results = s.store.queryMetrics({ metricName: 'lat', start: T0, end: T0 + 4 * DAY, aggregation: interval });
           const rows = results.flatMap((r) =>
             r.points.map((p) => ({ labels: JSON.stringify(r.labels), bucket: p.timestamp, count: p.count!, sum: p.sum!, min: p.min!, max: p.max!, avg: p.value })),
           );
-          assertMatches(rows, expectedBuckets(all, interval), `query ${interval}`);
+          assertMatches(rows, bucketsByLabels(all, interval), `query ${interval}`);
         }
       } finally {
         s.cleanup();

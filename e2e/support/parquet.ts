@@ -1,5 +1,5 @@
 /** Reads an exported Parquet file back with DuckDB, as someone receiving the export would. */
-import { DuckDBInstance } from '@duckdb/node-api';
+import { DuckReader } from '../../test/support/duckdb.ts';
 
 export interface ParquetContents {
   columns: string[];
@@ -7,13 +7,11 @@ export interface ParquetContents {
 }
 
 export async function readParquet(path: string): Promise<ParquetContents> {
-  const instance = await DuckDBInstance.create(':memory:');
-  const connection = await instance.connect();
+  const duck = await DuckReader.open();
   try {
-    const reader = await connection.runAndReadAll('SELECT * FROM read_parquet($path)', { path });
+    const reader = await duck.connection.runAndReadAll('SELECT * FROM read_parquet($path)', { path });
     return { columns: reader.columnNames(), rows: reader.getRowObjectsJson() as Record<string, unknown>[] };
   } finally {
-    connection.closeSync();
-    instance.closeSync();
+    duck.close();
   }
 }

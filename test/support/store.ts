@@ -52,17 +52,8 @@ export function openStore(config: Partial<StorageConfig> = {}): OpenedStore {
   return opened;
 }
 
-/** A small deterministic PRNG (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The seeded PRNG shared with the demo history and the benchmark (mulberry32). */
+export { seededRandom as rng } from '../../electron/random.ts';
 
 /** `count` samples per series, `stepMs` apart from `start`, interleaved across the given series. */
 export function regularSamples(
