@@ -4,11 +4,9 @@
  */
 export * from './types.ts';
 export * from './errors.ts';
+export { DEFAULT_MAX_LABELS, DEFAULT_MAX_SERIES, DEFAULT_RETENTION_DAYS } from './config.ts';
 export {
   TimeSeriesStorage,
-  DEFAULT_MAX_LABELS,
-  DEFAULT_MAX_SERIES,
-  DEFAULT_RETENTION_DAYS,
   type RetentionPreview,
   type SeriesSelector,
   type StoreStats,

@@ -7,6 +7,7 @@
 import { statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { AlertLog } from './alerts/alerts.ts';
+import { DEFAULT_RETENTION_DAYS, checkConfig, checkExportOptions, checkInterval, checkRetentionDays } from './config.ts';
 import { Baselines, DEFAULT_WINDOW_DAYS, DEFAULT_Z_THRESHOLD, checkPositive } from './baselines/baselines.ts';
 import { createCompressedViews } from './db/app-views.ts';
 import { openDatabase, type Db } from './db/connection.ts';
@@ -16,12 +17,10 @@ import { InvalidArgumentError, StorageError, translateDiskError } from './errors
 import { Head } from './head/head.ts';
 import { countBucketRows, countRawRows, rawExportRows, rollupExportRows, type ExportScope } from './export/export-rows.ts';
 import { defaultExportPath, writeParquetExport } from './export/parquet-export.ts';
-import { MAX_TIMESTAMP, validateBatch } from './ingest/validate.ts';
+import { validateBatch } from './ingest/validate.ts';
 import { queryMetrics, type QueryContext } from './query/query.ts';
 import {
   DAY_MS,
-  MAX_RETENTION_DAYS,
-  MIN_RETENTION_DAYS,
   deleteBefore,
   dropSeries,
   reclaimSpace,
@@ -35,7 +34,6 @@ import { reconcileLayout } from './tier/layout.ts';
 import { RowTier } from './tier/row-tier.ts';
 import type { Tier } from './tier/tier.ts';
 import {
-  INTERVALS,
   type Alert,
   type AlertFilter,
   type Baseline,
@@ -44,7 +42,6 @@ import {
   type Interval,
   type Labels,
   type NewAlert,
-  type Resolution,
   type LabelMatcher,
   type MetricQuery,
   type MetricSample,
@@ -53,9 +50,6 @@ import {
   type StorageConfig,
 } from './types.ts';
 
-export const DEFAULT_RETENTION_DAYS = 30;
-export const DEFAULT_MAX_SERIES = 10_000;
-export const DEFAULT_MAX_LABELS = 32;
 /** Free space the file keeps after compaction, for the head to grow into again. */
 const FREE_BYTES_KEPT = 4 * 1024 * 1024;
 
@@ -80,47 +74,6 @@ export interface RetentionPreview {
 export interface SeriesSelector {
   metricName?: string;
   labels: Record<string, LabelMatcher>;
-}
-
-export function checkRetentionDays(days: unknown): number {
-  if (typeof days !== 'number' || !Number.isInteger(days) || days < MIN_RETENTION_DAYS || days > MAX_RETENTION_DAYS) {
-    throw new InvalidArgumentError(
-      `retention days must be an integer from ${MIN_RETENTION_DAYS} to ${MAX_RETENTION_DAYS}, got ${String(days)}`,
-    );
-  }
-  return days;
-}
-
-export function checkInterval(interval: unknown): Interval {
-  if (!INTERVALS.includes(interval as Interval)) {
-    throw new InvalidArgumentError(`unknown interval ${JSON.stringify(interval)}: use one of ${INTERVALS.join(', ')}`);
-  }
-  return interval as Interval;
-}
-
-/** The configuration, checked and with its defaults filled in. */
-function checkConfig(config: StorageConfig) {
-  if (!config || typeof config.dbPath !== 'string' || config.dbPath.length === 0) {
-    throw new InvalidArgumentError('dbPath must be a non-empty string');
-  }
-  if (config.maxSizeBytes !== undefined && (!Number.isInteger(config.maxSizeBytes) || config.maxSizeBytes < 65_536)) {
-    throw new InvalidArgumentError('maxSizeBytes must be an integer of at least 65536');
-  }
-  for (const [name, value] of [['maxSeries', config.maxSeries], ['maxLabelsPerSeries', config.maxLabelsPerSeries]] as const) {
-    if (value !== undefined && (!Number.isInteger(value) || value < 1)) throw new InvalidArgumentError(`${name} must be a positive integer`);
-  }
-  const intervals = (config.aggregationIntervals ?? [...INTERVALS]).map(checkInterval);
-  return {
-    dbPath: config.dbPath,
-    retentionDays: config.retentionDays === undefined ? undefined : checkRetentionDays(config.retentionDays),
-    compressed: config.enableCompression ?? true,
-    walMode: config.walMode ?? true,
-    intervals: INTERVALS.filter((i) => intervals.includes(i)),
-    maxSeries: config.maxSeries ?? DEFAULT_MAX_SERIES,
-    maxLabelsPerSeries: config.maxLabelsPerSeries ?? DEFAULT_MAX_LABELS,
-    maxSizeBytes: config.maxSizeBytes,
-    now: config.now ?? Date.now,
-  };
 }
 
 function fileSize(path: string): number {
@@ -476,26 +429,6 @@ export class TimeSeriesStorage implements MetricsSink {
 function releaseFreePages(db: Db): void {
   const free = (db.pragma('freelist_count', { simple: true }) as number) * (db.pragma('page_size', { simple: true }) as number);
   if (free > FREE_BYTES_KEPT) db.pragma('incremental_vacuum');
-}
-
-function checkExportOptions(options: ExportOptions): { source: Resolution; start: number; end: number } {
-  if (options === null || typeof options !== 'object') throw new InvalidArgumentError('export options must be an object');
-  const source = options.source ?? 'raw';
-  if (source !== 'raw' && !INTERVALS.includes(source)) {
-    throw new InvalidArgumentError(`unknown export source ${JSON.stringify(source)}: use raw, ${INTERVALS.join(', ')}`);
-  }
-  const start = options.start ?? 0;
-  const end = options.end ?? MAX_TIMESTAMP + 1;
-  for (const [name, value] of [['start', start], ['end', end]] as const) {
-    if (typeof value !== 'number' || !Number.isInteger(value)) throw new InvalidArgumentError(`export ${name} must be an integer millisecond timestamp`);
-  }
-  if (start >= end) throw new InvalidArgumentError(`export range is ${start === end ? 'empty' : 'reversed'}`);
-  if (options.onProgress !== undefined && typeof options.onProgress !== 'function') throw new InvalidArgumentError('onProgress must be a function');
-  const anonymize: unknown = options.anonymize;
-  if (anonymize !== undefined && typeof anonymize !== 'boolean' && (anonymize === null || typeof anonymize !== 'object')) {
-    throw new InvalidArgumentError('anonymize must be true, false or an options object');
-  }
-  return { source, start, end };
 }
 
 function minOf(a: number | null, b: number | null): number | null {

@@ -1,0 +1,73 @@
+/**
+ * The engine's configuration and argument checks: defaults filled in, and a typed
+ * INVALID_ARGUMENT error for anything out of range, before any file is touched.
+ */
+import { InvalidArgumentError } from './errors.ts';
+import { MAX_TIMESTAMP } from './ingest/validate.ts';
+import { MAX_RETENTION_DAYS, MIN_RETENTION_DAYS } from './retention/retention.ts';
+import { INTERVALS, type ExportOptions, type Interval, type Resolution, type StorageConfig } from './types.ts';
+
+export const DEFAULT_RETENTION_DAYS = 30;
+export const DEFAULT_MAX_SERIES = 10_000;
+export const DEFAULT_MAX_LABELS = 32;
+
+export function checkRetentionDays(days: unknown): number {
+  if (typeof days !== 'number' || !Number.isInteger(days) || days < MIN_RETENTION_DAYS || days > MAX_RETENTION_DAYS) {
+    throw new InvalidArgumentError(
+      `retention days must be an integer from ${MIN_RETENTION_DAYS} to ${MAX_RETENTION_DAYS}, got ${String(days)}`,
+    );
+  }
+  return days;
+}
+
+export function checkInterval(interval: unknown): Interval {
+  if (!INTERVALS.includes(interval as Interval)) {
+    throw new InvalidArgumentError(`unknown interval ${JSON.stringify(interval)}: use one of ${INTERVALS.join(', ')}`);
+  }
+  return interval as Interval;
+}
+
+/** The configuration, checked and with its defaults filled in. */
+export function checkConfig(config: StorageConfig) {
+  if (!config || typeof config.dbPath !== 'string' || config.dbPath.length === 0) {
+    throw new InvalidArgumentError('dbPath must be a non-empty string');
+  }
+  if (config.maxSizeBytes !== undefined && (!Number.isInteger(config.maxSizeBytes) || config.maxSizeBytes < 65_536)) {
+    throw new InvalidArgumentError('maxSizeBytes must be an integer of at least 65536');
+  }
+  for (const [name, value] of [['maxSeries', config.maxSeries], ['maxLabelsPerSeries', config.maxLabelsPerSeries]] as const) {
+    if (value !== undefined && (!Number.isInteger(value) || value < 1)) throw new InvalidArgumentError(`${name} must be a positive integer`);
+  }
+  const intervals = (config.aggregationIntervals ?? [...INTERVALS]).map(checkInterval);
+  return {
+    dbPath: config.dbPath,
+    retentionDays: config.retentionDays === undefined ? undefined : checkRetentionDays(config.retentionDays),
+    compressed: config.enableCompression ?? true,
+    walMode: config.walMode ?? true,
+    intervals: INTERVALS.filter((i) => intervals.includes(i)),
+    maxSeries: config.maxSeries ?? DEFAULT_MAX_SERIES,
+    maxLabelsPerSeries: config.maxLabelsPerSeries ?? DEFAULT_MAX_LABELS,
+    maxSizeBytes: config.maxSizeBytes,
+    now: config.now ?? Date.now,
+  };
+}
+
+export function checkExportOptions(options: ExportOptions): { source: Resolution; start: number; end: number } {
+  if (options === null || typeof options !== 'object') throw new InvalidArgumentError('export options must be an object');
+  const source = options.source ?? 'raw';
+  if (source !== 'raw' && !INTERVALS.includes(source)) {
+    throw new InvalidArgumentError(`unknown export source ${JSON.stringify(source)}: use raw, ${INTERVALS.join(', ')}`);
+  }
+  const start = options.start ?? 0;
+  const end = options.end ?? MAX_TIMESTAMP + 1;
+  for (const [name, value] of [['start', start], ['end', end]] as const) {
+    if (typeof value !== 'number' || !Number.isInteger(value)) throw new InvalidArgumentError(`export ${name} must be an integer millisecond timestamp`);
+  }
+  if (start >= end) throw new InvalidArgumentError(`export range is ${start === end ? 'empty' : 'reversed'}`);
+  if (options.onProgress !== undefined && typeof options.onProgress !== 'function') throw new InvalidArgumentError('onProgress must be a function');
+  const anonymize: unknown = options.anonymize;
+  if (anonymize !== undefined && typeof anonymize !== 'boolean' && (anonymize === null || typeof anonymize !== 'object')) {
+    throw new InvalidArgumentError('anonymize must be true, false or an options object');
+  }
+  return { source, start, end };
+}
