@@ -71,3 +71,10 @@ export function checkExportOptions(options: ExportOptions): { source: Resolution
   }
   return { source, start, end };
 }
+
+/** A positive number option, or its default when absent. */
+export function checkPositive(value: unknown, name: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) throw new InvalidArgumentError(`${name} must be a positive number`);
+  return value;
+}

@@ -7,8 +7,8 @@
 import { statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { AlertLog } from './alerts/alerts.ts';
-import { DEFAULT_RETENTION_DAYS, checkConfig, checkExportOptions, checkInterval, checkRetentionDays } from './config.ts';
-import { Baselines, DEFAULT_WINDOW_DAYS, DEFAULT_Z_THRESHOLD, checkPositive } from './baselines/baselines.ts';
+import { DEFAULT_RETENTION_DAYS, checkConfig, checkExportOptions, checkInterval, checkPositive, checkRetentionDays } from './config.ts';
+import { Baselines, DEFAULT_WINDOW_DAYS, DEFAULT_Z_THRESHOLD } from './baselines/baselines.ts';
 import { createCompressedViews } from './db/app-views.ts';
 import { openDatabase, type Db } from './db/connection.ts';
 import { migrate } from './db/migrations.ts';

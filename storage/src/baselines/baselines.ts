@@ -13,7 +13,6 @@
  */
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../db/connection.ts';
-import { InvalidArgumentError } from '../errors.ts';
 import type { AlertLog } from '../alerts/alerts.ts';
 import { readBuckets, readRaw, type QueryContext } from '../query/query.ts';
 import type { Alert, Baseline, Labels, Series, Severity } from '../types.ts';
@@ -61,12 +60,6 @@ function toBaseline(row: BaselineRow): Baseline {
     windowEnd: row.window_end,
     computedAt: row.computed_at,
   };
-}
-
-export function checkPositive(value: unknown, name: string, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) throw new InvalidArgumentError(`${name} must be a positive number`);
-  return value;
 }
 
 export class Baselines {
