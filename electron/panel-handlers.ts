@@ -5,8 +5,9 @@
  * revealed; retention changes are applied at once, through the job queue.
  */
 import { realpathSync, statSync } from 'node:fs';
-import { isAbsolute, join, relative, resolve } from 'node:path';
+import { isAbsolute, relative, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { defaultExportPath } from '../storage/src/index.ts';
 import type { DataPaths } from './data-dir.ts';
 import { hasDemoHistory, loadDemoHistory, removeDemoHistory } from './demo-history.ts';
 import type { ShellStore } from './engine.ts';
@@ -25,11 +26,6 @@ export interface HandlerContext {
   /** Shows a file (already checked to lie in the exports folder) in the file manager. */
   reveal: (path: string) => void;
   now: () => number;
-}
-
-/** A unique file name in the exports folder for an export started at `now`. */
-export function exportFileName(now: number): string {
-  return `telemetry-${new Date(now).toISOString().replace(/[:.]/g, '-')}.parquet`;
 }
 
 function anonymizeOption(request: ExportRequest): boolean | { keepLabels: string[] } {
@@ -92,7 +88,7 @@ export function createPanelHandlers(ctx: HandlerContext) {
       exporting = true;
       const started = performance.now();
       try {
-        const result = await store.exportToParquet(join(paths.exportsDir, exportFileName(ctx.now())), {
+        const result = await store.exportToParquet(defaultExportPath(paths.exportsDir, ctx.now(), request.source ?? 'raw'), {
           start: request.start,
           end: request.end,
           source: request.source,

@@ -15,3 +15,4 @@ export { DEFAULT_MAX_POINTS } from './query/query.ts';
 export { MAX_RETENTION_DAYS, MIN_RETENTION_DAYS } from './retention/retention.ts';
 export { MAX_LABEL_NAME_LENGTH, MAX_LABEL_VALUE_LENGTH, MAX_METRIC_NAME_LENGTH, MAX_TIMESTAMP } from './ingest/validate.ts';
 export { SEVERITIES } from './alerts/alerts.ts';
+export { defaultExportPath } from './export/parquet-export.ts';
