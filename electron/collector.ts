@@ -9,6 +9,7 @@ import { freemem, loadavg } from 'node:os';
 import { monitorEventLoopDelay, performance, type IntervalHistogram } from 'node:perf_hooks';
 import type { MetricSample, MetricsSink } from '../storage/src/types.ts';
 import { METRIC, type ProcessRole } from './metric-catalog.ts';
+import { atReportedPrecision } from './units.ts';
 
 export const COLLECT_EVERY_MS = 10_000;
 
@@ -50,7 +51,10 @@ export class ProcessSampler {
   }
 }
 
-/** A sink that counts what it stored (the telemetry_samples_ingested_total counter). */
+/**
+ * The collector's sink: hands samples to the store at their unit's reported precision, and
+ * counts what it stored (the telemetry_samples_ingested_total counter).
+ */
 export class CountingSink implements MetricsSink {
   private stored = 0;
   private readonly inner: MetricsSink;
@@ -64,7 +68,7 @@ export class CountingSink implements MetricsSink {
   }
 
   async insertSamples(samples: MetricSample[]): Promise<number> {
-    const stored = await this.inner.insertSamples(samples);
+    const stored = await this.inner.insertSamples(samples.map((s) => ({ ...s, value: atReportedPrecision(s.name, s.value) })));
     this.stored += stored;
     return stored;
   }

@@ -8,6 +8,7 @@ import type { MetricSample } from '../storage/src/types.ts';
 import type { ShellStore } from './engine.ts';
 import { CATALOG, type CatalogSeries, type DemoShape } from './metric-catalog.ts';
 import { seededRandom, type Random } from './random.ts';
+import { atReportedPrecision } from './units.ts';
 
 export const DEMO_LABEL = { name: 'source', value: 'demo' } as const;
 export const DEMO_DAYS = 30;
@@ -79,7 +80,7 @@ class DemoSeries {
     const trend = ((s.trendPerDay ?? 0) * (timestamp - this.start)) / DAY_MS;
     const level = s.base + trend + s.daily * dailyCycle(timestamp) + s.noise * gaussian(this.random) + (spiking ? s.spike : 0);
     const clamped = Math.min(Math.max(level, s.min), s.max ?? Number.POSITIVE_INFINITY);
-    return s.counter ? this.accumulate(timestamp, clamped) : clamped;
+    return s.counter ? this.accumulate(timestamp, clamped) : atReportedPrecision(this.name, clamped);
   }
 
   /** A counter adds its per-minute rate and drops to zero when the process "restarts". */

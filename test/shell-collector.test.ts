@@ -29,6 +29,22 @@ describe('collector', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  test('stores each value at its unit\'s reported precision', async () => {
+    const sink = new CountingSink(store);
+    const at = Date.UTC(2026, 0, 2);
+    await sink.insertSamples([
+      { name: 'precision_cpu_percent', value: 3.7312345678, timestamp: at },
+      { name: 'precision_delay_milliseconds', value: 0.123456789, timestamp: at },
+      { name: 'precision_rss_bytes', value: 1234.6, timestamp: at },
+      { name: 'precision_load1', value: 0.52343751, timestamp: at },
+    ]);
+    const stored = (name: string) => store.queryMetrics({ metricName: name, start: at, end: at + 1, aggregation: 'raw' })[0]?.points[0]?.value;
+    assert.equal(stored('precision_cpu_percent'), 3.73);
+    assert.equal(stored('precision_delay_milliseconds'), 0.123);
+    assert.equal(stored('precision_rss_bytes'), 1235);
+    assert.equal(stored('precision_load1'), 0.5234);
+  });
+
   test('writes every host metric into the store', async () => {
     const sink = new CountingSink(store);
     const sampler = new ProcessSampler('host');
