@@ -28,7 +28,8 @@ import {
 } from './retention/retention.ts';
 import { Rollups, TIER_DERIVED_INTERVALS } from './rollup/rollups.ts';
 import { SeriesRegistry } from './series/registry.ts';
-import { compactHead } from './tier/compaction.ts';
+import { runSteps, runStepsYielding, type Step } from './steps.ts';
+import { compactionStep } from './tier/compaction.ts';
 import { ChunkTier } from './tier/chunk-tier.ts';
 import { reconcileLayout } from './tier/layout.ts';
 import { RowTier } from './tier/row-tier.ts';
@@ -155,7 +156,8 @@ export class TimeSeriesStorage implements MetricsSink {
     if (!this.rollups.isMaintained(interval)) {
       throw new InvalidArgumentError(`interval ${interval} is not one of this store's aggregationIntervals (${this.intervals.join(', ')})`);
     }
-    const written = this.write(() => this.rollups.aggregate(interval));
+    const upTo = this.head.maxId();
+    const written = await this.writeInSteps(() => this.rollups.aggregateStep(interval, upTo));
     this.settings.setNumber('last_rollup_at', this.now());
     return written;
   }
@@ -163,13 +165,11 @@ export class TimeSeriesStorage implements MetricsSink {
   /** Moves head samples that every rollup has folded into the tier; returns samples moved. */
   async compact(): Promise<number> {
     this.assertOpen();
-    return this.write(() => {
-      const moved = compactHead(this.db, this.head, this.tier, this.rollups.foldedUpTo(), (afterId, lastId) =>
-        this.rollups.forgetMoving(afterId, lastId),
-      );
-      if (moved > 0) releaseFreePages(this.db);
-      return moved;
-    });
+    const upTo = this.rollups.foldedUpTo();
+    const beforeMove = (afterId: number, lastId: number) => this.rollups.forgetMoving(afterId, lastId);
+    const moved = await this.writeInSteps(() => compactionStep(this.db, this.head, this.tier, upTo, beforeMove));
+    if (moved > 0) this.write(() => releaseFreePages(this.db));
+    return moved;
   }
 
   /** Deletes everything older than now - retentionDays; returns rows deleted (samples + buckets + alerts). */
@@ -381,8 +381,9 @@ export class TimeSeriesStorage implements MetricsSink {
 
   /** Folds the head into every maintained interval; false when the disk is full. */
   private foldAllUnlessFull(): boolean {
+    const upTo = this.head.maxId();
     try {
-      for (const interval of this.intervals) this.rollups.aggregate(interval);
+      for (const interval of this.intervals) runSteps(() => this.rollups.aggregateStep(interval, upTo));
       return true;
     } catch (err) {
       if ((translateDiskError(err) as { code?: unknown }).code === 'DISK_FULL') return false;
@@ -409,6 +410,21 @@ export class TimeSeriesStorage implements MetricsSink {
 
   private retentionContext(): RetentionContext {
     return { db: this.db, ...this.queryContext() };
+  }
+
+  /**
+   * Runs a long write as bounded steps, handing the event loop back between them (ingest and
+   * queries go on meanwhile); a full disk becomes a typed DISK_FULL error.
+   */
+  private async writeInSteps(step: Step): Promise<number> {
+    try {
+      return await runStepsYielding(() => {
+        this.assertOpen();
+        return step();
+      });
+    } catch (err) {
+      throw translateDiskError(err);
+    }
   }
 
   /** Runs a write, turning a full disk into a typed DISK_FULL error. */

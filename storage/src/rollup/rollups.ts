@@ -1,7 +1,7 @@
 /**
  * Rollups: per interval, a table of count/sum/min/max per series and slot, maintained
  * incrementally. Each interval keeps a cursor into the head (the last head id folded in);
- * `aggregate` folds the rows after it into their buckets with one grouped upsert, so
+ * `aggregateStep` folds the rows after it into their buckets with one grouped upsert, so
  * its cost follows the new data, a second run changes nothing, and late samples (which arrive in
  * the head like any other) are counted exactly once. Samples are never overwritten (a repeated
  * (series, timestamp) is ignored at ingest), which is what makes the upsert exact.
@@ -125,21 +125,20 @@ export class Rollups {
     return Math.min(...this.maintained.map((i) => this.cursor(i)));
   }
 
-  /** Folds every head row after the interval's cursor into its buckets; returns buckets written. */
-  aggregate(interval: Interval): number {
+  /**
+   * Folds the next head rows after the interval's cursor, up to head id `upTo`, into their buckets
+   * in one transaction; returns buckets written, or null when the cursor has reached `upTo`.
+   */
+  aggregateStep(interval: Interval, upTo: number): number | null {
     const stmts = this.statements(interval);
-    const upTo = this.head.maxId();
-    let written = 0;
-    for (let from = this.cursor(interval); from < upTo; ) {
+    return this.db.transaction(() => {
+      const from = this.cursor(interval);
+      if (from >= upTo) return null;
       const to = Math.min(upTo, from + AGGREGATE_STEP_ROWS);
-      written += this.db.transaction(() => {
-        const changes = stmts.fold.run(from, to).changes;
-        this.writeCursor.run(interval, to);
-        return changes;
-      }).immediate();
-      from = to;
-    }
-    return written;
+      const changes = stmts.fold.run(from, to).changes;
+      this.writeCursor.run(interval, to);
+      return changes;
+    }).immediate();
   }
 
   /** Materialised summaries of one series with fromSlot <= slot <= toSlot. */

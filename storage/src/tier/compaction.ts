@@ -23,10 +23,11 @@ function groupBySeries(rows: HeadRow[]): Map<number, HeadRow[]> {
 /** Called inside each step's transaction, before the head rows with afterId < id <= lastId go. */
 export type BeforeMove = (afterId: number, lastId: number) => void;
 
-function moveStep(db: Db, head: Head, tier: Tier, upTo: number, beforeMove: BeforeMove): number {
+/** Moves the next head rows with id <= upTo into the tier; returns how many, or null when none are left. */
+export function compactionStep(db: Db, head: Head, tier: Tier, upTo: number, beforeMove: BeforeMove): number | null {
   return db.transaction(() => {
     const rows = head.readAfter(0, upTo, COMPACTION_STEP_ROWS);
-    if (rows.length === 0) return 0;
+    if (rows.length === 0) return null;
     for (const [seriesId, list] of groupBySeries(rows)) {
       list.sort((a, b) => a.ts - b.ts);
       tier.insert(seriesId, list.map((r) => r.ts), list.map((r) => r.value));
@@ -36,11 +37,4 @@ function moveStep(db: Db, head: Head, tier: Tier, upTo: number, beforeMove: Befo
     head.deleteUpTo(lastId);
     return rows.length;
   }).immediate();
-}
-
-/** Moves every head row with id <= upTo into the tier; returns how many samples moved. */
-export function compactHead(db: Db, head: Head, tier: Tier, upTo: number, beforeMove: BeforeMove): number {
-  let moved = 0;
-  for (let step = moveStep(db, head, tier, upTo, beforeMove); step > 0; step = moveStep(db, head, tier, upTo, beforeMove)) moved += step;
-  return moved;
 }
