@@ -70,6 +70,7 @@ export class ChunkTier implements Tier {
   private readonly windowStmt: Statement;
   private readonly rangeStmt: Statement;
   private readonly insertStmt: Statement;
+  private readonly updateStmt: Statement;
   private readonly deleteIdStmt: Statement;
   private readonly expiredStmt: Statement;
   private readonly deleteExpiredStmt: Statement;
@@ -87,6 +88,7 @@ export class ChunkTier implements Tier {
     this.windowStmt = db.prepare(`SELECT ${cols} FROM chunks WHERE series_id = ? AND first_ts >= ? AND first_ts < ? ORDER BY first_ts`);
     this.rangeStmt = db.prepare(`SELECT ${cols} FROM chunks WHERE series_id = ? AND first_ts >= ? AND first_ts < ? AND last_ts >= ? ORDER BY first_ts`);
     this.insertStmt = db.prepare('INSERT INTO chunks (series_id, first_ts, last_ts, count, payload) VALUES (?, ?, ?, ?, ?)');
+    this.updateStmt = db.prepare('UPDATE chunks SET first_ts = ?, last_ts = ?, count = ?, payload = ? WHERE id = ?');
     this.deleteIdStmt = db.prepare('DELETE FROM chunks WHERE id = ?');
     this.expiredStmt = db.prepare('SELECT COALESCE(SUM(count), 0) FROM chunks WHERE series_id = ? AND first_ts < ? AND last_ts < ?').pluck();
     this.deleteExpiredStmt = db.prepare('DELETE FROM chunks WHERE series_id = ? AND first_ts < ? AND last_ts < ?');
@@ -156,8 +158,7 @@ export class ChunkTier implements Tier {
       const chunk = decodeChunk(row.payload);
       const keep = lowerBound(chunk.timestamps, cutoff);
       deleted += keep;
-      this.deleteIdStmt.run(row.id);
-      this.write(seriesId, chunk.timestamps.subarray(keep), chunk.values.subarray(keep));
+      this.write(seriesId, chunk.timestamps.subarray(keep), chunk.values.subarray(keep), [row.id]);
     }
     return deleted;
   }
@@ -204,19 +205,26 @@ export class ChunkTier implements Tier {
     for (const row of rows) {
       const chunk = decodeChunk(row.payload);
       existing = merge(existing, { ts: chunk.timestamps, values: chunk.values });
-      this.deleteIdStmt.run(row.id);
     }
     const merged = merge(existing, added);
-    this.write(seriesId, merged.ts, merged.values);
+    this.write(seriesId, merged.ts, merged.values, rows.map((r) => r.id));
   }
 
-  /** Writes ascending samples as chunks of at most DEFAULT_CHUNK_SAMPLES. */
-  private write(seriesId: number, ts: Float64Array, values: Float64Array): void {
+  /**
+   * Writes ascending samples as chunks of at most DEFAULT_CHUNK_SAMPLES, rewriting the rows
+   * `replacing` in place (a new row id for each rewrite would leave holes in the table's pages
+   * that nothing fills again) and deleting those left over.
+   */
+  private write(seriesId: number, ts: Float64Array, values: Float64Array, replacing: number[]): void {
+    const ids = [...replacing];
     for (let i = 0; i < ts.length; i += DEFAULT_CHUNK_SAMPLES) {
       const t = ts.subarray(i, i + DEFAULT_CHUNK_SAMPLES);
-      const v = values.subarray(i, i + DEFAULT_CHUNK_SAMPLES);
-      this.insertStmt.run(seriesId, t[0], t[t.length - 1], t.length, encodeChunk(t, v));
+      const payload = encodeChunk(t, values.subarray(i, i + DEFAULT_CHUNK_SAMPLES));
+      const id = ids.shift();
+      if (id === undefined) this.insertStmt.run(seriesId, t[0], t[t.length - 1], t.length, payload);
+      else this.updateStmt.run(t[0], t[t.length - 1], t.length, payload, id);
     }
+    for (const id of ids) this.deleteIdStmt.run(id);
   }
 
   /**
