@@ -18,6 +18,7 @@ export type ShellStore = Pick<
   | 'listMetrics'
   | 'listLabels'
   | 'getStats'
+  | 'diskUsage'
   | 'deleteSeries'
   | 'computeBaselines'
   | 'getBaselines'

@@ -49,7 +49,7 @@ export function openHostService(options: HostServiceOptions): HostService {
   const jobs = new JobScheduler({ store, record, onError: (job, err) => onError(`job ${job}`, err) });
   const sampler = new ProcessSampler('host');
   const collect = (): Promise<number> =>
-    collectHostOnce({ sink, sampler, now, fileSizes: () => store.getStats() });
+    collectHostOnce({ sink, sampler, now, fileSizes: () => store.diskUsage() });
 
   const panel = createPanelHandlers({
     store,

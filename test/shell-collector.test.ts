@@ -49,7 +49,7 @@ describe('collector', () => {
     const sink = new CountingSink(store);
     const sampler = new ProcessSampler('host');
     const start = Date.now();
-    const deps = { sink, sampler, now: () => start, fileSizes: () => store.getStats() };
+    const deps = { sink, sampler, now: () => start, fileSizes: () => store.diskUsage() };
     const first = await collectHostOnce(deps);
     const expected = [
       METRIC.cpu, METRIC.residentMemory, METRIC.heapUsed, METRIC.loopDelayMean, METRIC.loopDelayP99,

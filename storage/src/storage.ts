@@ -245,11 +245,15 @@ export class TimeSeriesStorage implements MetricsSink {
       series: this.registry.size,
       oldest: minOf(tier.oldest, headOldest),
       newest: maxOf(tier.newest, headNewest),
-      dbBytes: fileSize(this.dbPath),
-      walBytes: fileSize(`${this.dbPath}-wal`),
+      ...this.diskUsage(),
       lastRollup: this.settings.getNumber('last_rollup_at'),
       lastRetention: this.settings.getNumber('last_retention_at'),
     };
+  }
+
+  /** The size of the database file and its WAL, in bytes (cheap: two stat calls). */
+  diskUsage(): { dbBytes: number; walBytes: number } {
+    return { dbBytes: fileSize(this.dbPath), walBytes: fileSize(`${this.dbPath}-wal`) };
   }
 
   /** Deletes every series matching the selector, with all its data; returns samples deleted. */
