@@ -118,8 +118,7 @@ export async function loadDemoHistory(store: ShellStore, plan: DemoPlan): Promis
   removeDemoHistory(store);
   let stored = 0;
   for (const batch of demoBatches(plan)) stored += await store.insertSamples(batch);
-  for (const interval of store.intervals) await store.aggregate(interval);
-  await store.compact();
+  await store.rollUpAndCompact();
   store.checkpoint();
   return stored;
 }

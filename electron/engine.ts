@@ -10,6 +10,7 @@ export type ShellStore = Pick<
   | 'queryMetrics'
   | 'aggregate'
   | 'compact'
+  | 'rollUpAndCompact'
   | 'applyRetention'
   | 'setRetentionDays'
   | 'retentionDays'

@@ -75,9 +75,7 @@ export class JobScheduler {
   private readonly jobs: Record<JobName, () => Promise<void>> = {
     rollup: async () => {
       const started = performance.now();
-      const { store } = this.deps;
-      for (const interval of store.intervals) await store.aggregate(interval);
-      await store.compact();
+      await this.deps.store.rollUpAndCompact();
       await this.deps.record(METRIC.rollupDuration, performance.now() - started);
     },
     baselines: async () => {

@@ -49,3 +49,32 @@ for (const mode of MODES) {
     });
   });
 }
+
+for (const mode of MODES) {
+  describe(`the rollup job (${mode.name})`, () => {
+    it('rolls up and compacts in one call and keeps every interval exact, late samples included', async () => {
+      const s = openStore({ enableCompression: mode.enableCompression });
+      try {
+        const first = regularSamples(SERIES, T0, 2_000, 10_000, (k, i) => k * 10 + (i % 7));
+        await s.store.insertSamples(first);
+        const { moved } = await s.store.rollUpAndCompact();
+        assert.equal(moved, first.length);
+        const late = regularSamples(SERIES, T0 + 5_000, 50, 10_000, () => 100);
+        const next = regularSamples(SERIES, T0 + 2_000 * 10_000, 30, 10_000, () => 1);
+        await s.store.insertSamples([...late, ...next]);
+        assert.equal((await s.store.rollUpAndCompact()).moved, late.length + next.length);
+        assert.equal((await s.store.rollUpAndCompact()).buckets, 0, 'a second run finds nothing new');
+        const expectedSum = first.reduce((n, x) => n + x.value, 0) + late.length * 100 + next.length;
+        for (const aggregation of ['1m', '5m', '1h', '1d'] as const) {
+          const points = s.store
+            .queryMetrics({ metricName: 'backlog', start: T0, end: T0 + DAY, aggregation })
+            .flatMap((r) => r.points);
+          assert.equal(points.reduce((n, p) => n + p.count!, 0), first.length + late.length + next.length, `${aggregation} count`);
+          assert.equal(points.reduce((n, p) => n + p.sum!, 0), expectedSum, `${aggregation} sum`);
+        }
+      } finally {
+        s.cleanup();
+      }
+    });
+  });
+}

@@ -23,8 +23,7 @@ export class EngineDesign implements Design {
   }
 
   async settle(): Promise<void> {
-    for (const interval of this.store.intervals) await this.store.aggregate(interval);
-    await this.store.compact();
+    await this.store.rollUpAndCompact();
   }
 
   async bytesOnDisk(): Promise<number> {

@@ -172,6 +172,20 @@ export class TimeSeriesStorage implements MetricsSink {
     return moved;
   }
 
+  /**
+   * The rollup job: folds new samples into every maintained interval and compacts, in the cheapest
+   * order (stored intervals, compaction, then the tier-derived ones, whose rows would otherwise be
+   * written only for compaction to remove them again).
+   */
+  async rollUpAndCompact(): Promise<{ buckets: number; moved: number }> {
+    const derived = this.intervals.filter((i) => this.rollups.isTierDerived(i));
+    let buckets = 0;
+    for (const interval of this.intervals) if (!derived.includes(interval)) buckets += await this.aggregate(interval);
+    const moved = await this.compact();
+    for (const interval of derived) buckets += await this.aggregate(interval);
+    return { buckets, moved };
+  }
+
   /** Deletes everything older than now - retentionDays; returns rows deleted (samples + buckets + alerts). */
   async applyRetention(): Promise<number> {
     this.assertOpen();

@@ -119,10 +119,15 @@ export class Rollups {
     return (this.readCursor.get(interval) as number | undefined) ?? 0;
   }
 
-  /** The head id up to which every maintained interval has folded its rows. */
+  /**
+   * The head id up to which compaction may move rows: every interval whose buckets are stored has
+   * folded them. Tier-derived intervals need not have: buckets of moved samples are read from the
+   * tier, and forgetMoving keeps their rows to what is still in the head.
+   */
   foldedUpTo(): number {
-    if (this.maintained.length === 0) return this.head.maxId();
-    return Math.min(...this.maintained.map((i) => this.cursor(i)));
+    const stored = this.maintained.filter((i) => !this.isTierDerived(i));
+    if (stored.length === 0) return this.head.maxId();
+    return Math.min(...stored.map((i) => this.cursor(i)));
   }
 
   /**
