@@ -162,7 +162,7 @@ export class TimeSeriesStorage implements MetricsSink {
     return written;
   }
 
-  /** Moves head samples that every rollup has folded into the tier; returns samples moved. */
+  /** Moves head samples that every stored rollup interval has folded into the tier; returns samples moved. */
   async compact(): Promise<number> {
     this.assertOpen();
     const upTo = this.rollups.foldedUpTo();

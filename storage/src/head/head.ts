@@ -1,7 +1,7 @@
 /**
  * The head: every accepted sample is first appended here, in arrival order, so that a commit
  * touches only the table's right edge (a few pages) whatever the number of series. Rollups read
- * the head from their cursor on; compaction moves rows that every rollup has seen into the tier.
+ * the head from their cursor on; compaction moves rows that every stored rollup has seen into the tier.
  */
 import type { Db } from '../db/connection.ts';
 import type { Statement } from 'better-sqlite3';

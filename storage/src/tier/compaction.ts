@@ -1,5 +1,5 @@
 /**
- * Compaction: moves head rows that every rollup has already folded into the tier, series by
+ * Compaction: moves head rows that every stored rollup interval has folded into the tier, series by
  * series, in bounded steps (each its own short transaction), so ingest keeps going while it runs
  * and a crash at any moment leaves every sample in exactly one place.
  */
