@@ -1,7 +1,8 @@
 /**
  * The deterministic e2e fixture: one metric with two series sampled every minute for 48 hours up
  * to a whole-hour anchor, with one hour missing (a gap), written through the real engine and rolled
- * up, plus one recorded alert. Tests derive every expected count from these constants.
+ * up, plus one recorded alert (and, where asked, each series' baseline). Tests derive every
+ * expected count from these constants.
  */
 import { TimeSeriesStorage, type MetricSample } from '../../storage/src/index.ts';
 
@@ -47,7 +48,7 @@ export function gapWindow(anchor: number): { start: number; end: number } {
   return { start, end: start + HOUR_MS };
 }
 
-function fixtureSamples(anchor: number): MetricSample[] {
+export function fixtureSamples(anchor: number): MetricSample[] {
   const gap = gapWindow(anchor);
   const samples: MetricSample[] = [];
   for (let t = anchor - FIXTURE.hours * HOUR_MS; t < anchor; t += STEP_MS) {
@@ -65,14 +66,33 @@ function fixtureSamples(anchor: number): MetricSample[] {
   return samples;
 }
 
+/**
+ * The baseline the engine computes for one fixture series (every one of its samples lies in the
+ * default 7-day window): the mean and population standard deviation of its values.
+ */
+export function fixtureBaseline(anchor: number, host: string): { mean: number; stddev: number } {
+  const values = fixtureSamples(anchor)
+    .filter((s) => s.labels?.host === host)
+    .map((s) => s.value);
+  const mean = values.reduce((sum, v) => sum + v, 0) / values.length;
+  const variance = values.reduce((sum, v) => sum + (v - mean) ** 2, 0) / values.length;
+  return { mean, stddev: Math.sqrt(variance) };
+}
+
+export interface SeedOptions {
+  /** Also compute the baselines (`computeBaselines()`), as the host's 15-minute job would. */
+  baselines?: boolean;
+}
+
 /** Writes the fixture into the store at `dbPath` and rolls it up. */
-export async function seedFixture(dbPath: string, anchor: number): Promise<void> {
+export async function seedFixture(dbPath: string, anchor: number, options: SeedOptions = {}): Promise<void> {
   const store = new TimeSeriesStorage({ dbPath });
   try {
     const samples = fixtureSamples(anchor);
     for (let i = 0; i < samples.length; i += 5_000) await store.insertSamples(samples.slice(i, i + 5_000));
     for (const interval of store.intervals) await store.aggregate(interval);
     store.recordAlert(fixtureAlert(anchor));
+    if (options.baselines === true) await store.computeBaselines();
     store.checkpoint();
   } finally {
     store.close();

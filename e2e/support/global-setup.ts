@@ -1,7 +1,7 @@
 /**
  * Once per run: builds the renderer when its sources are newer than the build, then seeds two
- * template data dirs (the fixture alone; demo history plus the fixture). Each test copies one and
- * starts its own preview on the copy. Returns the teardown that deletes them.
+ * template data dirs (the fixture alone, with its baselines; demo history plus the fixture). Each
+ * test copies one and starts its own preview on the copy. Returns the teardown that deletes them.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
@@ -33,7 +33,7 @@ export default async function globalSetup(): Promise<() => void> {
 
   const fixtureOnly = templateDir('fixture');
   mkdirSync(fixtureOnly, { recursive: true });
-  await seedFixture(dataPaths(fixtureOnly).dbPath, anchor);
+  await seedFixture(dataPaths(fixtureOnly).dbPath, anchor, { baselines: true });
 
   const withDemo = templateDir('demo');
   mkdirSync(withDemo, { recursive: true });

@@ -55,3 +55,39 @@ export async function drawnLines(page: Page): Promise<DrawnLine[]> {
 export async function waitForChartIdle(page: Page): Promise<void> {
   await expect(page.locator('.chart-frame')).toHaveAttribute('aria-busy', 'false');
 }
+
+/** A linear y axis read back from the drawn chart: value -> SVG y, fitted through its tick labels. */
+export interface DrawnYAxis {
+  /** The SVG y at which `value` is drawn. */
+  yOf: (value: number) => number;
+}
+
+/**
+ * Reads the y axis from its tick labels (each label's `y` is where its value is drawn); `parse`
+ * turns a label ("120 ms") back into its value. Needs at least two ticks.
+ */
+export async function drawnYAxis(page: Page, parse: (label: string) => number): Promise<DrawnYAxis> {
+  const ticks = await page
+    .locator('.chart-frame .recharts-yAxis-tick-labels text')
+    .evaluateAll((texts) => texts.map((t) => ({ label: t.textContent ?? '', y: Number(t.getAttribute('y')) })));
+  const points = ticks.map((t) => ({ value: parse(t.label), y: t.y }));
+  if (points.length < 2) throw new Error(`the y axis has ${points.length} tick(s), need two`);
+  const first = points[0]!;
+  const last = points[points.length - 1]!;
+  const pxPerValue = (last.y - first.y) / (last.value - first.value);
+  for (const p of points) {
+    // Every tick must sit on the same line, or the axis is not linear.
+    expect(Math.abs(first.y + (p.value - first.value) * pxPerValue - p.y), `tick ${p.value} is off the axis`).toBeLessThan(1);
+  }
+  return { yOf: (value) => first.y + (value - first.value) * pxPerValue };
+}
+
+/** The baseline bands as drawn, in SVG coordinates (top and bottom edge). */
+export async function drawnBaselineBands(page: Page): Promise<{ top: number; bottom: number }[]> {
+  return page.locator('.chart-frame .baseline-band path').evaluateAll((paths) =>
+    paths.map((path) => {
+      const box = (path as SVGGraphicsElement).getBBox();
+      return { top: box.y, bottom: box.y + box.height };
+    }),
+  );
+}
