@@ -17,7 +17,8 @@ const samples = Number(values.samples);
 const dir = mkdtempSync(join(tmpdir(), 'bench-export-'));
 const store = new TimeSeriesStorage({ dbPath: join(dir, 'telemetry.db') });
 try {
-  for (const batch of workloadBatches({ start: Date.UTC(2026, 0, 1), samples, batchSize: 10_000 })) await store.insertSamples(batch);
+  for (const batch of workloadBatches({ start: Date.UTC(2026, 0, 1), samples, batchSize: 10_000 }))
+    await store.insertSamples(batch);
   for (const interval of store.intervals) await store.aggregate(interval);
   await store.compact();
   const rssBefore = process.memoryUsage.rss();
@@ -25,7 +26,15 @@ try {
   const result = await store.exportToParquet(join(dir, 'export.parquet'), { anonymize: true });
   const seconds = (performance.now() - t) / 1000;
   const mib = (bytes: number) => Math.round((bytes / 1048576) * 10) / 10;
-  console.log(JSON.stringify({ rows: result.rows, seconds, fileMiB: mib(result.bytes), rssBeforeMiB: mib(rssBefore), peakRssMiB: mib(process.resourceUsage().maxRSS * 1024) }));
+  console.log(
+    JSON.stringify({
+      rows: result.rows,
+      seconds,
+      fileMiB: mib(result.bytes),
+      rssBeforeMiB: mib(rssBefore),
+      peakRssMiB: mib(process.resourceUsage().maxRSS * 1024),
+    }),
+  );
 } finally {
   store.close();
   rmSync(dir, { recursive: true, force: true });

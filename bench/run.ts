@@ -15,13 +15,14 @@ import { DuckDbDesign } from './designs/duckdb.ts';
 import { EngineDesign } from './designs/engine.ts';
 import { NaiveDesign } from './designs/naive.ts';
 import { workloadBatches, workloadSeries } from './workload.ts';
+import { DAY_MS } from '../storage/src/index.ts';
 
 const quick = process.argv.includes('--quick');
 const SERIES = workloadSeries().length;
 const PER_SERIES = Number(argValue('--series-samples') ?? (quick ? 1_000 : 9_000));
 const T0 = Date.UTC(2026, 0, 1);
 const STEP = 10_000;
-const DAY = 86_400_000;
+const DAY = DAY_MS;
 const REPEATS = 5;
 
 function argValue(flag: string): string | undefined {
@@ -50,7 +51,8 @@ type Figures = Record<string, number>;
 
 async function load(design: Design, start: number, samples: number, batchSize: number): Promise<number> {
   let ms = 0;
-  for (const batch of workloadBatches({ start, samples, batchSize, intervalMs: STEP })) ms += await timed(() => design.ingest(batch));
+  for (const batch of workloadBatches({ start, samples, batchSize, intervalMs: STEP }))
+    ms += await timed(() => design.ingest(batch));
   return (samples / ms) * 1000;
 }
 
@@ -69,16 +71,31 @@ async function scenario(make: Maker): Promise<{ name: string; figures: Figures }
     figures['bytes per sample on disk'] = (await design.bytesOnDisk()) / total;
     const series = workloadSeries().find((s) => s.name === 'process_cpu_percent')!;
     const day = Math.min(DAY, span);
-    figures['raw query, one series over one day, ms'] = await repeated(() => design.queryRawSeries(series.name, series.labels, T0, T0 + day));
+    figures['raw query, one series over one day, ms'] = await repeated(() =>
+      design.queryRawSeries(series.name, series.labels, T0, T0 + day),
+    );
     figures['rows returned by it'] = await design.queryRawSeries(series.name, series.labels, T0, T0 + day);
     figures['one metric filtered by one label, ms'] = await repeated(() =>
       design.queryByLabel('network_receive_bytes_total', 'host', 'h1', T0, T0 + day),
     );
-    figures['rows returned by it '] = await design.queryByLabel('network_receive_bytes_total', 'host', 'h1', T0, T0 + day);
+    figures['rows returned by it '] = await design.queryByLabel(
+      'network_receive_bytes_total',
+      'host',
+      'h1',
+      T0,
+      T0 + day,
+    );
     const incremental: number[] = [];
     for (let minute = 0; minute < REPEATS; minute++) {
       const start = T0 + span + minute * 60_000;
-      for (const batch of workloadBatches({ start, samples: SERIES * 6, batchSize: SERIES * 6, intervalMs: STEP, seed: minute + 2 })) await design.ingest(batch);
+      for (const batch of workloadBatches({
+        start,
+        samples: SERIES * 6,
+        batchSize: SERIES * 6,
+        intervalMs: STEP,
+        seed: minute + 2,
+      }))
+        await design.ingest(batch);
       incremental.push(await timed(() => design.aggregate1m()));
     }
     figures['aggregate 1m after one more minute, ms'] = median(incremental);
@@ -114,7 +131,9 @@ function printTable(results: { name: string; figures: Figures }[]): void {
   console.log(lines.join('\n'));
 }
 
-console.log(`Workload: ${SERIES} series, a sample every ${STEP / 1000} s, ${PER_SERIES} samples per series (${(SERIES * PER_SERIES).toLocaleString('en-US')} in all), Node ${process.version}.`);
+console.log(
+  `Workload: ${SERIES} series, a sample every ${STEP / 1000} s, ${PER_SERIES} samples per series (${(SERIES * PER_SERIES).toLocaleString('en-US')} in all), Node ${process.version}.`,
+);
 const results = [];
 const makers: Maker[] = [
   (p) => new NaiveDesign(p),
@@ -130,7 +149,11 @@ printTable(results);
 
 const exportSamples = quick ? 100_000 : 1_000_000;
 const exported = JSON.parse(
-  execFileSync(process.execPath, ['--import', 'tsx', new URL('./export-store.ts', import.meta.url).pathname, '--samples', String(exportSamples)], { encoding: 'utf8' }),
+  execFileSync(
+    process.execPath,
+    ['--import', 'tsx', new URL('./export-store.ts', import.meta.url).pathname, '--samples', String(exportSamples)],
+    { encoding: 'utf8' },
+  ),
 ) as { rows: number; seconds: number; fileMiB: number; rssBeforeMiB: number; peakRssMiB: number };
 console.log(
   `\nAnonymised Parquet export of ${exported.rows.toLocaleString('en-US')} samples through the engine: ${exported.seconds.toFixed(2)} s, ` +

@@ -18,8 +18,9 @@
  * Label sets mix key orders (some unsorted) as callers send them.
  */
 
-import { seededRandom, type Random as Rng } from '../electron/random.ts';
-import type { Labels, MetricSample } from '../storage/src/types.ts';
+import { seededRandom, type Random as Rng } from '../shared/random.ts';
+import type { Labels, MetricSample } from '../storage/src/index.ts';
+import { DAY_MS } from '../storage/src/index.ts';
 
 export type MetricKind = 'decimal-gauge' | 'integer-gauge' | 'counter' | 'noisy-float';
 
@@ -46,120 +47,206 @@ interface MetricSpec {
   model: (rng: Rng, i: number) => Model;
 }
 
-const DAY_MS = 86_400_000;
 const SERIES_PER_METRIC = 10;
 const PAGE = 4096;
 
 const HOSTS = (i: number) => `h${i + 1}`;
-const PROCESSES = ['main', 'renderer', 'gpu', 'utility', 'worker-1', 'worker-2', 'worker-3',
-  'extension-host', 'indexer', 'updater'];
+const PROCESSES = [
+  'main',
+  'renderer',
+  'gpu',
+  'utility',
+  'worker-1',
+  'worker-2',
+  'worker-3',
+  'extension-host',
+  'indexer',
+  'updater',
+];
 const ROUTES = ['/api/metrics', '/api/query', '/api/alerts', '/api/export', '/api/series'];
 
 const METRICS: readonly MetricSpec[] = [
   {
-    name: 'host_cpu_usage_percent', kind: 'decimal-gauge',
+    name: 'host_cpu_usage_percent',
+    kind: 'decimal-gauge',
     labels: (i) => ({ host: 'h1', core: String(i) }),
-    model: (rng) => decimalGauge(rng, { base: between(rng, 5, 25), amp: between(rng, 3, 10),
-      walk: 1.5, noise: 3, spike: 0.02, min: 0, max: 100, decimals: 1 }),
+    model: (rng) =>
+      decimalGauge(rng, {
+        base: between(rng, 5, 25),
+        amp: between(rng, 3, 10),
+        walk: 1.5,
+        noise: 3,
+        spike: 0.02,
+        min: 0,
+        max: 100,
+        decimals: 1,
+      }),
   },
   {
-    name: 'process_cpu_percent', kind: 'decimal-gauge',
+    name: 'process_cpu_percent',
+    kind: 'decimal-gauge',
     labels: (i) => ({ process: PROCESSES[i]!, pid: String(1200 + 37 * i) }),
-    model: (rng) => decimalGauge(rng, { base: between(rng, 0.5, 12), amp: between(rng, 0.5, 4),
-      walk: 0.5, noise: 1, spike: 0.01, min: 0, max: 800, decimals: 2 }),
+    model: (rng) =>
+      decimalGauge(rng, {
+        base: between(rng, 0.5, 12),
+        amp: between(rng, 0.5, 4),
+        walk: 0.5,
+        noise: 1,
+        spike: 0.01,
+        min: 0,
+        max: 800,
+        decimals: 2,
+      }),
   },
   {
-    name: 'host_memory_used_percent', kind: 'decimal-gauge',
+    name: 'host_memory_used_percent',
+    kind: 'decimal-gauge',
     labels: (i) => ({ host: HOSTS(i) }),
-    model: (rng) => decimalGauge(rng, { base: between(rng, 35, 75), amp: between(rng, 2, 8),
-      walk: 0.2, noise: 0.05, spike: 0, min: 0, max: 100, decimals: 2 }),
+    model: (rng) =>
+      decimalGauge(rng, {
+        base: between(rng, 35, 75),
+        amp: between(rng, 2, 8),
+        walk: 0.2,
+        noise: 0.05,
+        spike: 0,
+        min: 0,
+        max: 100,
+        decimals: 2,
+      }),
   },
   {
-    name: 'host_load1', kind: 'decimal-gauge',
+    name: 'host_load1',
+    kind: 'decimal-gauge',
     labels: (i) => ({ host: HOSTS(i) }),
-    model: (rng) => decimalGauge(rng, { base: between(rng, 0.3, 3), amp: between(rng, 0.2, 1.5),
-      walk: 0.08, noise: 0.1, spike: 0.01, min: 0, max: 64, decimals: 2 }),
+    model: (rng) =>
+      decimalGauge(rng, {
+        base: between(rng, 0.3, 3),
+        amp: between(rng, 0.2, 1.5),
+        walk: 0.08,
+        noise: 0.1,
+        spike: 0.01,
+        min: 0,
+        max: 64,
+        decimals: 2,
+      }),
   },
   {
-    name: 'eventloop_delay_milliseconds', kind: 'decimal-gauge',
+    name: 'eventloop_delay_milliseconds',
+    kind: 'decimal-gauge',
     labels: (i) => ({ quantile: i % 2 === 0 ? '0.5' : '0.99', process: PROCESSES[i >> 1]! }),
-    model: (rng, i) => decimalGauge(rng, { base: i % 2 === 0 ? between(rng, 10, 11) : between(rng, 15, 40),
-      amp: 0.5, walk: 0.05, noise: i % 2 === 0 ? 0.15 : 4, spike: 0.01, min: 0, max: 1e4, decimals: 3 }),
+    model: (rng, i) =>
+      decimalGauge(rng, {
+        base: i % 2 === 0 ? between(rng, 10, 11) : between(rng, 15, 40),
+        amp: 0.5,
+        walk: 0.05,
+        noise: i % 2 === 0 ? 0.15 : 4,
+        spike: 0.01,
+        min: 0,
+        max: 1e4,
+        decimals: 3,
+      }),
   },
   {
-    name: 'http_request_duration_milliseconds', kind: 'decimal-gauge',
+    name: 'http_request_duration_milliseconds',
+    kind: 'decimal-gauge',
     labels: (i) => ({ route: ROUTES[i % 5]!, method: i < 5 ? 'GET' : 'POST' }),
     model: (rng) => logNormalGauge(rng, between(rng, 5, 150), 0.25, 3),
   },
   {
-    name: 'host_temperature_celsius', kind: 'decimal-gauge',
+    name: 'host_temperature_celsius',
+    kind: 'decimal-gauge',
     labels: (i) => ({ sensor: `core${i}`, host: 'h1' }),
-    model: (rng) => decimalGauge(rng, { base: between(rng, 42, 60), amp: between(rng, 2, 6),
-      walk: 0.3, noise: 0.4, spike: 0.01, min: 20, max: 105, decimals: 1 }),
+    model: (rng) =>
+      decimalGauge(rng, {
+        base: between(rng, 42, 60),
+        amp: between(rng, 2, 6),
+        walk: 0.3,
+        noise: 0.4,
+        spike: 0.01,
+        min: 20,
+        max: 105,
+        decimals: 1,
+      }),
   },
   {
-    name: 'battery_charge_percent', kind: 'integer-gauge',
+    name: 'battery_charge_percent',
+    kind: 'integer-gauge',
     labels: (i) => ({ device: `battery${i}` }),
     model: (rng) => battery(rng),
   },
   {
-    name: 'process_resident_memory_bytes', kind: 'integer-gauge',
+    name: 'process_resident_memory_bytes',
+    kind: 'integer-gauge',
     labels: (i) => ({ process: PROCESSES[i]! }),
     model: (rng) => pagedMemory(rng),
   },
   {
-    name: 'nodejs_heap_used_bytes', kind: 'integer-gauge',
+    name: 'nodejs_heap_used_bytes',
+    kind: 'integer-gauge',
     labels: (i) => ({ space: i < 5 ? 'old' : 'new', process: PROCESSES[i % 5]! }),
     model: (rng) => heapSawtooth(rng),
   },
   {
-    name: 'disk_free_bytes', kind: 'integer-gauge',
+    name: 'disk_free_bytes',
+    kind: 'integer-gauge',
     labels: (i) => ({ mountpoint: i === 0 ? '/' : `/mnt/d${i}`, host: HOSTS(i % 3) }),
     model: (rng) => diskFree(rng),
   },
   {
-    name: 'process_open_fds', kind: 'integer-gauge',
+    name: 'process_open_fds',
+    kind: 'integer-gauge',
     labels: (i) => ({ process: PROCESSES[i]! }),
     model: (rng) => integerWalk(rng, Math.round(between(rng, 20, 300)), 0.3, 0),
   },
   {
-    name: 'websocket_connections_active', kind: 'integer-gauge',
+    name: 'websocket_connections_active',
+    kind: 'integer-gauge',
     labels: (i) => ({ server: `ws${i}` }),
     model: (rng) => cyclicInteger(rng, between(rng, 10, 500)),
   },
   {
-    name: 'http_requests_total', kind: 'counter',
+    name: 'http_requests_total',
+    kind: 'counter',
     labels: (i) => ({ route: ROUTES[i % 5]!, method: i < 5 ? 'GET' : 'POST', code: '200' }),
     model: (rng) => poissonCounter(rng, between(rng, 0.5, 40)),
   },
   {
-    name: 'network_receive_bytes_total', kind: 'counter',
+    name: 'network_receive_bytes_total',
+    kind: 'counter',
     labels: (i) => ({ host: HOSTS(i >> 1), device: i % 2 === 0 ? 'eth0' : 'wlan0' }),
     model: (rng) => byteCounter(rng, between(rng, 2e4, 2e6)),
   },
   {
-    name: 'network_transmit_bytes_total', kind: 'counter',
+    name: 'network_transmit_bytes_total',
+    kind: 'counter',
     labels: (i) => ({ device: i % 2 === 0 ? 'eth0' : 'wlan0', host: HOSTS(i >> 1) }),
     model: (rng) => byteCounter(rng, between(rng, 5e3, 5e5)),
   },
   {
-    name: 'process_gc_collections_total', kind: 'counter',
+    name: 'process_gc_collections_total',
+    kind: 'counter',
     labels: (i) => ({ process: PROCESSES[i % 5]!, kind: i < 5 ? 'minor' : 'major' }),
     model: (rng, i) => poissonCounter(rng, i < 5 ? between(rng, 0.1, 0.5) : between(rng, 0.002, 0.02)),
   },
   {
-    name: 'http_errors_total', kind: 'counter',
+    name: 'http_errors_total',
+    kind: 'counter',
     labels: (i) => ({ route: ROUTES[i % 5]!, code: i < 5 ? '500' : '404' }),
     model: (rng) => poissonCounter(rng, between(rng, 0.0005, 0.01)),
   },
   {
-    name: 'nodejs_eventloop_utilization_ratio', kind: 'noisy-float',
+    name: 'nodejs_eventloop_utilization_ratio',
+    kind: 'noisy-float',
     labels: (i) => ({ process: PROCESSES[i]! }),
     model: (rng) => utilisation(rng),
   },
   {
-    name: 'cache_hit_ratio', kind: 'noisy-float',
-    labels: (i) => ({ cache: ['query', 'series', 'labels', 'chunks', 'rollups'][i % 5]!, tier: i < 5 ? 'memory' : 'disk' }),
+    name: 'cache_hit_ratio',
+    kind: 'noisy-float',
+    labels: (i) => ({
+      cache: ['query', 'series', 'labels', 'chunks', 'rollups'][i % 5]!,
+      tier: i < 5 ? 'memory' : 'disk',
+    }),
     model: (rng) => hitRatio(rng),
   },
 ];
@@ -175,7 +262,8 @@ export const WORKLOAD_METRIC_KINDS: Readonly<Record<string, MetricKind>> = Objec
 /** The 200 series in send order: every label set of the first metric, then the next metric... */
 export function workloadSeries(): { name: string; labels: Record<string, string> }[] {
   return METRICS.flatMap((m) =>
-    Array.from({ length: SERIES_PER_METRIC }, (_, i) => ({ name: m.name, labels: m.labels(i) })));
+    Array.from({ length: SERIES_PER_METRIC }, (_, i) => ({ name: m.name, labels: m.labels(i) })),
+  );
 }
 
 /** Yields batches of `batchSize` samples (the last may be shorter), in time order. */
@@ -183,8 +271,11 @@ export function* workloadBatches(opts: WorkloadOptions): Generator<MetricSample[
   const interval = opts.intervalMs ?? 10_000;
   const seed = opts.seed ?? 1;
   const series = workloadSeries();
-  const models = METRICS.flatMap((m, mi) => Array.from({ length: SERIES_PER_METRIC },
-    (_, i) => m.model(seededRandom(hash(seed, mi * SERIES_PER_METRIC + i)), i)));
+  const models = METRICS.flatMap((m, mi) =>
+    Array.from({ length: SERIES_PER_METRIC }, (_, i) =>
+      m.model(seededRandom(hash(seed, mi * SERIES_PER_METRIC + i)), i),
+    ),
+  );
   const jitter = seededRandom(hash(seed, -1));
   let batch: MetricSample[] = [];
   let emitted = 0;

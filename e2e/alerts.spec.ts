@@ -35,6 +35,7 @@ test('an alert opens its metric at that time, with its marker on the chart', asy
   const overlay = await page.getByTestId('chart-overlay').boundingBox();
   const markerBox = await marker.boundingBox();
   if (overlay === null || markerBox === null) throw new Error('the chart or its marker is not visible');
-  const markerTime = range.start + ((markerBox.x + markerBox.width / 2 - overlay.x) / overlay.width) * (range.end - range.start);
+  const markerTime =
+    range.start + ((markerBox.x + markerBox.width / 2 - overlay.x) / overlay.width) * (range.end - range.start);
   expect(Math.abs(markerTime - alert.timestamp)).toBeLessThan((range.end - range.start) / 100);
 });

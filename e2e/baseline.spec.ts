@@ -4,7 +4,14 @@
  * mean + 2σ on the chart's y axis; unticking removes them.
  */
 import { FIXTURE, HOUR_MS, fixtureBaseline } from './support/fixture-data.ts';
-import { drawnBaselineBands, drawnLines, drawnYAxis, openMetric, setCustomRange, waitForChartIdle } from './support/panel.ts';
+import {
+  drawnBaselineBands,
+  drawnLines,
+  drawnYAxis,
+  openMetric,
+  setCustomRange,
+  waitForChartIdle,
+} from './support/panel.ts';
 import { expect, test } from './support/test.ts';
 
 test.use({ seed: 'fixture' });
@@ -16,7 +23,11 @@ function parseMs(label: string): number {
   return Number(match[1].replaceAll(',', ''));
 }
 
-test('the baseline band spans mean ± 2σ of each series on the y axis, and goes away when unticked', async ({ page, preview, anchor }) => {
+test('the baseline band spans mean ± 2σ of each series on the y axis, and goes away when unticked', async ({
+  page,
+  preview,
+  anchor,
+}) => {
   await page.goto(preview.url);
   await openMetric(page, FIXTURE.metric);
   await setCustomRange(page, anchor - 6 * HOUR_MS, anchor);
@@ -49,7 +60,9 @@ test('the baseline band spans mean ± 2σ of each series on the y axis, and goes
 
   // Each band covers the whole time range: the plot area's full width (geometry without the stroke).
   const plot = await page.getByTestId('chart-overlay').evaluate((e) => e.getBoundingClientRect().toJSON() as DOMRect);
-  const bandBoxes = await bands.locator('path').evaluateAll((paths) => paths.map((p) => p.getBoundingClientRect().toJSON() as DOMRect));
+  const bandBoxes = await bands
+    .locator('path')
+    .evaluateAll((paths) => paths.map((p) => p.getBoundingClientRect().toJSON() as DOMRect));
   for (const box of bandBoxes) {
     expect(Math.abs(box.left - plot.left), 'band left edge vs the plot (px)').toBeLessThan(1);
     expect(Math.abs(box.right - plot.right), 'band right edge vs the plot (px)').toBeLessThan(1);

@@ -22,26 +22,32 @@ test('draws the expected points for the resolution in use, and auto follows the 
   await setCustomRange(page, anchor - 2 * HOUR_MS, anchor);
   await expect(label).toHaveAttribute('data-resolution', 'raw');
   await expect(label).toHaveText('Raw samples · auto');
-  await expect.poll(() => drawnLines(page)).toEqual([
-    { points: 120, segments: 1 },
-    { points: 120, segments: 1 },
-  ]);
+  await expect
+    .poll(() => drawnLines(page))
+    .toEqual([
+      { points: 120, segments: 1 },
+      { points: 120, segments: 1 },
+    ]);
 
   // 48 hours: 2,880 minutes do not fit, 576 five-minute buckets do; the missing hour is a gap.
   await setCustomRange(page, anchor - 48 * HOUR_MS, anchor);
   await expect(label).toHaveAttribute('data-resolution', '5m');
-  await expect.poll(() => drawnLines(page)).toEqual([
-    { points: 576 - 12, segments: 2 },
-    { points: 576 - 12, segments: 2 },
-  ]);
+  await expect
+    .poll(() => drawnLines(page))
+    .toEqual([
+      { points: 576 - 12, segments: 2 },
+      { points: 576 - 12, segments: 2 },
+    ]);
 
   // A manual override: 48 hourly buckets, one of them missing.
   await page.getByRole('combobox', { name: 'Resolution' }).selectOption('1h');
   await expect(label).toHaveText('1h rollup');
-  await expect.poll(() => drawnLines(page)).toEqual([
-    { points: 47, segments: 2 },
-    { points: 47, segments: 2 },
-  ]);
+  await expect
+    .poll(() => drawnLines(page))
+    .toEqual([
+      { points: 47, segments: 2 },
+      { points: 47, segments: 2 },
+    ]);
 });
 
 test('the legend keeps exact min, max, avg and samples when the rollups thin the points', async ({ page, anchor }) => {
@@ -53,10 +59,12 @@ test('the legend keeps exact min, max, avg and samples when the rollups thin the
   const rawStats = await exact();
   await page.getByRole('combobox', { name: 'Resolution' }).selectOption('1h');
   await expect(page.getByTestId('resolution-label')).toHaveText('1h rollup');
-  await expect.poll(() => drawnLines(page)).toEqual([
-    { points: 2, segments: 1 },
-    { points: 2, segments: 1 },
-  ]);
+  await expect
+    .poll(() => drawnLines(page))
+    .toEqual([
+      { points: 2, segments: 1 },
+      { points: 2, segments: 1 },
+    ]);
   // Min, max, avg and samples come from the buckets' min/max/sum/count, so they match the raw ones.
   expect(await exact()).toEqual(rawStats);
 });
@@ -102,9 +110,11 @@ test('dragging across the chart zooms into that window; zoom out widens it again
   await expect(page.getByTestId('resolution-label')).toHaveAttribute('data-resolution', 'raw');
 
   await page.getByRole('button', { name: 'Zoom out' }).click();
-  await expect.poll(async () => {
-    const r = await shownRange(page);
-    return r.end - r.start;
-  }).toBe(2 * (zoomed.end - zoomed.start));
+  await expect
+    .poll(async () => {
+      const r = await shownRange(page);
+      return r.end - r.start;
+    })
+    .toBe(2 * (zoomed.end - zoomed.start));
   await expect(rangeText(page)).not.toContainText('now');
 });

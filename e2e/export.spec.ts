@@ -2,7 +2,8 @@
  * Export against the fixture alone: the one button writes a Parquet file that DuckDB reads with
  * every fixture sample, and no original label value is left in the file; keeping a label keeps it.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { FIXTURE, FIXTURE_SAMPLES, ORIGINAL_LABEL_VALUES } from './support/fixture-data.ts';
 import { openTab } from './support/panel.ts';
@@ -52,4 +53,19 @@ test('a label kept in the options stays verbatim, the others are still hashed', 
   const text = JSON.stringify((await readParquet(path)).rows);
   for (const host of FIXTURE.hosts) expect(text).toContain(host);
   expect(text).not.toContain(FIXTURE.region);
+});
+
+test.describe('with the demo history', () => {
+  test.use({ seed: 'demo' });
+
+  test('a running export can be cancelled: it says so and leaves no file behind', async ({ page, preview }) => {
+    await page.goto(preview.url);
+    await openTab(page, 'Export');
+    await page.getByRole('button', { name: 'Export anonymised Parquet' }).click();
+    await page.getByRole('button', { name: 'Cancel export' }).click();
+    await expect(page.getByRole('alert')).toHaveText('Cancelled: nothing was written.');
+    await expect(page.getByRole('button', { name: 'Cancel export' })).toBeHidden();
+    await expect(page.getByTestId('export-result')).toBeHidden();
+    expect(readdirSync(join(preview.dataDir, 'exports'))).toEqual([]);
+  });
 });

@@ -93,7 +93,10 @@ test('live mode draws new samples on its 10 s refresh; a drag-zoom pauses it', a
   // No refresh while zoomed: a minute later no query has gone out and nothing has moved.
   const queries: unknown[] = [];
   page.on('request', (request) => {
-    if (request.url().endsWith('/api/call') && (request.postDataJSON() as { method?: string } | null)?.method === 'query') {
+    if (
+      request.url().endsWith('/api/call') &&
+      (request.postDataJSON() as { method?: string } | null)?.method === 'query'
+    ) {
       queries.push(request.postDataJSON());
     }
   });

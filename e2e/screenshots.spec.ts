@@ -8,7 +8,8 @@ import { expect, test } from './support/test.ts';
 
 for (const colorScheme of ['light', 'dark'] as const) {
   test(`every view in the ${colorScheme} theme`, async ({ page, preview }) => {
-    const shot = (name: string) => page.screenshot({ path: `e2e/screenshots/${name}-${colorScheme}.png`, fullPage: true });
+    const shot = (name: string) =>
+      page.screenshot({ path: `e2e/screenshots/${name}-${colorScheme}.png`, fullPage: true });
     await page.emulateMedia({ colorScheme });
     await page.goto(preview.url);
 

@@ -6,6 +6,7 @@ import { openTab } from './support/panel.ts';
 import { startPreview } from './support/preview.ts';
 import { expect, test } from './support/test.ts';
 import type { Page } from '@playwright/test';
+import { MAX_RETENTION_DAYS, MIN_RETENTION_DAYS } from '../storage/src/index.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -55,6 +56,8 @@ test('an invalid retention is refused with a readable message', async ({ page, p
   await openTab(page, 'Settings');
   await page.getByLabel('Keep data for').fill('0');
   await page.getByRole('button', { name: 'Review change' }).click();
-  await expect(page.getByRole('alert')).toHaveText('Enter a whole number of days from 1 to 3650.');
+  await expect(page.getByRole('alert')).toHaveText(
+    `Enter a whole number of days from ${MIN_RETENTION_DAYS} to ${MAX_RETENTION_DAYS}.`,
+  );
   await expect(page.getByTestId('retention-preview')).toHaveCount(0);
 });

@@ -20,13 +20,62 @@ function storedCount(store: { sql(query: string): unknown[] }): number {
 }
 
 const SAMPLE_ALERTS: NewAlert[] = [
-  { metricName: 'cpu', labels: { host: 'a' }, alertType: 'threshold', severity: 'warning', value: 91.5, threshold: 90, timestamp: NOW - 5 * HOUR, message: 'cpu above 90 %' },
-  { metricName: 'mem', labels: { host: 'a', zone: 'eu' }, alertType: 'anomaly', severity: 'critical', value: 7.25, threshold: 4, timestamp: NOW - 4 * HOUR },
-  { metricName: 'cpu', labels: { host: 'b' }, alertType: 'threshold', severity: 'info', value: 80, threshold: 75, timestamp: NOW - 3 * HOUR, message: 'note' },
-  { metricName: 'cpu', alertType: 'anomaly', severity: 'critical', value: -3, threshold: -1.5, timestamp: NOW - 2 * HOUR },
-  { metricName: 'disk', labels: { dev: 'sda' }, alertType: 'threshold', severity: 'warning', value: 0.99, threshold: 0.95, timestamp: NOW - HOUR },
+  {
+    metricName: 'cpu',
+    labels: { host: 'a' },
+    alertType: 'threshold',
+    severity: 'warning',
+    value: 91.5,
+    threshold: 90,
+    timestamp: NOW - 5 * HOUR,
+    message: 'cpu above 90 %',
+  },
+  {
+    metricName: 'mem',
+    labels: { host: 'a', zone: 'eu' },
+    alertType: 'anomaly',
+    severity: 'critical',
+    value: 7.25,
+    threshold: 4,
+    timestamp: NOW - 4 * HOUR,
+  },
+  {
+    metricName: 'cpu',
+    labels: { host: 'b' },
+    alertType: 'threshold',
+    severity: 'info',
+    value: 80,
+    threshold: 75,
+    timestamp: NOW - 3 * HOUR,
+    message: 'note',
+  },
+  {
+    metricName: 'cpu',
+    alertType: 'anomaly',
+    severity: 'critical',
+    value: -3,
+    threshold: -1.5,
+    timestamp: NOW - 2 * HOUR,
+  },
+  {
+    metricName: 'disk',
+    labels: { dev: 'sda' },
+    alertType: 'threshold',
+    severity: 'warning',
+    value: 0.99,
+    threshold: 0.95,
+    timestamp: NOW - HOUR,
+  },
   // same instant as the previous one: the later id comes first
-  { metricName: 'disk', labels: { dev: 'sdb' }, alertType: 'threshold', severity: 'critical', value: 1, threshold: 0.95, timestamp: NOW - HOUR },
+  {
+    metricName: 'disk',
+    labels: { dev: 'sdb' },
+    alertType: 'threshold',
+    severity: 'critical',
+    value: 1,
+    threshold: 0.95,
+    timestamp: NOW - HOUR,
+  },
 ];
 
 describe('alert history', () => {
@@ -35,7 +84,14 @@ describe('alert history', () => {
     try {
       const ids = SAMPLE_ALERTS.map((a) => s.store.recordAlert(a));
       for (let i = 1; i < ids.length; i++) assert.ok(ids[i]! > ids[i - 1]!, `ids increase: ${ids.join(', ')}`);
-      const withDefault = s.store.recordAlert({ metricName: 'net', alertType: 'threshold', severity: 'info', value: 1, threshold: 2, labels: { iface: 'en0', empty: '' } });
+      const withDefault = s.store.recordAlert({
+        metricName: 'net',
+        alertType: 'threshold',
+        severity: 'info',
+        value: 1,
+        threshold: 2,
+        labels: { iface: 'en0', empty: '' },
+      });
       assert.ok(withDefault > ids.at(-1)!);
 
       const byId = new Map(s.store.listAlerts().map((a) => [a.id, a]));
@@ -60,7 +116,10 @@ describe('alert history', () => {
 
       // stored on disk, not just in memory
       const reopened = s.reopen();
-      assert.deepEqual(reopened.listAlerts(), [...byId.values()].sort((x, y) => y.timestamp - x.timestamp || y.id - x.id));
+      assert.deepEqual(
+        reopened.listAlerts(),
+        [...byId.values()].sort((x, y) => y.timestamp - x.timestamp || y.id - x.id),
+      );
     } finally {
       s.cleanup();
     }
@@ -84,7 +143,10 @@ describe('alert history', () => {
       assert.deepEqual(idsOf({ metricName: 'cpu', severity: 'critical' }), [3]);
       assert.deepEqual(idsOf({ limit: 2 }), [5, 4], 'the newest ones');
       assert.deepEqual(idsOf({ limit: 1, severity: 'warning' }), [4]);
-      assert.deepEqual(idsOf({ start: NOW - 5 * HOUR, end: NOW, metricName: 'disk', severity: 'critical', limit: 10 }), [5]);
+      assert.deepEqual(
+        idsOf({ start: NOW - 5 * HOUR, end: NOW, metricName: 'disk', severity: 'critical', limit: 10 }),
+        [5],
+      );
     } finally {
       s.cleanup();
     }
@@ -139,7 +201,8 @@ describe('alert history', () => {
         ['empty metric name', { metricName: '' }],
         ['not an object', null],
       ];
-      for (const [what, filter] of bad) assert.throws(() => s.store.listAlerts(filter as AlertFilter), isInvalidArgument, what);
+      for (const [what, filter] of bad)
+        assert.throws(() => s.store.listAlerts(filter as AlertFilter), isInvalidArgument, what);
       assert.equal(s.store.listAlerts({ limit: 10_000 }).length, SAMPLE_ALERTS.length, 'the largest limit is accepted');
     } finally {
       s.cleanup();
@@ -155,25 +218,40 @@ for (const mode of MODES) {
       try {
         const cutoff = NOW - 30 * DAY;
         const at = (timestamp: number, metricName = 'cpu') =>
-          s.store.recordAlert({ metricName, alertType: 'threshold', severity: 'warning', value: 1, threshold: 0, timestamp });
+          s.store.recordAlert({
+            metricName,
+            alertType: 'threshold',
+            severity: 'warning',
+            value: 1,
+            threshold: 0,
+            timestamp,
+          });
         const old = [at(cutoff - 10 * DAY), at(cutoff - 1)];
         const kept = [at(cutoff), at(cutoff + MINUTE), at(NOW)];
         // some samples too, so retention has data of every kind to go through
-        await s.store.insertSamples(Array.from({ length: 50 }, (_, i) => ({ name: 'cpu', timestamp: cutoff - 25 * HOUR + i * HOUR, value: i })));
+        await s.store.insertSamples(
+          Array.from({ length: 50 }, (_, i) => ({ name: 'cpu', timestamp: cutoff - 25 * HOUR + i * HOUR, value: i })),
+        );
         for (const interval of s.store.intervals) await s.store.aggregate(interval);
         await s.store.compact();
 
         const deleted = await s.store.applyRetention();
         assert.ok(deleted >= old.length + 25, `counts deleted samples and alerts (${deleted})`);
         assert.deepEqual(
-          s.store.listAlerts().map((a) => a.id).sort((x, y) => x - y),
+          s.store
+            .listAlerts()
+            .map((a) => a.id)
+            .sort((x, y) => x - y),
           kept,
         );
         assert.equal(storedCount(s.store), kept.length);
 
         clock = NOW + 30 * DAY - MINUTE; // the cutoff moves to NOW - 1 min: only the alert at NOW stays
         assert.ok((await s.store.applyRetention()) >= 2);
-        assert.deepEqual(s.store.listAlerts().map((a) => a.id), [kept[2]]);
+        assert.deepEqual(
+          s.store.listAlerts().map((a) => a.id),
+          [kept[2]],
+        );
       } finally {
         s.cleanup();
       }
@@ -182,7 +260,15 @@ for (const mode of MODES) {
     it('returns exactly the number of alerts deleted when there is nothing else to delete', async () => {
       const s = openStore({ enableCompression: mode.enableCompression, retentionDays: 7, now: () => NOW });
       try {
-        for (let d = 1; d <= 10; d++) s.store.recordAlert({ metricName: 'm', alertType: 'x', severity: 'info', value: d, threshold: 0, timestamp: NOW - d * DAY + 1 });
+        for (let d = 1; d <= 10; d++)
+          s.store.recordAlert({
+            metricName: 'm',
+            alertType: 'x',
+            severity: 'info',
+            value: d,
+            threshold: 0,
+            timestamp: NOW - d * DAY + 1,
+          });
         assert.equal(await s.store.applyRetention(), 3, 'the alerts 8, 9 and 10 days old');
         assert.deepEqual(
           s.store.listAlerts().map((a) => a.value),

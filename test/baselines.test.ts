@@ -9,8 +9,13 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { InvalidArgumentError, type Baseline, type Labels, type MetricSample } from '../storage/src/index.ts';
-import { MIN_BASELINE_SAMPLES } from '../storage/src/baselines/baselines.ts';
+import {
+  InvalidArgumentError,
+  MIN_BASELINE_SAMPLES,
+  type Baseline,
+  type Labels,
+  type MetricSample,
+} from '../storage/src/index.ts';
 import { DAY, HOUR, MINUTE, MODES, T0, openStore, rng } from './support/store.ts';
 
 // ---------------------------------------------------------------------------------------------
@@ -83,7 +88,9 @@ function assertBaseline(b: Baseline | undefined, e: Expected, what: string): voi
 
 /** "metric {labels}" with the label names sorted, so the key does not depend on key order. */
 function key(metricName: string, labels: Labels): string {
-  const sorted = Object.keys(labels).sort().map((name) => [name, labels[name]]);
+  const sorted = Object.keys(labels)
+    .sort()
+    .map((name) => [name, labels[name]]);
   return `${metricName} ${JSON.stringify(sorted)}`;
 }
 
@@ -105,7 +112,10 @@ function valuesInWindow(samples: MetricSample[], windowStart: number, windowEnd:
 describe('the independent computation', () => {
   it('agrees with numpy on the first 30 primes', () => {
     // numpy 2.4: np.mean, np.std (population), np.percentile(x, [50, 95, 99]) of these values
-    const primes = [2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 53, 59, 61, 67, 71, 73, 79, 83, 89, 97, 101, 103, 107, 109, 113];
+    const primes = [
+      2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 53, 59, 61, 67, 71, 73, 79, 83, 89, 97, 101, 103, 107,
+      109, 113,
+    ];
     const e = expectedOf([...primes].reverse());
     near(e.mean, 53.1, 'mean', 1e-12);
     near(e.stddev, 35.64486872842522, 'stddev', 1e-12);
@@ -177,7 +187,10 @@ for (const mode of MODES) {
     it('matches numpy on a known series, and honours windowDays', async () => {
       const s = openStore({ enableCompression: mode.enableCompression, now: () => NOW });
       try {
-        const primes = [2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 53, 59, 61, 67, 71, 73, 79, 83, 89, 97, 101, 103, 107, 109, 113];
+        const primes = [
+          2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 53, 59, 61, 67, 71, 73, 79, 83, 89, 97, 101, 103, 107,
+          109, 113,
+        ];
         // shuffled in time, one every 30 min over the last 15 h; plus 30 more two days ago
         const order = [...primes].sort((a, b) => ((a * 7919) % 31) - ((b * 7919) % 31));
         await s.store.insertSamples([
@@ -187,7 +200,11 @@ for (const mode of MODES) {
         assert.equal(await s.store.computeBaselines({ windowDays: 1 }), 1);
         const [b] = s.store.getBaselines();
         // numpy 2.4: np.mean, np.std, np.percentile(x, [50, 95, 99])
-        assertBaseline(b, { count: 30, mean: 53.1, stddev: 35.64486872842522, p50: 50, p95: 108.1, p99: 111.84 }, 'primes, 1 day');
+        assertBaseline(
+          b,
+          { count: 30, mean: 53.1, stddev: 35.64486872842522, p50: 50, p95: 108.1, p99: 111.84 },
+          'primes, 1 day',
+        );
         assert.equal(b?.windowStart, NOW - DAY);
         assert.deepEqual(b?.labels, {});
 
@@ -223,17 +240,26 @@ for (const mode of MODES) {
         const next = rng(3);
         const added: MetricSample[] = [];
         for (let t = NOW; t < later; t += STEP) {
-          for (const series of SERIES) added.push({ name: series.name, labels: series.labels, timestamp: t, value: 5 * series.value(next) });
+          for (const series of SERIES)
+            added.push({ name: series.name, labels: series.labels, timestamp: t, value: 5 * series.value(next) });
         }
         await s.store.insertSamples(added);
         clock = later;
         assert.equal(await s.store.computeBaselines(), SERIES.length);
         const second = s.store.getBaselines();
         assert.equal(second.length, SERIES.length, 'one baseline per series, not one per computation');
-        const expected = valuesInWindow([...samples.filter((x) => x.timestamp < NOW), ...added], later - 7 * DAY, later);
+        const expected = valuesInWindow(
+          [...samples.filter((x) => x.timestamp < NOW), ...added],
+          later - 7 * DAY,
+          later,
+        );
         for (const series of SERIES) {
           const b = find(second, series.name, series.labels);
-          assertBaseline(b, expectedOf(expected.get(key(series.name, series.labels))!), `recomputed ${key(series.name, series.labels)}`);
+          assertBaseline(
+            b,
+            expectedOf(expected.get(key(series.name, series.labels))!),
+            `recomputed ${key(series.name, series.labels)}`,
+          );
           assert.equal(b?.windowEnd, later);
           assert.equal(b?.computedAt, later);
           assert.notEqual(b?.mean, find(first, series.name, series.labels)?.mean, 'the figures changed');
@@ -249,10 +275,22 @@ for (const mode of MODES) {
       let clock = NOW;
       const s = openStore({ enableCompression: mode.enableCompression, now: () => clock });
       try {
-        const sparse = (n: number, from: number) => Array.from({ length: n }, (_, i) => ({ name: 'sparse', labels: { host: 'a' }, timestamp: from + i * HOUR, value: i }));
+        const sparse = (n: number, from: number) =>
+          Array.from({ length: n }, (_, i) => ({
+            name: 'sparse',
+            labels: { host: 'a' },
+            timestamp: from + i * HOUR,
+            value: i,
+          }));
         // one short of the minimum inside the window, plenty just outside it
-        await s.store.insertSamples([...sparse(50, NOW - 10 * DAY), ...sparse(MIN_BASELINE_SAMPLES - 1, NOW - 2 * DAY)]);
-        await s.store.insertSamples([{ name: 'dense', timestamp: NOW - DAY, value: 1 }, ...Array.from({ length: 40 }, (_, i) => ({ name: 'dense', timestamp: NOW - 3 * DAY + i * MINUTE, value: i }))]);
+        await s.store.insertSamples([
+          ...sparse(50, NOW - 10 * DAY),
+          ...sparse(MIN_BASELINE_SAMPLES - 1, NOW - 2 * DAY),
+        ]);
+        await s.store.insertSamples([
+          { name: 'dense', timestamp: NOW - DAY, value: 1 },
+          ...Array.from({ length: 40 }, (_, i) => ({ name: 'dense', timestamp: NOW - 3 * DAY + i * MINUTE, value: i })),
+        ]);
         assert.equal(await s.store.computeBaselines(), 1);
         assert.deepEqual(s.store.getBaselines({ metricName: 'sparse' }), []);
 
@@ -276,7 +314,14 @@ for (const mode of MODES) {
       try {
         const secret = 'host-SECRET-51d2';
         await s.store.insertSamples(
-          [secret, 'kept'].flatMap((host) => Array.from({ length: 40 }, (_, i) => ({ name: 'cpu', labels: { host }, timestamp: NOW - DAY + i * MINUTE, value: i }))),
+          [secret, 'kept'].flatMap((host) =>
+            Array.from({ length: 40 }, (_, i) => ({
+              name: 'cpu',
+              labels: { host },
+              timestamp: NOW - DAY + i * MINUTE,
+              value: i,
+            })),
+          ),
         );
         assert.equal(await s.store.computeBaselines(), 2);
         assert.ok(s.store.deleteSeries({ metricName: 'cpu', labels: { host: secret } }) > 0);
@@ -301,7 +346,14 @@ for (const mode of MODES) {
           ['disk', {}],
         ];
         await s.store.insertSamples(
-          series.flatMap(([name, labels], k) => Array.from({ length: 40 }, (_, i) => ({ name, labels, timestamp: NOW - DAY + i * MINUTE, value: k * 100 + i }))),
+          series.flatMap(([name, labels], k) =>
+            Array.from({ length: 40 }, (_, i) => ({
+              name,
+              labels,
+              timestamp: NOW - DAY + i * MINUTE,
+              value: k * 100 + i,
+            })),
+          ),
         );
         assert.equal(await s.store.computeBaselines(), series.length);
         const names = (list: Baseline[]) => list.map((b) => key(b.metricName, b.labels)).sort();
@@ -320,7 +372,9 @@ for (const mode of MODES) {
           key('cpu', { core: '0', host: 'a' }),
           key('cpu', { core: '0', host: 'b' }),
         ]);
-        assert.deepEqual(names(s.store.getBaselines({ metricName: 'cpu', labels: { host: 'b', core: '0' } })), [key('cpu', { core: '0', host: 'b' })]);
+        assert.deepEqual(names(s.store.getBaselines({ metricName: 'cpu', labels: { host: 'b', core: '0' } })), [
+          key('cpu', { core: '0', host: 'b' }),
+        ]);
         assert.deepEqual(s.store.getBaselines({ metricName: 'nope' }), []);
         assert.deepEqual(s.store.getBaselines({ metricName: 'mem', labels: { host: 'b' } }), []);
         const mem = s.store.getBaselines({ metricName: 'mem' })[0];
@@ -337,7 +391,12 @@ for (const mode of MODES) {
 
 /** Baseline data: 10, 11, ..., 19 repeated (mean 14.5, population stddev sqrt(8.25)). */
 function history(name: string, labels: Labels, end: number): MetricSample[] {
-  return Array.from({ length: 200 }, (_, i) => ({ name, labels, timestamp: end - DAY + i * 5 * MINUTE, value: 10 + (i % 10) }));
+  return Array.from({ length: 200 }, (_, i) => ({
+    name,
+    labels,
+    timestamp: end - DAY + i * 5 * MINUTE,
+    value: 10 + (i % 10),
+  }));
 }
 
 for (const mode of MODES) {
@@ -350,7 +409,9 @@ for (const mode of MODES) {
       const samples = series.flatMap(([name, labels]) => history(name, labels, base - HOUR));
       if (constant) {
         const [name, labels, value] = constant;
-        samples.push(...Array.from({ length: 100 }, (_, i) => ({ name, labels, timestamp: base - DAY + i * 10 * MINUTE, value })));
+        samples.push(
+          ...Array.from({ length: 100 }, (_, i) => ({ name, labels, timestamp: base - DAY + i * 10 * MINUTE, value })),
+        );
       }
       await s.store.insertSamples(samples);
       await s.store.computeBaselines();
@@ -395,7 +456,12 @@ for (const mode of MODES) {
         const alerts = await s.store.detectAnomalies();
         const bySvc = new Map(alerts.map((a) => [a.labels.svc, a]));
         assert.deepEqual([...bySvc.keys()].sort(), ['critical', 'info', 'low', 'warning']);
-        const expectSeverity: Record<string, string> = { info: 'info', warning: 'warning', critical: 'critical', low: 'critical' };
+        const expectSeverity: Record<string, string> = {
+          info: 'info',
+          warning: 'warning',
+          critical: 'critical',
+          low: 'critical',
+        };
         for (const [svc, v] of plan.filter(([svc]) => svc in expectSeverity)) {
           const a = bySvc.get(svc)!;
           assert.equal(a.alertType, 'anomaly');
@@ -426,11 +492,16 @@ for (const mode of MODES) {
       const { s, clock, minute } = await withBaselines([['lat', { svc: 'a' }]]);
       try {
         const b = s.store.getBaselines()[0]!;
-        await s.store.insertSamples([{ name: 'lat', labels: { svc: 'a' }, timestamp: minute + 1_000, value: b.mean + 2.5 * b.stddev }]);
+        await s.store.insertSamples([
+          { name: 'lat', labels: { svc: 'a' }, timestamp: minute + 1_000, value: b.mean + 2.5 * b.stddev },
+        ]);
         clock.now = minute + MINUTE;
         assert.deepEqual(await s.store.detectAnomalies(), [], 'z = 2.5 is within the default 3');
         for (const bad of [0, -1, Number.NaN, 'x']) {
-          await assert.rejects(s.store.detectAnomalies({ zThreshold: bad as number }), (err: unknown) => err instanceof InvalidArgumentError && err.code === 'INVALID_ARGUMENT');
+          await assert.rejects(
+            s.store.detectAnomalies({ zThreshold: bad as number }),
+            (err: unknown) => err instanceof InvalidArgumentError && err.code === 'INVALID_ARGUMENT',
+          );
         }
         const [a] = await s.store.detectAnomalies({ zThreshold: 2 });
         assert.equal(a?.severity, 'info', '2.5 < 1.5 x 2');
@@ -465,7 +536,11 @@ for (const mode of MODES) {
       const { s, clock, minute } = await withBaselines([['lat', { svc: 'a' }]]);
       try {
         await s.store.insertSamples([
-          ...Array.from({ length: MIN_BASELINE_SAMPLES - 2 }, (_, i) => ({ name: 'rare', timestamp: minute - DAY + i * MINUTE, value: 1 })),
+          ...Array.from({ length: MIN_BASELINE_SAMPLES - 2 }, (_, i) => ({
+            name: 'rare',
+            timestamp: minute - DAY + i * MINUTE,
+            value: 1,
+          })),
           { name: 'rare', timestamp: minute + 1_000, value: 1e9 },
           { name: 'lat', labels: { svc: 'a' }, timestamp: minute + 1_000, value: 14 },
         ]);
@@ -486,7 +561,10 @@ for (const mode of MODES) {
         const [b] = s.store.getBaselines();
         assert.equal(b?.stddev, 0, 'premise: a constant series');
         assert.equal(b?.mean, 42);
-        const send = (offset: number, value: number) => s.store.insertSamples([{ name: 'fans', labels: { id: '1' }, timestamp: minute + offset * MINUTE + 1_000, value }]);
+        const send = (offset: number, value: number) =>
+          s.store.insertSamples([
+            { name: 'fans', labels: { id: '1' }, timestamp: minute + offset * MINUTE + 1_000, value },
+          ]);
 
         await send(0, 42);
         clock.now = minute + MINUTE;

@@ -28,7 +28,13 @@ for (const mode of MODES) {
         const compacting = s.store.compact().then((moved) => order.push(`compact ${moved}`));
         const inserting = s.store.insertSamples(late.slice(20)).then((n) => order.push(`insert ${n}`));
         const reading = Promise.resolve().then(() => {
-          const [r] = s.store.queryMetrics({ metricName: 'backlog', labels: { k: '3' }, start: T0, end: T0 + 4 * DAY, aggregation: '1h' });
+          const [r] = s.store.queryMetrics({
+            metricName: 'backlog',
+            labels: { k: '3' },
+            start: T0,
+            end: T0 + 4 * DAY,
+            aggregation: '1h',
+          });
           order.push(`query ${r!.points.reduce((n, p) => n + p.count!, 0)}`);
         });
         await Promise.all([compacting, inserting, reading]);
@@ -69,8 +75,16 @@ for (const mode of MODES) {
           const points = s.store
             .queryMetrics({ metricName: 'backlog', start: T0, end: T0 + DAY, aggregation })
             .flatMap((r) => r.points);
-          assert.equal(points.reduce((n, p) => n + p.count!, 0), first.length + late.length + next.length, `${aggregation} count`);
-          assert.equal(points.reduce((n, p) => n + p.sum!, 0), expectedSum, `${aggregation} sum`);
+          assert.equal(
+            points.reduce((n, p) => n + p.count!, 0),
+            first.length + late.length + next.length,
+            `${aggregation} count`,
+          );
+          assert.equal(
+            points.reduce((n, p) => n + p.sum!, 0),
+            expectedSum,
+            `${aggregation} sum`,
+          );
         }
       } finally {
         s.cleanup();

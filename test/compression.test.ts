@@ -7,11 +7,30 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { describe, it } from 'node:test';
+import type { TimeSeriesStorage } from '../storage/src/index.ts';
 import { DAY, HOUR, MINUTE, T0, openStore, regularSamples } from './support/store.ts';
 
-const EXACT = [-0, 0, 5e-324, -5e-324, 2.2250738585072014e-308, Number.MAX_VALUE, -Number.MAX_VALUE, 0.1 + 0.2, 1 / 3, 123456789.123456, -42, 1e300, 2 ** 53 + 2];
+const EXACT = [
+  -0,
+  0,
+  5e-324,
+  -5e-324,
+  2.2250738585072014e-308,
+  Number.MAX_VALUE,
+  -Number.MAX_VALUE,
+  0.1 + 0.2,
+  1 / 3,
+  123456789.123456,
+  -42,
+  1e300,
+  2 ** 53 + 2,
+];
 
-async function settle(store: { intervals: readonly string[]; aggregate(i: never): Promise<number>; compact(): Promise<number> }): Promise<void> {
+async function settle(store: {
+  intervals: readonly string[];
+  aggregate(i: never): Promise<number>;
+  compact(): Promise<number>;
+}): Promise<void> {
   for (const interval of store.intervals) await store.aggregate(interval as never);
   await store.compact();
 }
@@ -30,8 +49,14 @@ describe('compressed storage', () => {
         assert.equal(p.timestamp, samples[i]!.timestamp);
         assert.ok(Object.is(p.value, EXACT[i]), `value ${i}: ${p.value} vs ${EXACT[i]}`);
       });
-      const viaView = s.store.sql('SELECT value FROM metrics_raw WHERE metric_name = ? ORDER BY timestamp', 'exact') as { value: number }[];
-      assert.ok(viaView.every((v, i) => Object.is(v.value, EXACT[i])), 'the app connection reads the chunks exactly too');
+      const viaView = s.store.sql(
+        'SELECT value FROM metrics_raw WHERE metric_name = ? ORDER BY timestamp',
+        'exact',
+      ) as { value: number }[];
+      assert.ok(
+        viaView.every((v, i) => Object.is(v.value, EXACT[i])),
+        'the app connection reads the chunks exactly too',
+      );
     } finally {
       s.cleanup();
     }
@@ -43,7 +68,12 @@ describe('compressed storage', () => {
       const series = [{ name: 'late', labels: { k: 'a' } }];
       await s.store.insertSamples(regularSamples(series, T0, 2 * 360, 20_000, (_, i) => i));
       await settle(s.store);
-      const late = [T0 + 5_000, T0 + 3 * HOUR + 1, T0 + 7 * HOUR + 10_000].map((timestamp) => ({ name: 'late', labels: { k: 'a' }, value: 1000, timestamp }));
+      const late = [T0 + 5_000, T0 + 3 * HOUR + 1, T0 + 7 * HOUR + 10_000].map((timestamp) => ({
+        name: 'late',
+        labels: { k: 'a' },
+        value: 1000,
+        timestamp,
+      }));
       assert.equal(await s.store.insertSamples(late), 3);
       assert.equal(await s.store.insertSamples(late), 0, 'a repeat of a late sample is ignored');
       const check = () => {
@@ -52,8 +82,16 @@ describe('compressed storage', () => {
         assert.ok(r!.points.every((p, i, a) => i === 0 || a[i - 1]!.timestamp < p.timestamp));
         for (const interval of ['1m', '5m', '1h', '1d'] as const) {
           const [b] = s.store.queryMetrics({ metricName: 'late', start: T0, end: T0 + DAY, aggregation: interval });
-          assert.equal(b!.points.reduce((n, p) => n + p.count!, 0), 723, `${interval} counts each sample once`);
-          assert.equal(b!.points.reduce((n, p) => n + p.sum!, 0), (719 * 720) / 2 + 3000, `${interval} sum`);
+          assert.equal(
+            b!.points.reduce((n, p) => n + p.count!, 0),
+            723,
+            `${interval} counts each sample once`,
+          );
+          assert.equal(
+            b!.points.reduce((n, p) => n + p.sum!, 0),
+            (719 * 720) / 2 + 3000,
+            `${interval} sum`,
+          );
         }
         const [m] = s.store.queryMetrics({ metricName: 'late', start: T0, end: T0 + MINUTE, aggregation: '1m' });
         assert.deepEqual(m!.points[0], { timestamp: T0, value: 1003 / 4, count: 4, sum: 1003, min: 0, max: 1000 });
@@ -107,13 +145,21 @@ describe('compressed storage', () => {
 });
 
 describe('reopening with other options', () => {
-  async function expectEverything(store: import('../storage/src/index.ts').TimeSeriesStorage, samples: number, sum: number): Promise<void> {
+  async function expectEverything(store: TimeSeriesStorage, samples: number, sum: number): Promise<void> {
     const [raw] = store.queryMetrics({ metricName: 'm', start: T0, end: T0 + DAY, aggregation: 'raw' });
     assert.equal(raw!.points.length, samples);
     for (const interval of ['1m', '5m', '1h', '1d'] as const) {
       const [b] = store.queryMetrics({ metricName: 'm', start: T0, end: T0 + DAY, aggregation: interval });
-      assert.equal(b!.points.reduce((n, p) => n + p.count!, 0), samples, `${interval} count`);
-      assert.equal(b!.points.reduce((n, p) => n + p.sum!, 0), sum, `${interval} sum`);
+      assert.equal(
+        b!.points.reduce((n, p) => n + p.count!, 0),
+        samples,
+        `${interval} count`,
+      );
+      assert.equal(
+        b!.points.reduce((n, p) => n + p.sum!, 0),
+        sum,
+        `${interval} sum`,
+      );
     }
   }
 
@@ -146,10 +192,18 @@ describe('reopening with other options', () => {
       await s.store.insertSamples(regularSamples([{ name: 'm' }], T0, 600, 30_000, (_, i) => i));
       await settle(s.store);
       const wider = s.reopen({ aggregationIntervals: ['1m', '1h'] });
-      assert.deepEqual(wider.sql('SELECT COUNT(*) AS n, SUM(count) AS c FROM rollup_1h'), [{ n: 5, c: 600 }], 'rebuilt from the tier');
+      assert.deepEqual(
+        wider.sql('SELECT COUNT(*) AS n, SUM(count) AS c FROM rollup_1h'),
+        [{ n: 5, c: 600 }],
+        'rebuilt from the tier',
+      );
       await expectEverything(wider, 600, (599 * 600) / 2);
       const narrower = s.reopen({ aggregationIntervals: ['1h'] });
-      assert.deepEqual(narrower.sql('SELECT COUNT(*) AS n FROM rollup_1m'), [{ n: 0 }], 'an interval no longer kept is dropped');
+      assert.deepEqual(
+        narrower.sql('SELECT COUNT(*) AS n FROM rollup_1m'),
+        [{ n: 0 }],
+        'an interval no longer kept is dropped',
+      );
       await expectEverything(narrower, 600, (599 * 600) / 2);
     } finally {
       s.cleanup();

@@ -12,13 +12,23 @@ import { DAY, MODES, T0, openStore, regularSamples } from './support/store.ts';
 for (const mode of MODES) {
   describe(`full disk (${mode.name})`, () => {
     it('rejects the batch that does not fit with DISK_FULL and keeps everything stored before', async () => {
-      const s = openStore({ enableCompression: mode.enableCompression, maxSizeBytes: 2 * 1024 * 1024, now: () => T0 + 40 * DAY });
+      const s = openStore({
+        enableCompression: mode.enableCompression,
+        maxSizeBytes: 2 * 1024 * 1024,
+        now: () => T0 + 40 * DAY,
+      });
       try {
         const series = Array.from({ length: 50 }, (_, k) => ({ name: 'fill', labels: { k: String(k) } }));
         let stored = 0;
         let failure: unknown;
         for (let batch = 0; batch < 1000 && failure === undefined; batch++) {
-          const samples = regularSamples(series, T0 + batch * 200_000, 20, 10_000, (k, i) => k * 1e6 + batch * 20 + i + 0.5);
+          const samples = regularSamples(
+            series,
+            T0 + batch * 200_000,
+            20,
+            10_000,
+            (k, i) => k * 1e6 + batch * 20 + i + 0.5,
+          );
           try {
             stored += await s.store.insertSamples(samples);
           } catch (err) {
@@ -30,7 +40,13 @@ for (const mode of MODES) {
         assert.match(failure.message, /disk is full/);
         assert.ok(stored > 0);
         assert.equal(s.store.getStats().samples, stored, 'nothing of the failed batch, nothing lost');
-        const [one] = s.store.queryMetrics({ metricName: 'fill', labels: { k: '7' }, start: T0, end: T0 + DAY, aggregation: 'raw' });
+        const [one] = s.store.queryMetrics({
+          metricName: 'fill',
+          labels: { k: '7' },
+          start: T0,
+          end: T0 + DAY,
+          aggregation: 'raw',
+        });
         assert.equal(one!.points.length, stored / 50);
         assert.ok(one!.points.every((p, i) => p.value === 7e6 + i + 0.5));
         s.store.close();
@@ -40,7 +56,11 @@ for (const mode of MODES) {
 
         const reopened = s.reopen({ retentionDays: 30, now: () => T0 + 30 * DAY + 100_000_000 });
         await reopened.applyRetention();
-        assert.equal(await reopened.insertSamples(regularSamples(series, T0 + 35 * DAY, 2, 10_000, () => 1)), 100, 'space freed by retention is usable again');
+        assert.equal(
+          await reopened.insertSamples(regularSamples(series, T0 + 35 * DAY, 2, 10_000, () => 1)),
+          100,
+          'space freed by retention is usable again',
+        );
       } finally {
         s.cleanup();
       }

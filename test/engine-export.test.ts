@@ -16,19 +16,28 @@ import {
   INTERVALS,
   INTERVAL_MS,
   InvalidArgumentError,
+  MAX_TIMESTAMP,
   type AnonymizeOptions,
   type ExportOptions,
   type Interval,
   type Labels,
   type MetricSample,
+  type StorageError,
   type TimeSeriesStorage,
 } from '../storage/src/index.ts';
-import { MAX_TIMESTAMP } from '../storage/src/ingest/validate.ts';
 import { DuckReader, sqlString } from './support/duckdb.ts';
-import { RAW_COLUMN_TYPES, ROLLUP_COLUMN_TYPES, documentedPseudonym, expectedBuckets, labelsJson } from './support/expected.ts';
-import { DAY, HOUR, MINUTE, MODES, T0, openStore, rng, type OpenedStore } from './support/store.ts';
+import {
+  RAW_COLUMN_TYPES,
+  ROLLUP_COLUMN_TYPES,
+  documentedPseudonym,
+  expectedBuckets,
+  labelsJson,
+} from './support/expected.ts';
+import { DAY, HOUR, MINUTE, MODES, T0, openStore, regularSamples, rng, type OpenedStore } from './support/store.ts';
 
-const PACKAGE_VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+const PACKAGE_VERSION = (
+  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
 /** The export's default end: one past the last representable instant. */
 const DEFAULT_END = MAX_TIMESTAMP + 1;
 const ALL = { start: 0, end: DEFAULT_END };
@@ -74,12 +83,18 @@ function sortBuckets(list: BucketRow[]): BucketRow[] {
 }
 
 function rawOfSamples(samples: MetricSample[]): RawRow[] {
-  return sortRaw(samples.map((s) => ({ metric: s.name, labels: labelsJson(s.labels), ts: s.timestamp, value: s.value })));
+  return sortRaw(
+    samples.map((s) => ({ metric: s.name, labels: labelsJson(s.labels), ts: s.timestamp, value: s.value })),
+  );
 }
 
 /** Buckets computed straight from the inserted samples. */
 function bucketsOfSamples(samples: MetricSample[], interval: Interval): BucketRow[] {
-  const buckets = expectedBuckets(samples, interval, (s, bucket) => `${s.name}\u0000${labelsJson(s.labels)}\u0000${bucket}`);
+  const buckets = expectedBuckets(
+    samples,
+    interval,
+    (s, bucket) => `${s.name}\u0000${labelsJson(s.labels)}\u0000${bucket}`,
+  );
   return sortBuckets(
     [...buckets.values()].map(({ name, labels, bucket, count, sum, min, max }) => ({
       metric: name,
@@ -98,9 +113,14 @@ function bucketsOfSamples(samples: MetricSample[], interval: Interval): BucketRo
 function rawOfStore(store: TimeSeriesStorage, range = ALL): RawRow[] {
   return sortRaw(
     store.listMetrics().flatMap(({ name }) =>
-      store
-        .queryMetrics({ metricName: name, ...range, aggregation: 'raw' })
-        .flatMap((r) => r.points.map((p) => ({ metric: r.metricName, labels: labelsJson(r.labels), ts: p.timestamp, value: p.value }))),
+      store.queryMetrics({ metricName: name, ...range, aggregation: 'raw' }).flatMap((r) =>
+        r.points.map((p) => ({
+          metric: r.metricName,
+          labels: labelsJson(r.labels),
+          ts: p.timestamp,
+          value: p.value,
+        })),
+      ),
     ),
   );
 }
@@ -126,8 +146,17 @@ function bucketsOfStore(store: TimeSeriesStorage, interval: Interval, range = AL
 }
 
 async function rawOfFile(path: string): Promise<RawRow[]> {
-  const back = await duck.rows(`SELECT metric_name, labels, epoch_ms("timestamp")::DOUBLE AS ts, value FROM ${sqlString(path)}`);
-  return sortRaw(back.map((r) => ({ metric: String(r.metric_name), labels: String(r.labels), ts: Number(r.ts), value: Number(r.value) })));
+  const back = await duck.rows(
+    `SELECT metric_name, labels, epoch_ms("timestamp")::DOUBLE AS ts, value FROM ${sqlString(path)}`,
+  );
+  return sortRaw(
+    back.map((r) => ({
+      metric: String(r.metric_name),
+      labels: String(r.labels),
+      ts: Number(r.ts),
+      value: Number(r.value),
+    })),
+  );
 }
 
 async function bucketsOfFile(path: string): Promise<BucketRow[]> {
@@ -158,7 +187,11 @@ function assertBucketsMatch(actual: BucketRow[], expected: BucketRow[], what: st
   actual.forEach((a, i) => {
     const e = expected[i]!;
     const where = `${what}: ${a.metric} ${a.labels} ${a.bucket}`;
-    assert.deepEqual([a.metric, a.labels, a.bucket, a.count, a.min, a.max], [e.metric, e.labels, e.bucket, e.count, e.min, e.max], where);
+    assert.deepEqual(
+      [a.metric, a.labels, a.bucket, a.count, a.min, a.max],
+      [e.metric, e.labels, e.bucket, e.count, e.min, e.max],
+      where,
+    );
     assert.ok(close(a.sum, e.sum), `${where}: sum ${a.sum} vs ${e.sum}`);
     assert.ok(close(a.avg, e.avg), `${where}: avg ${a.avg} vs ${e.avg}`);
   });
@@ -206,7 +239,12 @@ function dataset(): { early: MetricSample[]; late: MetricSample[]; recent: Metri
     });
   }
   // late arrivals into the already compacted range: distinct timestamps (a 30 s step, jitter < 1 s)
-  const late = SERIES.map((s, k) => ({ name: s.name, labels: { ...s.labels }, timestamp: DATA_START + HOUR + 1_017 + k, value: -k - 0.5 }));
+  const late = SERIES.map((s, k) => ({
+    name: s.name,
+    labels: { ...s.labels },
+    timestamp: DATA_START + HOUR + 1_017 + k,
+    value: -k - 0.5,
+  }));
   return { early, late, recent };
 }
 
@@ -301,7 +339,12 @@ for (const mode of MODES) {
         const width = INTERVAL_MS[interval];
         const timestamps = samples.map((x) => x.timestamp);
         assert.equal(totals?.n, samples.length, 'every sample counted once');
-        assert.ok(close(Number(totals?.total), samples.reduce((a, x) => a + x.value, 0)));
+        assert.ok(
+          close(
+            Number(totals?.total),
+            samples.reduce((a, x) => a + x.value, 0),
+          ),
+        );
         assert.equal(totals?.first, Math.floor(Math.min(...timestamps) / width) * width);
         assert.equal(totals?.last, Math.floor(Math.max(...timestamps) / width) * width);
         assert.equal((await duck.kvMetadata(path))['futurnal.source'], interval);
@@ -347,7 +390,10 @@ for (const mode of MODES) {
       const back = await rawOfFile(path);
       assert.deepEqual(back, rawOfSamples(expected));
       assert.deepEqual(back, rawOfStore(s.store, { start, end }));
-      assert.ok(back.some((r) => r.ts === start), 'a sample exactly at start is included');
+      assert.ok(
+        back.some((r) => r.ts === start),
+        'a sample exactly at start is included',
+      );
       assert.ok(!back.some((r) => r.ts === end), 'a sample exactly at end is excluded');
     });
 
@@ -368,7 +414,11 @@ for (const mode of MODES) {
     it('writes to <folder of the db>/exports/telemetry-<source>-<timestamp>.parquet without a path', async () => {
       const stamp = new Date(NOW).toISOString().replaceAll(':', '-');
       for (const source of ['raw', '1h'] as const) {
-        const result = await s.store.exportToParquet(undefined, { source, start: DATA_START, end: DATA_START + 6 * HOUR });
+        const result = await s.store.exportToParquet(undefined, {
+          source,
+          start: DATA_START,
+          end: DATA_START + 6 * HOUR,
+        });
         const expectedPath = join(dirname(s.dbPath), 'exports', `telemetry-${source}-${stamp}.parquet`);
         assert.equal(result.path, expectedPath);
         assert.ok(existsSync(expectedPath));
@@ -408,7 +458,10 @@ for (const mode of MODES) {
       const exportsDir = join(dirname(s.dbPath), 'exports');
       const before = existsSync(exportsDir) ? readdirSync(exportsDir).sort() : [];
       await assert.rejects(s.store.exportToParquet(undefined, { source: 'bogus' as Interval }), InvalidArgumentError);
-      await assert.rejects(s.store.exportToParquet(undefined, { anonymize: { key: new Uint8Array(31) } }), InvalidArgumentError);
+      await assert.rejects(
+        s.store.exportToParquet(undefined, { anonymize: { key: new Uint8Array(31) } }),
+        InvalidArgumentError,
+      );
       assert.deepEqual(existsSync(exportsDir) ? readdirSync(exportsDir).sort() : [], before);
     });
   });
@@ -425,7 +478,12 @@ for (const mode of MODES) {
       const s = openStore({ enableCompression: mode.enableCompression, now: () => T0 + 200 * DAY });
       try {
         // one sample a minute: as many 1m buckets as raw samples
-        const all: MetricSample[] = Array.from({ length: TOTAL }, (_, i) => ({ name: 'disk.io', labels: { dev: i % 2 ? 'sda' : 'sdb' }, timestamp: T0 + Math.floor(i / 2) * MINUTE, value: i % 97 }));
+        const all: MetricSample[] = Array.from({ length: TOTAL }, (_, i) => ({
+          name: 'disk.io',
+          labels: { dev: i % 2 ? 'sda' : 'sdb' },
+          timestamp: T0 + Math.floor(i / 2) * MINUTE,
+          value: i % 97,
+        }));
         for (let i = 0; i < 150_000; i += 10_000) await s.store.insertSamples(all.slice(i, i + 10_000));
         for (const interval of s.store.intervals) await s.store.aggregate(interval);
         await s.store.compact();
@@ -434,7 +492,10 @@ for (const mode of MODES) {
         for (const source of ['raw', '1m'] as const) {
           const calls: [number, number][] = [];
           const path = join(s.dir, `progress-${source}.parquet`);
-          const result = await s.store.exportToParquet(path, { source, onProgress: (done, total) => calls.push([done, total]) });
+          const result = await s.store.exportToParquet(path, {
+            source,
+            onProgress: (done, total) => calls.push([done, total]),
+          });
           assert.equal(result.rows, TOTAL, source);
           assert.deepEqual(
             calls.map(([done]) => done),
@@ -449,6 +510,51 @@ for (const mode of MODES) {
           const [n] = await duck.rows(`SELECT count(*)::DOUBLE AS n FROM ${sqlString(path)}`);
           assert.equal(n?.n, TOTAL);
         }
+      } finally {
+        s.cleanup();
+      }
+    });
+
+    it('stops between row groups when its signal is aborted: CANCELLED, no file left, the store untouched', async () => {
+      const s = openStore({ enableCompression: mode.enableCompression, now: () => T0 + 200 * DAY });
+      try {
+        const samples = regularSamples(
+          [
+            { name: 'm', labels: { a: '1' } },
+            { name: 'm', labels: { a: '2' } },
+          ],
+          T0,
+          120_000,
+          MINUTE,
+          (k, i) => k + i,
+        );
+        for (let i = 0; i < samples.length; i += 20_000) await s.store.insertSamples(samples.slice(i, i + 20_000));
+        const before = s.store.getStats();
+        const exportsDir = join(s.dir, 'exports');
+        const controller = new AbortController();
+        const progress: number[] = [];
+        await assert.rejects(
+          s.store.exportToParquet(join(exportsDir, 'cancelled.parquet'), {
+            signal: controller.signal,
+            onProgress: (done) => {
+              progress.push(done);
+              controller.abort();
+            },
+          }),
+          (err: StorageError) => err.code === 'CANCELLED',
+        );
+        assert.deepEqual(progress, [100_000], 'it stopped after the row group during which it was cancelled');
+        assert.deepEqual(readdirSync(exportsDir), [], 'neither the file nor its temporary copy is left');
+        assert.deepEqual(s.store.getStats().samples, before.samples);
+        const whole = await s.store.exportToParquet(join(exportsDir, 'whole.parquet'), {
+          signal: new AbortController().signal,
+        });
+        assert.equal(whole.rows, 240_000);
+        await assert.rejects(
+          s.store.exportToParquet(join(exportsDir, 'never.parquet'), { signal: AbortSignal.abort() }),
+          (err: StorageError) => err.code === 'CANCELLED',
+        );
+        assert.deepEqual(readdirSync(exportsDir), ['whole.parquet']);
       } finally {
         s.cleanup();
       }
@@ -490,7 +596,11 @@ for (const mode of MODES) {
           'premise: queryMetrics returns the buckets overlapping [start, end), the straddling one for both series',
         );
         const has = (series: string) => back.some((b) => b.labels === labelsJson({ series }) && b.bucket === hour);
-        assert.equal(has('a'), has('b'), `the straddling bucket is exported for both series or for neither (a: ${has('a')}, b: ${has('b')})`);
+        assert.equal(
+          has('a'),
+          has('b'),
+          `the straddling bucket is exported for both series or for neither (a: ${has('a')}, b: ${has('b')})`,
+        );
         assertBucketsMatch(back, expected, '1h export vs queryMetrics over the same range');
       } finally {
         s.cleanup();
@@ -498,17 +608,30 @@ for (const mode of MODES) {
     });
 
     it('exports every bucket the store keeps, also those of a series whose raw samples retention removed', async () => {
-      let clock = T0 + 2 * DAY + 12 * HOUR;
+      const clock = T0 + 2 * DAY + 12 * HOUR;
       const s = openStore({ enableCompression: mode.enableCompression, retentionDays: 1, now: () => clock });
       try {
-        const gone = Array.from({ length: 10 }, (_, i) => ({ name: 'q', labels: { series: 'gone' }, timestamp: T0 + DAY + HOUR + i * MINUTE, value: i }));
-        const live = Array.from({ length: 36 * 6 }, (_, i) => ({ name: 'q', labels: { series: 'live' }, timestamp: T0 + DAY + i * 10 * MINUTE, value: i % 13 }));
+        const gone = Array.from({ length: 10 }, (_, i) => ({
+          name: 'q',
+          labels: { series: 'gone' },
+          timestamp: T0 + DAY + HOUR + i * MINUTE,
+          value: i,
+        }));
+        const live = Array.from({ length: 36 * 6 }, (_, i) => ({
+          name: 'q',
+          labels: { series: 'live' },
+          timestamp: T0 + DAY + i * 10 * MINUTE,
+          value: i % 13,
+        }));
         await s.store.insertSamples([...gone, ...live]);
         for (const interval of s.store.intervals) await s.store.aggregate(interval);
         await s.store.compact();
         await s.store.applyRetention(); // cutoff T0 + 1 d 12 h: every raw sample of "gone" goes, its 1d bucket stays
         const kept = bucketsOfStore(s.store, '1d');
-        assert.ok(kept.some((b) => b.labels === labelsJson({ series: 'gone' })), 'premise: the store still returns the 1d bucket of "gone"');
+        assert.ok(
+          kept.some((b) => b.labels === labelsJson({ series: 'gone' })),
+          'premise: the store still returns the 1d bucket of "gone"',
+        );
 
         const path = join(s.dir, 'after-retention.parquet');
         await s.store.exportToParquet(path, { source: '1d' });
@@ -549,7 +672,9 @@ function anonSamples(): MetricSample[] {
   const out: MetricSample[] = [];
   for (let i = 0; i < 500; i++) {
     const timestamp = ANON_START + i * 7_300 + Math.floor(next() * 1000);
-    labelSets.forEach((labels, k) => out.push({ name: 'app.latency', labels, timestamp, value: Math.round(next() * 1e5) / 1e3 + k }));
+    labelSets.forEach((labels, k) =>
+      out.push({ name: 'app.latency', labels, timestamp, value: Math.round(next() * 1e5) / 1e3 + k }),
+    );
     out.push({ name: 'app.errors', labels: { node: SECRETS.node }, timestamp, value: i % 5 });
   }
   return out;
@@ -578,14 +703,21 @@ for (const mode of MODES) {
       for (const secret of Object.values(SECRETS)) {
         assert.ok(plain.includes(Buffer.from(secret, 'utf8')), `control: the plain export contains ${secret}`);
       }
-      const options: AnonymizeOptions[] = [{}, { keepLabels: ['quantile'], dropLabels: ['session'] }, { hashMetricNames: true, timestampPrecision: 'h' }];
+      const options: AnonymizeOptions[] = [
+        {},
+        { keepLabels: ['quantile'], dropLabels: ['session'] },
+        { hashMetricNames: true, timestampPrecision: 'h' },
+      ];
       for (const anonymize of [true, ...options]) {
         for (const source of ['raw', '1m', '1h'] as const) {
           const path = (await s.store.exportToParquet(out(), { source, anonymize })).path;
           const bytes = readFileSync(path);
           const decoded = await duck.decodedText(path);
           for (const secret of Object.values(SECRETS)) {
-            assert.ok(!bytes.includes(Buffer.from(secret, 'utf8')), `${source} ${JSON.stringify(anonymize)}: the bytes contain ${secret}`);
+            assert.ok(
+              !bytes.includes(Buffer.from(secret, 'utf8')),
+              `${source} ${JSON.stringify(anonymize)}: the bytes contain ${secret}`,
+            );
             assert.ok(!decoded.includes(secret), `${source} ${JSON.stringify(anonymize)}: DuckDB decodes ${secret}`);
           }
         }
@@ -593,7 +725,8 @@ for (const mode of MODES) {
     });
 
     it('gives each label value one pseudonym within an export, unrelated across random-key exports', async () => {
-      const read = async (path: string) => (await duck.rows(`SELECT labels FROM ${sqlString(path)}`)).map((r) => JSON.parse(String(r.labels)) as Labels);
+      const read = async (path: string) =>
+        (await duck.rows(`SELECT labels FROM ${sqlString(path)}`)).map((r) => JSON.parse(String(r.labels)) as Labels);
       const firstPath = (await s.store.exportToParquet(out(), { anonymize: true })).path;
       const secondPath = (await s.store.exportToParquet(out(), { anonymize: true })).path;
       const first = await read(firstPath);
@@ -612,7 +745,10 @@ for (const mode of MODES) {
       const shared = [...values(first)].filter((v) => values(second).has(v));
       assert.deepEqual(shared, [], 'two exports with random keys share no pseudonym');
       for (const path of [firstPath, secondPath]) {
-        const meta = JSON.parse((await duck.kvMetadata(path))['futurnal.anonymization'] ?? 'null') as Record<string, unknown>;
+        const meta = JSON.parse((await duck.kvMetadata(path))['futurnal.anonymization'] ?? 'null') as Record<
+          string,
+          unknown
+        >;
         assert.equal(meta.key, 'random-per-export');
         assert.equal(meta.timestampPrecision, 's', 'the documented default precision');
       }
@@ -628,7 +764,11 @@ for (const mode of MODES) {
       assert.deepEqual(a, b, 'same key, same file contents');
       const expected = new Set(
         samples.map((x) =>
-          labelsJson(Object.fromEntries(Object.entries(x.labels ?? {}).map(([name, value]) => [name, documentedPseudonym(key, name, value)]))),
+          labelsJson(
+            Object.fromEntries(
+              Object.entries(x.labels ?? {}).map(([name, value]) => [name, documentedPseudonym(key, name, value)]),
+            ),
+          ),
         ),
       );
       assert.deepEqual(new Set(a?.map((r) => r.labels)), expected);
@@ -653,23 +793,43 @@ for (const mode of MODES) {
     it('keeps keepLabels verbatim, removes dropLabels, hashes metric names on request, and keeps values', async () => {
       const path = (
         await s.store.exportToParquet(out(), {
-          anonymize: { keepLabels: ['quantile'], dropLabels: ['session', 'home'], hashMetricNames: true, timestampPrecision: 'ms' },
+          anonymize: {
+            keepLabels: ['quantile'],
+            dropLabels: ['session', 'home'],
+            hashMetricNames: true,
+            timestampPrecision: 'ms',
+          },
         })
       ).path;
-      const back = await duck.rows(`SELECT metric_name, labels, epoch_ms("timestamp")::DOUBLE AS ts, value FROM ${sqlString(path)}`);
+      const back = await duck.rows(
+        `SELECT metric_name, labels, epoch_ms("timestamp")::DOUBLE AS ts, value FROM ${sqlString(path)}`,
+      );
       assert.equal(back.length, samples.length);
-      const parsed = back.map((r) => ({ metric: String(r.metric_name), labels: JSON.parse(String(r.labels)) as Labels, ts: Number(r.ts), value: Number(r.value) }));
+      const parsed = back.map((r) => ({
+        metric: String(r.metric_name),
+        labels: JSON.parse(String(r.labels)) as Labels,
+        ts: Number(r.ts),
+        value: Number(r.value),
+      }));
       for (const r of parsed) {
         assert.match(r.metric, /^[0-9a-f]{16}$/, 'metric name hashed');
         assert.equal(r.labels.session, undefined, 'dropped');
         assert.equal(r.labels.home, undefined, 'dropped');
       }
       assert.equal(new Set(parsed.map((r) => r.metric)).size, 2, 'one pseudonym per metric name');
-      assert.deepEqual(new Set(parsed.map((r) => r.labels.quantile).filter((q) => q !== undefined)), new Set(['0.99', '0.5']), 'quantile kept verbatim');
+      assert.deepEqual(
+        new Set(parsed.map((r) => r.labels.quantile).filter((q) => q !== undefined)),
+        new Set(['0.99', '0.5']),
+        'quantile kept verbatim',
+      );
       // precision 'ms' keeps timestamps; values are unchanged: compare (timestamp, value) pairs as multisets
-      const pairs = (list: { ts: number; value: number }[]) => list.map((r) => [r.ts, r.value]).sort((x, y) => x[0]! - y[0]! || x[1]! - y[1]!);
+      const pairs = (list: { ts: number; value: number }[]) =>
+        list.map((r) => [r.ts, r.value]).sort((x, y) => x[0]! - y[0]! || x[1]! - y[1]!);
       assert.deepEqual(pairs(parsed), pairs(samples.map((x) => ({ ts: x.timestamp, value: x.value }))));
-      const meta = JSON.parse((await duck.kvMetadata(path))['futurnal.anonymization'] ?? 'null') as Record<string, unknown>;
+      const meta = JSON.parse((await duck.kvMetadata(path))['futurnal.anonymization'] ?? 'null') as Record<
+        string,
+        unknown
+      >;
       assert.deepEqual(meta, {
         method: 'hmac-sha256',
         pseudonymHexChars: 16,
@@ -679,29 +839,54 @@ for (const mode of MODES) {
         hashMetricNames: true,
         timestampPrecision: 'ms',
       });
-      assert.ok(!(await duck.decodedText(path)).includes('session'), 'a dropped label name appears nowhere, metadata included');
+      assert.ok(
+        !(await duck.decodedText(path)).includes('session'),
+        'a dropped label name appears nowhere, metadata included',
+      );
 
-      const plainNames = await duck.rows(`SELECT DISTINCT metric_name FROM ${sqlString((await s.store.exportToParquet(out(), { anonymize: true })).path)} ORDER BY 1`);
-      assert.deepEqual(plainNames.map((r) => r.metric_name), ['app.errors', 'app.latency'], 'metric names unchanged unless asked');
+      const plainNames = await duck.rows(
+        `SELECT DISTINCT metric_name FROM ${sqlString((await s.store.exportToParquet(out(), { anonymize: true })).path)} ORDER BY 1`,
+      );
+      assert.deepEqual(
+        plainNames.map((r) => r.metric_name),
+        ['app.errors', 'app.latency'],
+        'metric names unchanged unless asked',
+      );
     });
 
     it('truncates timestamps to the chosen precision (default whole seconds), raw and rollup', async () => {
-      for (const [precision, unit] of [[undefined, 1_000], ['s', 1_000], ['min', MINUTE], ['h', HOUR]] as const) {
+      for (const [precision, unit] of [
+        [undefined, 1_000],
+        ['s', 1_000],
+        ['min', MINUTE],
+        ['h', HOUR],
+      ] as const) {
         const anonymize = precision === undefined ? true : { timestampPrecision: precision };
         const path = (await s.store.exportToParquet(out(), { anonymize })).path;
         const back = await duck.rows(`SELECT epoch_ms("timestamp")::DOUBLE AS ts, value FROM ${sqlString(path)}`);
         const pairs = back.map((r) => [Number(r.ts), Number(r.value)]).sort((x, y) => x[0]! - y[0]! || x[1]! - y[1]!);
-        const expected = samples.map((x) => [Math.floor(x.timestamp / unit) * unit, x.value]).sort((x, y) => x[0]! - y[0]! || x[1]! - y[1]!);
+        const expected = samples
+          .map((x) => [Math.floor(x.timestamp / unit) * unit, x.value])
+          .sort((x, y) => x[0]! - y[0]! || x[1]! - y[1]!);
         assert.deepEqual(pairs, expected, `precision ${precision ?? 'default'}`);
-        assert.ok(samples.some((x) => x.timestamp % unit !== 0), 'premise: some timestamps are not already aligned');
+        assert.ok(
+          samples.some((x) => x.timestamp % unit !== 0),
+          'premise: some timestamps are not already aligned',
+        );
       }
       // a rollup's buckets are truncated too; counts and sums unchanged
-      const path = (await s.store.exportToParquet(out(), { source: '1m', anonymize: { timestampPrecision: 'h' } })).path;
+      const path = (await s.store.exportToParquet(out(), { source: '1m', anonymize: { timestampPrecision: 'h' } }))
+        .path;
       const [totals] = await duck.rows(
         `SELECT sum(count)::DOUBLE AS n, sum(sum) AS total, count(*) FILTER (WHERE epoch_ms(bucket) % ${HOUR} <> 0)::DOUBLE AS unaligned FROM ${sqlString(path)}`,
       );
       assert.equal(totals?.n, samples.length);
-      assert.ok(close(Number(totals?.total), samples.reduce((a, x) => a + x.value, 0)));
+      assert.ok(
+        close(
+          Number(totals?.total),
+          samples.reduce((a, x) => a + x.value, 0),
+        ),
+      );
       assert.equal(totals?.unaligned, 0);
     });
   });

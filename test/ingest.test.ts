@@ -5,7 +5,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import Database from 'better-sqlite3';
-import { CardinalityLimitError, InvalidArgumentError, InvalidSampleError, type MetricSample } from '../storage/src/index.ts';
+import {
+  CardinalityLimitError,
+  InvalidArgumentError,
+  InvalidSampleError,
+  type MetricSample,
+} from '../storage/src/index.ts';
 import { MODES, T0, openStore, regularSamples } from './support/store.ts';
 
 function rawCount(dbPath: string): number {
@@ -27,7 +32,12 @@ for (const mode of MODES) {
         for (let i = 0; i < samples.length; i += 1000) {
           assert.equal(await s.store.insertSamples(samples.slice(i, i + 1000)), Math.min(1000, samples.length - i));
         }
-        const result = s.store.queryMetrics({ metricName: 'cpu', start: T0, end: T0 + 500 * 10_000, aggregation: 'raw' });
+        const result = s.store.queryMetrics({
+          metricName: 'cpu',
+          start: T0,
+          end: T0 + 500 * 10_000,
+          aggregation: 'raw',
+        });
         assert.equal(result.length, 20);
         for (const r of result) {
           const k = Number(r.labels.host!.slice(1));
@@ -54,7 +64,10 @@ for (const mode of MODES) {
         assert.deepEqual(s.store.listMetrics(), [{ name: 'm', seriesCount: 1 }]);
         const [series] = s.store.queryMetrics({ metricName: 'm', start: T0, end: T0 + 10, aggregation: 'raw' });
         assert.deepEqual(series!.labels, { a: '1', b: '2' });
-        assert.deepEqual(series!.points.map((p) => p.value), [1, 2, 3]);
+        assert.deepEqual(
+          series!.points.map((p) => p.value),
+          [1, 2, 3],
+        );
       } finally {
         s.cleanup();
       }
@@ -114,7 +127,11 @@ for (const mode of MODES) {
         }
         await assert.rejects(s.store.insertSamples('nope' as never), InvalidArgumentError);
         assert.equal(rawCount(s.dbPath), 1, 'nothing of a rejected batch was stored');
-        assert.deepEqual(s.store.listMetrics().map((m) => m.name), ['ok'], 'no series was created');
+        assert.deepEqual(
+          s.store.listMetrics().map((m) => m.name),
+          ['ok'],
+          'no series was created',
+        );
       } finally {
         s.cleanup();
       }
@@ -133,7 +150,11 @@ for (const mode of MODES) {
         });
         assert.equal(s.store.listMetrics()[0]!.seriesCount, 2);
         assert.equal(rawCount(s.dbPath), 2);
-        assert.equal(await s.store.insertSamples(batch.slice(0, 1)), 1, 'the series freed by the rollback can be created');
+        assert.equal(
+          await s.store.insertSamples(batch.slice(0, 1)),
+          1,
+          'the series freed by the rollback can be created',
+        );
         const reopened = s.reopen();
         assert.equal(reopened.listMetrics()[0]!.seriesCount, 3);
       } finally {

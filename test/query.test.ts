@@ -55,7 +55,13 @@ for (const mode of MODES) {
           { name: 'cpu', labels: { host: 'db-1' }, value: -1, timestamp: T0 + 5_000 },
           { name: 'cpu', labels: { host: 'db-1' }, value: -2, timestamp: T0 + 3600_000 },
         ]);
-        const [r] = s.store.queryMetrics({ metricName: 'cpu', labels: { host: 'db-1' }, start: T0, end: T0 + 30_000, aggregation: 'raw' });
+        const [r] = s.store.queryMetrics({
+          metricName: 'cpu',
+          labels: { host: 'db-1' },
+          start: T0,
+          end: T0 + 30_000,
+          aggregation: 'raw',
+        });
         assert.equal(r!.resolution, 'raw');
         assert.deepEqual(r!.points, [
           { timestamp: T0, value: 300 },
@@ -63,7 +69,13 @@ for (const mode of MODES) {
           { timestamp: T0 + 10_000, value: 301 },
           { timestamp: T0 + 20_000, value: 302 },
         ]);
-        const [all] = s.store.queryMetrics({ metricName: 'cpu', labels: { host: 'db-1' }, start: T0, end: T0 + DAY, aggregation: 'raw' });
+        const [all] = s.store.queryMetrics({
+          metricName: 'cpu',
+          labels: { host: 'db-1' },
+          start: T0,
+          end: T0 + DAY,
+          aggregation: 'raw',
+        });
         assert.equal(all!.points.length, 362);
         assert.ok(all!.points.every((p, i, a) => i === 0 || a[i - 1]!.timestamp < p.timestamp));
       } finally {
@@ -76,11 +88,37 @@ for (const mode of MODES) {
       try {
         await s.store.aggregate('1m');
         await s.store.insertSamples([{ name: 'cpu', labels: { host: 'db-1' }, value: 1000, timestamp: T0 + 35_000 }]);
-        const [r] = s.store.queryMetrics({ metricName: 'cpu', labels: { host: 'db-1' }, start: T0, end: T0 + 2 * MINUTE, aggregation: '1m' });
+        const [r] = s.store.queryMetrics({
+          metricName: 'cpu',
+          labels: { host: 'db-1' },
+          start: T0,
+          end: T0 + 2 * MINUTE,
+          aggregation: '1m',
+        });
         assert.equal(r!.resolution, '1m');
-        assert.deepEqual(r!.points[0], { timestamp: T0, value: (300 + 301 + 302 + 303 + 304 + 305 + 1000) / 7, count: 7, sum: 2815, min: 300, max: 1000 });
-        assert.deepEqual(r!.points[1], { timestamp: T0 + MINUTE, value: 308.5, count: 6, sum: 1851, min: 306, max: 311 });
-        const [h] = s.store.queryMetrics({ metricName: 'cpu', labels: { host: 'db-1' }, start: T0, end: T0 + HOUR, aggregation: '1h' });
+        assert.deepEqual(r!.points[0], {
+          timestamp: T0,
+          value: (300 + 301 + 302 + 303 + 304 + 305 + 1000) / 7,
+          count: 7,
+          sum: 2815,
+          min: 300,
+          max: 1000,
+        });
+        assert.deepEqual(r!.points[1], {
+          timestamp: T0 + MINUTE,
+          value: 308.5,
+          count: 6,
+          sum: 1851,
+          min: 306,
+          max: 311,
+        });
+        const [h] = s.store.queryMetrics({
+          metricName: 'cpu',
+          labels: { host: 'db-1' },
+          start: T0,
+          end: T0 + HOUR,
+          aggregation: '1h',
+        });
         assert.equal(h!.points.length, 1);
         assert.equal(h!.points[0]!.count, 361, '1h is not aggregated yet: computed from the head on the fly');
       } finally {
@@ -103,7 +141,11 @@ for (const mode of MODES) {
         assert.equal(pick(T0, T0 + 7 * DAY, 200).resolution, '1h');
         assert.equal(pick(T0, T0 + 200 * DAY, 300).resolution, '1d');
         assert.equal(pick(T0, T0 + 365 * DAY, 300).resolution, '1d', 'the coarsest when nothing fits');
-        assert.equal(s.store.queryMetrics({ metricName: 'cpu', start: T0, end: T0 + HOUR }).length, 4, 'default maxPoints');
+        assert.equal(
+          s.store.queryMetrics({ metricName: 'cpu', start: T0, end: T0 + HOUR }).length,
+          4,
+          'default maxPoints',
+        );
       } finally {
         s.cleanup();
       }
@@ -126,12 +168,15 @@ for (const mode of MODES) {
           [{ ...q, labels: { host: 3 } }, /string value/],
         ];
         for (const [query, message] of bad) {
-          assert.throws(() => s.store.queryMetrics(query as never), (err: unknown) => {
-            assert.ok(err instanceof InvalidQueryError, JSON.stringify(query));
-            assert.equal(err.code, 'INVALID_QUERY');
-            assert.match(err.message, message);
-            return true;
-          });
+          assert.throws(
+            () => s.store.queryMetrics(query as never),
+            (err: unknown) => {
+              assert.ok(err instanceof InvalidQueryError, JSON.stringify(query));
+              assert.equal(err.code, 'INVALID_QUERY');
+              assert.match(err.message, message);
+              return true;
+            },
+          );
         }
       } finally {
         s.cleanup();

@@ -39,10 +39,21 @@ for (const mode of MODES) {
         }
         for (const i of s.store.intervals) await s.store.aggregate(i);
         await s.store.compact();
-        s.store.recordAlert({ metricName: 'cpu', labels: { host: SECRET }, alertType: 'anomaly', severity: 'warning', value: 1, threshold: 0, timestamp: start + DAY });
+        s.store.recordAlert({
+          metricName: 'cpu',
+          labels: { host: SECRET },
+          alertType: 'anomaly',
+          severity: 'warning',
+          value: 1,
+          threshold: 0,
+          timestamp: start + DAY,
+        });
         s.store.checkpoint();
         const sizeBefore = statSync(s.dbPath).size;
-        assert.ok(fileContains(s.dbPath, SECRET), 'the secret is in the file before retention (so the search can fail)');
+        assert.ok(
+          fileContains(s.dbPath, SECRET),
+          'the secret is in the file before retention (so the search can fail)',
+        );
 
         const preview = s.store.previewRetention(30);
         const cutoff = NOW - 30 * DAY;
@@ -52,18 +63,39 @@ for (const mode of MODES) {
 
         const deleted = await s.store.applyRetention();
         assert.ok(deleted >= preview.samples, `deleted ${deleted} rows, at least the ${preview.samples} samples`);
-        const rawCount = (where: string) => (s.store.sql(`SELECT COUNT(*) AS n FROM metrics_raw ${where}`)[0] as { n: number }).n;
+        const rawCount = (where: string) =>
+          (s.store.sql(`SELECT COUNT(*) AS n FROM metrics_raw ${where}`)[0] as { n: number }).n;
         assert.equal(rawCount(`WHERE timestamp < ${cutoff}`), 0);
         assert.equal(rawCount(''), 30 * 24 * 60);
-        for (const [interval, width] of [['1m', 60_000], ['5m', 300_000], ['1h', 3_600_000], ['1d', DAY]] as const) {
-          assert.equal(count(s.dbPath, `SELECT COUNT(*) FROM metrics_${interval} WHERE bucket + ${width} <= ${cutoff}`), 0, interval);
+        for (const [interval, width] of [
+          ['1m', 60_000],
+          ['5m', 300_000],
+          ['1h', 3_600_000],
+          ['1d', DAY],
+        ] as const) {
+          assert.equal(
+            count(s.dbPath, `SELECT COUNT(*) FROM metrics_${interval} WHERE bucket + ${width} <= ${cutoff}`),
+            0,
+            interval,
+          );
         }
-        assert.equal(count(s.dbPath, 'SELECT MIN(bucket) FROM metrics_1d'), Math.floor(cutoff / DAY) * DAY, 'a bucket straddling the cutoff stays');
-        assert.equal(count(s.dbPath, `SELECT COUNT(*) FROM series WHERE labels LIKE '%SECRET%'`), 0, 'the emptied series is gone');
+        assert.equal(
+          count(s.dbPath, 'SELECT MIN(bucket) FROM metrics_1d'),
+          Math.floor(cutoff / DAY) * DAY,
+          'a bucket straddling the cutoff stays',
+        );
+        assert.equal(
+          count(s.dbPath, `SELECT COUNT(*) FROM series WHERE labels LIKE '%SECRET%'`),
+          0,
+          'the emptied series is gone',
+        );
         assert.equal(count(s.dbPath, `SELECT COUNT(*) FROM alerts`), 0);
         assert.deepEqual(s.store.listLabels('cpu'), [{ name: 'host', values: ['kept'] }]);
 
-        assert.ok(statSync(s.dbPath).size < sizeBefore, `the file shrank (${sizeBefore} -> ${statSync(s.dbPath).size})`);
+        assert.ok(
+          statSync(s.dbPath).size < sizeBefore,
+          `the file shrank (${sizeBefore} -> ${statSync(s.dbPath).size})`,
+        );
         assert.equal(fileContains(s.dbPath, SECRET), false, 'no copy of the deleted label value in the database file');
         assert.equal(fileContains(`${s.dbPath}-wal`, SECRET), false, 'none in the WAL either');
         assert.equal(count(s.dbPath, 'PRAGMA integrity_check') as unknown, 'ok');
@@ -96,7 +128,15 @@ for (const mode of MODES) {
     it('removes a selection of series with all their data (demo history removal)', async () => {
       const s = openStore({ enableCompression: mode.enableCompression, now: () => NOW });
       try {
-        await s.store.insertSamples(regularSamples([{ name: 'a', labels: { source: 'demo' } }, { name: 'b', labels: { source: 'demo' } }, { name: 'a' }], NOW - DAY, 100, 60_000, (_, i) => i));
+        await s.store.insertSamples(
+          regularSamples(
+            [{ name: 'a', labels: { source: 'demo' } }, { name: 'b', labels: { source: 'demo' } }, { name: 'a' }],
+            NOW - DAY,
+            100,
+            60_000,
+            (_, i) => i,
+          ),
+        );
         for (const i of s.store.intervals) await s.store.aggregate(i);
         await s.store.compact();
         assert.equal(s.store.deleteSeries({ labels: { source: 'demo' } }), 200);

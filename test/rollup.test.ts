@@ -29,7 +29,11 @@ function randomSamples(seed: number, days: number, count: number): MetricSample[
   return out;
 }
 
-function assertMatches(rows: { labels: string; bucket: number; count: number; sum: number; min: number; max: number; avg: number }[], expected: Map<string, ExpectedBucket>, what: string): void {
+function assertMatches(
+  rows: { labels: string; bucket: number; count: number; sum: number; min: number; max: number; avg: number }[],
+  expected: Map<string, ExpectedBucket>,
+  what: string,
+): void {
   assert.equal(rows.length, expected.size, `${what}: bucket count`);
   for (const row of rows) {
     const e = expected.get(`${row.labels}|${row.bucket}`);
@@ -52,7 +56,8 @@ for (const mode of MODES) {
         const late = all.slice(8_000, 11_000);
         const afterCompaction = all.slice(11_000);
         // The store's own connection: with compression its views also cover the chunks.
-        const viewRows = (interval: Interval) => s.store.sql(`SELECT labels, bucket, count, sum, min, max, avg FROM metrics_${interval}`) as never[];
+        const viewRows = (interval: Interval) =>
+          s.store.sql(`SELECT labels, bucket, count, sum, min, max, avg FROM metrics_${interval}`) as never[];
 
         for (let i = 0; i < inOrder.length; i += 1000) await s.store.insertSamples(inOrder.slice(i, i + 1000));
         for (const interval of INTERVALS) await s.store.aggregate(interval);
@@ -66,11 +71,25 @@ for (const mode of MODES) {
         }
         await s.store.compact();
 
-        for (const interval of INTERVALS) assertMatches(viewRows(interval), bucketsByLabels(all, interval), `metrics_${interval}`);
+        for (const interval of INTERVALS)
+          assertMatches(viewRows(interval), bucketsByLabels(all, interval), `metrics_${interval}`);
         for (const interval of INTERVALS) {
-          const results = s.store.queryMetrics({ metricName: 'lat', start: T0, end: T0 + 4 * DAY, aggregation: interval });
+          const results = s.store.queryMetrics({
+            metricName: 'lat',
+            start: T0,
+            end: T0 + 4 * DAY,
+            aggregation: interval,
+          });
           const rows = results.flatMap((r) =>
-            r.points.map((p) => ({ labels: JSON.stringify(r.labels), bucket: p.timestamp, count: p.count!, sum: p.sum!, min: p.min!, max: p.max!, avg: p.value })),
+            r.points.map((p) => ({
+              labels: JSON.stringify(r.labels),
+              bucket: p.timestamp,
+              count: p.count!,
+              sum: p.sum!,
+              min: p.min!,
+              max: p.max!,
+              avg: p.value,
+            })),
           );
           assertMatches(rows, bucketsByLabels(all, interval), `query ${interval}`);
         }
@@ -84,7 +103,14 @@ for (const mode of MODES) {
       try {
         const series = ['a', 'b'];
         const batch = (minute: number) =>
-          series.flatMap((k) => Array.from({ length: 6 }, (_, i) => ({ name: 'm', labels: { k }, value: i, timestamp: T0 + minute * 60_000 + i * 10_000 })));
+          series.flatMap((k) =>
+            Array.from({ length: 6 }, (_, i) => ({
+              name: 'm',
+              labels: { k },
+              value: i,
+              timestamp: T0 + minute * 60_000 + i * 10_000,
+            })),
+          );
         for (let m = 0; m < 120; m++) await s.store.insertSamples(batch(m));
         assert.equal(await s.store.aggregate('1m'), 240);
         await s.store.insertSamples(batch(120));
@@ -97,14 +123,30 @@ for (const mode of MODES) {
     it('rejects an unknown interval and one the store does not maintain', async () => {
       const s = openStore({ enableCompression: mode.enableCompression, aggregationIntervals: ['1m', '1h'] });
       try {
-        await assert.rejects(s.store.aggregate('2m' as Interval), { code: 'INVALID_ARGUMENT', message: /unknown interval/ });
-        await assert.rejects(s.store.aggregate('5m'), { code: 'INVALID_ARGUMENT', message: /not one of this store's aggregationIntervals/ });
-        await s.store.insertSamples([{ name: 'm', value: 2, timestamp: T0 + 1 }, { name: 'm', value: 4, timestamp: T0 + 400_000 }]);
+        await assert.rejects(s.store.aggregate('2m' as Interval), {
+          code: 'INVALID_ARGUMENT',
+          message: /unknown interval/,
+        });
+        await assert.rejects(s.store.aggregate('5m'), {
+          code: 'INVALID_ARGUMENT',
+          message: /not one of this store's aggregationIntervals/,
+        });
+        await s.store.insertSamples([
+          { name: 'm', value: 2, timestamp: T0 + 1 },
+          { name: 'm', value: 4, timestamp: T0 + 400_000 },
+        ]);
         await s.store.aggregate('1m');
         await s.store.aggregate('1h');
         await s.store.compact();
         const [r] = s.store.queryMetrics({ metricName: 'm', start: T0, end: T0 + 600_000, aggregation: '5m' });
-        assert.deepEqual(r!.points.map((p) => [p.timestamp, p.count, p.sum]), [[T0, 1, 2], [T0 + 300_000, 1, 4]], 'an unmaintained interval is computed from raw');
+        assert.deepEqual(
+          r!.points.map((p) => [p.timestamp, p.count, p.sum]),
+          [
+            [T0, 1, 2],
+            [T0 + 300_000, 1, 4],
+          ],
+          'an unmaintained interval is computed from raw',
+        );
       } finally {
         s.cleanup();
       }

@@ -11,10 +11,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { runInNewContext } from 'node:vm';
-import { buildElectron } from '../electron/build.ts';
-import { StorageHostClient, type HostChannel } from '../electron/host-client.ts';
-import { PANEL_METHODS, TRANSPORT, type TelemetryBridge } from '../electron/panel-api.ts';
-import { projectRoot } from '../electron/project.ts';
+import { buildElectron } from '../electron/scripts/build.ts';
+import { StorageHostClient, type HostChannel } from '../electron/host/host-client.ts';
+import { PANEL_METHODS, TRANSPORT, type TelemetryBridge } from '../shared/panel-api.ts';
+import { projectRoot } from '../electron/scripts/project.ts';
 
 describe('electron bundles', () => {
   const root = projectRoot();
@@ -46,11 +46,15 @@ describe('electron bundles', () => {
       },
     };
     const module = { exports: {} };
-    runInNewContext(code, { require: (name: string) => (name === 'electron' ? electron : undefined), module, exports: module.exports });
+    runInNewContext(code, {
+      require: (name: string) => (name === 'electron' ? electron : undefined),
+      module,
+      exports: module.exports,
+    });
 
     assert.deepEqual([...exposed.keys()], ['telemetry']);
     const bridge = exposed.get('telemetry')!;
-    assert.deepEqual(Object.keys(bridge).sort(), [...PANEL_METHODS, 'onExportProgress'].sort());
+    assert.deepEqual(Object.keys(bridge).sort(), [...PANEL_METHODS, 'on'].sort());
     assert.deepEqual(await bridge.getSettings(), { retentionDays: 30 });
     await assert.rejects(bridge.setRetentionDays(0), (err: unknown) => {
       assert.deepEqual(err, { code: 'INVALID_ARGUMENT', message: 'no' });
@@ -62,16 +66,20 @@ describe('electron bundles', () => {
       [TRANSPORT.callChannel, { method: 'setRetentionDays', args: [0] }],
     ]);
     const seen: unknown[] = [];
-    const unsubscribe = bridge.onExportProgress((p) => seen.push(p));
-    listeners.get(TRANSPORT.progressChannel)?.({}, { done: 1, total: 2 });
+    const unsubscribe = bridge.on('export-progress', (p) => seen.push(p));
+    listeners.get(TRANSPORT.eventChannel)?.({}, { name: 'export-progress', payload: { done: 1, total: 2 } });
+    listeners.get(TRANSPORT.eventChannel)?.({}, { name: 'no-such-event', payload: { done: 9, total: 9 } });
     assert.deepEqual(seen, [{ done: 1, total: 2 }]);
     unsubscribe();
-    assert.equal(listeners.has(TRANSPORT.progressChannel), false);
+    assert.equal(listeners.has(TRANSPORT.eventChannel), false);
   });
 
   test('the storage host bundle runs as a child process and serves calls', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'shell-build-data-'));
-    const child = fork(join(outDir, 'storage-host.cjs'), ['--data-dir', dataDir], { execArgv: [], serialization: 'advanced' });
+    const child = fork(join(outDir, 'storage-host.cjs'), ['--data-dir', dataDir], {
+      execArgv: [],
+      serialization: 'advanced',
+    });
     const channel: HostChannel = {
       post: (request) => child.send(request),
       onMessage: (listener) => child.on('message', listener),
@@ -88,7 +96,10 @@ describe('electron bundles', () => {
     const code = readFileSync(join(outDir, 'main.js'), 'utf8');
     const imports = [...code.matchAll(/^import [^;]*? from "([^"]+)";$/gms)].map((m) => m[1]);
     assert.ok(imports.includes('electron'));
-    assert.deepEqual(imports.filter((name) => name !== 'electron' && !name?.startsWith('node:')), []);
+    assert.deepEqual(
+      imports.filter((name) => name !== 'electron' && !name?.startsWith('node:')),
+      [],
+    );
     assert.doesNotMatch(code, /require\("/);
   });
 });

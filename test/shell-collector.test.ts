@@ -9,11 +9,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { TimeSeriesStorage } from '../storage/src/index.ts';
-import { CountingSink, ProcessSampler, collectHostOnce, hostSamples } from '../electron/collector.ts';
-import { dataPaths } from '../electron/data-dir.ts';
-import { openHostService } from '../electron/host-service.ts';
-import { METRIC } from '../electron/metric-catalog.ts';
-import { unitOf } from '../electron/units.ts';
+import { CountingSink, ProcessSampler, collectHostOnce, hostSamples } from '../electron/collector/collector.ts';
+import { dataPaths } from '../electron/host/data-dir.ts';
+import { openHostService } from '../electron/host/host-service.ts';
+import { METRIC } from '../electron/collector/metric-catalog.ts';
+import { unitOf } from '../electron/collector/units.ts';
 
 describe('collector', () => {
   let dir: string;
@@ -29,7 +29,7 @@ describe('collector', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  test('stores each value at its unit\'s reported precision', async () => {
+  test("stores each value at its unit's reported precision", async () => {
     const sink = new CountingSink(store);
     const at = Date.UTC(2026, 0, 2);
     await sink.insertSamples([
@@ -38,7 +38,8 @@ describe('collector', () => {
       { name: 'precision_rss_bytes', value: 1234.6, timestamp: at },
       { name: 'precision_load1', value: 0.52343751, timestamp: at },
     ]);
-    const stored = (name: string) => store.queryMetrics({ metricName: name, start: at, end: at + 1, aggregation: 'raw' })[0]?.points[0]?.value;
+    const stored = (name: string) =>
+      store.queryMetrics({ metricName: name, start: at, end: at + 1, aggregation: 'raw' })[0]?.points[0]?.value;
     assert.equal(stored('precision_cpu_percent'), 3.73);
     assert.equal(stored('precision_delay_milliseconds'), 0.123);
     assert.equal(stored('precision_rss_bytes'), 1235);
@@ -52,18 +53,39 @@ describe('collector', () => {
     const deps = { sink, sampler, now: () => start, fileSizes: () => store.diskUsage() };
     const first = await collectHostOnce(deps);
     const expected = [
-      METRIC.cpu, METRIC.residentMemory, METRIC.heapUsed, METRIC.loopDelayMean, METRIC.loopDelayP99,
-      METRIC.dbSize, METRIC.walSize, METRIC.samplesIngested, METRIC.load1, METRIC.freeMemory,
+      METRIC.cpu,
+      METRIC.residentMemory,
+      METRIC.heapUsed,
+      METRIC.loopDelayMean,
+      METRIC.loopDelayP99,
+      METRIC.dbSize,
+      METRIC.walSize,
+      METRIC.samplesIngested,
+      METRIC.load1,
+      METRIC.freeMemory,
     ];
     assert.ok(first >= expected.length - 2, 'event-loop delay may be absent before the first tick');
     const read = (name: string): number[] =>
       store
         .queryMetrics({ metricName: name, start: start - 1, end: start + 60_000, aggregation: 'raw' })
         .flatMap((s) => s.points.map((p) => p.value));
-    for (const name of [METRIC.cpu, METRIC.residentMemory, METRIC.heapUsed, METRIC.dbSize, METRIC.walSize, METRIC.load1, METRIC.freeMemory]) {
+    for (const name of [
+      METRIC.cpu,
+      METRIC.residentMemory,
+      METRIC.heapUsed,
+      METRIC.dbSize,
+      METRIC.walSize,
+      METRIC.load1,
+      METRIC.freeMemory,
+    ]) {
       assert.equal(read(name).length, 1, name);
     }
-    const [rss] = store.queryMetrics({ metricName: METRIC.residentMemory, start: start - 1, end: start + 1, aggregation: 'raw' });
+    const [rss] = store.queryMetrics({
+      metricName: METRIC.residentMemory,
+      start: start - 1,
+      end: start + 1,
+      aggregation: 'raw',
+    });
     assert.deepEqual(rss?.labels, { process: 'host' });
     assert.ok((rss?.points[0]?.value ?? 0) > 1024 * 1024, 'resident memory is in bytes');
     assert.ok(read(METRIC.dbSize)[0]! > 0);
@@ -79,7 +101,10 @@ describe('collector', () => {
 
   test('every collected metric has a unit from its suffix', () => {
     const sampler = new ProcessSampler('host');
-    const samples = hostSamples({ sink: new CountingSink(store), sampler, now: Date.now, fileSizes: () => ({ dbBytes: 1, walBytes: 2 }) }, 1);
+    const samples = hostSamples(
+      { sink: new CountingSink(store), sampler, now: Date.now, fileSizes: () => ({ dbBytes: 1, walBytes: 2 }) },
+      1,
+    );
     sampler.stop();
     const units = Object.fromEntries(samples.map((s) => [s.name, unitOf(s.name)]));
     assert.equal(units[METRIC.cpu], 'percent');

@@ -8,14 +8,17 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } f
 import { homedir, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
-import { DATA_DIR_ENV, dataPaths, ensureDataDirs, parseShellFlags, resolveDataDir } from '../electron/data-dir.ts';
-import { findElectronBinary } from '../electron/electron-binary.ts';
-import { unitOf } from '../electron/units.ts';
+import { DATA_DIR_ENV, dataPaths, ensureDataDirs, parseShellFlags, resolveDataDir } from '../electron/host/data-dir.ts';
+import { findElectronBinary } from '../electron/scripts/electron-binary.ts';
+import { unitOf } from '../electron/collector/units.ts';
 
 test('the data folder: --data-dir, then the environment, then ~/.futurnal/telemetry', () => {
   assert.equal(resolveDataDir(parseShellFlags([]), {}), join(homedir(), '.futurnal', 'telemetry'));
   assert.equal(resolveDataDir(parseShellFlags([]), { [DATA_DIR_ENV]: '/srv/env-dir' }), '/srv/env-dir');
-  assert.equal(resolveDataDir(parseShellFlags(['--data-dir', '/srv/flag']), { [DATA_DIR_ENV]: '/srv/env-dir' }), '/srv/flag');
+  assert.equal(
+    resolveDataDir(parseShellFlags(['--data-dir', '/srv/flag']), { [DATA_DIR_ENV]: '/srv/env-dir' }),
+    '/srv/flag',
+  );
   assert.equal(resolveDataDir(parseShellFlags(['--data-dir=rel/dir']), {}), resolve('rel/dir'));
   assert.equal(resolveDataDir(parseShellFlags([]), { [DATA_DIR_ENV]: '' }), join(homedir(), '.futurnal', 'telemetry'));
 });
@@ -30,7 +33,10 @@ test('the data folder holds telemetry.db and exports/', () => {
 });
 
 test('flags: --port is checked, --remove is a switch, unknown arguments are ignored', () => {
-  assert.deepEqual(parseShellFlags(['--port', '5199', '--remove', '.', '--enable-logging']), { port: 5199, remove: true });
+  assert.deepEqual(parseShellFlags(['--port', '5199', '--remove', '.', '--enable-logging']), {
+    port: 5199,
+    remove: true,
+  });
   assert.throws(() => parseShellFlags(['--port', 'http']), /--port/);
   assert.throws(() => parseShellFlags(['--port', '70000']), /--port/);
 });

@@ -8,10 +8,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { dataPaths } from '../electron/data-dir.ts';
-import { DEMO_STEP_MS, demoBatches } from '../electron/demo-history.ts';
-import { openHostService, type HostService } from '../electron/host-service.ts';
-import { CATALOG, METRIC } from '../electron/metric-catalog.ts';
+import { dataPaths } from '../electron/host/data-dir.ts';
+import { DEMO_STEP_MS, demoBatches } from '../electron/demo/demo-history.ts';
+import { openHostService, type HostService } from '../electron/host/host-service.ts';
+import { CATALOG, METRIC } from '../electron/collector/metric-catalog.ts';
 
 const DAY = 86_400_000;
 const NOW = Date.UTC(2026, 4, 20, 9, 30, 0);
@@ -35,14 +35,20 @@ test('generates 30 days at a 1-minute step for every catalog series, labelled so
       bySeries.set(key, entry);
     }
   }
-  assert.deepEqual([...bySeries.keys()].sort(), CATALOG.map((s) => seriesKey(s.name, { ...s.labels, source: 'demo' })).sort());
+  assert.deepEqual(
+    [...bySeries.keys()].sort(),
+    CATALOG.map((s) => seriesKey(s.name, { ...s.labels, source: 'demo' })).sort(),
+  );
   for (const series of CATALOG) {
     const entry = bySeries.get(seriesKey(series.name, { ...series.labels, source: 'demo' }))!;
     const step = series.demo.stepMs ?? DEMO_STEP_MS;
     assert.equal(entry.count, (30 * DAY) / step, series.name);
     assert.equal(entry.last - entry.first, 30 * DAY - step, `${series.name} spans 30 days`);
     assert.ok(entry.last <= NOW && entry.last > NOW - step);
-    assert.ok(entry.values.every((v) => v >= series.demo.min && v <= (series.demo.max ?? Infinity)), series.name);
+    assert.ok(
+      entry.values.every((v) => v >= series.demo.min && v <= (series.demo.max ?? Infinity)),
+      series.name,
+    );
   }
   // A daily cycle: the host's CPU is higher mid-afternoon than at night, on average.
   const cpu = bySeries.get(seriesKey(METRIC.cpu, { process: 'host', source: 'demo' }))!;
@@ -74,8 +80,16 @@ describe('loading and removing through the panel handlers', () => {
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'shell-demo-'));
-    service = openHostService({ paths: dataPaths(dir), emit: () => undefined, now: () => NOW, jobTimings: null, collectEveryMs: null });
-    await service.store.insertSamples([{ name: METRIC.cpu, value: 12, timestamp: NOW - 1000, labels: { process: 'host' } }]);
+    service = openHostService({
+      paths: dataPaths(dir),
+      emit: () => undefined,
+      now: () => NOW,
+      jobTimings: null,
+      collectEveryMs: null,
+    });
+    await service.store.insertSamples([
+      { name: METRIC.cpu, value: 12, timestamp: NOW - 1000, labels: { process: 'host' } },
+    ]);
   });
 
   after(async () => {

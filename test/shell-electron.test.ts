@@ -10,9 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { _electron } from 'playwright-core';
-import { buildElectron } from '../electron/build.ts';
-import { findElectronBinary } from '../electron/electron-binary.ts';
-import { ensureRendererBuilt, projectRoot } from '../electron/project.ts';
+import { buildElectron } from '../electron/scripts/build.ts';
+import { findElectronBinary } from '../electron/scripts/electron-binary.ts';
+import { ensureRendererBuilt, projectRoot } from '../electron/scripts/project.ts';
 
 test('the Electron window exposes only the panel API and reaches the storage host', async (t) => {
   const root = projectRoot();

@@ -9,12 +9,23 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, w
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { dataPaths } from '../electron/data-dir.ts';
-import type { HostEvent, HostReply } from '../electron/host-protocol.ts';
-import { openHostService, type HostService } from '../electron/host-service.ts';
+import { dataPaths } from '../electron/host/data-dir.ts';
+import type { HostEvent, HostReply } from '../electron/host/host-protocol.ts';
+import { openHostService, type HostService } from '../electron/host/host-service.ts';
 
 const DAY = 86_400_000;
 const NOW = Date.UTC(2026, 5, 15, 12, 0, 0);
+
+/** A host service on a store in `dir`, at a fixed clock, with no timers; its events go to `events`. */
+function openService(dir: string, events: HostEvent[]): HostService {
+  return openHostService({
+    paths: dataPaths(dir),
+    emit: (event) => events.push(event),
+    now: () => NOW,
+    jobTimings: null,
+    collectEveryMs: null,
+  });
+}
 
 describe('panel handlers on a real store', () => {
   let dir: string;
@@ -33,13 +44,7 @@ describe('panel handlers on a real store', () => {
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'shell-handlers-'));
-    service = openHostService({
-      paths: dataPaths(dir),
-      emit: (event) => events.push(event),
-      now: () => NOW,
-      jobTimings: null,
-      collectEveryMs: null,
-    });
+    service = openService(dir, events);
     // Five days of hourly samples for two series of one metric, and one counter.
     const samples = [];
     for (let t = NOW - 5 * DAY; t < NOW; t += 3_600_000) {
@@ -101,7 +106,15 @@ describe('panel handlers on a real store', () => {
     assert.ok((status.dbBytes as number) > 0);
     assert.equal(status.hasDemoData, false);
     assert.deepEqual(Object.keys(status).sort(), [
-      'dbBytes', 'hasDemoData', 'lastRetention', 'lastRollup', 'newest', 'oldest', 'samples', 'series', 'walBytes',
+      'dbBytes',
+      'hasDemoData',
+      'lastRetention',
+      'lastRollup',
+      'newest',
+      'oldest',
+      'samples',
+      'series',
+      'walBytes',
     ]);
   });
 
@@ -116,9 +129,12 @@ describe('panel handlers on a real store', () => {
     assert.ok(result.path.startsWith(join(dir, 'exports')));
     assert.ok(existsSync(result.path));
     assert.ok(result.bytes > 0);
-    const progress = events.filter((e) => e.event === 'export-progress');
+    const progress = events.filter((e) => e.event === 'panel' && e.panelEvent.name === 'export-progress');
     assert.ok(progress.length > 0);
-    assert.deepEqual(progress.at(-1), { event: 'export-progress', progress: { done: 360, total: 360 } });
+    assert.deepEqual(progress.at(-1), {
+      event: 'panel',
+      panelEvent: { name: 'export-progress', payload: { done: 360, total: 360 } },
+    });
   });
 
   test('revealExport accepts only files inside the exports folder', async () => {
@@ -166,7 +182,12 @@ describe('panel handlers on a real store', () => {
     assert.ok((await service.store.computeBaselines()) > 0);
     const baselines = (await ok('getBaselines', { metricName: 'app_memory_bytes' })) as { labels: object }[];
     assert.equal(baselines.length, 2);
-    assert.deepEqual(await ok('getBaselines', { metricName: 'app_memory_bytes', labels: { process: 'main' } }).then((b) => (b as unknown[]).length), 1);
+    assert.deepEqual(
+      await ok('getBaselines', { metricName: 'app_memory_bytes', labels: { process: 'main' } }).then(
+        (b) => (b as unknown[]).length,
+      ),
+      1,
+    );
   });
 
   test('malformed payloads of each kind are rejected with INVALID_ARGUMENT and change nothing', async () => {
@@ -240,7 +261,16 @@ describe('panel handlers on a real store', () => {
       // Rejected by the entry's schemas (their messages name the method), before any handler ran.
       assert.match(!reply.ok ? reply.error.message : '', new RegExp(`^(${method}: |unknown method )`), method);
     }
-    for (const request of [null, 'listMetrics', 42, [], { method: 'listMetrics' }, { id: 1, method: 'listMetrics' }, { id: -1, method: 'listMetrics', args: [] }, { id: 1, method: 'listMetrics', args: [], extra: true }]) {
+    for (const request of [
+      null,
+      'listMetrics',
+      42,
+      [],
+      { method: 'listMetrics' },
+      { id: 1, method: 'listMetrics' },
+      { id: -1, method: 'listMetrics', args: [] },
+      { id: 1, method: 'listMetrics', args: [], extra: true },
+    ]) {
       const reply = await service.dispatch(request);
       assert.equal(!reply.ok && reply.error.code, 'INVALID_ARGUMENT', JSON.stringify(request));
     }
@@ -248,7 +278,13 @@ describe('panel handlers on a real store', () => {
   });
 
   test('previewRetention counts without deleting; setRetentionDays persists and applies at once', async () => {
-    const preview = (await ok('previewRetention', 2)) as { days: number; cutoff: number; samples: number; from: number; to: number };
+    const preview = (await ok('previewRetention', 2)) as {
+      days: number;
+      cutoff: number;
+      samples: number;
+      from: number;
+      to: number;
+    };
     assert.equal(preview.days, 2);
     assert.equal(preview.cutoff, NOW - 2 * DAY);
     assert.equal(preview.samples, 3 * 72);
@@ -265,5 +301,54 @@ describe('panel handlers on a real store', () => {
     assert.ok((stats.oldest ?? 0) >= preview.cutoff);
     assert.equal(stats.lastRetention, NOW);
     assert.equal(((await ok('getSettings')) as { retentionDays: number }).retentionDays, 2);
+  });
+});
+
+describe('cancelling an export from the panel', () => {
+  let dir: string;
+  let service: HostService;
+  const events: HostEvent[] = [];
+  let nextId = 1;
+  const call = (method: string, ...args: unknown[]): Promise<HostReply> =>
+    service.dispatch({ id: nextId++, method, args });
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'shell-cancel-'));
+    service = openService(dir, events);
+    // Enough rows for three row groups, so the export hands the event loop back in between.
+    for (let batch = 0; batch < 25; batch++) {
+      const samples = Array.from({ length: 10_000 }, (_, i) => ({
+        name: 'app_memory_bytes',
+        value: i,
+        timestamp: NOW - DAY + (batch * 10_000 + i) * 1000,
+      }));
+      await service.store.insertSamples(samples);
+    }
+  });
+
+  after(async () => {
+    await service.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('cancelExport stops the running export: CANCELLED, no file, the store untouched', async () => {
+    const idle = await call('cancelExport');
+    assert.ok(idle.ok && idle.result === false, 'nothing to cancel yet');
+    const before = service.store.getStats().samples;
+    const running = call('exportParquet', { anonymize: false });
+    let cancelled: HostReply | undefined;
+    while (!cancelled) {
+      await new Promise((resolve) => setImmediate(resolve));
+      if (events.some((e) => e.event === 'panel' && e.panelEvent.name === 'export-progress')) {
+        cancelled = await call('cancelExport');
+      }
+    }
+    assert.ok(cancelled.ok && cancelled.result === true, 'an export was running');
+    const reply = await running;
+    assert.ok(!reply.ok && reply.error.code === 'CANCELLED', JSON.stringify(reply));
+    assert.deepEqual(readdirSync(join(dir, 'exports')), []);
+    assert.equal(service.store.getStats().samples, before);
+    const again = await call('exportParquet', { anonymize: false });
+    assert.ok(again.ok && (again.result as { rows: number }).rows === 250_000, 'the next export runs whole');
   });
 });

@@ -10,8 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { TimeSeriesStorage } from '../storage/src/index.ts';
-import { StorageHostClient, forkNodeHost } from '../electron/host-client.ts';
-import type { ExportProgress, PanelErrorPayload } from '../electron/panel-api.ts';
+import { StorageHostClient, forkNodeHost } from '../electron/host/host-client.ts';
+import type { PanelErrorPayload } from '../shared/errors.ts';
+import type { ExportProgress } from '../shared/events.ts';
 
 const DAY = 86_400_000;
 
@@ -43,11 +44,14 @@ describe('storage host in a child process', () => {
     }));
     assert.equal(await first.recordSamples(samples), 100);
     const metrics = await first.panel.listMetrics();
-    assert.deepEqual(metrics.find((m) => m.name === 'test_latency_milliseconds'), {
-      name: 'test_latency_milliseconds',
-      seriesCount: 2,
-      unit: 'milliseconds',
-    });
+    assert.deepEqual(
+      metrics.find((m) => m.name === 'test_latency_milliseconds'),
+      {
+        name: 'test_latency_milliseconds',
+        seriesCount: 2,
+        unit: 'milliseconds',
+      },
+    );
     const series = await first.panel.query({
       metricName: 'test_latency_milliseconds',
       start: now - 4 * DAY,
@@ -100,7 +104,9 @@ describe('storage host in a child process', () => {
   test('export progress crosses the process boundary as events', async () => {
     const client = await StorageHostClient.start(forkNodeHost(dir));
     const progress: ExportProgress[] = [];
-    client.onProgress((p) => progress.push(p));
+    client.onEvent((event) => {
+      if (event.name === 'export-progress') progress.push(event.payload);
+    });
     const result = await client.panel.exportParquet({ anonymize: false });
     assert.ok(result.rows >= 100);
     assert.ok(result.path.startsWith(join(dir, 'exports')));

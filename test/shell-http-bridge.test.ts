@@ -11,10 +11,12 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { build } from 'esbuild';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { StorageHostClient, forkNodeHost } from '../electron/host-client.ts';
-import { startPreviewServer, type PreviewServer } from '../electron/preview-server.ts';
-import type { ExportProgress, PanelErrorPayload, TelemetryBridge } from '../electron/panel-api.ts';
-import { projectRoot } from '../electron/project.ts';
+import { StorageHostClient, forkNodeHost } from '../electron/host/host-client.ts';
+import { startPreviewServer, type PreviewServer } from '../electron/preview/preview-server.ts';
+import type { PanelErrorPayload } from '../shared/errors.ts';
+import type { ExportProgress } from '../shared/events.ts';
+import type { TelemetryBridge } from '../shared/panel-api.ts';
+import { projectRoot } from '../electron/scripts/project.ts';
 
 /**
  * The page's window, as the bridge defines it. Functions passed to page.evaluate run in the
@@ -53,10 +55,17 @@ describe('HTTP bridge in a real browser', () => {
       outfile: join(staticDir, 'bridge.js'),
       logLevel: 'warning',
     });
-    writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>bridge</title><script src="./bridge.js"></script>');
+    writeFileSync(
+      join(staticDir, 'index.html'),
+      '<!doctype html><title>bridge</title><script src="./bridge.js"></script>',
+    );
     client = await StorageHostClient.start(forkNodeHost(join(dir, 'data')));
     await client.recordSamples(
-      Array.from({ length: 50 }, (_, i) => ({ name: 'test_queue_total', value: i, timestamp: Date.now() - 60_000 * (i + 1) })),
+      Array.from({ length: 50 }, (_, i) => ({
+        name: 'test_queue_total',
+        value: i,
+        timestamp: Date.now() - 60_000 * (i + 1),
+      })),
     );
     server = await startPreviewServer({ backend: client, staticDir });
     browser = await chromium.launch({ executablePath: chromiumPath(), args: ['--no-sandbox', '--headless'] });
@@ -76,7 +85,10 @@ describe('HTTP bridge in a real browser', () => {
 
   test('window.telemetry offers the panel API and calls reach the host', async () => {
     const metrics = await page.evaluate(() => (window as unknown as BridgeWindow).telemetry.listMetrics());
-    assert.deepEqual(metrics.find((m) => m.name === 'test_queue_total'), { name: 'test_queue_total', seriesCount: 1, unit: 'count' });
+    assert.deepEqual(
+      metrics.find((m) => m.name === 'test_queue_total'),
+      { name: 'test_queue_total', seriesCount: 1, unit: 'count' },
+    );
     const settings = await page.evaluate(() => (window as unknown as BridgeWindow).telemetry.getSettings());
     assert.equal(settings.dataDir, join(dir, 'data'));
     const frozen = await page.evaluate(() => {
@@ -103,7 +115,7 @@ describe('HTTP bridge in a real browser', () => {
     const outcome = await page.evaluate(async () => {
       const { telemetry } = window as unknown as { telemetry: TelemetryBridge };
       const seen: ExportProgress[] = [];
-      const unsubscribe = telemetry.onExportProgress((p) => seen.push(p));
+      const unsubscribe = telemetry.on('export-progress', (p) => seen.push(p));
       // The EventSource connects asynchronously: export again until its progress comes through.
       let rows = -1;
       for (let attempt = 0; attempt < 40 && !seen.some((p) => p.done === rows); attempt++) {

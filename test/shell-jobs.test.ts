@@ -11,8 +11,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import { setImmediate as tick } from 'node:timers/promises';
 import { TimeSeriesStorage } from '../storage/src/index.ts';
-import { DEFAULT_JOB_TIMINGS, JobScheduler, type JobName } from '../electron/jobs.ts';
-import { METRIC, type MetricName } from '../electron/metric-catalog.ts';
+import { DEFAULT_JOB_TIMINGS, JobScheduler, type JobName } from '../electron/host/jobs.ts';
+import { METRIC, type MetricName } from '../electron/collector/metric-catalog.ts';
 
 const DAY = 86_400_000;
 const NOW = Date.UTC(2026, 2, 10, 12, 0, 0);
@@ -23,7 +23,8 @@ describe('job scheduler', () => {
   let jobs: JobScheduler;
   let failures: [JobName, unknown][];
 
-  const record = (name: MetricName, value: number): Promise<number> => store.insertSamples([{ name, value, timestamp: NOW }]);
+  const record = (name: MetricName, value: number): Promise<number> =>
+    store.insertSamples([{ name, value, timestamp: NOW }]);
 
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'shell-jobs-'));
@@ -47,10 +48,20 @@ describe('job scheduler', () => {
     await jobs.run('rollup');
     const stats = store.getStats();
     assert.equal(stats.lastRollup, NOW);
-    const hourly = store.queryMetrics({ metricName: 'test_load_percent', start: NOW - 5 * DAY, end: NOW, aggregation: '1h' });
+    const hourly = store.queryMetrics({
+      metricName: 'test_load_percent',
+      start: NOW - 5 * DAY,
+      end: NOW,
+      aggregation: '1h',
+    });
     assert.equal(hourly[0]?.resolution, '1h');
     assert.equal(hourly[0]?.points.length, 5 * 24);
-    const durations = store.queryMetrics({ metricName: METRIC.rollupDuration, start: NOW, end: NOW + 1, aggregation: 'raw' });
+    const durations = store.queryMetrics({
+      metricName: METRIC.rollupDuration,
+      start: NOW,
+      end: NOW + 1,
+      aggregation: 'raw',
+    });
     assert.equal(durations[0]?.points.length, 1);
     assert.ok((durations[0]?.points[0]?.value ?? -1) >= 0);
   });
@@ -83,7 +94,13 @@ describe('job scheduler', () => {
   test('a failing timer job is reported to onError, and the queue goes on', async () => {
     const failing = new JobScheduler({
       // The real store, except that its checkpoint fails.
-      store: Object.create(store, { checkpoint: { value: () => { throw new Error('disk on fire'); } } }) as TimeSeriesStorage,
+      store: Object.create(store, {
+        checkpoint: {
+          value: () => {
+            throw new Error('disk on fire');
+          },
+        },
+      }) as TimeSeriesStorage,
       record,
       onError: (job, err) => failures.push([job, err]),
     });

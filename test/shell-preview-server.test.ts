@@ -10,10 +10,10 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { StorageHostClient, forkNodeHost } from '../electron/host-client.ts';
-import { TRANSPORT } from '../electron/panel-api.ts';
-import { startPreviewServer, type PreviewServer } from '../electron/preview-server.ts';
-import { CONTENT_SECURITY_POLICY } from '../electron/security.ts';
+import { StorageHostClient, forkNodeHost } from '../electron/host/host-client.ts';
+import { TRANSPORT } from '../shared/panel-api.ts';
+import { startPreviewServer, type PreviewServer } from '../electron/preview/preview-server.ts';
+import { CONTENT_SECURITY_POLICY } from '../electron/panel-files/security-headers.ts';
 
 interface Answer {
   status: number;
@@ -29,7 +29,13 @@ function http(
 ): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const req = request(
-      { host: '127.0.0.1', port, path, method: options.method ?? 'GET', headers: { Host: `127.0.0.1:${port}`, ...options.headers } },
+      {
+        host: '127.0.0.1',
+        port,
+        path,
+        method: options.method ?? 'GET',
+        headers: { Host: `127.0.0.1:${port}`, ...options.headers },
+      },
       (res) => {
         let body = '';
         res.setEncoding('utf8');
@@ -67,7 +73,10 @@ describe('preview server', () => {
     dir = mkdtempSync(join(tmpdir(), 'shell-preview-'));
     staticDir = join(dir, 'renderer');
     mkdirSync(join(staticDir, 'assets'), { recursive: true });
-    writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>panel</title><script type="module" src="./assets/app.js"></script>');
+    writeFileSync(
+      join(staticDir, 'index.html'),
+      '<!doctype html><title>panel</title><script type="module" src="./assets/app.js"></script>',
+    );
     writeFileSync(join(staticDir, 'assets', 'app.js'), 'console.log("panel")');
     writeFileSync(join(dir, 'secret.txt'), 'outside the renderer folder');
     client = await StorageHostClient.start(forkNodeHost(join(dir, 'data')));
@@ -103,7 +112,10 @@ describe('preview server', () => {
     const answer = await postCall({ method: 'getSettings', args: [] });
     assert.equal(answer.status, 200);
     assert.equal(JSON.parse(answer.body).result.retentionDays, 30);
-    assert.equal((await postCall({ method: 'getSettings', args: [] }, { [TRANSPORT.tokenHeader]: 'wrong' })).status, 401);
+    assert.equal(
+      (await postCall({ method: 'getSettings', args: [] }, { [TRANSPORT.tokenHeader]: 'wrong' })).status,
+      401,
+    );
     const noHeader = await http(port, `${TRANSPORT.httpCallPath}?token=${token}`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
@@ -113,7 +125,13 @@ describe('preview server', () => {
   });
 
   test('a foreign Host is refused, whatever the token (DNS rebinding)', async () => {
-    for (const host of ['evil.example', `evil.example:${port}`, `127.0.0.1:${port + 1}`, `127.0.0.1`, `localhost.evil.example:${port}`]) {
+    for (const host of [
+      'evil.example',
+      `evil.example:${port}`,
+      `127.0.0.1:${port + 1}`,
+      `127.0.0.1`,
+      `localhost.evil.example:${port}`,
+    ]) {
       assert.equal((await http(port, `/?token=${token}`, { headers: { Host: host } })).status, 403, host);
       assert.equal((await postCall({ method: 'getSettings', args: [] }, { Host: host })).status, 403, host);
     }
@@ -143,11 +161,18 @@ describe('preview server', () => {
     });
     assert.equal(broken.status, 400);
     assert.equal(JSON.parse(broken.body).error.code, 'INVALID_ARGUMENT');
-    for (const body of [{ method: 'shutdown', args: [] }, { method: 'setRetentionDays', args: [0] }, { method: 'query' }]) {
+    for (const body of [
+      { method: 'shutdown', args: [] },
+      { method: 'setRetentionDays', args: [0] },
+      { method: 'query' },
+    ]) {
       const answer = await postCall(body);
       assert.equal(JSON.parse(answer.body).error.code, 'INVALID_ARGUMENT', JSON.stringify(body));
     }
-    assert.equal((await http(port, TRANSPORT.httpCallPath, { headers: { [TRANSPORT.tokenHeader]: token } })).status, 405);
+    assert.equal(
+      (await http(port, TRANSPORT.httpCallPath, { headers: { [TRANSPORT.tokenHeader]: token } })).status,
+      405,
+    );
     assert.equal(JSON.parse((await postCall({ method: 'getSettings', args: [] })).body).ok, true);
   });
 
@@ -162,7 +187,12 @@ describe('preview server', () => {
     await client.recordSamples([{ name: 'test_value', value: 1, timestamp: Date.now() - 1000 }]);
     const events = await new Promise<string>((resolve, reject) => {
       const req = request(
-        { host: '127.0.0.1', port, path: `${TRANSPORT.httpEventsPath}?token=${token}`, headers: { Host: `127.0.0.1:${port}` } },
+        {
+          host: '127.0.0.1',
+          port,
+          path: `${TRANSPORT.httpEventsPath}?token=${token}`,
+          headers: { Host: `127.0.0.1:${port}` },
+        },
         (res) => {
           let text = '';
           res.setEncoding('utf8');
@@ -190,7 +220,15 @@ describe('preview server', () => {
     const script = await http(port, '/assets/app.js');
     assert.equal(script.status, 200);
     assert.match(String(script.headers['content-type']), /^text\/javascript/);
-    for (const path of ['/../secret.txt', '/assets/../../secret.txt', '/%2e%2e/secret.txt', '/assets/%2e%2e%2f%2e%2e%2fsecret.txt', '/..%5csecret.txt', '/assets', '/nope.js']) {
+    for (const path of [
+      '/../secret.txt',
+      '/assets/../../secret.txt',
+      '/%2e%2e/secret.txt',
+      '/assets/%2e%2e%2f%2e%2e%2fsecret.txt',
+      '/..%5csecret.txt',
+      '/assets',
+      '/nope.js',
+    ]) {
       const answer = await http(port, path);
       assert.equal(answer.status, 404, path);
       assert.doesNotMatch(answer.body, /outside the renderer folder/);

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { APP_URL, isAppUrl, isTrustedSender, type FrameIdentity } from '../electron/security.ts';
+import { APP_URL, isAppUrl, isTrustedSender, type FrameIdentity } from '../electron/window/security.ts';
 
 const mainFrame: FrameIdentity = { processId: 7, routingId: 1, url: APP_URL };
 

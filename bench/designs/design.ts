@@ -2,7 +2,7 @@
  * What every benchmarked design offers, so bench/run.ts can put them through the same scenario.
  */
 import { existsSync, statSync } from 'node:fs';
-import type { MetricSample } from '../../storage/src/types.ts';
+import type { MetricSample } from '../../storage/src/index.ts';
 
 export interface Design {
   readonly name: string;

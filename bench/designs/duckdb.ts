@@ -3,7 +3,7 @@
  * labels as JSON text, loaded through DuckDB's appender; the 1m rollup by GROUP BY from a watermark.
  */
 import { DuckDBInstance, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
-import type { MetricSample } from '../../storage/src/types.ts';
+import type { MetricSample } from '../../storage/src/index.ts';
 import { filesSize, type Design } from './design.ts';
 
 export class DuckDbDesign implements Design {
@@ -45,7 +45,12 @@ export class DuckDbDesign implements Design {
     return filesSize(this.path, `${this.path}.wal`);
   }
 
-  async queryRawSeries(metricName: string, labels: Record<string, string>, start: number, end: number): Promise<number> {
+  async queryRawSeries(
+    metricName: string,
+    labels: Record<string, string>,
+    start: number,
+    end: number,
+  ): Promise<number> {
     const reader = await this.connection.runAndReadAll(
       'SELECT timestamp, value FROM metrics_raw WHERE metric_name = $1 AND labels = $2 AND timestamp >= $3 AND timestamp < $4 ORDER BY timestamp',
       [metricName, JSON.stringify(labels), start, end],

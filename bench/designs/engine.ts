@@ -1,8 +1,8 @@
 /**
  * This project's engine, driven through its public API only.
  */
-import { TimeSeriesStorage } from '../../storage/src/index.ts';
-import type { MetricSample } from '../../storage/src/types.ts';
+import { DAY_MS, TimeSeriesStorage } from '../../storage/src/index.ts';
+import type { MetricSample } from '../../storage/src/index.ts';
 import { filesSize, type Design } from './design.ts';
 
 export class EngineDesign implements Design {
@@ -31,7 +31,12 @@ export class EngineDesign implements Design {
     return filesSize(this.path, `${this.path}-wal`);
   }
 
-  async queryRawSeries(metricName: string, labels: Record<string, string>, start: number, end: number): Promise<number> {
+  async queryRawSeries(
+    metricName: string,
+    labels: Record<string, string>,
+    start: number,
+    end: number,
+  ): Promise<number> {
     const [series] = this.store.queryMetrics({ metricName, labels, start, end, aggregation: 'raw' });
     return series?.points.length ?? 0;
   }
@@ -47,7 +52,7 @@ export class EngineDesign implements Design {
   }
 
   async deleteBefore(cutoff: number): Promise<void> {
-    this.clock = cutoff + this.store.retentionDays * 86_400_000;
+    this.clock = cutoff + this.store.retentionDays * DAY_MS;
     await this.store.applyRetention();
   }
 

@@ -3,7 +3,7 @@
  * (metric_name, timestamp); the 1m rollup recomputed by GROUP BY from a watermark.
  */
 import Database from 'better-sqlite3';
-import type { MetricSample } from '../../storage/src/types.ts';
+import type { MetricSample } from '../../storage/src/index.ts';
 import { filesSize, type Design } from './design.ts';
 
 export class NaiveDesign implements Design {
@@ -23,7 +23,9 @@ export class NaiveDesign implements Design {
       CREATE TABLE metrics_1m (metric_name TEXT, bucket INTEGER, count INTEGER, sum REAL, min REAL, max REAL,
         avg REAL, labels TEXT, PRIMARY KEY (metric_name, labels, bucket));
     `);
-    this.insert = this.db.prepare('INSERT INTO metrics_raw (metric_name, value, timestamp, labels) VALUES (?, ?, ?, ?)');
+    this.insert = this.db.prepare(
+      'INSERT INTO metrics_raw (metric_name, value, timestamp, labels) VALUES (?, ?, ?, ?)',
+    );
   }
 
   async ingest(batch: MetricSample[]): Promise<void> {
@@ -39,15 +41,24 @@ export class NaiveDesign implements Design {
     return filesSize(this.path, `${this.path}-wal`);
   }
 
-  async queryRawSeries(metricName: string, labels: Record<string, string>, start: number, end: number): Promise<number> {
+  async queryRawSeries(
+    metricName: string,
+    labels: Record<string, string>,
+    start: number,
+    end: number,
+  ): Promise<number> {
     return this.db
-      .prepare('SELECT timestamp, value FROM metrics_raw WHERE metric_name = ? AND timestamp >= ? AND timestamp < ? AND labels = ? ORDER BY timestamp')
+      .prepare(
+        'SELECT timestamp, value FROM metrics_raw WHERE metric_name = ? AND timestamp >= ? AND timestamp < ? AND labels = ? ORDER BY timestamp',
+      )
       .all(metricName, start, end, JSON.stringify(labels)).length;
   }
 
   async queryByLabel(metricName: string, name: string, value: string, start: number, end: number): Promise<number> {
     return this.db
-      .prepare(`SELECT labels, timestamp, value FROM metrics_raw WHERE metric_name = ? AND timestamp >= ? AND timestamp < ? AND json_extract(labels, '$.' || ?) = ? ORDER BY timestamp`)
+      .prepare(
+        `SELECT labels, timestamp, value FROM metrics_raw WHERE metric_name = ? AND timestamp >= ? AND timestamp < ? AND json_extract(labels, '$.' || ?) = ? ORDER BY timestamp`,
+      )
       .all(metricName, start, end, name, value).length;
   }
 

@@ -7,7 +7,8 @@ export type Seed = 'fixture' | 'demo';
 
 function required(name: string): string {
   const value = process.env[name];
-  if (value === undefined || value === '') throw new Error(`${name} is not set: run the tests with \`npm run test:e2e\``);
+  if (value === undefined || value === '')
+    throw new Error(`${name} is not set: run the tests with \`npm run test:e2e\``);
   return value;
 }
 

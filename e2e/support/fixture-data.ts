@@ -6,7 +6,9 @@
  */
 import { TimeSeriesStorage, type MetricSample } from '../../storage/src/index.ts';
 
-export const HOUR_MS = 3_600_000;
+import { HOUR_MS } from '../../shared/constants.ts';
+
+export { HOUR_MS };
 export const STEP_MS = 60_000;
 
 export const FIXTURE = {

@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { dataPaths } from '../../electron/data-dir.ts';
+import { dataPaths } from '../../electron/host/data-dir.ts';
 import { fixtureAnchor, seedFixture } from './fixture-data.ts';
 import { ENV, templateDir } from './env.ts';
 

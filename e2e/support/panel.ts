@@ -9,7 +9,10 @@ export async function openTab(page: Page, name: 'Metrics' | 'Alerts' | 'Export' 
 }
 
 export async function openMetric(page: Page, metric: string): Promise<void> {
-  await page.getByRole('navigation', { name: 'Metrics' }).getByRole('button', { name: new RegExp(`^${metric}`) }).click();
+  await page
+    .getByRole('navigation', { name: 'Metrics' })
+    .getByRole('button', { name: new RegExp(`^${metric}`) })
+    .click();
   await expect(page.getByRole('heading', { level: 1, name: metric })).toBeVisible();
 }
 
@@ -77,7 +80,10 @@ export async function drawnYAxis(page: Page, parse: (label: string) => number): 
   const pxPerValue = (last.y - first.y) / (last.value - first.value);
   for (const p of points) {
     // Every tick must sit on the same line, or the axis is not linear.
-    expect(Math.abs(first.y + (p.value - first.value) * pxPerValue - p.y), `tick ${p.value} is off the axis`).toBeLessThan(1);
+    expect(
+      Math.abs(first.y + (p.value - first.value) * pxPerValue - p.y),
+      `tick ${p.value} is off the axis`,
+    ).toBeLessThan(1);
   }
   return { yOf: (value) => first.y + (value - first.value) * pxPerValue };
 }

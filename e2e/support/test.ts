@@ -23,6 +23,8 @@ export const test = base.extend<Fixtures>({
     await use(preview);
     await preview.stop();
   },
+  // Playwright requires the fixtures argument to be an object pattern, even when none is used.
+  // eslint-disable-next-line no-empty-pattern
   anchor: async ({}, use) => use(fixtureAnchorFromEnv()),
 });
 

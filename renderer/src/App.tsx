@@ -3,8 +3,8 @@
  * selected metric's state, kept here so an alert can open its metric at its time.
  */
 import { useState } from 'react';
-import type { Alert } from '../../electron/panel-api.ts';
-import { DEFAULT_RANGE, rangeAround } from './lib/time-range.ts';
+import type { Alert } from '../../shared/panel-api.ts';
+import { ALERT_WINDOW_MS, DEFAULT_RANGE, rangeAround } from './lib/time-range.ts';
 import { AlertsView } from './alerts/AlertsView.tsx';
 import { ExportView } from './export/ExportView.tsx';
 import { MetricsView, type MetricSelection } from './metrics/MetricsView.tsx';
@@ -19,14 +19,16 @@ const TABS: readonly { id: Tab; label: string }[] = [
   { id: 'settings', label: 'Settings' },
 ];
 
-const ALERT_WINDOW_MS = 30 * 60_000;
-
 export function App() {
   const [tab, setTab] = useState<Tab>('metrics');
   const [selection, setSelection] = useState<MetricSelection>({ metric: null, range: DEFAULT_RANGE, filters: [] });
 
   const openAlert = (alert: Alert) => {
-    setSelection({ metric: alert.metricName, range: rangeAround(alert.timestamp, ALERT_WINDOW_MS, Date.now()), filters: [] });
+    setSelection({
+      metric: alert.metricName,
+      range: rangeAround(alert.timestamp, ALERT_WINDOW_MS, Date.now()),
+      filters: [],
+    });
     setTab('metrics');
   };
 
@@ -39,7 +41,13 @@ export function App() {
         </div>
         <nav className="tabs" aria-label="Sections">
           {TABS.map((t) => (
-            <button key={t.id} type="button" className="tab" aria-current={tab === t.id ? 'page' : undefined} onClick={() => setTab(t.id)}>
+            <button
+              key={t.id}
+              type="button"
+              className="tab"
+              aria-current={tab === t.id ? 'page' : undefined}
+              onClick={() => setTab(t.id)}
+            >
               {t.label}
             </button>
           ))}

@@ -4,10 +4,9 @@
  */
 import { InvalidArgumentError } from './errors.ts';
 import { MAX_TIMESTAMP } from './ingest/validate.ts';
-import { MAX_RETENTION_DAYS, MIN_RETENTION_DAYS } from './retention/retention.ts';
+import { MAX_RETENTION_DAYS, MIN_RETENTION_DAYS } from '../../shared/constants.ts';
 import { INTERVALS, type ExportOptions, type Interval, type Resolution, type StorageConfig } from './types.ts';
 
-export const DEFAULT_RETENTION_DAYS = 30;
 export const DEFAULT_MAX_SERIES = 10_000;
 export const DEFAULT_MAX_LABELS = 32;
 
@@ -35,8 +34,12 @@ export function checkConfig(config: StorageConfig) {
   if (config.maxSizeBytes !== undefined && (!Number.isInteger(config.maxSizeBytes) || config.maxSizeBytes < 65_536)) {
     throw new InvalidArgumentError('maxSizeBytes must be an integer of at least 65536');
   }
-  for (const [name, value] of [['maxSeries', config.maxSeries], ['maxLabelsPerSeries', config.maxLabelsPerSeries]] as const) {
-    if (value !== undefined && (!Number.isInteger(value) || value < 1)) throw new InvalidArgumentError(`${name} must be a positive integer`);
+  for (const [name, value] of [
+    ['maxSeries', config.maxSeries],
+    ['maxLabelsPerSeries', config.maxLabelsPerSeries],
+  ] as const) {
+    if (value !== undefined && (!Number.isInteger(value) || value < 1))
+      throw new InvalidArgumentError(`${name} must be a positive integer`);
   }
   const intervals = (config.aggregationIntervals ?? [...INTERVALS]).map(checkInterval);
   return {
@@ -53,20 +56,32 @@ export function checkConfig(config: StorageConfig) {
 }
 
 export function checkExportOptions(options: ExportOptions): { source: Resolution; start: number; end: number } {
-  if (options === null || typeof options !== 'object') throw new InvalidArgumentError('export options must be an object');
+  if (options === null || typeof options !== 'object')
+    throw new InvalidArgumentError('export options must be an object');
   const source = options.source ?? 'raw';
   if (source !== 'raw' && !INTERVALS.includes(source)) {
     throw new InvalidArgumentError(`unknown export source ${JSON.stringify(source)}: use raw, ${INTERVALS.join(', ')}`);
   }
   const start = options.start ?? 0;
   const end = options.end ?? MAX_TIMESTAMP + 1;
-  for (const [name, value] of [['start', start], ['end', end]] as const) {
-    if (typeof value !== 'number' || !Number.isInteger(value)) throw new InvalidArgumentError(`export ${name} must be an integer millisecond timestamp`);
+  for (const [name, value] of [
+    ['start', start],
+    ['end', end],
+  ] as const) {
+    if (typeof value !== 'number' || !Number.isInteger(value))
+      throw new InvalidArgumentError(`export ${name} must be an integer millisecond timestamp`);
   }
   if (start >= end) throw new InvalidArgumentError(`export range is ${start === end ? 'empty' : 'reversed'}`);
-  if (options.onProgress !== undefined && typeof options.onProgress !== 'function') throw new InvalidArgumentError('onProgress must be a function');
+  if (options.onProgress !== undefined && typeof options.onProgress !== 'function')
+    throw new InvalidArgumentError('onProgress must be a function');
+  if (options.signal !== undefined && !(options.signal instanceof AbortSignal))
+    throw new InvalidArgumentError('signal must be an AbortSignal');
   const anonymize: unknown = options.anonymize;
-  if (anonymize !== undefined && typeof anonymize !== 'boolean' && (anonymize === null || typeof anonymize !== 'object')) {
+  if (
+    anonymize !== undefined &&
+    typeof anonymize !== 'boolean' &&
+    (anonymize === null || typeof anonymize !== 'object')
+  ) {
     throw new InvalidArgumentError('anonymize must be true, false or an options object');
   }
   return { source, start, end };
@@ -75,6 +90,7 @@ export function checkExportOptions(options: ExportOptions): { source: Resolution
 /** A positive number option, or its default when absent. */
 export function checkPositive(value: unknown, name: string, fallback: number): number {
   if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) throw new InvalidArgumentError(`${name} must be a positive number`);
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0)
+    throw new InvalidArgumentError(`${name} must be a positive number`);
   return value;
 }

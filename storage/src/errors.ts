@@ -1,16 +1,9 @@
 /**
- * Typed errors. Every error the engine throws on purpose is a StorageError with a stable `code`,
- * so callers (the IPC layer, the panel) can tell bad input from a full disk without parsing text.
+ * Typed errors. Every error the engine throws on purpose is a StorageError with a stable `code`
+ * (StorageErrorCode, in types.ts), so callers (the IPC layer, the panel) can tell bad input from a
+ * full disk without parsing text.
  */
-
-export type StorageErrorCode =
-  | 'INVALID_SAMPLE'
-  | 'INVALID_QUERY'
-  | 'INVALID_ARGUMENT'
-  | 'CARDINALITY_LIMIT'
-  | 'DISK_FULL'
-  | 'STORE_CLOSED'
-  | 'EXPORT_FAILED';
+import type { StorageErrorCode } from './types.ts';
 
 export class StorageError extends Error {
   readonly code: StorageErrorCode;

@@ -4,15 +4,23 @@
  */
 export * from './types.ts';
 export * from './errors.ts';
-export { DEFAULT_MAX_LABELS, DEFAULT_MAX_SERIES, DEFAULT_RETENTION_DAYS } from './config.ts';
-export {
-  TimeSeriesStorage,
-  type RetentionPreview,
-  type SeriesSelector,
-  type StoreStats,
-} from './storage.ts';
+export { DEFAULT_MAX_LABELS, DEFAULT_MAX_SERIES } from './config.ts';
+export { TimeSeriesStorage } from './storage.ts';
 export { DEFAULT_MAX_POINTS } from './query/query.ts';
-export { MAX_RETENTION_DAYS, MIN_RETENTION_DAYS } from './retention/retention.ts';
-export { MAX_LABEL_NAME_LENGTH, MAX_LABEL_VALUE_LENGTH, MAX_METRIC_NAME_LENGTH, MAX_TIMESTAMP } from './ingest/validate.ts';
+export {
+  DAY_MS,
+  DEFAULT_RETENTION_DAYS,
+  HOUR_MS,
+  MAX_RETENTION_DAYS,
+  MIN_RETENTION_DAYS,
+  MINUTE_MS,
+} from '../../shared/constants.ts';
+export {
+  MAX_LABEL_NAME_LENGTH,
+  MAX_LABEL_VALUE_LENGTH,
+  MAX_METRIC_NAME_LENGTH,
+  MAX_TIMESTAMP,
+} from './ingest/validate.ts';
 export { SEVERITIES } from './alerts/alerts.ts';
+export { MIN_BASELINE_SAMPLES } from './baselines/baselines.ts';
 export { defaultExportPath } from './export/parquet-export.ts';

@@ -1,13 +1,14 @@
 /**
  * TimeSeriesStorage: the engine's public face. It wires the lifecycle parts together (ingest into
  * the head, rollups, compaction into the tier, queries, retention) and owns the one connection.
- * Each part lives in its own module; this class validates arguments, runs transactions and turns
- * SQLite failures into typed errors.
+ * Each part lives in its own module and owns its tables; this class validates arguments, runs long
+ * jobs in steps and turns SQLite failures into typed errors.
  */
 import { statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { AlertLog } from './alerts/alerts.ts';
-import { DEFAULT_RETENTION_DAYS, checkConfig, checkExportOptions, checkInterval, checkPositive, checkRetentionDays } from './config.ts';
+import { DAY_MS, DEFAULT_RETENTION_DAYS } from '../../shared/constants.ts';
+import { checkConfig, checkExportOptions, checkInterval, checkPositive, checkRetentionDays } from './config.ts';
 import { Baselines, DEFAULT_WINDOW_DAYS, DEFAULT_Z_THRESHOLD } from './baselines/baselines.ts';
 import { createCompressedViews } from './db/app-views.ts';
 import { openDatabase, type Db } from './db/connection.ts';
@@ -15,17 +16,18 @@ import { migrate } from './db/migrations.ts';
 import { Settings } from './db/settings.ts';
 import { InvalidArgumentError, StorageError, translateDiskError } from './errors.ts';
 import { Head } from './head/head.ts';
-import { countBucketRows, countRawRows, rawExportRows, rollupExportRows, type ExportScope } from './export/export-rows.ts';
+import { HeadAppender } from './head/head-append.ts';
+import {
+  countBucketRows,
+  countRawRows,
+  rawExportRows,
+  rollupExportRows,
+  type ExportScope,
+} from './export/export-rows.ts';
 import { defaultExportPath, writeParquetExport } from './export/parquet-export.ts';
 import { validateBatch } from './ingest/validate.ts';
 import { queryMetrics, type QueryContext } from './query/query.ts';
-import {
-  DAY_MS,
-  deleteBefore,
-  dropSeries,
-  reclaimSpace,
-  type RetentionContext,
-} from './retention/retention.ts';
+import { deleteBefore, dropSeries, reclaimSpace, type RetentionContext } from './retention/retention.ts';
 import { Rollups, TIER_DERIVED_INTERVALS } from './rollup/rollups.ts';
 import { SeriesRegistry } from './series/registry.ts';
 import { runSteps, runStepsYielding, type Step } from './steps.ts';
@@ -34,48 +36,27 @@ import { ChunkTier } from './tier/chunk-tier.ts';
 import { reconcileLayout } from './tier/layout.ts';
 import { RowTier } from './tier/row-tier.ts';
 import type { Tier } from './tier/tier.ts';
-import {
-  type Alert,
-  type AlertFilter,
-  type Baseline,
-  type ExportOptions,
-  type ExportResult,
-  type Interval,
-  type Labels,
-  type NewAlert,
-  type LabelMatcher,
-  type MetricQuery,
-  type MetricSample,
-  type MetricsSink,
-  type SeriesResult,
-  type StorageConfig,
+import type {
+  Alert,
+  AlertFilter,
+  Baseline,
+  ExportOptions,
+  ExportResult,
+  Interval,
+  Labels,
+  NewAlert,
+  MetricQuery,
+  MetricSample,
+  MetricsSink,
+  RetentionPreview,
+  SeriesResult,
+  SeriesSelector,
+  StorageConfig,
+  StoreStats,
 } from './types.ts';
 
 /** Free space the file keeps after compaction, for the head to grow into again. */
 const FREE_BYTES_KEPT = 4 * 1024 * 1024;
-
-export interface StoreStats {
-  samples: number;
-  series: number;
-  oldest: number | null;
-  newest: number | null;
-  dbBytes: number;
-  walBytes: number;
-  lastRollup: number | null;
-  lastRetention: number | null;
-}
-
-export interface RetentionPreview {
-  cutoff: number;
-  samples: number;
-  from: number | null;
-  to: number | null;
-}
-
-export interface SeriesSelector {
-  metricName?: string;
-  labels: Record<string, LabelMatcher>;
-}
 
 function fileSize(path: string): number {
   try {
@@ -91,14 +72,13 @@ export class TimeSeriesStorage implements MetricsSink {
   private readonly settings: Settings;
   private readonly registry: SeriesRegistry;
   private readonly head: Head;
+  private readonly appender: HeadAppender;
   private readonly tier: Tier;
   private readonly rollups: Rollups;
   private readonly alerts: AlertLog;
   private readonly baselines: Baselines;
   private readonly now: () => number;
   private readonly maxLabelsPerSeries: number;
-  /** Latest stored timestamp per series: a sample after it cannot be a repeat, so skips the lookup. */
-  private readonly latest = new Map<number, number>();
   private days: number;
   private closed = false;
 
@@ -111,19 +91,31 @@ export class TimeSeriesStorage implements MetricsSink {
     try {
       migrate(this.db);
       this.settings = new Settings(this.db);
-      this.days = checkRetentionDays(options.retentionDays ?? this.settings.getNumber('telemetry_retention_days') ?? DEFAULT_RETENTION_DAYS);
+      this.days = checkRetentionDays(
+        options.retentionDays ?? this.settings.getNumber('telemetry_retention_days') ?? DEFAULT_RETENTION_DAYS,
+      );
       this.registry = new SeriesRegistry(this.db, options.maxSeries);
       this.head = new Head(this.db);
-      const [tier, otherTier] = options.compressed ? [new ChunkTier(this.db), new RowTier(this.db)] : [new RowTier(this.db), new ChunkTier(this.db)];
+      const [tier, otherTier] = options.compressed
+        ? [new ChunkTier(this.db), new RowTier(this.db)]
+        : [new RowTier(this.db), new ChunkTier(this.db)];
       this.tier = tier;
       const tierDerived = options.compressed ? options.intervals.filter((i) => TIER_DERIVED_INTERVALS.includes(i)) : [];
       this.rollups = new Rollups(this.db, this.head, options.intervals, tierDerived);
       const mode = options.compressed ? 'compressed' : 'uncompressed';
-      reconcileLayout({ db: this.db, settings: this.settings, registry: this.registry, rollups: this.rollups, tier, otherTier, mode });
+      reconcileLayout({
+        db: this.db,
+        settings: this.settings,
+        registry: this.registry,
+        rollups: this.rollups,
+        tier,
+        otherTier,
+        mode,
+      });
       if (options.compressed) createCompressedViews(this.db, tierDerived);
       this.alerts = new AlertLog(this.db, this.now);
       this.baselines = new Baselines({ db: this.db, alerts: this.alerts, now: this.now, ...this.queryContext() });
-      this.loadLatest();
+      this.appender = new HeadAppender(this.db, this.registry, this.head, tier);
     } catch (err) {
       this.db.close();
       throw translateDiskError(err);
@@ -141,7 +133,7 @@ export class TimeSeriesStorage implements MetricsSink {
   async insertSamples(samples: MetricSample[]): Promise<number> {
     this.assertOpen();
     validateBatch(samples, { maxLabelsPerSeries: this.maxLabelsPerSeries });
-    return this.write(() => this.ingest(samples));
+    return this.write(() => this.appender.append(samples));
   }
 
   queryMetrics(query: MetricQuery): SeriesResult[] {
@@ -154,7 +146,9 @@ export class TimeSeriesStorage implements MetricsSink {
     this.assertOpen();
     checkInterval(interval);
     if (!this.rollups.isMaintained(interval)) {
-      throw new InvalidArgumentError(`interval ${interval} is not one of this store's aggregationIntervals (${this.intervals.join(', ')})`);
+      throw new InvalidArgumentError(
+        `interval ${interval} is not one of this store's aggregationIntervals (${this.intervals.join(', ')})`,
+      );
     }
     const upTo = this.head.maxId();
     const written = await this.writeInSteps(() => this.rollups.aggregateStep(interval, upTo));
@@ -193,7 +187,7 @@ export class TimeSeriesStorage implements MetricsSink {
       // Folding first keeps a bucket that straddles the cutoff whole; on a full disk, delete first.
       const folded = this.foldAllUnlessFull();
       const deleted = deleteBefore(this.retentionContext(), this.retentionCutoff(this.days));
-      this.loadLatest();
+      this.appender.reloadLatest();
       reclaimSpace(this.db);
       if (!folded) this.foldAllUnlessFull();
       this.settings.setNumber('last_retention_at', this.now());
@@ -212,15 +206,12 @@ export class TimeSeriesStorage implements MetricsSink {
     this.assertOpen();
     const cutoff = this.retentionCutoff(checkRetentionDays(days));
     const inTier = this.tier.countBefore(cutoff);
-    const [inHead, headOldest, headNewest] = this.db
-      .prepare('SELECT COUNT(*), MIN(ts), MAX(ts) FROM head WHERE ts < ?')
-      .raw()
-      .get(cutoff) as [number, number | null, number | null];
+    const inHead = this.head.countBefore(cutoff);
     return {
       cutoff,
-      samples: inTier.samples + inHead,
-      from: minOf(inTier.oldest, headOldest),
-      to: maxOf(inTier.newest, headNewest),
+      samples: inTier.samples + inHead.samples,
+      from: minOf(inTier.oldest, inHead.oldest),
+      to: maxOf(inTier.newest, inHead.newest),
     };
   }
 
@@ -249,16 +240,12 @@ export class TimeSeriesStorage implements MetricsSink {
   getStats(): StoreStats {
     this.assertOpen();
     const tier = this.tier.totals();
-    const [headCount, headOldest, headNewest] = this.db.prepare('SELECT COUNT(*), MIN(ts), MAX(ts) FROM head').raw().get() as [
-      number,
-      number | null,
-      number | null,
-    ];
+    const head = this.head.totals();
     return {
-      samples: tier.samples + headCount,
+      samples: tier.samples + head.samples,
       series: this.registry.size,
-      oldest: minOf(tier.oldest, headOldest),
-      newest: maxOf(tier.newest, headNewest),
+      oldest: minOf(tier.oldest, head.oldest),
+      newest: maxOf(tier.newest, head.newest),
       ...this.diskUsage(),
       lastRollup: this.settings.getNumber('last_rollup_at'),
       lastRetention: this.settings.getNumber('last_retention_at'),
@@ -273,11 +260,12 @@ export class TimeSeriesStorage implements MetricsSink {
   /** Deletes every series matching the selector, with all its data; returns samples deleted. */
   deleteSeries(selector: SeriesSelector): number {
     this.assertOpen();
-    const names = selector.metricName === undefined ? [...this.registry.metrics()].map(([n]) => n) : [selector.metricName];
+    const names =
+      selector.metricName === undefined ? [...this.registry.metrics()].map(([n]) => n) : [selector.metricName];
     const ids = names.flatMap((name) => this.registry.match(name, selector.labels)).map((s) => s.id);
     return this.write(() => {
       const deleted = dropSeries(this.retentionContext(), ids);
-      for (const id of ids) this.latest.delete(id);
+      this.appender.forget(ids);
       reclaimSpace(this.db);
       return deleted;
     });
@@ -320,10 +308,13 @@ export class TimeSeriesStorage implements MetricsSink {
    */
   async exportToParquet(output?: string, options: ExportOptions = {}): Promise<ExportResult> {
     this.assertOpen();
-    if (output !== undefined && typeof output !== 'string') throw new InvalidArgumentError('output must be a file path');
+    if (output !== undefined && typeof output !== 'string')
+      throw new InvalidArgumentError('output must be a file path');
     const { source, start, end } = checkExportOptions(options);
     const scope: ExportScope = {
-      series: [...this.registry.all()].sort((a, b) => a.metricName.localeCompare(b.metricName) || a.labelsJson.localeCompare(b.labelsJson)),
+      series: [...this.registry.all()].sort(
+        (a, b) => a.metricName.localeCompare(b.metricName) || a.labelsJson.localeCompare(b.labelsJson),
+      ),
       start,
       end,
     };
@@ -332,11 +323,17 @@ export class TimeSeriesStorage implements MetricsSink {
       anonymize: options.anonymize ?? false,
       range: { start, end },
       onProgress: options.onProgress,
+      signal: options.signal,
     };
     const ctx = this.queryContext();
     return source === 'raw'
       ? writeParquetExport({ ...base, source, rows: rawExportRows(ctx, scope), expectedRows: countRawRows(ctx, scope) })
-      : writeParquetExport({ ...base, source, rows: rollupExportRows(ctx, source, scope), expectedRows: countBucketRows(ctx, source, scope) });
+      : writeParquetExport({
+          ...base,
+          source,
+          rows: rollupExportRows(ctx, source, scope),
+          expectedRows: countBucketRows(ctx, source, scope),
+        });
   }
 
   /**
@@ -363,40 +360,6 @@ export class TimeSeriesStorage implements MetricsSink {
     this.db.close();
   }
 
-  private ingest(samples: MetricSample[]): number {
-    const created: number[] = [];
-    const advanced = new Map<number, number>();
-    try {
-      const stored = this.db.transaction(() => this.appendBatch(samples, created, advanced)).immediate();
-      for (const [id, ts] of advanced) this.latest.set(id, ts);
-      return stored;
-    } catch (err) {
-      this.head.discard();
-      this.registry.forget(created);
-      throw err;
-    }
-  }
-
-  /** Appends a validated batch to the head; a (series, timestamp) already stored is skipped. */
-  private appendBatch(samples: MetricSample[], created: number[], advanced: Map<number, number>): number {
-    let stored = 0;
-    for (let i = 0; i < samples.length; i++) {
-      const sample = samples[i]!;
-      const id = this.registry.resolve(sample, i, created);
-      const latest = advanced.get(id) ?? this.latest.get(id) ?? -1;
-      if (sample.timestamp > latest) {
-        advanced.set(id, sample.timestamp);
-      } else {
-        this.head.flush();
-        if (this.head.exists(id, sample.timestamp) || this.tier.contains(id, sample.timestamp)) continue;
-      }
-      this.head.push(id, sample.timestamp, sample.value);
-      stored++;
-    }
-    this.head.flush();
-    return stored;
-  }
-
   /** Folds the head into every maintained interval; false when the disk is full. */
   private foldAllUnlessFull(): boolean {
     const upTo = this.head.maxId();
@@ -409,15 +372,6 @@ export class TimeSeriesStorage implements MetricsSink {
     }
   }
 
-  private loadLatest(): void {
-    this.latest.clear();
-    const inHead = this.head.latestBySeries();
-    for (const s of this.registry.all()) {
-      const latest = maxOf(inHead.get(s.id) ?? null, this.tier.latest(s.id) ?? null);
-      if (latest !== null) this.latest.set(s.id, latest);
-    }
-  }
-
   private retentionCutoff(days: number): number {
     return this.now() - days * DAY_MS;
   }
@@ -427,7 +381,7 @@ export class TimeSeriesStorage implements MetricsSink {
   }
 
   private retentionContext(): RetentionContext {
-    return { db: this.db, ...this.queryContext() };
+    return { db: this.db, alerts: this.alerts, baselines: this.baselines, ...this.queryContext() };
   }
 
   /**
@@ -461,7 +415,8 @@ export class TimeSeriesStorage implements MetricsSink {
 
 /** Pages freed by a large compaction go back to the file system; a few are left for reuse. */
 function releaseFreePages(db: Db): void {
-  const free = (db.pragma('freelist_count', { simple: true }) as number) * (db.pragma('page_size', { simple: true }) as number);
+  const free =
+    (db.pragma('freelist_count', { simple: true }) as number) * (db.pragma('page_size', { simple: true }) as number);
   if (free > FREE_BYTES_KEPT) db.pragma('incremental_vacuum');
 }
 

@@ -1,20 +1,13 @@
 /**
  * The engine's vocabulary: one type for each concept that crosses a module boundary
- * (a sample, a series, a bucket, a query and its result, baselines, alerts, export options).
- * No behaviour lives here.
+ * (a sample, a series, a bucket, a query and its result, baselines, alerts, export options, error
+ * codes). No behaviour lives here, and nothing is imported but shared/constants.ts: this is the
+ * engine's types-only entry point, which shared/ (and through it the browser) may import types
+ * from without pulling in Node or better-sqlite3.
  */
+import type { Interval } from '../../shared/constants.ts';
 
-/** A rollup width. Buckets are aligned in UTC: `floor(ts / width) * width`. */
-export type Interval = '1m' | '5m' | '1h' | '1d';
-
-export const INTERVALS: readonly Interval[] = ['1m', '5m', '1h', '1d'];
-
-export const INTERVAL_MS: Readonly<Record<Interval, number>> = {
-  '1m': 60_000,
-  '5m': 300_000,
-  '1h': 3_600_000,
-  '1d': 86_400_000,
-};
+export { INTERVALS, INTERVAL_MS, type Interval } from '../../shared/constants.ts';
 
 /** Label name -> value. Key order is irrelevant; an empty value is the same as an absent label. */
 export type Labels = Record<string, string>;
@@ -184,10 +177,46 @@ export interface ExportOptions {
   source?: Resolution;
   anonymize?: boolean | AnonymizeOptions;
   onProgress?: (done: number, total: number) => void;
+  /** Aborting it cancels the export between row groups: CANCELLED, and no file is left behind. */
+  signal?: AbortSignal;
 }
 
 export interface ExportResult {
   path: string;
   rows: number;
   bytes: number;
+}
+
+/** The stable code of every error the engine throws on purpose (errors.ts). */
+export type StorageErrorCode =
+  | 'INVALID_SAMPLE'
+  | 'INVALID_QUERY'
+  | 'INVALID_ARGUMENT'
+  | 'CARDINALITY_LIMIT'
+  | 'DISK_FULL'
+  | 'STORE_CLOSED'
+  | 'EXPORT_FAILED'
+  | 'CANCELLED';
+
+export interface StoreStats {
+  samples: number;
+  series: number;
+  oldest: number | null;
+  newest: number | null;
+  dbBytes: number;
+  walBytes: number;
+  lastRollup: number | null;
+  lastRetention: number | null;
+}
+
+export interface RetentionPreview {
+  cutoff: number;
+  samples: number;
+  from: number | null;
+  to: number | null;
+}
+
+export interface SeriesSelector {
+  metricName?: string;
+  labels: Record<string, LabelMatcher>;
 }

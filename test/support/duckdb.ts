@@ -42,7 +42,9 @@ export class DuckReader {
 
   /** The file's key-value metadata, decoded as text. */
   async kvMetadata(path: string): Promise<Record<string, string>> {
-    const kv = await this.rows(`SELECT decode(key) AS k, decode(value) AS v FROM parquet_kv_metadata(${sqlString(path)})`);
+    const kv = await this.rows(
+      `SELECT decode(key) AS k, decode(value) AS v FROM parquet_kv_metadata(${sqlString(path)})`,
+    );
     return Object.fromEntries(kv.map((r) => [String(r.k), String(r.v)]));
   }
 

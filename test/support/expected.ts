@@ -33,7 +33,8 @@ export function expectedBuckets(
     const bucket = Math.floor(s.timestamp / width) * width;
     const key = keyOf(s, bucket);
     const e = out.get(key);
-    if (!e) out.set(key, { name: s.name, labels: s.labels, bucket, count: 1, sum: s.value, min: s.value, max: s.value });
+    if (!e)
+      out.set(key, { name: s.name, labels: s.labels, bucket, count: 1, sum: s.value, min: s.value, max: s.value });
     else {
       e.count++;
       e.sum += s.value;

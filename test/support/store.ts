@@ -53,7 +53,7 @@ export function openStore(config: Partial<StorageConfig> = {}): OpenedStore {
 }
 
 /** The seeded PRNG shared with the demo history and the benchmark (mulberry32). */
-export { seededRandom as rng } from '../../electron/random.ts';
+export { seededRandom as rng } from '../../shared/random.ts';
 
 /** `count` samples per series, `stepMs` apart from `start`, interleaved across the given series. */
 export function regularSamples(

@@ -3,8 +3,7 @@
  * by severity; opening one shows its metric around the alert's time.
  */
 import { useCallback, useMemo, useState } from 'react';
-import type { Alert, Unit } from '../../../electron/panel-api.ts';
-import type { Severity } from '../../../storage/src/types.ts';
+import type { Alert, Severity, Unit } from '../../../shared/panel-api.ts';
 import { telemetry } from '../lib/api.ts';
 import { formatDateTime, formatValue } from '../lib/format.ts';
 import { formatLabels } from '../lib/series.ts';
@@ -16,7 +15,12 @@ const LIMIT = 500;
 
 export function AlertsView({ onOpen }: { onOpen: (alert: Alert) => void }) {
   const [severity, setSeverity] = useState<Severity | null>(null);
-  const alerts = useAsync(useCallback(() => telemetry().listAlerts(severity === null ? { limit: LIMIT } : { severity, limit: LIMIT }), [severity]));
+  const alerts = useAsync(
+    useCallback(
+      () => telemetry().listAlerts(severity === null ? { limit: LIMIT } : { severity, limit: LIMIT }),
+      [severity],
+    ),
+  );
   const metrics = useAsync(useCallback(() => telemetry().listMetrics(), []));
   const units = useMemo(() => new Map<string, Unit>((metrics.data ?? []).map((m) => [m.name, m.unit])), [metrics.data]);
   const list = alerts.data ?? [];
@@ -39,7 +43,10 @@ export function AlertsView({ onOpen }: { onOpen: (alert: Alert) => void }) {
       {alerts.error !== undefined && <ErrorBanner error={alerts.error} onRetry={alerts.reload} />}
       {alerts.data !== undefined && list.length === 0 && (
         <EmptyState title={severity === null ? 'No alerts recorded' : `No ${severity} alerts`}>
-          <p>Alerts appear here when a metric crosses its threshold or leaves its baseline. Load the demo history in Settings to see examples.</p>
+          <p>
+            Alerts appear here when a metric crosses its threshold or leaves its baseline. Load the demo history in
+            Settings to see examples.
+          </p>
         </EmptyState>
       )}
       {list.length > 0 && (
@@ -51,7 +58,9 @@ export function AlertsView({ onOpen }: { onOpen: (alert: Alert) => void }) {
               <th scope="col">Labels</th>
               <th scope="col">Severity</th>
               <th scope="col">Value / threshold</th>
-              <th scope="col"><span className="visually-hidden">Open</span></th>
+              <th scope="col">
+                <span className="visually-hidden">Open</span>
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -66,10 +75,16 @@ export function AlertsView({ onOpen }: { onOpen: (alert: Alert) => void }) {
                     <span className={`badge severity-${alert.severity}`}>{alert.severity}</span>
                   </td>
                   <td className="nowrap" title={alert.message ?? undefined}>
-                    {formatValue(alert.value, unit)} <span className="muted">vs {formatValue(alert.threshold, unit)}</span>
+                    {formatValue(alert.value, unit)}{' '}
+                    <span className="muted">vs {formatValue(alert.threshold, unit)}</span>
                   </td>
                   <td>
-                    <button type="button" className="button small" onClick={() => onOpen(alert)} aria-label={`Open ${alert.metricName} at ${formatDateTime(alert.timestamp)}`}>
+                    <button
+                      type="button"
+                      className="button small"
+                      onClick={() => onOpen(alert)}
+                      aria-label={`Open ${alert.metricName} at ${formatDateTime(alert.timestamp)}`}
+                    >
                       Open chart
                     </button>
                   </td>

@@ -1,5 +1,5 @@
 /** The export's options behind a disclosure: time range, raw or a rollup, anonymise, labels to keep. */
-import type { Resolution } from '../../../electron/panel-api.ts';
+import type { Resolution } from '../../../shared/panel-api.ts';
 import { RESOLUTION_CHOICES } from '../lib/resolution.ts';
 import { SPAN_LABELS, type ExportChoices, type ExportSpan } from './export-options.ts';
 
@@ -62,13 +62,21 @@ export function ExportOptions({ choices, labelNames, onChange }: Props) {
           <legend>Keep these labels verbatim</legend>
           {labelNames.map((name) => (
             <label key={name} className="check">
-              <input type="checkbox" checked={choices.keepLabels.includes(name)} onChange={(e) => toggleKeep(name, e.target.checked)} />
+              <input
+                type="checkbox"
+                checked={choices.keepLabels.includes(name)}
+                onChange={(e) => toggleKeep(name, e.target.checked)}
+              />
               {name}
             </label>
           ))}
         </fieldset>
       )}
-      {!choices.anonymize && <p className="warning">Label values are written as they are. Share this file only with people who may see them.</p>}
+      {!choices.anonymize && (
+        <p className="warning">
+          Label values are written as they are. Share this file only with people who may see them.
+        </p>
+      )}
     </details>
   );
 }

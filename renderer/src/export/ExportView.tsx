@@ -1,9 +1,12 @@
 /**
  * The Export tab: one button writes an anonymised Parquet file; a progress bar runs while the host
- * works (the window stays responsive), then the file's name, rows and size with "Show in folder".
+ * works (the window stays responsive) with a button that cancels the export, then the file's name,
+ * rows and size with "Show in folder".
  */
 import { useCallback, useEffect, useState } from 'react';
-import type { ExportProgress, ExportResult } from '../../../electron/panel-api.ts';
+import type { ExportProgress } from '../../../shared/events.ts';
+import type { ExportResult } from '../../../shared/panel-api.ts';
+import { useAction } from '../hooks/use-action.ts';
 import { telemetry } from '../lib/api.ts';
 import { formatBytes, formatCount } from '../lib/format.ts';
 import { useAsync } from '../hooks/use-async.ts';
@@ -20,27 +23,28 @@ async function allLabelNames(): Promise<string[]> {
 export function ExportView() {
   const labelNames = useAsync(useCallback(allLabelNames, []));
   const [choices, setChoices] = useState<ExportChoices>(DEFAULT_CHOICES);
-  const [running, setRunning] = useState(false);
+  const exporting = useAction();
+  const running = exporting.busy;
   const [progress, setProgress] = useState<ExportProgress | null>(null);
   const [result, setResult] = useState<ExportResult | null>(null);
-  const [error, setError] = useState<unknown>(undefined);
+  const [cancelling, setCancelling] = useState(false);
 
-  useEffect(() => (running ? telemetry().onExportProgress(setProgress) : undefined), [running]);
+  useEffect(() => (running ? telemetry().on('export-progress', setProgress) : undefined), [running]);
 
   const start = () => {
     const request = toExportRequest(choices, Date.now());
     if (typeof request === 'string') {
-      setError(new Error(request));
+      exporting.fail(new Error(request));
       return;
     }
-    setRunning(true);
     setProgress(null);
     setResult(null);
-    setError(undefined);
-    telemetry()
-      .exportParquet(request)
-      .then(setResult, setError)
-      .finally(() => setRunning(false));
+    setCancelling(false);
+    exporting.run(async () => setResult(await telemetry().exportParquet(request)));
+  };
+  const cancel = () => {
+    setCancelling(true);
+    telemetry().cancelExport().catch(exporting.fail);
   };
   const percent = progress !== null && progress.total > 0 ? Math.round((100 * progress.done) / progress.total) : null;
 
@@ -57,12 +61,31 @@ export function ExportView() {
         </button>
         <ExportOptions choices={choices} labelNames={labelNames.data ?? []} onChange={setChoices} />
         {running && (
-          <div className="progress" role="progressbar" aria-label="Export progress" aria-valuemin={0} aria-valuemax={100} aria-valuenow={percent ?? undefined}>
-            <div className={percent === null ? 'progress-fill indeterminate' : 'progress-fill'} style={percent === null ? undefined : { width: `${percent}%` }} />
-            <span className="progress-text">{percent === null ? 'Preparing…' : `${formatCount(progress?.done ?? 0)} of ${formatCount(progress?.total ?? 0)} rows`}</span>
+          <div
+            className="progress"
+            role="progressbar"
+            aria-label="Export progress"
+            aria-valuemin={0}
+            aria-valuemax={100}
+            aria-valuenow={percent ?? undefined}
+          >
+            <div
+              className={percent === null ? 'progress-fill indeterminate' : 'progress-fill'}
+              style={percent === null ? undefined : { width: `${percent}%` }}
+            />
+            <span className="progress-text">
+              {percent === null
+                ? 'Preparing…'
+                : `${formatCount(progress?.done ?? 0)} of ${formatCount(progress?.total ?? 0)} rows`}
+            </span>
           </div>
         )}
-        {error !== undefined && <ErrorBanner error={error} />}
+        {running && (
+          <button type="button" className="button" onClick={cancel} disabled={cancelling}>
+            {cancelling ? 'Cancelling…' : 'Cancel export'}
+          </button>
+        )}
+        {exporting.error !== undefined && <ErrorBanner error={exporting.error} />}
         {result !== null && (
           <div className="export-result" role="status" data-testid="export-result">
             <div>
@@ -73,7 +96,11 @@ export function ExportView() {
                 <span data-testid="export-rows">{formatCount(result.rows)}</span> rows · {formatBytes(result.bytes)}
               </div>
             </div>
-            <button type="button" className="button" onClick={() => void telemetry().revealExport(result.path).catch(setError)}>
+            <button
+              type="button"
+              className="button"
+              onClick={() => void telemetry().revealExport(result.path).catch(exporting.fail)}
+            >
               Show in folder
             </button>
           </div>

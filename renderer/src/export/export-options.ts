@@ -1,6 +1,7 @@
 /** The export form's choices and how they become an ExportRequest. */
-import type { ExportRequest, Resolution } from '../../../electron/panel-api.ts';
+import type { ExportRequest, Resolution } from '../../../shared/panel-api.ts';
 import { fromLocalInput } from '../lib/time-range.ts';
+import { DAY_MS } from '../../../shared/constants.ts';
 
 export type ExportSpan = 'all' | '24h' | '7d' | '30d' | 'custom';
 
@@ -30,7 +31,11 @@ export const SPAN_LABELS: Record<ExportSpan, string> = {
   custom: 'Custom range',
 };
 
-const SPAN_MS: Record<'24h' | '7d' | '30d', number> = { '24h': 86_400_000, '7d': 7 * 86_400_000, '30d': 30 * 86_400_000 };
+const SPAN_MS: Record<'24h' | '7d' | '30d', number> = {
+  '24h': DAY_MS,
+  '7d': 7 * DAY_MS,
+  '30d': 30 * DAY_MS,
+};
 
 /** The request for these choices, or a message saying what to fix. */
 export function toExportRequest(choices: ExportChoices, now: number): ExportRequest | string {

@@ -1,8 +1,10 @@
 /**
  * The renderer's only door to the storage host: `window.telemetry`, defined by Electron's preload
- * or by the browser preview's HTTP bridge. Also turns a failed call into a sentence a person can read.
+ * or by the browser preview's HTTP bridge. Also turns a failed call into a sentence a person can
+ * read, with one entry per wire error code (the compiler refuses a code left out).
  */
-import type { TelemetryBridge } from '../../../electron/panel-api.ts';
+import { isPanelError, type ErrorCode } from '../../../shared/errors.ts';
+import type { TelemetryBridge } from '../../../shared/panel-api.ts';
 
 export function telemetry(): TelemetryBridge {
   const bridge = (window as { telemetry?: TelemetryBridge }).telemetry;
@@ -14,24 +16,27 @@ export function hasTelemetry(): boolean {
   return (window as { telemetry?: TelemetryBridge }).telemetry !== undefined;
 }
 
-/** A readable message for an error thrown by a panel call (those carry a `code`). */
+const MESSAGES: Readonly<Record<ErrorCode, (text: string) => string>> = {
+  INVALID_SAMPLE: (text) => text,
+  INVALID_QUERY: (text) => `The request was not accepted: ${text}`,
+  INVALID_ARGUMENT: (text) => `The request was not accepted: ${text}`,
+  CARDINALITY_LIMIT: (text) => text,
+  DISK_FULL: (text) => `The disk is full: ${text}`,
+  STORE_CLOSED: () => 'The store is closed. Restart the app to reopen it.',
+  EXPORT_FAILED: (text) => `The export failed: ${text}`,
+  CANCELLED: () => 'Cancelled: nothing was written.',
+  NOT_FOUND: (text) => text,
+  BUSY: (text) => text,
+  FORBIDDEN: (text) => text,
+  HOST_UNAVAILABLE: (text) => text,
+  INTERNAL: (text) => text,
+};
+
+/** A readable message for an error thrown by a panel call (those carry a `code`) or by the panel itself. */
 export function errorMessage(err: unknown): string {
-  if (err instanceof Error || (typeof err === 'object' && err !== null && 'message' in err)) {
-    const { code, message } = err as { code?: unknown; message?: unknown };
-    const text = typeof message === 'string' && message !== '' ? message : 'Something went wrong.';
-    switch (code) {
-      case 'DISK_FULL':
-        return `The disk is full: ${text}`;
-      case 'INVALID_QUERY':
-      case 'INVALID_ARGUMENT':
-        return `The request was not accepted: ${text}`;
-      case 'STORE_CLOSED':
-        return 'The store is closed. Restart the app to reopen it.';
-      case 'EXPORT_FAILED':
-        return `The export failed: ${text}`;
-      default:
-        return text;
-    }
-  }
+  const text = (message: unknown): string =>
+    typeof message === 'string' && message !== '' ? message : 'Something went wrong.';
+  if (isPanelError(err) && Object.hasOwn(MESSAGES, err.code)) return MESSAGES[err.code](text(err.message));
+  if (typeof err === 'object' && err !== null && 'message' in err) return text(err.message);
   return String(err);
 }

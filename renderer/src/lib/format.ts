@@ -2,7 +2,8 @@
  * Number, unit and time formatting for axes, legends, tooltips and the status panel.
  * Units come from the metric (bytes, percent, milliseconds, seconds, counts).
  */
-import type { Unit } from '../../../electron/panel-api.ts';
+import type { Unit } from '../../../shared/panel-api.ts';
+import { DAY_MS, HOUR_MS, MINUTE_MS, SECOND_MS } from '../../../shared/constants.ts';
 
 const compact = new Intl.NumberFormat('en', { notation: 'compact', maximumFractionDigits: 2 });
 const plain = new Intl.NumberFormat('en', { maximumFractionDigits: 2 });
@@ -24,9 +25,9 @@ function formatDuration(ms: number): string {
   const abs = Math.abs(ms);
   if (abs < 1) return `${plain.format(ms * 1000)} µs`;
   if (abs < 1000) return `${plain.format(ms)} ms`;
-  if (abs < 60_000) return `${plain.format(ms / 1000)} s`;
-  if (abs < 3_600_000) return `${plain.format(ms / 60_000)} min`;
-  return `${plain.format(ms / 3_600_000)} h`;
+  if (abs < MINUTE_MS) return `${plain.format(ms / SECOND_MS)} s`;
+  if (abs < HOUR_MS) return `${plain.format(ms / MINUTE_MS)} min`;
+  return `${plain.format(ms / HOUR_MS)} h`;
 }
 
 export function formatValue(value: number, unit: Unit): string {
@@ -68,7 +69,12 @@ const dateTime = new Intl.DateTimeFormat(undefined, {
   minute: '2-digit',
   second: '2-digit',
 });
-const dayTime = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+const dayTime = new Intl.DateTimeFormat(undefined, {
+  month: 'short',
+  day: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+});
 const time = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
 const day = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric' });
 
@@ -78,8 +84,8 @@ export function formatDateTime(ms: number | null): string {
 
 /** An axis tick label, coarser for longer spans. */
 export function formatTick(ms: number, spanMs: number): string {
-  if (spanMs <= 36 * 3_600_000) return time.format(ms);
-  if (spanMs <= 10 * 86_400_000) return dayTime.format(ms);
+  if (spanMs <= 36 * HOUR_MS) return time.format(ms);
+  if (spanMs <= 10 * DAY_MS) return dayTime.format(ms);
   return day.format(ms);
 }
 
@@ -89,9 +95,9 @@ export function formatCount(value: number): string {
 
 /** "3 h", "2 d", "45 min": the length of a span for humans. */
 export function formatSpan(ms: number): string {
-  const minutes = Math.round(ms / 60_000);
+  const minutes = Math.round(ms / MINUTE_MS);
   if (minutes < 120) return `${minutes} min`;
-  const hours = Math.round(ms / 3_600_000);
+  const hours = Math.round(ms / HOUR_MS);
   if (hours < 72) return `${hours} h`;
-  return `${Math.round(ms / 86_400_000)} d`;
+  return `${Math.round(ms / DAY_MS)} d`;
 }

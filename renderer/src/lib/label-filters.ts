@@ -1,5 +1,5 @@
 /** Label filters as the user builds them (chips) and as the query wants them (one matcher per label). */
-import type { LabelMatcher, MatchOp } from '../../../storage/src/types.ts';
+import type { LabelMatcher, MatchOp } from '../../../shared/panel-api.ts';
 
 export interface LabelFilter {
   name: string;

@@ -2,7 +2,7 @@
  * Series and severity colours for both themes (Grafana's classic palette in the dark, deeper
  * tones in the light). SVG strokes are set by Recharts as attributes, so colours live here.
  */
-import type { Alert } from '../../../electron/panel-api.ts';
+import type { Alert } from '../../../shared/panel-api.ts';
 
 export type ColorScheme = 'light' | 'dark';
 

@@ -3,7 +3,7 @@
  * explicit break wherever buckets are missing (gaps, never interpolated), and the legend's exact
  * min/max/avg/last computed from the rollups' min/max/sum/count.
  */
-import type { Labels, SeriesResult } from '../../../electron/panel-api.ts';
+import type { Labels, SeriesResult } from '../../../shared/panel-api.ts';
 import { bucketWidthMs } from './resolution.ts';
 
 export interface ChartRow {
@@ -55,7 +55,10 @@ function seriesNames(results: SeriesResult[]): string[] {
     }
   }
   return results.map((result) => {
-    const shown = results.length > 1 ? Object.fromEntries(Object.entries(result.labels).filter(([n]) => varying.has(n))) : result.labels;
+    const shown =
+      results.length > 1
+        ? Object.fromEntries(Object.entries(result.labels).filter(([n]) => varying.has(n)))
+        : result.labels;
     return formatLabels(shown) || result.metricName;
   });
 }

@@ -2,32 +2,34 @@
  * The chart's time range: either "the last N" (ends at now, so live refresh applies) or a fixed
  * window (a custom range or a zoom). Pure functions, so zoom and presets are easy to reason about.
  */
-export type TimeRange =
-  | { kind: 'relative'; durationMs: number }
-  | { kind: 'absolute'; start: number; end: number };
+import { DAY_MS, HOUR_MS, MINUTE_MS } from '../../../shared/constants.ts';
+export type TimeRange = { kind: 'relative'; durationMs: number } | { kind: 'absolute'; start: number; end: number };
 
 export interface Preset {
   label: string;
   durationMs: number;
 }
 
-const HOUR = 3_600_000;
-
 export const PRESETS: readonly Preset[] = [
-  { label: '1h', durationMs: HOUR },
-  { label: '6h', durationMs: 6 * HOUR },
-  { label: '24h', durationMs: 24 * HOUR },
-  { label: '7d', durationMs: 7 * 24 * HOUR },
-  { label: '30d', durationMs: 30 * 24 * HOUR },
+  { label: '1h', durationMs: HOUR_MS },
+  { label: '6h', durationMs: 6 * HOUR_MS },
+  { label: '24h', durationMs: DAY_MS },
+  { label: '7d', durationMs: 7 * DAY_MS },
+  { label: '30d', durationMs: 30 * DAY_MS },
 ];
 
-export const DEFAULT_RANGE: TimeRange = { kind: 'relative', durationMs: 6 * HOUR };
+/** The span shown around an alert that is opened. */
+export const ALERT_WINDOW_MS = 30 * MINUTE_MS;
+
+export const DEFAULT_RANGE: TimeRange = { kind: 'relative', durationMs: 6 * HOUR_MS };
 
 /** The smallest window a zoom may produce. */
-export const MIN_SPAN_MS = 60_000;
+export const MIN_SPAN_MS = MINUTE_MS;
 
 export function resolveRange(range: TimeRange, now: number): { start: number; end: number } {
-  return range.kind === 'relative' ? { start: now - range.durationMs, end: now } : { start: range.start, end: range.end };
+  return range.kind === 'relative'
+    ? { start: now - range.durationMs, end: now }
+    : { start: range.start, end: range.end };
 }
 
 /** A window around `at`, used to open a metric at the time of an alert. */
@@ -51,7 +53,7 @@ export function zoomOut(range: TimeRange, now: number): TimeRange {
   const span = end - start;
   const newEnd = end + span / 2;
   if (range.kind === 'relative' || newEnd >= now) {
-    return { kind: 'relative', durationMs: Math.round(Math.min(span * 2, 365 * 24 * HOUR)) };
+    return { kind: 'relative', durationMs: Math.round(Math.min(span * 2, 365 * DAY_MS)) };
   }
   return { kind: 'absolute', start: Math.round(start - span / 2), end: Math.round(newEnd) };
 }

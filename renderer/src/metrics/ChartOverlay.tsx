@@ -4,7 +4,7 @@
  * only this layer, never the SVG underneath.
  */
 import { useState, type PointerEvent } from 'react';
-import type { Alert, Unit } from '../../../electron/panel-api.ts';
+import type { Alert, Unit } from '../../../shared/panel-api.ts';
 import { formatDateTime, formatValue } from '../lib/format.ts';
 import { seriesColor, severityColor, type ColorScheme } from '../lib/palette.ts';
 import { formatLabels, nearestRow, type ChartSeries } from '../lib/series.ts';
@@ -27,7 +27,18 @@ const DRAG_THRESHOLD_PX = 4;
 const HOVER_REACH_PX = 12;
 const TOOLTIP_WIDTH_PX = 280;
 
-export function ChartOverlay({ box, start, end, series, unit, scheme, alerts, onZoom, onDragChange, onAlertOpen }: Props) {
+export function ChartOverlay({
+  box,
+  start,
+  end,
+  series,
+  unit,
+  scheme,
+  alerts,
+  onZoom,
+  onDragChange,
+  onAlertOpen,
+}: Props) {
   const [hoverX, setHoverX] = useState<number | null>(null);
   const [dragFrom, setDragFrom] = useState<number | null>(null);
   const msPerPx = (end - start) / Math.max(box.width, 1);
@@ -83,7 +94,10 @@ export function ChartOverlay({ box, start, end, series, unit, scheme, alerts, on
             className="chart-tooltip"
             role="status"
             style={{
-              left: xOf(shownT) + 12 + TOOLTIP_WIDTH_PX > box.width ? Math.max(0, xOf(shownT) - 12 - TOOLTIP_WIDTH_PX) : xOf(shownT) + 12,
+              left:
+                xOf(shownT) + 12 + TOOLTIP_WIDTH_PX > box.width
+                  ? Math.max(0, xOf(shownT) - 12 - TOOLTIP_WIDTH_PX)
+                  : xOf(shownT) + 12,
               width: TOOLTIP_WIDTH_PX,
             }}
           >

@@ -3,7 +3,7 @@
  * offered from the metric's known values (a free pattern for the regex operators).
  */
 import { useCallback, useState, type FormEvent } from 'react';
-import type { MatchOp } from '../../../storage/src/types.ts';
+import type { MatchOp } from '../../../shared/panel-api.ts';
 import { errorMessage, telemetry } from '../lib/api.ts';
 import { MATCH_OPS, isRegexOp, withFilter, type LabelFilter } from '../lib/label-filters.ts';
 import { useAsync } from '../hooks/use-async.ts';
@@ -54,7 +54,13 @@ export function LabelFilters({ metricName, filters, onChange }: Props) {
         <form className="filter-form" onSubmit={add} aria-label="Add a label filter">
           <label>
             <span className="visually-hidden">Label</span>
-            <select value={chosen?.name ?? ''} onChange={(e) => { setName(e.target.value); setValue(''); }}>
+            <select
+              value={chosen?.name ?? ''}
+              onChange={(e) => {
+                setName(e.target.value);
+                setValue('');
+              }}
+            >
               {known.map((l) => (
                 <option key={l.name} value={l.name}>
                   {l.name}
@@ -75,7 +81,12 @@ export function LabelFilters({ metricName, filters, onChange }: Props) {
           {isRegexOp(op) ? (
             <label>
               <span className="visually-hidden">Pattern</span>
-              <input type="text" placeholder="regex, e.g. web-.*" value={value} onChange={(e) => setValue(e.target.value)} />
+              <input
+                type="text"
+                placeholder="regex, e.g. web-.*"
+                value={value}
+                onChange={(e) => setValue(e.target.value)}
+              />
             </label>
           ) : (
             <label>

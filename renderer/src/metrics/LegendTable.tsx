@@ -1,5 +1,5 @@
 /** The legend: one row per series with min, max, avg and last over the whole range. */
-import type { Unit } from '../../../electron/panel-api.ts';
+import type { Unit } from '../../../shared/panel-api.ts';
 import { formatCount, formatValue } from '../lib/format.ts';
 import { seriesColor, type ColorScheme } from '../lib/palette.ts';
 import type { ChartSeries } from '../lib/series.ts';

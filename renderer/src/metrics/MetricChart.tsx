@@ -5,8 +5,18 @@
  * live refresh redraw from scratch).
  */
 import { memo } from 'react';
-import { Area, CartesianGrid, ComposedChart, Line, ReferenceArea, ReferenceLine, XAxis, YAxis, type DotItemDotProps } from 'recharts';
-import type { Alert, Unit } from '../../../electron/panel-api.ts';
+import {
+  Area,
+  CartesianGrid,
+  ComposedChart,
+  Line,
+  ReferenceArea,
+  ReferenceLine,
+  XAxis,
+  YAxis,
+  type DotItemDotProps,
+} from 'recharts';
+import type { Alert, Unit } from '../../../shared/panel-api.ts';
 import { formatTick, formatValue } from '../lib/format.ts';
 import { CHROME, seriesColor, severityColor, type ColorScheme } from '../lib/palette.ts';
 import { isIsolated, type ChartSeries } from '../lib/series.ts';
@@ -33,7 +43,11 @@ type DotArgs = Pick<DotItemDotProps, 'index' | 'cx' | 'cy'>;
 
 /** Draws a dot only where a point has no neighbour to form a line with. */
 function isolatedDot({ index, cx, cy }: DotArgs, series: ChartSeries, color: string) {
-  return isIsolated(series.rows, index) ? <circle key={index} cx={cx} cy={cy} r={2.5} fill={color} /> : <g key={index} />;
+  return isIsolated(series.rows, index) ? (
+    <circle key={index} cx={cx} cy={cy} r={2.5} fill={color} />
+  ) : (
+    <g key={index} />
+  );
 }
 
 function MetricChartImpl({ series, unit, start, end, width, scheme, baselines, alerts }: Props) {

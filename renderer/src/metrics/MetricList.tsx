@@ -1,6 +1,6 @@
 /** The metric picker: a searchable list showing each metric's series count and unit. */
 import { useMemo, useState } from 'react';
-import type { MetricInfo } from '../../../electron/panel-api.ts';
+import type { MetricInfo } from '../../../shared/panel-api.ts';
 import { unitName } from '../lib/format.ts';
 
 interface Props {
@@ -13,7 +13,9 @@ export function MetricList({ metrics, selected, onSelect }: Props) {
   const [search, setSearch] = useState('');
   const shown = useMemo(() => {
     const needle = search.trim().toLowerCase();
-    return needle === '' ? metrics : metrics.filter((m) => m.name.toLowerCase().includes(needle) || m.unit.includes(needle));
+    return needle === ''
+      ? metrics
+      : metrics.filter((m) => m.name.toLowerCase().includes(needle) || m.unit.includes(needle));
   }, [metrics, search]);
 
   return (

@@ -3,12 +3,12 @@
  * and the legend. Owns the queries (series, alerts, baselines) and live refresh.
  */
 import { useCallback, useMemo, useRef, useState } from 'react';
-import type { Alert, MetricInfo, SeriesResult } from '../../../electron/panel-api.ts';
+import type { Alert, MetricInfo, SeriesResult } from '../../../shared/panel-api.ts';
 import { telemetry } from '../lib/api.ts';
 import { toMatchers, type LabelFilter } from '../lib/label-filters.ts';
 import { isChoiceDrawable, type ResolutionChoice } from '../lib/resolution.ts';
 import { buildChartSeries, sameLabels } from '../lib/series.ts';
-import { rangeAround, resolveRange, zoomOut, zoomTo, type TimeRange } from '../lib/time-range.ts';
+import { ALERT_WINDOW_MS, rangeAround, resolveRange, zoomOut, zoomTo, type TimeRange } from '../lib/time-range.ts';
 import { useAsync } from '../hooks/use-async.ts';
 import { useColorScheme } from '../hooks/use-color-scheme.ts';
 import { useElementWidth } from '../hooks/use-element-width.ts';
@@ -21,9 +21,9 @@ import { LegendTable } from './LegendTable.tsx';
 import { MetricChart, type BaselineBand } from './MetricChart.tsx';
 import { ResolutionControl } from './ResolutionControl.tsx';
 import { TimeRangeBar } from './TimeRangeBar.tsx';
+import { DAY_MS } from '../../../shared/constants.ts';
 
 const LIVE_INTERVAL_MS = 10_000;
-const ALERT_WINDOW_MS = 30 * 60_000;
 const NO_ALERTS: Alert[] = [];
 const NO_BASELINES: BaselineBand[] = [];
 
@@ -61,9 +61,14 @@ export function MetricPanel({ metric, range, filters, onRange, onFilters }: Prop
       [metricName, start, end, matchers, aggregation, maxPoints],
     ),
   );
-  const alerts = useAsync(useCallback(() => telemetry().listAlerts({ metricName, start, end, limit: 500 }), [metricName, start, end]));
+  const alerts = useAsync(
+    useCallback(() => telemetry().listAlerts({ metricName, start, end, limit: 500 }), [metricName, start, end]),
+  );
   const baselines = useAsync(
-    useCallback(() => (showBaseline ? telemetry().getBaselines({ metricName }) : Promise.resolve([])), [metricName, showBaseline]),
+    useCallback(
+      () => (showBaseline ? telemetry().getBaselines({ metricName }) : Promise.resolve([])),
+      [metricName, showBaseline],
+    ),
   );
 
   const series = useMemo(() => buildChartSeries(results.data ?? []), [results.data]);
@@ -75,7 +80,9 @@ export function MetricPanel({ metric, range, filters, onRange, onFilters }: Prop
     if (!showBaseline || baselines.data === undefined) return NO_BASELINES;
     return series.flatMap((s) => {
       const b = baselines.data?.find((candidate) => sameLabels(candidate.labels, s.labels));
-      return b === undefined ? [] : [{ colorIndex: s.colorIndex, low: b.mean - 2 * b.stddev, high: b.mean + 2 * b.stddev }];
+      return b === undefined
+        ? []
+        : [{ colorIndex: s.colorIndex, low: b.mean - 2 * b.stddev, high: b.mean + 2 * b.stddev }];
     });
   }, [showBaseline, baselines.data, series]);
 
@@ -84,7 +91,10 @@ export function MetricPanel({ metric, range, filters, onRange, onFilters }: Prop
     onRange(next);
   };
   const onZoom = useCallback((a: number, b: number) => onRange(zoomTo(a, b)), [onRange]);
-  const onAlertOpen = useCallback((alert: Alert) => onRange(rangeAround(alert.timestamp, ALERT_WINDOW_MS, Date.now())), [onRange]);
+  const onAlertOpen = useCallback(
+    (alert: Alert) => onRange(rangeAround(alert.timestamp, ALERT_WINDOW_MS, Date.now())),
+    [onRange],
+  );
   const inUse = results.data?.[0]?.resolution ?? null;
   const empty = !results.loading && results.error === undefined && series.length === 0;
 
@@ -109,7 +119,13 @@ export function MetricPanel({ metric, range, filters, onRange, onFilters }: Prop
             <input type="checkbox" checked={showBaseline} onChange={(e) => setShowBaseline(e.target.checked)} />
             Baseline ±2σ
           </label>
-          <ResolutionControl choice={choice} inUse={inUse} spanMs={end - start} plotWidth={box.width} onChoice={setChoice} />
+          <ResolutionControl
+            choice={choice}
+            inUse={inUse}
+            spanMs={end - start}
+            plotWidth={box.width}
+            onChoice={setChoice}
+          />
         </div>
       </div>
       {results.error !== undefined && <ErrorBanner error={results.error} onRetry={results.reload} />}
@@ -144,14 +160,20 @@ export function MetricPanel({ metric, range, filters, onRange, onFilters }: Prop
         {empty && (
           <div className="chart-empty">
             <p>No samples for this metric in the selected range.</p>
-            <button type="button" className="button" onClick={() => setRange({ kind: 'relative', durationMs: 30 * 86_400_000 })}>
+            <button
+              type="button"
+              className="button"
+              onClick={() => setRange({ kind: 'relative', durationMs: 30 * DAY_MS })}
+            >
               Show the last 30 days
             </button>
           </div>
         )}
       </div>
       {series.length > 0 && <LegendTable series={series} unit={metric.unit} scheme={scheme} />}
-      <p className="hint">Drag across the chart to zoom in. Alert markers sit on top of the chart; select one to centre on it.</p>
+      <p className="hint">
+        Drag across the chart to zoom in. Alert markers sit on top of the chart; select one to centre on it.
+      </p>
     </section>
   );
 }

@@ -2,10 +2,11 @@
  * The Metrics tab: the metric list beside the selected metric's panel, or an empty state that
  * offers the demo history when the store holds nothing yet.
  */
-import { useCallback, useState, type Dispatch, type SetStateAction } from 'react';
+import { useCallback, type Dispatch, type SetStateAction } from 'react';
 import { telemetry } from '../lib/api.ts';
 import type { LabelFilter } from '../lib/label-filters.ts';
 import type { TimeRange } from '../lib/time-range.ts';
+import { useAction } from '../hooks/use-action.ts';
 import { useAsync } from '../hooks/use-async.ts';
 import { EmptyState, ErrorBanner } from '../components/Notice.tsx';
 import { MetricList } from './MetricList.tsx';
@@ -24,29 +25,24 @@ interface Props {
 
 export function MetricsView({ selection, onSelection }: Props) {
   const metrics = useAsync(useCallback(() => telemetry().listMetrics(), []));
-  const [seeding, setSeeding] = useState(false);
-  const [seedError, setSeedError] = useState<unknown>(undefined);
+  const seed = useAction();
   const list = metrics.data ?? [];
   const current = list.find((m) => m.name === selection.metric) ?? list[0] ?? null;
 
-  const loadDemo = () => {
-    setSeeding(true);
-    setSeedError(undefined);
-    telemetry()
-      .loadDemoHistory()
-      .then(metrics.reload, setSeedError)
-      .finally(() => setSeeding(false));
-  };
+  const loadDemo = () => seed.run(() => telemetry().loadDemoHistory().then(metrics.reload));
 
   if (metrics.error !== undefined) return <ErrorBanner error={metrics.error} onRetry={metrics.reload} />;
   if (metrics.data !== undefined && list.length === 0) {
     return (
       <EmptyState title="No metrics recorded yet">
-        <p>Once the app records telemetry, each metric shows up here. To explore the panel now, load 30 days of demo history; you can remove it again in Settings.</p>
-        <button type="button" className="button primary" onClick={loadDemo} disabled={seeding}>
-          {seeding ? 'Loading demo history…' : 'Load demo history'}
+        <p>
+          Once the app records telemetry, each metric shows up here. To explore the panel now, load 30 days of demo
+          history; you can remove it again in Settings.
+        </p>
+        <button type="button" className="button primary" onClick={loadDemo} disabled={seed.busy}>
+          {seed.busy ? 'Loading demo history…' : 'Load demo history'}
         </button>
-        {seedError !== undefined && <ErrorBanner error={seedError} />}
+        {seed.error !== undefined && <ErrorBanner error={seed.error} />}
       </EmptyState>
     );
   }

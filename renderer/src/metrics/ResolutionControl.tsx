@@ -1,5 +1,5 @@
 /** The resolution in use, and a manual override (choices too fine for the range are disabled). */
-import type { Resolution } from '../../../electron/panel-api.ts';
+import type { Resolution } from '../../../shared/panel-api.ts';
 import { RESOLUTION_CHOICES, isChoiceDrawable, type ResolutionChoice } from '../lib/resolution.ts';
 
 interface Props {
@@ -14,7 +14,9 @@ export function ResolutionControl({ choice, inUse, spanMs, plotWidth, onChoice }
   return (
     <div className="resolution">
       <span className="resolution-label" data-testid="resolution-label" data-resolution={inUse ?? ''}>
-        {inUse === null ? 'No data' : `${inUse === 'raw' ? 'Raw samples' : `${inUse} rollup`}${choice === 'auto' ? ' · auto' : ''}`}
+        {inUse === null
+          ? 'No data'
+          : `${inUse === 'raw' ? 'Raw samples' : `${inUse} rollup`}${choice === 'auto' ? ' · auto' : ''}`}
       </span>
       <label>
         <span className="visually-hidden">Resolution</span>

@@ -2,6 +2,7 @@
  * The chart's fixed margins, shared by the Recharts chart and the HTML overlay above its plot area
  * (hover, drag-to-zoom, alert markers), plus time-axis ticks on round local times.
  */
+import { MINUTE_MS } from '../../../shared/constants.ts';
 export const MARGIN = { top: 16, right: 20, bottom: 0, left: 0 } as const;
 export const Y_AXIS_WIDTH = 72;
 export const X_AXIS_HEIGHT = 28;
@@ -23,8 +24,7 @@ export function plotBox(chartWidth: number): PlotBox {
   };
 }
 
-const MINUTE = 60_000;
-const STEPS = [1, 2, 5, 10, 15, 30, 60, 120, 180, 360, 720, 1440, 2880, 10080].map((m) => m * MINUTE);
+const STEPS = [1, 2, 5, 10, 15, 30, 60, 120, 180, 360, 720, 1440, 2880, 10080].map((m) => m * MINUTE_MS);
 const MIN_TICK_SPACING_PX = 110;
 
 export function timeTicks(start: number, end: number, plotWidth: number): number[] {
@@ -32,7 +32,7 @@ export function timeTicks(start: number, end: number, plotWidth: number): number
   if (span <= 0 || plotWidth <= 0) return [];
   const wanted = Math.max(2, Math.floor(plotWidth / MIN_TICK_SPACING_PX));
   const step = STEPS.find((s) => span / s <= wanted) ?? STEPS[STEPS.length - 1]!;
-  const offset = new Date(start).getTimezoneOffset() * MINUTE;
+  const offset = new Date(start).getTimezoneOffset() * MINUTE_MS;
   const ticks: number[] = [];
   for (let t = Math.ceil((start - offset) / step) * step + offset; t <= end; t += step) ticks.push(t);
   return ticks;

@@ -1,14 +1,13 @@
 /**
- * Retention days (1 to 3650). A change is previewed first (how many samples, from when to when,
+ * Retention days (MIN_RETENTION_DAYS to MAX_RETENTION_DAYS). A change is previewed first (how many samples, from when to when,
  * would be deleted) and applied only once the user confirms; the host persists it.
  */
 import { useEffect, useState, type FormEvent } from 'react';
-import type { RetentionPreview, Settings } from '../../../electron/panel-api.ts';
+import { MAX_RETENTION_DAYS, MIN_RETENTION_DAYS } from '../../../shared/constants.ts';
+import type { RetentionPreview, Settings } from '../../../shared/panel-api.ts';
+import { useAction } from '../hooks/use-action.ts';
 import { errorMessage, telemetry } from '../lib/api.ts';
 import { formatCount, formatDateTime } from '../lib/format.ts';
-
-const MIN_DAYS = 1;
-const MAX_DAYS = 3650;
 
 interface Props {
   settings: Settings;
@@ -17,39 +16,31 @@ interface Props {
 
 function parseDays(text: string): number | null {
   const days = Number(text);
-  return Number.isInteger(days) && days >= MIN_DAYS && days <= MAX_DAYS ? days : null;
+  return Number.isInteger(days) && days >= MIN_RETENTION_DAYS && days <= MAX_RETENTION_DAYS ? days : null;
 }
 
 export function RetentionForm({ settings, onSaved }: Props) {
   const [text, setText] = useState(String(settings.retentionDays));
   const [preview, setPreview] = useState<RetentionPreview | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const action = useAction();
   const [saved, setSaved] = useState(false);
 
   useEffect(() => setText(String(settings.retentionDays)), [settings.retentionDays]);
 
   const days = parseDays(text);
-  const run = (work: () => Promise<void>) => {
-    setBusy(true);
-    setError(null);
-    work()
-      .catch((err: unknown) => setError(errorMessage(err)))
-      .finally(() => setBusy(false));
-  };
 
   const review = (event: FormEvent) => {
     event.preventDefault();
     if (days === null) {
-      setError(`Enter a whole number of days from ${MIN_DAYS} to ${MAX_DAYS}.`);
+      action.fail(new Error(`Enter a whole number of days from ${MIN_RETENTION_DAYS} to ${MAX_RETENTION_DAYS}.`));
       return;
     }
     setSaved(false);
-    run(async () => setPreview(await telemetry().previewRetention(days)));
+    action.run(async () => setPreview(await telemetry().previewRetention(days)));
   };
   const confirm = () => {
     if (preview === null) return;
-    run(async () => {
+    action.run(async () => {
       onSaved(await telemetry().setRetentionDays(preview.days));
       setPreview(null);
       setSaved(true);
@@ -65,8 +56,8 @@ export function RetentionForm({ settings, onSaved }: Props) {
         <input
           id="retention-days"
           type="number"
-          min={MIN_DAYS}
-          max={MAX_DAYS}
+          min={MIN_RETENTION_DAYS}
+          max={MAX_RETENTION_DAYS}
           step={1}
           value={text}
           aria-invalid={days === null}
@@ -77,32 +68,43 @@ export function RetentionForm({ settings, onSaved }: Props) {
           }}
         />
         <span>days</span>
-        <button type="submit" className="button" disabled={busy || days === settings.retentionDays}>
+        <button type="submit" className="button" disabled={action.busy || days === settings.retentionDays}>
           Review change
         </button>
       </div>
-      {error !== null && (
+      {action.error !== undefined && (
         <p className="inline-error" role="alert">
-          {error}
+          {errorMessage(action.error)}
         </p>
       )}
-      {saved && <p className="success" role="status">Retention set to {settings.retentionDays} days and applied.</p>}
+      {saved && (
+        <p className="success" role="status">
+          Retention set to {settings.retentionDays} days and applied.
+        </p>
+      )}
       {preview !== null && (
         <div className={preview.samples > 0 ? 'confirm-box danger' : 'confirm-box'} data-testid="retention-preview">
           {preview.samples > 0 ? (
             <p>
               Keeping {preview.days} days deletes <strong>{formatCount(preview.samples)} samples</strong> recorded from{' '}
-              {formatDateTime(preview.from)} to {formatDateTime(preview.to)} (everything before {formatDateTime(preview.cutoff)}). This cannot be
-              undone.
+              {formatDateTime(preview.from)} to {formatDateTime(preview.to)} (everything before{' '}
+              {formatDateTime(preview.cutoff)}). This cannot be undone.
             </p>
           ) : (
-            <p>Keeping {preview.days} days deletes nothing now: no sample is older than {formatDateTime(preview.cutoff)}.</p>
+            <p>
+              Keeping {preview.days} days deletes nothing now: no sample is older than {formatDateTime(preview.cutoff)}.
+            </p>
           )}
           <div className="actions">
-            <button type="button" className={preview.samples > 0 ? 'button danger' : 'button primary'} onClick={confirm} disabled={busy}>
+            <button
+              type="button"
+              className={preview.samples > 0 ? 'button danger' : 'button primary'}
+              onClick={confirm}
+              disabled={action.busy}
+            >
               {preview.samples > 0 ? `Delete and keep ${preview.days} days` : `Keep ${preview.days} days`}
             </button>
-            <button type="button" className="button" onClick={() => setPreview(null)} disabled={busy}>
+            <button type="button" className="button" onClick={() => setPreview(null)} disabled={action.busy}>
               Cancel
             </button>
           </div>

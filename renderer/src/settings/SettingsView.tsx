@@ -1,6 +1,7 @@
 /** The Settings tab: retention, the store's status, and the demo history switch. */
-import { useCallback, useState } from 'react';
+import { useCallback } from 'react';
 import { telemetry } from '../lib/api.ts';
+import { useAction } from '../hooks/use-action.ts';
 import { useAsync } from '../hooks/use-async.ts';
 import { ErrorBanner } from '../components/Notice.tsx';
 import { RetentionForm } from './RetentionForm.tsx';
@@ -9,16 +10,10 @@ import { StatusPanel } from './StatusPanel.tsx';
 export function SettingsView() {
   const settings = useAsync(useCallback(() => telemetry().getSettings(), []));
   const status = useAsync(useCallback(() => telemetry().getStatus(), []));
-  const [demoBusy, setDemoBusy] = useState(false);
-  const [demoError, setDemoError] = useState<unknown>(undefined);
+  const demo = useAction();
 
-  const toggleDemo = (load: boolean) => {
-    setDemoBusy(true);
-    setDemoError(undefined);
-    (load ? telemetry().loadDemoHistory() : telemetry().removeDemoHistory())
-      .then(status.reload, setDemoError)
-      .finally(() => setDemoBusy(false));
-  };
+  const toggleDemo = (load: boolean) =>
+    demo.run(() => (load ? telemetry().loadDemoHistory() : telemetry().removeDemoHistory()).then(status.reload));
 
   return (
     <div className="settings-view">
@@ -50,10 +45,15 @@ export function SettingsView() {
               ? 'The store holds demo history (labelled source="demo"). Remove it before relying on the numbers above.'
               : 'Load 30 days of generated history to explore the charts. It is labelled source="demo" and can be removed at any time.'}
           </p>
-          <button type="button" className="button" onClick={() => toggleDemo(!status.data?.hasDemoData)} disabled={demoBusy}>
+          <button
+            type="button"
+            className="button"
+            onClick={() => toggleDemo(!status.data?.hasDemoData)}
+            disabled={demo.busy}
+          >
             {status.data.hasDemoData ? 'Remove demo history' : 'Load demo history'}
           </button>
-          {demoError !== undefined && <ErrorBanner error={demoError} />}
+          {demo.error !== undefined && <ErrorBanner error={demo.error} />}
         </section>
       )}
     </div>

@@ -1,6 +1,6 @@
 /** The store at a glance: size on disk, samples, series, time span and the last background runs. */
 import type { ReactNode } from 'react';
-import type { Status } from '../../../electron/panel-api.ts';
+import type { Status } from '../../../shared/panel-api.ts';
 import { formatBytes, formatCount, formatDateTime } from '../lib/format.ts';
 
 function When({ ms }: { ms: number | null }) {

@@ -32,19 +32,23 @@ function fail(message: string): never {
 }
 
 function checkText(value: unknown, name: string, max: number): string {
-  if (typeof value !== 'string' || value.length === 0 || value.length > max) fail(`${name} must be a non-empty string of at most ${max} characters`);
+  if (typeof value !== 'string' || value.length === 0 || value.length > max)
+    fail(`${name} must be a non-empty string of at most ${max} characters`);
   return value;
 }
 
 function checkLabels(labels: unknown): Labels {
   if (labels === undefined) return {};
-  if (labels === null || typeof labels !== 'object' || Array.isArray(labels)) fail('labels must be an object of strings');
-  for (const [name, value] of Object.entries(labels)) if (typeof value !== 'string') fail(`label ${JSON.stringify(name)} must be a string`);
+  if (labels === null || typeof labels !== 'object' || Array.isArray(labels))
+    fail('labels must be an object of strings');
+  for (const [name, value] of Object.entries(labels))
+    if (typeof value !== 'string') fail(`label ${JSON.stringify(name)} must be a string`);
   return labels as Labels;
 }
 
 function checkTime(value: unknown, name: string): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > MAX_TIMESTAMP) fail(`${name} must be an integer millisecond timestamp`);
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > MAX_TIMESTAMP)
+    fail(`${name} must be an integer millisecond timestamp`);
   return value;
 }
 
@@ -70,6 +74,7 @@ function toAlert(row: AlertRow): Alert {
 export class AlertLog {
   private readonly insert: Statement;
   private readonly exists: Statement;
+  private readonly deleteBeforeStmt: Statement;
 
   constructor(
     private readonly db: Db,
@@ -82,6 +87,12 @@ export class AlertLog {
     this.exists = db
       .prepare('SELECT 1 FROM alerts WHERE timestamp = ? AND metric_name = ? AND labels = ? AND alert_type = ? LIMIT 1')
       .pluck();
+    this.deleteBeforeStmt = db.prepare('DELETE FROM alerts WHERE timestamp < ?');
+  }
+
+  /** Deletes the alerts recorded before `cutoff` (retention); returns how many. */
+  deleteBefore(cutoff: number): number {
+    return this.deleteBeforeStmt.run(cutoff).changes;
   }
 
   record(alert: NewAlert): number {
@@ -95,7 +106,16 @@ export class AlertLog {
     }
     const timestamp = alert.timestamp === undefined ? this.now() : checkTime(alert.timestamp, 'timestamp');
     const message = alert.message === undefined ? null : checkText(alert.message, 'message', MAX_MESSAGE_LENGTH);
-    const info = this.insert.run(metricName, labels, alertType, severity, alert.value, alert.threshold, timestamp, message);
+    const info = this.insert.run(
+      metricName,
+      labels,
+      alertType,
+      severity,
+      alert.value,
+      alert.threshold,
+      timestamp,
+      message,
+    );
     return Number(info.lastInsertRowid);
   }
 
@@ -116,7 +136,8 @@ export class AlertLog {
       where.push('timestamp < ?');
       params.push(checkTime(filter.end, 'end'));
     }
-    if (filter.start !== undefined && filter.end !== undefined && filter.start >= filter.end) fail('start must be before end');
+    if (filter.start !== undefined && filter.end !== undefined && filter.start >= filter.end)
+      fail('start must be before end');
     if (filter.metricName !== undefined) {
       where.push('metric_name = ?');
       params.push(checkText(filter.metricName, 'metricName', 200));
@@ -126,7 +147,8 @@ export class AlertLog {
       params.push(checkSeverity(filter.severity));
     }
     const limit = filter.limit ?? DEFAULT_ALERT_LIMIT;
-    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_ALERT_LIMIT) fail(`limit must be an integer from 1 to ${MAX_ALERT_LIMIT}`);
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_ALERT_LIMIT)
+      fail(`limit must be an integer from 1 to ${MAX_ALERT_LIMIT}`);
     const sql = `SELECT * FROM alerts ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY timestamp DESC, id DESC LIMIT ?`;
     return (this.db.prepare(sql).all(...params, limit) as AlertRow[]).map(toAlert);
   }

@@ -12,6 +12,7 @@
  * >= 1.5 x threshold warning, else info.
  */
 import type { Statement } from 'better-sqlite3';
+import { DAY_MS, MINUTE_MS } from '../../../shared/constants.ts';
 import type { Db } from '../db/connection.ts';
 import type { AlertLog } from '../alerts/alerts.ts';
 import { readBuckets, readRaw, type QueryContext } from '../query/query.ts';
@@ -21,8 +22,6 @@ import { summarize } from './stats.ts';
 export const DEFAULT_WINDOW_DAYS = 7;
 export const MIN_BASELINE_SAMPLES = 30;
 export const DEFAULT_Z_THRESHOLD = 3;
-const DAY_MS = 86_400_000;
-const MINUTE_MS = 60_000;
 /** How far back detection looks for the newest complete 1m bucket. */
 const LOOKBACK_MS = 60 * MINUTE_MS;
 
@@ -65,6 +64,7 @@ function toBaseline(row: BaselineRow): Baseline {
 export class Baselines {
   private readonly upsert: Statement;
   private readonly remove: Statement;
+  private readonly removeBefore: Statement;
 
   constructor(private readonly ctx: BaselineContext) {
     this.upsert = ctx.db.prepare(
@@ -72,6 +72,17 @@ export class Baselines {
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.remove = ctx.db.prepare('DELETE FROM baselines WHERE metric_name = ? AND labels = ?');
+    this.removeBefore = ctx.db.prepare('DELETE FROM baselines WHERE window_end <= ?');
+  }
+
+  /** Deletes the baseline of a series (the series is being deleted). */
+  deleteSeries(series: Series): void {
+    this.remove.run(series.metricName, series.labelsJson);
+  }
+
+  /** Deletes the baselines whose window ended by `cutoff` (retention). */
+  deleteBefore(cutoff: number): number {
+    return this.removeBefore.run(cutoff).changes;
   }
 
   /** Recomputes every series' baseline over the last `windowDays`; returns rows written. */
@@ -81,15 +92,29 @@ export class Baselines {
     let written = 0;
     for (const s of [...this.ctx.registry.all()]) {
       const values = Float64Array.from(readRaw(this.ctx, s.id, windowStart, windowEnd), (p) => p.value);
-      this.ctx.db.transaction(() => {
-        if (values.length < MIN_BASELINE_SAMPLES) {
-          this.remove.run(s.metricName, s.labelsJson);
-          return;
-        }
-        const m = summarize(values);
-        this.upsert.run(s.metricName, s.labelsJson, m.mean, m.stddev, m.p50, m.p95, m.p99, m.count, windowStart, windowEnd, windowEnd);
-        written++;
-      }).immediate();
+      this.ctx.db
+        .transaction(() => {
+          if (values.length < MIN_BASELINE_SAMPLES) {
+            this.remove.run(s.metricName, s.labelsJson);
+            return;
+          }
+          const m = summarize(values);
+          this.upsert.run(
+            s.metricName,
+            s.labelsJson,
+            m.mean,
+            m.stddev,
+            m.p50,
+            m.p95,
+            m.p99,
+            m.count,
+            windowStart,
+            windowEnd,
+            windowEnd,
+          );
+          written++;
+        })
+        .immediate();
     }
     return written;
   }
@@ -109,7 +134,9 @@ export class Baselines {
     const newestCompleteEnd = Math.floor(this.ctx.now() / MINUTE_MS) * MINUTE_MS;
     const recorded: Alert[] = [];
     for (const baseline of this.list()) {
-      const series = this.ctx.registry.ofMetric(baseline.metricName).find((s) => s.labelsJson === JSON.stringify(baseline.labels));
+      const series = this.ctx.registry
+        .ofMetric(baseline.metricName)
+        .find((s) => s.labelsJson === JSON.stringify(baseline.labels));
       if (!series) continue;
       const bucket = readBuckets(this.ctx, '1m', series.id, newestCompleteEnd - LOOKBACK_MS, newestCompleteEnd).at(-1);
       if (!bucket) continue;
@@ -120,7 +147,14 @@ export class Baselines {
     return recorded;
   }
 
-  private record(series: Series, baseline: Baseline, timestamp: number, value: number, breach: Breach, zThreshold: number): Alert {
+  private record(
+    series: Series,
+    baseline: Baseline,
+    timestamp: number,
+    value: number,
+    breach: Breach,
+    zThreshold: number,
+  ): Alert {
     const message =
       `${series.metricName} averaged ${value} in the minute from ${new Date(timestamp).toISOString()}, ` +
       `${breach.direction} the baseline mean ${baseline.mean} ± ${zThreshold}σ (σ = ${baseline.stddev}` +
@@ -147,16 +181,26 @@ interface Breach {
 }
 
 /** Whether an average breaches a baseline, and how badly. */
-export function assess(baseline: Pick<Baseline, 'mean' | 'stddev'>, value: number, zThreshold: number): Breach | undefined {
+export function assess(
+  baseline: Pick<Baseline, 'mean' | 'stddev'>,
+  value: number,
+  zThreshold: number,
+): Breach | undefined {
   const above = value > baseline.mean;
   const direction = above ? 'above' : 'below';
   if (baseline.stddev === 0) {
     const tolerance = Math.max(Math.abs(baseline.mean) * 1e-3, 1e-9);
     if (Math.abs(value - baseline.mean) <= tolerance) return undefined;
-    return { z: Number.POSITIVE_INFINITY, severity: 'critical', threshold: baseline.mean + (above ? tolerance : -tolerance), direction };
+    return {
+      z: Number.POSITIVE_INFINITY,
+      severity: 'critical',
+      threshold: baseline.mean + (above ? tolerance : -tolerance),
+      direction,
+    };
   }
   const z = (value - baseline.mean) / baseline.stddev;
   if (Math.abs(z) <= zThreshold) return undefined;
-  const severity: Severity = Math.abs(z) >= 2 * zThreshold ? 'critical' : Math.abs(z) >= 1.5 * zThreshold ? 'warning' : 'info';
+  const severity: Severity =
+    Math.abs(z) >= 2 * zThreshold ? 'critical' : Math.abs(z) >= 1.5 * zThreshold ? 'warning' : 'info';
   return { z, severity, threshold: baseline.mean + Math.sign(z) * zThreshold * baseline.stddev, direction };
 }

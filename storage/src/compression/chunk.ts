@@ -30,7 +30,7 @@ export interface DecodedChunk {
 }
 
 /**
- * Samples per chunk the engine should compact to (2 h at 10 s). Measured by bench/codec.ts on a
+ * Samples per chunk the engine should compact to (2 h at 10 s). Measured by storage/bench/codec.ts on a
  * day of the workload: 1.77 B/sample against 1.79 (360), 1.82 (240), 1.91 (120); in a rowid
  * chunk table with an index on (series_id, first_ts) the file holds 2.25 B/sample (4 KiB pages)
  * or 1.99 (16 KiB pages), the least of all sizes. Do not put chunks this big in a WITHOUT ROWID

@@ -9,9 +9,7 @@
  */
 
 import { InvalidArgumentError } from '../errors.ts';
-import {
-  type BitReader, type BitWriter, bitWidth, readFloatBits, wordsOf, writeFloatBits,
-} from './bits.ts';
+import { type BitReader, type BitWriter, bitWidth, readFloatBits, wordsOf, writeFloatBits } from './bits.ts';
 import { intSeqBits, MAX_SEQ_INT, readIntSeq, writeIntSeq } from './intseq.ts';
 
 const MAX_EXPONENT = 18;
@@ -118,7 +116,6 @@ function planAt(values: Float64Array, minExp: Int8Array, exponent: number): Deci
     if (firstGood < 0) firstGood = i;
   }
   if (firstGood > 0) ints.fill(ints[firstGood]!, 0, firstGood);
-  const bits = 5 + 6 + bitWidth(exceptions.length)
-    + exceptions.length * (bitWidth(n - 1) + 64) + intSeqBits(ints);
+  const bits = 5 + 6 + bitWidth(exceptions.length) + exceptions.length * (bitWidth(n - 1) + 64) + intSeqBits(ints);
   return { exponent, ints, exceptions, bits };
 }

@@ -8,7 +8,15 @@
  */
 
 import {
-  type BitReader, type BitWriter, HI, LO, readFloatBits, unzigzag, wordsOf, writeFloatBits, zigzag,
+  type BitReader,
+  type BitWriter,
+  HI,
+  LO,
+  readFloatBits,
+  unzigzag,
+  wordsOf,
+  writeFloatBits,
+  zigzag,
 } from './bits.ts';
 
 /** Writes the Gorilla XOR stream of `values` (all of them, the first one raw). */

@@ -97,7 +97,14 @@ function planResiduals(res: Float64Array, order: number, n: number, headBits: nu
     if (v > max) max = v;
   }
   const plan: ResidualPlan = {
-    order, mode: MODE_PACKED, min: 0, gcd: 1, width: 0, center: 0, escapeWidth: 0, bits: headBits,
+    order,
+    mode: MODE_PACKED,
+    min: 0,
+    gcd: 1,
+    width: 0,
+    center: 0,
+    escapeWidth: 0,
+    bits: headBits,
   };
   if (order >= n) return plan;
   let g = 0;
@@ -118,7 +125,12 @@ function planResiduals(res: Float64Array, order: number, n: number, headBits: nu
 
 /** Switches `plan` to Rice coding when some parameter k beats fixed-width packing. */
 function tryRice(
-  plan: ResidualPlan, res: Float64Array, order: number, n: number, center: number, common: number,
+  plan: ResidualPlan,
+  res: Float64Array,
+  order: number,
+  n: number,
+  center: number,
+  common: number,
 ): void {
   let sumZ = 0;
   let maxZ = 0;
@@ -143,7 +155,12 @@ function tryRice(
 }
 
 function riceBits(
-  res: Float64Array, order: number, n: number, plan: ResidualPlan, center: number, k: number,
+  res: Float64Array,
+  order: number,
+  n: number,
+  plan: ResidualPlan,
+  center: number,
+  k: number,
   escapeWidth: number,
 ): number {
   const div = 2 ** k;
@@ -155,9 +172,7 @@ function riceBits(
   return bits;
 }
 
-function writeResiduals(
-  w: BitWriter, res: Float64Array, order: number, n: number, plan: ResidualPlan,
-): void {
+function writeResiduals(w: BitWriter, res: Float64Array, order: number, n: number, plan: ResidualPlan): void {
   if (order >= n) return;
   w.writeBit(plan.mode);
   w.writeVarWide(zigzag(plan.min));

@@ -22,7 +22,9 @@ function derivedRollupView(interval: Interval): string {
 
 export function createCompressedViews(db: Db, tierDerived: readonly Interval[]): void {
   // Table-valued functions hand back JS numbers as REAL: make timestamps integers again.
-  db.exec('CREATE TEMP VIEW decoded (series_id, ts, value) AS SELECT series_id, CAST(ts AS INTEGER), value FROM chunk_samples;');
+  db.exec(
+    'CREATE TEMP VIEW decoded (series_id, ts, value) AS SELECT series_id, CAST(ts AS INTEGER), value FROM chunk_samples;',
+  );
   db.exec(`CREATE TEMP VIEW metrics_raw (id, metric_name, value, timestamp, labels) AS
     SELECT id, metric_name, value, timestamp, labels FROM main.metrics_raw
     UNION ALL

@@ -20,6 +20,7 @@
  * dropped, not which. Values are never changed.
  */
 
+import { HOUR_MS, MINUTE_MS, SECOND_MS } from '../../../shared/constants.ts';
 import { createHmac, randomBytes } from 'node:crypto';
 import { InvalidArgumentError } from '../errors.ts';
 import type { AnonymizeOptions, TimestampPrecision } from '../types.ts';
@@ -34,9 +35,9 @@ export const DEFAULT_TIMESTAMP_PRECISION: TimestampPrecision = 's';
 
 const PRECISION_MS: Readonly<Record<TimestampPrecision, number>> = {
   ms: 1,
-  s: 1_000,
-  min: 60_000,
-  h: 3_600_000,
+  s: SECOND_MS,
+  min: MINUTE_MS,
+  h: HOUR_MS,
 };
 
 const LABEL_TAG = 0x4c;

@@ -7,13 +7,14 @@
  * A rollup export holds the buckets that overlap [start, end), as queryMetrics returns them,
  * including buckets whose raw samples retention has already deleted.
  */
+import { DAY_MS } from '../../../shared/constants.ts';
 import { readBuckets, readRaw, type QueryContext } from '../query/query.ts';
 import { INTERVAL_MS, type Interval, type Point, type Series } from '../types.ts';
 import type { RawExportRow, RollupExportRow } from './parquet-export.ts';
 
 const BATCH_ROWS = 20_000;
 /** Raw samples are read a day of one series at a time. */
-const RAW_WINDOW_MS = 86_400_000;
+const RAW_WINDOW_MS = DAY_MS;
 /** Buckets are read this many slots of one series at a time. */
 const BUCKET_WINDOW_SLOTS = 10_000;
 
@@ -42,7 +43,12 @@ function bucketSpan(ctx: QueryContext, interval: Interval, s: Series): [number, 
 }
 
 /** [from, to) windows of `width` covering the part of [first, last] that lies in [start, end). */
-function* windows(span: [number, number] | undefined, start: number, end: number, width: number): Generator<[number, number]> {
+function* windows(
+  span: [number, number] | undefined,
+  start: number,
+  end: number,
+  width: number,
+): Generator<[number, number]> {
   if (!span) return;
   const from = Math.max(start, span[0]);
   const to = Math.min(end, span[1] + 1);
@@ -50,13 +56,19 @@ function* windows(span: [number, number] | undefined, start: number, end: number
 }
 
 function* rawPoints(ctx: QueryContext, s: Series, scope: ExportScope): Generator<Point[]> {
-  for (const [from, to] of windows(rawSpan(ctx, s), scope.start, scope.end, RAW_WINDOW_MS)) yield readRaw(ctx, s.id, from, to);
+  for (const [from, to] of windows(rawSpan(ctx, s), scope.start, scope.end, RAW_WINDOW_MS))
+    yield readRaw(ctx, s.id, from, to);
 }
 
 function* bucketPoints(ctx: QueryContext, interval: Interval, s: Series, scope: ExportScope): Generator<Point[]> {
   const width = INTERVAL_MS[interval];
   const alignedStart = Math.floor(scope.start / width) * width;
-  for (const [from, to] of windows(bucketSpan(ctx, interval, s), alignedStart, scope.end, BUCKET_WINDOW_SLOTS * width)) {
+  for (const [from, to] of windows(
+    bucketSpan(ctx, interval, s),
+    alignedStart,
+    scope.end,
+    BUCKET_WINDOW_SLOTS * width,
+  )) {
     yield readBuckets(ctx, interval, s.id, from, to);
   }
 }
@@ -78,19 +90,37 @@ export function rawExportRows(ctx: QueryContext, scope: ExportScope): Generator<
     (function* () {
       for (const s of scope.series) {
         for (const points of rawPoints(ctx, s, scope)) {
-          yield points.map((p) => ({ metricName: s.metricName, timestamp: p.timestamp, value: p.value, labels: s.labels }));
+          yield points.map((p) => ({
+            metricName: s.metricName,
+            timestamp: p.timestamp,
+            value: p.value,
+            labels: s.labels,
+          }));
         }
       }
     })(),
   );
 }
 
-export function rollupExportRows(ctx: QueryContext, interval: Interval, scope: ExportScope): Generator<RollupExportRow[]> {
+export function rollupExportRows(
+  ctx: QueryContext,
+  interval: Interval,
+  scope: ExportScope,
+): Generator<RollupExportRow[]> {
   return batched(
     (function* () {
       for (const s of scope.series) {
         for (const points of bucketPoints(ctx, interval, s, scope)) {
-          yield points.map((p) => ({ metricName: s.metricName, bucket: p.timestamp, count: p.count!, sum: p.sum!, min: p.min!, max: p.max!, avg: p.value, labels: s.labels }));
+          yield points.map((p) => ({
+            metricName: s.metricName,
+            bucket: p.timestamp,
+            count: p.count!,
+            sum: p.sum!,
+            min: p.min!,
+            max: p.max!,
+            avg: p.value,
+            labels: s.labels,
+          }));
         }
       }
     })(),

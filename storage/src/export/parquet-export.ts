@@ -71,6 +71,8 @@ interface ExportRequestBase {
   range: ExportRange;
   /** Called after each row group with the rows written so far. */
   onProgress?: (done: number, total: number) => void;
+  /** Aborting it stops the export between row groups (CANCELLED; the partial file is removed). */
+  signal?: AbortSignal;
 }
 
 export interface RawExportRequest extends ExportRequestBase {
@@ -150,11 +152,12 @@ const ROLLUP_COLUMNS: readonly ColumnSpec<RollupExportRow>[] = [
 
 /**
  * Writes one export. Resolves once the file is complete under `request.path`; on any failure
- * removes the temporary file and rejects with a StorageError (EXPORT_FAILED, DISK_FULL, or the
- * row source's own StorageError; INVALID_ARGUMENT for bad anonymisation options, before any I/O).
+ * removes the temporary file and rejects with a StorageError (EXPORT_FAILED, DISK_FULL, CANCELLED,
+ * or the row source's own StorageError; INVALID_ARGUMENT for bad anonymisation options, before any I/O).
  */
 export async function writeParquetExport(request: ParquetExportRequest): Promise<ExportResult> {
-  const anonymizer = request.anonymize === false ? undefined : createAnonymizer(request.anonymize === true ? {} : request.anonymize);
+  const anonymizer =
+    request.anonymize === false ? undefined : createAnonymizer(request.anonymize === true ? {} : request.anonymize);
   const encoder = rowEncoder(anonymizer);
   const tempPath = temporaryPath(request.path);
   let fd: number | undefined;
@@ -193,17 +196,26 @@ async function writeRows<Row>(
   encoder: RowEncoder,
   anonymization: AnonymizationDescription | undefined,
 ): Promise<number> {
-  const parquet = new ParquetWriter({ writer, schema: schemaOf(columns), createdBy: `${EXPORTER} version ${packageJson.version}` });
+  const parquet = new ParquetWriter({
+    writer,
+    schema: schemaOf(columns),
+    createdBy: `${EXPORTER} version ${packageJson.version}`,
+  });
   let group = emptyGroup(columns);
   let done = 0;
   const writeGroup = async (): Promise<void> => {
     const size = group[0]?.length ?? 0;
-    parquet.write({ columnData: columns.map((column, i) => columnData(column, group[i] ?? [])), rowGroupSize: size });
+    await parquet.write({
+      columnData: columns.map((column, i) => columnData(column, group[i] ?? [])),
+      rowGroupSize: size,
+    });
     group = emptyGroup(columns);
     done += size;
     request.onProgress?.(done, Math.max(done, request.expectedRows));
     await yieldToEventLoop();
+    throwIfCancelled(request.signal);
   };
+  throwIfCancelled(request.signal);
   for await (const batch of request.rows) {
     for (const row of batch) {
       columns.forEach((column, i) => group[i]?.push(column.read(row, encoder)));
@@ -212,7 +224,7 @@ async function writeRows<Row>(
   }
   if ((group[0]?.length ?? 0) > 0) await writeGroup();
   parquet.kvMetadata = exportMetadata(request.source, request.range, done, anonymization);
-  parquet.finish();
+  await parquet.finish();
   return done;
 }
 
@@ -312,6 +324,10 @@ function ignoreErrors(action: () => void): void {
   } catch {
     // deliberately ignored (see discard)
   }
+}
+
+function throwIfCancelled(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new StorageError('CANCELLED', 'the export was cancelled: no file was written');
 }
 
 function exportFailure(err: unknown, path: string): StorageError {

@@ -1,10 +1,13 @@
 /**
  * The head: every accepted sample is first appended here, in arrival order, so that a commit
  * touches only the table's right edge (a few pages) whatever the number of series. Rollups read
- * the head from their cursor on; compaction moves rows that every stored rollup has seen into the tier.
+ * the head from their cursor on; compaction moves rows that every stored rollup has seen into the
+ * tier. This module owns the `head` table: every statement on it is here, prepared once.
+ * (head-append.ts turns a batch into head rows.)
  */
-import type { Db } from '../db/connection.ts';
 import type { Statement } from 'better-sqlite3';
+import type { Db } from '../db/connection.ts';
+import type { SampleSpan } from '../tier/tier.ts';
 
 export interface HeadRow {
   id: number;
@@ -25,20 +28,38 @@ export class Head {
   private readonly deleteUpToStmt: Statement;
   private readonly deleteBeforeStmt: Statement;
   private readonly maxIdStmt: Statement;
+  private readonly deleteSeriesStmt: Statement;
+  private readonly latestStmt: Statement;
+  private readonly spanStmt: Statement;
+  private readonly seriesSpanStmt: Statement;
+  private readonly countRangeStmt: Statement;
+  private readonly countBeforeStmt: Statement;
+  private readonly totalsStmt: Statement;
+  private readonly seriesIdsStmt: Statement;
   private readonly buffer: number[] = [];
 
-  constructor(private readonly db: Db) {
+  constructor(db: Db) {
     const values = Array.from({ length: INSERT_BLOCK }, () => '(?, ?, ?)').join(', ');
     this.insertBlock = db.prepare(`INSERT INTO head (series_id, ts, value) VALUES ${values}`);
     this.insertOne = db.prepare('INSERT INTO head (series_id, ts, value) VALUES (?, ?, ?)');
     this.existsStmt = db.prepare('SELECT 1 FROM head WHERE ts = ? AND series_id = ? LIMIT 1').pluck();
-    this.afterStmt = db.prepare('SELECT id, series_id, ts, value FROM head WHERE id > ? AND id <= ? ORDER BY id LIMIT ?').raw();
+    this.afterStmt = db
+      .prepare('SELECT id, series_id, ts, value FROM head WHERE id > ? AND id <= ? ORDER BY id LIMIT ?')
+      .raw();
     this.rangeStmt = db
       .prepare('SELECT id, series_id, ts, value FROM head WHERE ts >= ? AND ts < ? ORDER BY ts, id')
       .raw();
     this.deleteUpToStmt = db.prepare('DELETE FROM head WHERE id <= ?');
     this.deleteBeforeStmt = db.prepare('DELETE FROM head WHERE ts < ?');
     this.maxIdStmt = db.prepare("SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'head'), 0)").pluck();
+    this.deleteSeriesStmt = db.prepare('DELETE FROM head WHERE series_id = ?');
+    this.latestStmt = db.prepare('SELECT series_id, MAX(ts) FROM head GROUP BY series_id').raw();
+    this.spanStmt = db.prepare('SELECT MIN(ts), MAX(ts) FROM head WHERE id > ? AND id <= ?').raw();
+    this.seriesSpanStmt = db.prepare('SELECT MIN(ts), MAX(ts) FROM head WHERE series_id = ?').raw();
+    this.countRangeStmt = db.prepare('SELECT COUNT(*) FROM head WHERE ts >= ? AND ts < ?').pluck();
+    this.countBeforeStmt = db.prepare('SELECT COUNT(*), MIN(ts), MAX(ts) FROM head WHERE ts < ?').raw();
+    this.totalsStmt = db.prepare('SELECT COUNT(*), MIN(ts), MAX(ts) FROM head').raw();
+    this.seriesIdsStmt = db.prepare('SELECT DISTINCT series_id FROM head').pluck();
   }
 
   /** Queues one sample; call flush() before the transaction commits. */
@@ -89,30 +110,51 @@ export class Head {
     return this.deleteBeforeStmt.run(ts).changes;
   }
 
+  /** Deletes every head row of a series; returns rows deleted. */
+  deleteSeries(seriesId: number): number {
+    return this.deleteSeriesStmt.run(seriesId).changes;
+  }
+
   /** Latest timestamp per series among head rows. */
   latestBySeries(): Map<number, number> {
-    const rows = this.db.prepare('SELECT series_id, MAX(ts) FROM head GROUP BY series_id').raw().all() as number[][];
+    const rows = this.latestStmt.all() as number[][];
     return new Map(rows.map(([sid, ts]) => [sid!, ts!]));
   }
 
   /** The oldest and newest timestamps of the rows with afterId < id <= lastId. */
   tsSpan(afterId: number, lastId: number): [number, number] {
-    return this.db.prepare('SELECT MIN(ts), MAX(ts) FROM head WHERE id > ? AND id <= ?').raw().get(afterId, lastId) as [number, number];
+    return this.spanStmt.get(afterId, lastId) as [number, number];
   }
 
   /** The oldest and newest timestamps of a series in the head, if it has rows there. */
   spanOf(seriesId: number): [number, number] | undefined {
-    const [min, max] = this.db.prepare('SELECT MIN(ts), MAX(ts) FROM head WHERE series_id = ?').raw().get(seriesId) as [number | null, number | null];
+    const [min, max] = this.seriesSpanStmt.get(seriesId) as [number | null, number | null];
     return min === null || max === null ? undefined : [min, max];
   }
 
   countRange(start: number, end: number): number {
-    return this.db.prepare('SELECT COUNT(*) FROM head WHERE ts >= ? AND ts < ?').pluck().get(start, end) as number;
+    return this.countRangeStmt.get(start, end) as number;
+  }
+
+  /** How many rows lie before `ts`, and their time span. */
+  countBefore(ts: number): SampleSpan {
+    return toSpan(this.countBeforeStmt.get(ts) as SpanRow);
+  }
+
+  /** How many rows the head holds, and their time span. */
+  totals(): SampleSpan {
+    return toSpan(this.totalsStmt.get() as SpanRow);
   }
 
   seriesIds(): Set<number> {
-    return new Set(this.db.prepare('SELECT DISTINCT series_id FROM head').pluck().all() as number[]);
+    return new Set(this.seriesIdsStmt.all() as number[]);
   }
+}
+
+type SpanRow = [count: number, oldest: number | null, newest: number | null];
+
+function toSpan([samples, oldest, newest]: SpanRow): SampleSpan {
+  return { samples, oldest, newest };
 }
 
 function toRow(r: number[]): HeadRow {

@@ -53,16 +53,25 @@ function checkLabels(labels: unknown, index: number, limits: SampleLimits): void
   }
   const keys = Object.keys(labels);
   if (keys.length > limits.maxLabelsPerSeries) {
-    throw new InvalidSampleError(index, `has ${keys.length} labels, more than the limit of ${limits.maxLabelsPerSeries}`);
+    throw new InvalidSampleError(
+      index,
+      `has ${keys.length} labels, more than the limit of ${limits.maxLabelsPerSeries}`,
+    );
   }
   for (const key of keys) {
     checkLabelName(key, index);
     const value = (labels as Record<string, unknown>)[key];
     if (typeof value !== 'string') {
-      throw new InvalidSampleError(index, `label ${JSON.stringify(key)} has a ${value === null ? 'null' : typeof value} value; label values must be strings`);
+      throw new InvalidSampleError(
+        index,
+        `label ${JSON.stringify(key)} has a ${value === null ? 'null' : typeof value} value; label values must be strings`,
+      );
     }
     if (value.length > MAX_LABEL_VALUE_LENGTH) {
-      throw new InvalidSampleError(index, `label ${JSON.stringify(key)} is longer than ${MAX_LABEL_VALUE_LENGTH} characters`);
+      throw new InvalidSampleError(
+        index,
+        `label ${JSON.stringify(key)} is longer than ${MAX_LABEL_VALUE_LENGTH} characters`,
+      );
     }
   }
 }
@@ -75,7 +84,10 @@ function checkSample(sample: unknown, index: number, limits: SampleLimits): void
     throw new InvalidSampleError(index, `value must be a finite number, got ${String(value)}`);
   }
   if (typeof timestamp !== 'number' || !Number.isInteger(timestamp)) {
-    throw new InvalidSampleError(index, `timestamp must be an integer number of milliseconds, got ${String(timestamp)}`);
+    throw new InvalidSampleError(
+      index,
+      `timestamp must be an integer number of milliseconds, got ${String(timestamp)}`,
+    );
   }
   if (timestamp < 0 || timestamp > MAX_TIMESTAMP) {
     throw new InvalidSampleError(index, `timestamp ${timestamp} is out of range (0 to ${MAX_TIMESTAMP})`);

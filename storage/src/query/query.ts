@@ -10,7 +10,16 @@ import { accumulate, mergeInto, type SlotSummaries } from '../rollup/bucket-math
 import type { Rollups } from '../rollup/rollups.ts';
 import type { SeriesRegistry } from '../series/registry.ts';
 import type { Tier } from '../tier/tier.ts';
-import { INTERVALS, INTERVAL_MS, type Interval, type MetricQuery, type Point, type Resolution, type Series, type SeriesResult } from '../types.ts';
+import {
+  INTERVALS,
+  INTERVAL_MS,
+  type Interval,
+  type MetricQuery,
+  type Point,
+  type Resolution,
+  type Series,
+  type SeriesResult,
+} from '../types.ts';
 
 export interface QueryContext {
   registry: SeriesRegistry;
@@ -25,16 +34,22 @@ const AGGREGATIONS = new Set<string>(['raw', 'auto', ...INTERVALS]);
 
 export function validateQuery(q: MetricQuery): Required<Pick<MetricQuery, 'aggregation' | 'maxPoints'>> {
   if (q === null || typeof q !== 'object') throw new InvalidQueryError('the query must be an object');
-  if (typeof q.metricName !== 'string' || q.metricName.length === 0) throw new InvalidQueryError('metricName must be a non-empty string');
+  if (typeof q.metricName !== 'string' || q.metricName.length === 0)
+    throw new InvalidQueryError('metricName must be a non-empty string');
   for (const key of ['start', 'end'] as const) {
-    if (typeof q[key] !== 'number' || !Number.isFinite(q[key])) throw new InvalidQueryError(`${key} must be a finite number of milliseconds`);
+    if (typeof q[key] !== 'number' || !Number.isFinite(q[key]))
+      throw new InvalidQueryError(`${key} must be a finite number of milliseconds`);
   }
   if (q.start >= q.end) {
-    throw new InvalidQueryError(`the time range is ${q.start === q.end ? 'empty' : 'reversed'}: start ${q.start} must be before end ${q.end}`);
+    throw new InvalidQueryError(
+      `the time range is ${q.start === q.end ? 'empty' : 'reversed'}: start ${q.start} must be before end ${q.end}`,
+    );
   }
   const aggregation = q.aggregation ?? 'auto';
   if (!AGGREGATIONS.has(aggregation)) {
-    throw new InvalidQueryError(`unknown aggregation ${JSON.stringify(aggregation)}: use raw, auto, ${INTERVALS.join(', ')}`);
+    throw new InvalidQueryError(
+      `unknown aggregation ${JSON.stringify(aggregation)}: use raw, auto, ${INTERVALS.join(', ')}`,
+    );
   }
   const maxPoints = q.maxPoints ?? DEFAULT_MAX_POINTS;
   if (typeof maxPoints !== 'number' || !Number.isInteger(maxPoints) || maxPoints < 1) {
@@ -60,7 +75,13 @@ function headRowsBySeries(rows: HeadRow[], wanted: Set<number>): Map<number, Hea
   return out;
 }
 
-function pickResolution(ctx: QueryContext, series: Series[], headRows: Map<number, HeadRow[]>, q: MetricQuery, maxPoints: number): Resolution {
+function pickResolution(
+  ctx: QueryContext,
+  series: Series[],
+  headRows: Map<number, HeadRow[]>,
+  q: MetricQuery,
+  maxPoints: number,
+): Resolution {
   const fitsRaw = series.every((s) => {
     const inHead = headRows.get(s.id)?.length ?? 0;
     return inHead <= maxPoints && inHead + ctx.tier.count(s.id, q.start, q.end, maxPoints + 1 - inHead) <= maxPoints;
@@ -75,7 +96,13 @@ function headRowsOf(ctx: QueryContext, seriesId: number, start: number, end: num
 }
 
 /** Raw samples of one series in [start, end): the tier's and the head's runs merged by time. */
-export function readRaw(ctx: QueryContext, seriesId: number, start: number, end: number, headRows = headRowsOf(ctx, seriesId, start, end)): Point[] {
+export function readRaw(
+  ctx: QueryContext,
+  seriesId: number,
+  start: number,
+  end: number,
+  headRows = headRowsOf(ctx, seriesId, start, end),
+): Point[] {
   const stored = ctx.tier.read(seriesId, start, end);
   const points: Point[] = new Array(stored.ts.length + headRows.length);
   let i = 0;
@@ -127,7 +154,8 @@ export function readBuckets(
   if (!maintained || ctx.rollups.isTierDerived(interval)) {
     const stored = ctx.tier.read(seriesId, fromSlot * width, (toSlot + 1) * width);
     const fromTier: SlotSummaries = new Map();
-    for (let i = 0; i < stored.ts.length; i++) accumulate(fromTier, Math.floor(stored.ts[i]! / width), stored.values[i]!);
+    for (let i = 0; i < stored.ts.length; i++)
+      accumulate(fromTier, Math.floor(stored.ts[i]! / width), stored.values[i]!);
     mergeSlots(slots, fromTier);
   }
   const cursor = maintained ? ctx.rollups.cursor(interval) : 0;
@@ -136,7 +164,14 @@ export function readBuckets(
   mergeSlots(slots, pending);
   return [...slots.entries()]
     .sort((a, b) => a[0] - b[0])
-    .map(([slot, s]) => ({ timestamp: slot * width, value: s.sum / s.count, count: s.count, sum: s.sum, min: s.min, max: s.max }));
+    .map(([slot, s]) => ({
+      timestamp: slot * width,
+      value: s.sum / s.count,
+      count: s.count,
+      sum: s.sum,
+      min: s.min,
+      max: s.max,
+    }));
 }
 
 export function queryMetrics(ctx: QueryContext, q: MetricQuery): SeriesResult[] {
@@ -145,9 +180,12 @@ export function queryMetrics(ctx: QueryContext, q: MetricQuery): SeriesResult[] 
   if (series.length === 0) return [];
   const wanted = new Set(series.map((s) => s.id));
   const rawHead = headRowsBySeries(ctx.head.readRange(q.start, q.end), wanted);
-  const resolution: Resolution = aggregation === 'auto' ? pickResolution(ctx, series, rawHead, q, maxPoints) : aggregation;
+  const resolution: Resolution =
+    aggregation === 'auto' ? pickResolution(ctx, series, rawHead, q, maxPoints) : aggregation;
   const headRows =
-    resolution === 'raw' ? rawHead : headRowsBySeries(ctx.head.readRange(...alignedRange(resolution, q.start, q.end)), wanted);
+    resolution === 'raw'
+      ? rawHead
+      : headRowsBySeries(ctx.head.readRange(...alignedRange(resolution, q.start, q.end)), wanted);
   return series.map((s) => ({
     metricName: s.metricName,
     labels: { ...s.labels },

@@ -3,8 +3,11 @@
  * before the cutoff), alert and baseline older than the cutoff, drops series left without data,
  * then hands the freed pages back to the file system (incremental vacuum) and checkpoints the WAL
  * with TRUNCATE, so no readable copy of deleted data stays in the database file or its WAL
- * (secure_delete zeroes what is deleted).
+ * (secure_delete zeroes what is deleted). It decides what goes and in which transactions; each
+ * table's owner runs its own DELETE.
  */
+import type { AlertLog } from '../alerts/alerts.ts';
+import type { Baselines } from '../baselines/baselines.ts';
 import type { Db } from '../db/connection.ts';
 import type { Head } from '../head/head.ts';
 import type { Rollups } from '../rollup/rollups.ts';
@@ -17,28 +20,25 @@ export interface RetentionContext {
   head: Head;
   tier: Tier;
   rollups: Rollups;
+  alerts: AlertLog;
+  baselines: Baselines;
 }
-
-export const DAY_MS = 86_400_000;
-export const MIN_RETENTION_DAYS = 1;
-export const MAX_RETENTION_DAYS = 3650;
 
 /** Deletes the data (and baseline) of the given series everywhere and forgets them; returns samples deleted. */
 export function dropSeries(ctx: RetentionContext, ids: number[]): number {
   if (ids.length === 0) return 0;
-  const deleteHead = ctx.db.prepare('DELETE FROM head WHERE series_id = ?');
-  const deleteRow = ctx.db.prepare('DELETE FROM series WHERE id = ?');
-  const deleteBaseline = ctx.db.prepare('DELETE FROM baselines WHERE metric_name = ? AND labels = ?');
   let samples = 0;
-  ctx.db.transaction(() => {
-    for (const id of ids) {
-      samples += deleteHead.run(id).changes + ctx.tier.deleteSeries(id);
-      ctx.rollups.deleteSeries(id);
-      const series = ctx.registry.get(id);
-      if (series) deleteBaseline.run(series.metricName, series.labelsJson);
-      deleteRow.run(id);
-    }
-  }).immediate();
+  ctx.db
+    .transaction(() => {
+      for (const id of ids) {
+        samples += ctx.head.deleteSeries(id) + ctx.tier.deleteSeries(id);
+        ctx.rollups.deleteSeries(id);
+        const series = ctx.registry.get(id);
+        if (series) ctx.baselines.deleteSeries(series);
+      }
+      ctx.registry.delete(ids);
+    })
+    .immediate();
   ctx.registry.forget(ids);
   return samples;
 }
@@ -60,14 +60,20 @@ export function deleteBefore(ctx: RetentionContext, cutoff: number): number {
   let deleted = ctx.db.transaction(() => ctx.head.deleteBefore(cutoff)).immediate();
   const series = [...ctx.registry.all()];
   for (let i = 0; i < series.length; i += SERIES_PER_STEP) {
-    deleted += ctx.db.transaction(() =>
-      series.slice(i, i + SERIES_PER_STEP).reduce((n, s) => n + ctx.tier.deleteBefore(s.id, cutoff) + ctx.rollups.deleteBefore(s.id, cutoff), 0),
-    ).immediate();
+    deleted += ctx.db
+      .transaction(() =>
+        series
+          .slice(i, i + SERIES_PER_STEP)
+          .reduce((n, s) => n + ctx.tier.deleteBefore(s.id, cutoff) + ctx.rollups.deleteBefore(s.id, cutoff), 0),
+      )
+      .immediate();
   }
-  deleted += ctx.db.transaction(() => {
-    ctx.db.prepare('DELETE FROM baselines WHERE window_end <= ?').run(cutoff);
-    return ctx.db.prepare('DELETE FROM alerts WHERE timestamp < ?').run(cutoff).changes;
-  }).immediate();
+  deleted += ctx.db
+    .transaction(() => {
+      ctx.baselines.deleteBefore(cutoff);
+      return ctx.alerts.deleteBefore(cutoff);
+    })
+    .immediate();
   dropSeries(ctx, seriesWithoutData(ctx));
   return deleted;
 }

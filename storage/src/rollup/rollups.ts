@@ -55,7 +55,9 @@ export class Rollups {
     /** Maintained intervals whose compacted part is computed from the tier when read. */
     readonly tierDerived: readonly Interval[],
   ) {
-    db.exec('CREATE TEMP TABLE IF NOT EXISTS moved_buckets (series_id INTEGER NOT NULL, slot INTEGER NOT NULL, PRIMARY KEY (series_id, slot)) WITHOUT ROWID');
+    db.exec(
+      'CREATE TEMP TABLE IF NOT EXISTS moved_buckets (series_id INTEGER NOT NULL, slot INTEGER NOT NULL, PRIMARY KEY (series_id, slot)) WITHOUT ROWID',
+    );
     this.clearMoved = db.prepare('DELETE FROM temp.moved_buckets');
     for (const interval of maintained) this.stmts.set(interval, prepareInterval(db, interval));
     this.readCursor = db.prepare('SELECT cursor FROM rollup_state WHERE interval = ?').pluck();
@@ -87,7 +89,12 @@ export class Rollups {
       this.clearMoved.run();
       stmts.collectMoving.run(afterId, lastId);
       stmts.forgetMoved.run();
-      stmts.refoldMoved.run(Math.floor(first / width) * width, (Math.floor(last / width) + 1) * width, lastId, this.cursor(interval));
+      stmts.refoldMoved.run(
+        Math.floor(first / width) * width,
+        (Math.floor(last / width) + 1) * width,
+        lastId,
+        this.cursor(interval),
+      );
     }
   }
 
@@ -103,10 +110,12 @@ export class Rollups {
 
   /** Forgets the interval's buckets and cursor. */
   untrack(interval: Interval): void {
-    this.db.transaction(() => {
-      this.db.prepare(`DELETE FROM rollup_${interval}`).run();
-      this.deleteCursor.run(interval);
-    }).immediate();
+    this.db
+      .transaction(() => {
+        this.db.prepare(`DELETE FROM rollup_${interval}`).run();
+        this.deleteCursor.run(interval);
+      })
+      .immediate();
   }
 
   /** Adds summaries to an interval's stored buckets (merged into any already there). */
@@ -136,14 +145,16 @@ export class Rollups {
    */
   aggregateStep(interval: Interval, upTo: number): number | null {
     const stmts = this.statements(interval);
-    return this.db.transaction(() => {
-      const from = this.cursor(interval);
-      if (from >= upTo) return null;
-      const to = Math.min(upTo, from + AGGREGATE_STEP_ROWS);
-      const changes = stmts.fold.run(from, to).changes;
-      this.writeCursor.run(interval, to);
-      return changes;
-    }).immediate();
+    return this.db
+      .transaction(() => {
+        const from = this.cursor(interval);
+        if (from >= upTo) return null;
+        const to = Math.min(upTo, from + AGGREGATE_STEP_ROWS);
+        const changes = stmts.fold.run(from, to).changes;
+        this.writeCursor.run(interval, to);
+        return changes;
+      })
+      .immediate();
   }
 
   /** Materialised summaries of one series with fromSlot <= slot <= toSlot. */
@@ -192,7 +203,8 @@ export class Rollups {
 }
 
 /** How an upsert folds new counts into a stored bucket. */
-const MERGE = 'count = count + excluded.count, sum = sum + excluded.sum, min = MIN(min, excluded.min), max = MAX(max, excluded.max)';
+const MERGE =
+  'count = count + excluded.count, sum = sum + excluded.sum, min = MIN(min, excluded.min), max = MAX(max, excluded.max)';
 
 function prepareInterval(db: Db, interval: Interval): IntervalStatements {
   const table = `rollup_${interval}`;
@@ -208,13 +220,21 @@ function prepareInterval(db: Db, interval: Interval): IntervalStatements {
       `INSERT INTO ${table} (series_id, slot, count, sum, min, max) VALUES (?, ?, ?, ?, ?, ?)
        ON CONFLICT (series_id, slot) DO UPDATE SET ${MERGE}`,
     ),
-    read: db.prepare(`SELECT slot, count, sum, min, max FROM ${table} WHERE series_id = ? AND slot >= ? AND slot <= ? ORDER BY slot`).raw(),
+    read: db
+      .prepare(
+        `SELECT slot, count, sum, min, max FROM ${table} WHERE series_id = ? AND slot >= ? AND slot <= ? ORDER BY slot`,
+      )
+      .raw(),
     deleteBefore: db.prepare(`DELETE FROM ${table} WHERE series_id = ? AND slot < ?`),
     deleteSeries: db.prepare(`DELETE FROM ${table} WHERE series_id = ?`),
     any: db.prepare(`SELECT 1 FROM ${table} WHERE series_id = ? LIMIT 1`).pluck(),
     span: db.prepare(`SELECT MIN(slot), MAX(slot) FROM ${table} WHERE series_id = ?`).raw(),
-    collectMoving: db.prepare(`INSERT OR IGNORE INTO temp.moved_buckets (series_id, slot) SELECT series_id, ts / ${width} FROM head WHERE id > ? AND id <= ?`),
-    forgetMoved: db.prepare(`DELETE FROM ${table} WHERE (series_id, slot) IN (SELECT series_id, slot FROM temp.moved_buckets)`),
+    collectMoving: db.prepare(
+      `INSERT OR IGNORE INTO temp.moved_buckets (series_id, slot) SELECT series_id, ts / ${width} FROM head WHERE id > ? AND id <= ?`,
+    ),
+    forgetMoved: db.prepare(
+      `DELETE FROM ${table} WHERE (series_id, slot) IN (SELECT series_id, slot FROM temp.moved_buckets)`,
+    ),
     refoldMoved: db.prepare(
       `INSERT INTO ${table} (series_id, slot, count, sum, min, max)
        SELECT series_id, ts / ${width}, COUNT(*), SUM(value), MIN(value), MAX(value)

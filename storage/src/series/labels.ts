@@ -33,7 +33,8 @@ function anchoredRegex(source: string): RegExp {
 
 function compileOne(name: string, matcher: LabelMatcher): LabelPredicate {
   const { op, value } = typeof matcher === 'string' ? { op: '=' as const, value: matcher } : matcher;
-  if (typeof value !== 'string') throw new InvalidQueryError(`matcher for label ${JSON.stringify(name)} needs a string value`);
+  if (typeof value !== 'string')
+    throw new InvalidQueryError(`matcher for label ${JSON.stringify(name)} needs a string value`);
   const read = (labels: Labels): string => labels[name] ?? '';
   switch (op) {
     case '=':

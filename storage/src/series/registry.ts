@@ -16,12 +16,14 @@ export class SeriesRegistry {
   /** name + labels exactly as a caller sent them (key order included) -> series, to skip sorting. */
   private readonly bySentForm = new Map<string, Series>();
   private readonly insert;
+  private readonly deleteStmt;
 
   constructor(
     private readonly db: Db,
     private readonly maxSeries: number,
   ) {
     this.insert = db.prepare('INSERT INTO series (metric_name, labels) VALUES (?, ?)');
+    this.deleteStmt = db.prepare('DELETE FROM series WHERE id = ?');
     this.reload();
   }
 
@@ -35,7 +37,13 @@ export class SeriesRegistry {
       metric_name: string;
       labels: string;
     }[];
-    for (const row of rows) this.remember({ id: row.id, metricName: row.metric_name, labelsJson: row.labels, labels: JSON.parse(row.labels) as Labels });
+    for (const row of rows)
+      this.remember({
+        id: row.id,
+        metricName: row.metric_name,
+        labelsJson: row.labels,
+        labels: JSON.parse(row.labels) as Labels,
+      });
   }
 
   get size(): number {
@@ -84,6 +92,11 @@ export class SeriesRegistry {
     }
     if (this.bySentForm.size < this.maxSeries * 4) this.bySentForm.set(sentForm, series);
     return series.id;
+  }
+
+  /** Deletes series rows (inside the caller's transaction, once their data is gone). Call forget() after it commits. */
+  delete(ids: Iterable<number>): void {
+    for (const id of ids) this.deleteStmt.run(id);
   }
 
   /** Drops series from the cache (after their rows were deleted, or their creation rolled back). */

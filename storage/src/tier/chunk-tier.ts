@@ -11,11 +11,12 @@
  */
 import Database, { type Statement } from 'better-sqlite3';
 import { decodeChunk, DEFAULT_CHUNK_SAMPLES, encodeChunk } from '../compression/chunk.ts';
+import { HOUR_MS } from '../../../shared/constants.ts';
 import type { Db } from '../db/connection.ts';
 import type { SeriesSamples, Tier } from './tier.ts';
 
 /** Width of the aligned window a chunk belongs to: 720 samples at the collector's 10 s. */
-export const CHUNK_WINDOW_MS = 2 * 3_600_000;
+export const CHUNK_WINDOW_MS = 2 * HOUR_MS;
 
 interface ChunkRow {
   id: number;
@@ -85,20 +86,34 @@ export class ChunkTier implements Tier {
 
   constructor(private readonly db: Db) {
     const cols = 'id, first_ts, last_ts, count, payload';
-    this.windowStmt = db.prepare(`SELECT ${cols} FROM chunks WHERE series_id = ? AND first_ts >= ? AND first_ts < ? ORDER BY first_ts`);
-    this.rangeStmt = db.prepare(`SELECT ${cols} FROM chunks WHERE series_id = ? AND first_ts >= ? AND first_ts < ? AND last_ts >= ? ORDER BY first_ts`);
-    this.insertStmt = db.prepare('INSERT INTO chunks (series_id, first_ts, last_ts, count, payload) VALUES (?, ?, ?, ?, ?)');
+    this.windowStmt = db.prepare(
+      `SELECT ${cols} FROM chunks WHERE series_id = ? AND first_ts >= ? AND first_ts < ? ORDER BY first_ts`,
+    );
+    this.rangeStmt = db.prepare(
+      `SELECT ${cols} FROM chunks WHERE series_id = ? AND first_ts >= ? AND first_ts < ? AND last_ts >= ? ORDER BY first_ts`,
+    );
+    this.insertStmt = db.prepare(
+      'INSERT INTO chunks (series_id, first_ts, last_ts, count, payload) VALUES (?, ?, ?, ?, ?)',
+    );
     this.updateStmt = db.prepare('UPDATE chunks SET first_ts = ?, last_ts = ?, count = ?, payload = ? WHERE id = ?');
     this.deleteIdStmt = db.prepare('DELETE FROM chunks WHERE id = ?');
-    this.expiredStmt = db.prepare('SELECT COALESCE(SUM(count), 0) FROM chunks WHERE series_id = ? AND first_ts < ? AND last_ts < ?').pluck();
+    this.expiredStmt = db
+      .prepare('SELECT COALESCE(SUM(count), 0) FROM chunks WHERE series_id = ? AND first_ts < ? AND last_ts < ?')
+      .pluck();
     this.deleteExpiredStmt = db.prepare('DELETE FROM chunks WHERE series_id = ? AND first_ts < ? AND last_ts < ?');
-    this.straddlingStmt = db.prepare(`SELECT ${cols} FROM chunks WHERE series_id = ? AND first_ts < ? AND last_ts >= ?`);
+    this.straddlingStmt = db.prepare(
+      `SELECT ${cols} FROM chunks WHERE series_id = ? AND first_ts < ? AND last_ts >= ?`,
+    );
     this.seriesCountStmt = db.prepare('SELECT COALESCE(SUM(count), 0) FROM chunks WHERE series_id = ?').pluck();
     this.deleteSeriesStmt = db.prepare('DELETE FROM chunks WHERE series_id = ?');
     this.earliestStmt = db.prepare('SELECT first_ts FROM chunks WHERE series_id = ? ORDER BY first_ts LIMIT 1').pluck();
-    this.latestStmt = db.prepare('SELECT last_ts FROM chunks WHERE series_id = ? ORDER BY first_ts DESC LIMIT 1').pluck();
+    this.latestStmt = db
+      .prepare('SELECT last_ts FROM chunks WHERE series_id = ? ORDER BY first_ts DESC LIMIT 1')
+      .pluck();
     this.totalsStmt = db.prepare('SELECT COALESCE(SUM(count), 0), MIN(first_ts), MAX(last_ts) FROM chunks').raw();
-    this.beforeStmt = db.prepare('SELECT COALESCE(SUM(count), 0), MIN(first_ts), MAX(last_ts) FROM chunks WHERE last_ts < ?').raw();
+    this.beforeStmt = db
+      .prepare('SELECT COALESCE(SUM(count), 0), MIN(first_ts), MAX(last_ts) FROM chunks WHERE last_ts < ?')
+      .raw();
     this.straddlingAllStmt = db.prepare(`SELECT ${cols} FROM chunks WHERE first_ts < ? AND last_ts >= ?`);
     this.registerRawView();
   }
@@ -207,7 +222,12 @@ export class ChunkTier implements Tier {
       existing = merge(existing, { ts: chunk.timestamps, values: chunk.values });
     }
     const merged = merge(existing, added);
-    this.write(seriesId, merged.ts, merged.values, rows.map((r) => r.id));
+    this.write(
+      seriesId,
+      merged.ts,
+      merged.values,
+      rows.map((r) => r.id),
+    );
   }
 
   /**

@@ -25,16 +25,22 @@ export type BeforeMove = (afterId: number, lastId: number) => void;
 
 /** Moves the next head rows with id <= upTo into the tier; returns how many, or null when none are left. */
 export function compactionStep(db: Db, head: Head, tier: Tier, upTo: number, beforeMove: BeforeMove): number | null {
-  return db.transaction(() => {
-    const rows = head.readAfter(0, upTo, COMPACTION_STEP_ROWS);
-    if (rows.length === 0) return null;
-    for (const [seriesId, list] of groupBySeries(rows)) {
-      list.sort((a, b) => a.ts - b.ts);
-      tier.insert(seriesId, list.map((r) => r.ts), list.map((r) => r.value));
-    }
-    const lastId = rows[rows.length - 1]!.id;
-    beforeMove(0, lastId);
-    head.deleteUpTo(lastId);
-    return rows.length;
-  }).immediate();
+  return db
+    .transaction(() => {
+      const rows = head.readAfter(0, upTo, COMPACTION_STEP_ROWS);
+      if (rows.length === 0) return null;
+      for (const [seriesId, list] of groupBySeries(rows)) {
+        list.sort((a, b) => a.ts - b.ts);
+        tier.insert(
+          seriesId,
+          list.map((r) => r.ts),
+          list.map((r) => r.value),
+        );
+      }
+      const lastId = rows[rows.length - 1]!.id;
+      beforeMove(0, lastId);
+      head.deleteUpTo(lastId);
+      return rows.length;
+    })
+    .immediate();
 }

@@ -11,13 +11,14 @@ import type { Db } from '../db/connection.ts';
 import type { Settings } from '../db/settings.ts';
 import type { Rollups } from '../rollup/rollups.ts';
 import type { SeriesRegistry } from '../series/registry.ts';
+import { DAY_MS } from '../../../shared/constants.ts';
 import { INTERVALS, INTERVAL_MS, type Interval } from '../types.ts';
 import { MAX_TIMESTAMP } from '../ingest/validate.ts';
 import { accumulate, type SlotSummaries } from '../rollup/bucket-math.ts';
 import type { Tier } from './tier.ts';
 
 /** Samples of one series read at a time while moving or rebuilding. */
-const WINDOW_MS = 7 * 86_400_000;
+const WINDOW_MS = 7 * DAY_MS;
 
 export type StorageMode = 'compressed' | 'uncompressed';
 
@@ -36,14 +37,17 @@ function* windowsOf(tier: Tier, seriesId: number): Generator<{ ts: number[]; val
   const first = tier.earliest(seriesId);
   const last = tier.latest(seriesId);
   if (first === undefined || last === undefined) return;
-  for (let t = first; t <= last; t += WINDOW_MS) yield tier.read(seriesId, t, Math.min(t + WINDOW_MS, MAX_TIMESTAMP + 1));
+  for (let t = first; t <= last; t += WINDOW_MS)
+    yield tier.read(seriesId, t, Math.min(t + WINDOW_MS, MAX_TIMESTAMP + 1));
 }
 
 function moveSeries(ctx: LayoutContext, seriesId: number): void {
-  ctx.db.transaction(() => {
-    for (const part of windowsOf(ctx.otherTier, seriesId)) ctx.tier.insert(seriesId, part.ts, part.values);
-    ctx.otherTier.deleteSeries(seriesId);
-  }).immediate();
+  ctx.db
+    .transaction(() => {
+      for (const part of windowsOf(ctx.otherTier, seriesId)) ctx.tier.insert(seriesId, part.ts, part.values);
+      ctx.otherTier.deleteSeries(seriesId);
+    })
+    .immediate();
 }
 
 function rebuildSeries(ctx: LayoutContext, interval: Interval, seriesId: number): void {

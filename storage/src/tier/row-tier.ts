@@ -20,7 +20,9 @@ export class RowTier implements Tier {
 
   constructor(db: Db) {
     this.insertStmt = db.prepare('INSERT INTO samples (series_id, ts, value) VALUES (?, ?, ?)');
-    this.readStmt = db.prepare('SELECT ts, value FROM samples WHERE series_id = ? AND ts >= ? AND ts < ? ORDER BY ts').raw();
+    this.readStmt = db
+      .prepare('SELECT ts, value FROM samples WHERE series_id = ? AND ts >= ? AND ts < ? ORDER BY ts')
+      .raw();
     this.containsStmt = db.prepare('SELECT 1 FROM samples WHERE series_id = ? AND ts = ?').pluck();
     this.countStmt = db
       .prepare('SELECT COUNT(*) FROM (SELECT 1 FROM samples WHERE series_id = ? AND ts >= ? AND ts < ? LIMIT ?)')

@@ -10,6 +10,13 @@ export interface SeriesSamples {
   values: number[];
 }
 
+/** How many samples, and the oldest and newest of their timestamps (null when none). */
+export interface SampleSpan {
+  samples: number;
+  oldest: number | null;
+  newest: number | null;
+}
+
 export interface Tier {
   /** Adds samples (ascending, none already stored) to a series. */
   insert(seriesId: number, ts: number[], values: number[]): void;
@@ -25,7 +32,7 @@ export interface Tier {
   earliest(seriesId: number): number | undefined;
   latest(seriesId: number): number | undefined;
   /** Total samples, and the oldest and newest timestamps, over every series. */
-  totals(): { samples: number; oldest: number | null; newest: number | null };
+  totals(): SampleSpan;
   /** Samples older than the cutoff, with the oldest and newest of them. */
-  countBefore(cutoff: number): { samples: number; oldest: number | null; newest: number | null };
+  countBefore(cutoff: number): SampleSpan;
 }

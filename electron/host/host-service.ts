@@ -1,0 +1,85 @@
+/**
+ * Everything the storage host runs, wired together around the one TimeSeriesStorage: the panel
+ * handlers, the internal host calls, the job queue and the collector. It is the same under Node and
+ * in Electron's utility process; storage-host.ts only connects it to its parent. Closing stops
+ * the timers, lets queued work finish, checkpoints the WAL and closes the store.
+ */
+import { TimeSeriesStorage } from '../../storage/src/index.ts';
+import { COLLECT_EVERY_MS, CountingSink, ProcessSampler, collectHostOnce, every } from '../collector/collector.ts';
+import { ensureDataDirs, type DataPaths } from './data-dir.ts';
+import { createDispatcher, type Dispatcher } from './host-dispatch.ts';
+import type { HostApi, HostEvent } from './host-protocol.ts';
+import { DEFAULT_JOB_TIMINGS, JobScheduler, type JobTimings } from './jobs.ts';
+import type { MetricName } from '../collector/metric-catalog.ts';
+import type { PanelApi } from '../../shared/panel-api.ts';
+import { createPanelHandlers } from './panel-handlers.ts';
+
+export interface HostServiceOptions {
+  paths: DataPaths;
+  emit: (event: HostEvent) => void;
+  now?: () => number;
+  /** Job periods; null runs no timers (tests drive the jobs themselves). */
+  jobTimings?: JobTimings | null;
+  /** Collector period; null collects only when asked. */
+  collectEveryMs?: number | null;
+  onError?: (what: string, err: unknown) => void;
+}
+
+export interface HostService {
+  store: TimeSeriesStorage;
+  panel: PanelApi;
+  jobs: JobScheduler;
+  dispatch: Dispatcher;
+  collect(): Promise<number>;
+  close(): Promise<void>;
+}
+
+function logError(what: string, err: unknown): void {
+  console.error(`[storage-host] ${what} failed:`, err);
+}
+
+export function openHostService(options: HostServiceOptions): HostService {
+  const now = options.now ?? Date.now;
+  const onError = options.onError ?? logError;
+  ensureDataDirs(options.paths);
+  const store = new TimeSeriesStorage({ dbPath: options.paths.dbPath, now });
+  const sink = new CountingSink(store);
+  const record = (name: MetricName, value: number): Promise<number> =>
+    sink.insertSamples([{ name, value, timestamp: now() }]);
+  const jobs = new JobScheduler({ store, record, onError: (job, err) => onError(`job ${job}`, err) });
+  const sampler = new ProcessSampler('host');
+  const collect = (): Promise<number> => collectHostOnce({ sink, sampler, now, fileSizes: () => store.diskUsage() });
+
+  const panel = createPanelHandlers({
+    store,
+    paths: options.paths,
+    jobs,
+    record,
+    now,
+    emit: (panelEvent) => options.emit({ event: 'panel', panelEvent }),
+    reveal: (path) => options.emit({ event: 'reveal', path }),
+  });
+  let closing: Promise<void> | undefined;
+  const stopCollector =
+    options.collectEveryMs === null
+      ? () => undefined
+      : every(options.collectEveryMs ?? COLLECT_EVERY_MS, collect, (err) => onError('collector', err));
+
+  const close = (): Promise<void> => {
+    closing ??= (async () => {
+      stopCollector();
+      sampler.stop();
+      await jobs.stop();
+      store.checkpoint();
+      store.close();
+    })();
+    return closing;
+  };
+  const host: HostApi = {
+    recordSamples: (samples) => sink.insertSamples(samples),
+    shutdown: close,
+  };
+
+  if (options.jobTimings !== null) jobs.start(options.jobTimings ?? DEFAULT_JOB_TIMINGS);
+  return { store, panel, jobs, dispatch: createDispatcher(panel, host), collect, close };
+}

@@ -1,0 +1,95 @@
+/**
+ * The storage host's background jobs, run one at a time through a single queue so that no two of
+ * them write at once: rollups (aggregate every maintained interval, then compact) every minute,
+ * baselines and anomaly detection every 15 minutes, retention at
+ * start-up, daily and whenever the setting changes, and a WAL checkpoint after retention and every
+ * few minutes. Work the panel starts (demo history) goes through the same queue.
+ */
+import { performance } from 'node:perf_hooks';
+import type { ShellStore } from './shell-store.ts';
+import { METRIC, type MetricName } from '../collector/metric-catalog.ts';
+import { ShellError } from './shell-errors.ts';
+import { DAY_MS, MINUTE_MS } from '../../shared/constants.ts';
+
+export type JobName = 'rollup' | 'baselines' | 'retention' | 'checkpoint';
+
+export type JobTimings = Record<JobName, number>;
+
+export const DEFAULT_JOB_TIMINGS: JobTimings = {
+  rollup: MINUTE_MS,
+  baselines: 15 * MINUTE_MS,
+  retention: DAY_MS,
+  checkpoint: 5 * MINUTE_MS,
+};
+
+export interface JobDeps {
+  store: ShellStore;
+  /** Records a duration sample (written through the host's sink). */
+  record: (name: MetricName, value: number) => Promise<unknown>;
+  onError: (job: JobName, err: unknown) => void;
+}
+
+export class JobScheduler {
+  private readonly deps: JobDeps;
+  private queue: Promise<unknown> = Promise.resolve();
+  private timers: NodeJS.Timeout[] = [];
+  private stopped = false;
+
+  constructor(deps: JobDeps) {
+    this.deps = deps;
+  }
+
+  /** Applies retention now (start-up), then runs every job on its timer. */
+  start(timings: JobTimings = DEFAULT_JOB_TIMINGS): void {
+    this.runReported('retention');
+    for (const job of Object.keys(timings) as JobName[]) {
+      this.timers.push(setInterval(() => this.runReported(job), timings[job]));
+    }
+  }
+
+  /** Runs one job after whatever is queued; rejects when the job fails. */
+  run(job: JobName): Promise<void> {
+    return this.exclusive(() => this.jobs[job]());
+  }
+
+  /** Runs `task` alone in the queue (no job runs meanwhile). */
+  exclusive<T>(task: () => Promise<T>): Promise<T> {
+    if (this.stopped) return Promise.reject(new ShellError('STORE_CLOSED', 'the storage host is shutting down'));
+    const result = this.queue.then(task);
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+
+  /** Stops the timers and waits for the queued work to finish. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const timer of this.timers) clearInterval(timer);
+    this.timers = [];
+    await this.queue;
+  }
+
+  private runReported(job: JobName): void {
+    if (this.stopped) return;
+    this.run(job).catch((err: unknown) => this.deps.onError(job, err));
+  }
+
+  private readonly jobs: Record<JobName, () => Promise<void>> = {
+    rollup: async () => {
+      const started = performance.now();
+      await this.deps.store.rollUpAndCompact();
+      await this.deps.record(METRIC.rollupDuration, performance.now() - started);
+    },
+    baselines: async () => {
+      const { store } = this.deps;
+      await store.computeBaselines();
+      await store.detectAnomalies();
+    },
+    retention: async () => {
+      await this.deps.store.applyRetention();
+      this.deps.store.checkpoint();
+    },
+    checkpoint: async () => {
+      this.deps.store.checkpoint();
+    },
+  };
+}

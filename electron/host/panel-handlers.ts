@@ -1,0 +1,137 @@
+/**
+ * The panel API's one implementation: a handler map over the store, checked against PanelApi with
+ * `satisfies`. It runs in the storage host; its arguments have already been validated by
+ * panel-schemas.ts. Exports are written only into the exports folder and only files there can be
+ * revealed; one export runs at a time and can be cancelled; retention changes are applied at once,
+ * through the job queue.
+ */
+import { realpathSync, statSync } from 'node:fs';
+import { isAbsolute, relative, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { defaultExportPath } from '../../storage/src/index.ts';
+import type { DataPaths } from './data-dir.ts';
+import { hasDemoHistory, loadDemoHistory, removeDemoHistory } from '../demo/demo-history.ts';
+import type { ShellStore } from './shell-store.ts';
+import type { JobScheduler } from './jobs.ts';
+import { METRIC, type MetricName } from '../collector/metric-catalog.ts';
+import type { PanelEvent } from '../../shared/events.ts';
+import type { ExportRequest, ExportResult, PanelApi, Settings } from '../../shared/panel-api.ts';
+import { ShellError } from './shell-errors.ts';
+import { unitOf } from '../collector/units.ts';
+
+export interface HandlerContext {
+  store: ShellStore;
+  paths: DataPaths;
+  jobs: Pick<JobScheduler, 'run' | 'exclusive'>;
+  record: (name: MetricName, value: number) => Promise<unknown>;
+  /** Sends one of the panel's events to the window. */
+  emit: (event: PanelEvent) => void;
+  /** Shows a file (already checked to lie in the exports folder) in the file manager. */
+  reveal: (path: string) => void;
+  now: () => number;
+}
+
+function anonymizeOption(request: ExportRequest): boolean | { keepLabels: string[] } {
+  if (request.anonymize === false) return false;
+  return request.keepLabels ? { keepLabels: request.keepLabels } : true;
+}
+
+/** The real path of `requested` when it names a file inside the exports folder; throws otherwise. */
+export function exportFilePath(exportsDir: string, requested: string): string {
+  const root = realpathSync(exportsDir);
+  const outside = (path: string): boolean => {
+    const rel = relative(root, path);
+    return rel === '' || rel.startsWith('..') || isAbsolute(rel);
+  };
+  const notInExports = new ShellError('INVALID_ARGUMENT', 'only files in the exports folder can be revealed');
+  if (outside(resolve(root, requested))) throw notInExports;
+  let real: string;
+  try {
+    real = realpathSync(resolve(root, requested));
+  } catch {
+    throw new ShellError('NOT_FOUND', `no export named ${requested}`);
+  }
+  if (outside(real) || !statSync(real).isFile()) throw notInExports;
+  return real;
+}
+
+export function createPanelHandlers(ctx: HandlerContext) {
+  const { store, paths } = ctx;
+  /** The running export's cancellation; null while none runs (one export at a time). */
+  let exporting: AbortController | null = null;
+
+  const settings = (): Settings => ({
+    retentionDays: store.retentionDays,
+    dataDir: paths.dataDir,
+    exportsDir: paths.exportsDir,
+  });
+
+  return {
+    async listMetrics() {
+      return store.listMetrics().map((m) => ({ ...m, unit: unitOf(m.name) }));
+    },
+    async listLabels(metricName) {
+      return store.listLabels(metricName);
+    },
+    async query(q) {
+      return store.queryMetrics(q);
+    },
+    async getSettings() {
+      return settings();
+    },
+    async setRetentionDays(days) {
+      store.setRetentionDays(days);
+      await ctx.jobs.run('retention');
+      return settings();
+    },
+    async previewRetention(days) {
+      return { days, ...store.previewRetention(days) };
+    },
+    async exportParquet(request) {
+      if (exporting) throw new ShellError('BUSY', 'an export is already running');
+      exporting = new AbortController();
+      const started = performance.now();
+      let result: ExportResult;
+      try {
+        result = await store.exportToParquet(defaultExportPath(paths.exportsDir, ctx.now(), request.source ?? 'raw'), {
+          start: request.start,
+          end: request.end,
+          source: request.source,
+          anonymize: anonymizeOption(request),
+          onProgress: (done, total) => ctx.emit({ name: 'export-progress', payload: { done, total } }),
+          signal: exporting.signal,
+        });
+      } finally {
+        // From here on nothing is left to cancel: the file is complete (or was never written).
+        exporting = null;
+      }
+      await ctx.record(METRIC.exportDuration, (performance.now() - started) / 1000);
+      return result;
+    },
+    async cancelExport() {
+      if (!exporting) return false;
+      exporting.abort();
+      return true;
+    },
+    async revealExport(path) {
+      ctx.reveal(exportFilePath(paths.exportsDir, path));
+    },
+    async getStatus() {
+      return { ...store.getStats(), hasDemoData: hasDemoHistory(store) };
+    },
+    async listAlerts(filter) {
+      return store.listAlerts(filter);
+    },
+    async getBaselines(filter) {
+      return store.getBaselines(filter);
+    },
+    async loadDemoHistory() {
+      return { samples: await ctx.jobs.exclusive(() => loadDemoHistory(store, { end: ctx.now() })) };
+    },
+    async removeDemoHistory() {
+      return { deleted: await ctx.jobs.exclusive(async () => removeDemoHistory(store)) };
+    },
+  } satisfies PanelApi;
+}
+
+export type PanelHandlers = ReturnType<typeof createPanelHandlers>;

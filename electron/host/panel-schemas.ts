@@ -1,0 +1,105 @@
+/**
+ * Runtime validation of every call's arguments (zod): one tuple schema per panel method, plus the
+ * host's internal methods. The host's entry parses each call against these before any handler
+ * runs, so a malformed call changes nothing and gets a typed INVALID_ARGUMENT error back.
+ */
+import { z } from 'zod';
+import {
+  DEFAULT_MAX_LABELS as MAX_LABELS,
+  INTERVALS,
+  MAX_LABEL_NAME_LENGTH,
+  MAX_LABEL_VALUE_LENGTH,
+  MAX_METRIC_NAME_LENGTH,
+  MAX_RETENTION_DAYS,
+  MAX_TIMESTAMP,
+  MIN_RETENTION_DAYS,
+  SEVERITIES,
+} from '../../storage/src/index.ts';
+import type { HostApi, HostMethod } from './host-protocol.ts';
+import type { PanelApi, PanelMethod } from '../../shared/panel-api.ts';
+
+const metricName = z.string().min(1).max(MAX_METRIC_NAME_LENGTH);
+const labelName = z.string().min(1).max(MAX_LABEL_NAME_LENGTH);
+const labelValue = z.string().max(MAX_LABEL_VALUE_LENGTH);
+const timestamp = z.int().min(0).max(MAX_TIMESTAMP);
+const resolution = z.enum(['raw', ...INTERVALS]);
+const severity = z.enum(SEVERITIES);
+const retentionDays = z.int().min(MIN_RETENTION_DAYS).max(MAX_RETENTION_DAYS);
+
+const labels = z
+  .record(labelName, labelValue)
+  .refine((value) => Object.keys(value).length <= MAX_LABELS, `at most ${MAX_LABELS} labels`);
+
+const labelMatcher = z.union([labelValue, z.strictObject({ op: z.enum(['=', '!=', '=~', '!~']), value: labelValue })]);
+
+const startBeforeEnd = (range: { start?: number | undefined; end?: number | undefined }): boolean =>
+  range.start === undefined || range.end === undefined || range.start < range.end;
+
+const metricQuery = z
+  .strictObject({
+    metricName,
+    start: timestamp,
+    end: timestamp,
+    labels: z
+      .record(labelName, labelMatcher)
+      .refine((value) => Object.keys(value).length <= MAX_LABELS, `at most ${MAX_LABELS} label matchers`)
+      .optional(),
+    aggregation: z.union([z.literal('auto'), resolution]).optional(),
+    maxPoints: z.int().min(1).max(20_000).optional(),
+  })
+  .refine(startBeforeEnd, 'start must be before end');
+
+const exportRequest = z
+  .strictObject({
+    start: timestamp.optional(),
+    end: timestamp.optional(),
+    source: resolution.optional(),
+    anonymize: z.boolean().optional(),
+    keepLabels: z.array(labelName).max(MAX_LABELS).optional(),
+  })
+  .refine(startBeforeEnd, 'start must be before end');
+
+const alertFilter = z
+  .strictObject({
+    start: timestamp.optional(),
+    end: timestamp.optional(),
+    metricName: metricName.optional(),
+    severity: severity.optional(),
+    limit: z.int().min(1).max(10_000).optional(),
+  })
+  .refine(startBeforeEnd, 'start must be before end');
+
+const baselineFilter = z.strictObject({ metricName: metricName.optional(), labels: labels.optional() });
+
+const noArgs = z.tuple([]);
+
+/** One argument-tuple schema per panel method; `satisfies` keeps them in step with PanelApi. */
+export const PANEL_SCHEMAS = {
+  listMetrics: noArgs,
+  listLabels: z.tuple([metricName]),
+  query: z.tuple([metricQuery]),
+  getSettings: noArgs,
+  setRetentionDays: z.tuple([retentionDays]),
+  previewRetention: z.tuple([retentionDays]),
+  exportParquet: z.tuple([exportRequest]),
+  cancelExport: noArgs,
+  revealExport: z.tuple([z.string().min(1).max(4096)]),
+  getStatus: noArgs,
+  listAlerts: z.tuple([alertFilter]),
+  getBaselines: z.tuple([baselineFilter]),
+  loadDemoHistory: noArgs,
+  removeDemoHistory: noArgs,
+} satisfies { [M in PanelMethod]: z.ZodType<Parameters<PanelApi[M]>> };
+
+const metricSample = z.strictObject({
+  name: metricName,
+  value: z.number().refine(Number.isFinite, 'value must be finite'),
+  timestamp,
+  labels: labels.optional(),
+});
+
+/** Argument schemas of the host-only calls (HostApi). */
+export const HOST_SCHEMAS = {
+  recordSamples: z.tuple([z.array(metricSample).max(10_000)]),
+  shutdown: noArgs,
+} satisfies { [M in HostMethod]: z.ZodType<Parameters<HostApi[M]>> };

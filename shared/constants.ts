@@ -1,0 +1,27 @@
+/**
+ * The facts both sides of the wire agree on, in one place: time units, the rollup intervals and
+ * their widths, and the retention bounds. The engine, the shell and the panel all import them from
+ * here; this module imports nothing, so it compiles for Node and the browser alike.
+ */
+
+export const SECOND_MS = 1_000;
+export const MINUTE_MS = 60 * SECOND_MS;
+export const HOUR_MS = 60 * MINUTE_MS;
+export const DAY_MS = 24 * HOUR_MS;
+
+/** A rollup width. Buckets are aligned in UTC: `floor(ts / width) * width`. */
+export type Interval = '1m' | '5m' | '1h' | '1d';
+
+export const INTERVALS: readonly Interval[] = ['1m', '5m', '1h', '1d'];
+
+export const INTERVAL_MS: Readonly<Record<Interval, number>> = {
+  '1m': MINUTE_MS,
+  '5m': 5 * MINUTE_MS,
+  '1h': HOUR_MS,
+  '1d': DAY_MS,
+};
+
+/** telemetry_retention_days: an integer in [MIN_RETENTION_DAYS, MAX_RETENTION_DAYS]. */
+export const MIN_RETENTION_DAYS = 1;
+export const MAX_RETENTION_DAYS = 3650;
+export const DEFAULT_RETENTION_DAYS = 30;

@@ -1,0 +1,173 @@
+/**
+ * The panel API: the one contract between the window and the storage host. The storage host
+ * implements it, the Electron preload and the browser preview both expose it as `window.telemetry`,
+ * and the renderer calls it without knowing which transport carries it. Types, transport names and
+ * the one client-side helper both bridges share (createPanelApi); the runtime validation of every
+ * argument lives in the host's entry (electron/host/panel-schemas.ts, host-dispatch.ts).
+ */
+import type {
+  Alert,
+  AlertFilter,
+  Baseline,
+  ExportResult,
+  LabelMatcher,
+  Labels,
+  MatchOp,
+  MetricQuery,
+  Resolution,
+  RetentionPreview as StoreRetentionPreview,
+  SeriesResult,
+  Severity,
+} from '../storage/src/types.ts';
+import type { PanelErrorPayload } from './errors.ts';
+import type { Subscribe } from './events.ts';
+
+export type {
+  Alert,
+  AlertFilter,
+  Baseline,
+  ExportResult,
+  LabelMatcher,
+  Labels,
+  MatchOp,
+  MetricQuery,
+  Resolution,
+  SeriesResult,
+  Severity,
+};
+
+/** How a metric's values are formatted; derived from the metric name's suffix (Prometheus style). */
+export type Unit = 'bytes' | 'percent' | 'milliseconds' | 'seconds' | 'count' | 'none';
+
+export interface MetricInfo {
+  name: string;
+  seriesCount: number;
+  unit: Unit;
+}
+
+export interface LabelInfo {
+  name: string;
+  values: string[];
+}
+
+export interface Settings {
+  /** telemetry_retention_days: see MIN_RETENTION_DAYS and MAX_RETENTION_DAYS in constants.ts. */
+  retentionDays: number;
+  dataDir: string;
+  exportsDir: string;
+}
+
+/** The engine's preview of a retention change, with the days it was asked for. */
+export interface RetentionPreview extends StoreRetentionPreview {
+  days: number;
+}
+
+export interface ExportRequest {
+  start?: number;
+  end?: number;
+  source?: Resolution;
+  /** Default true in the panel. */
+  anonymize?: boolean;
+  /** Label names kept verbatim when anonymising. */
+  keepLabels?: string[];
+}
+
+export interface Status {
+  dbBytes: number;
+  walBytes: number;
+  samples: number;
+  series: number;
+  oldest: number | null;
+  newest: number | null;
+  lastRollup: number | null;
+  lastRetention: number | null;
+  hasDemoData: boolean;
+}
+
+export interface BaselineFilter {
+  metricName?: string;
+  labels?: Labels;
+}
+
+/** Every call the panel may make. Arguments are validated at runtime by the host. */
+export interface PanelApi {
+  listMetrics(): Promise<MetricInfo[]>;
+  listLabels(metricName: string): Promise<LabelInfo[]>;
+  query(q: MetricQuery): Promise<SeriesResult[]>;
+  getSettings(): Promise<Settings>;
+  setRetentionDays(days: number): Promise<Settings>;
+  previewRetention(days: number): Promise<RetentionPreview>;
+  exportParquet(options: ExportRequest): Promise<ExportResult>;
+  /** Cancels the running export (its partial file is removed); false when none was running. */
+  cancelExport(): Promise<boolean>;
+  revealExport(path: string): Promise<void>;
+  getStatus(): Promise<Status>;
+  listAlerts(filter: AlertFilter): Promise<Alert[]>;
+  getBaselines(filter: BaselineFilter): Promise<Baseline[]>;
+  loadDemoHistory(): Promise<{ samples: number }>;
+  removeDemoHistory(): Promise<{ deleted: number }>;
+}
+
+export type PanelMethod = keyof PanelApi;
+
+/** Every panel method at runtime (the bridges build `window.telemetry` from it; the transports allow only these). */
+export const PANEL_METHODS = [
+  'listMetrics',
+  'listLabels',
+  'query',
+  'getSettings',
+  'setRetentionDays',
+  'previewRetention',
+  'exportParquet',
+  'cancelExport',
+  'revealExport',
+  'getStatus',
+  'listAlerts',
+  'getBaselines',
+  'loadDemoHistory',
+  'removeDemoHistory',
+] as const satisfies readonly PanelMethod[];
+
+/** Fails to compile when PANEL_METHODS misses a method of PanelApi. */
+type AssertNever<T extends never> = T;
+export type MissingPanelMethods = AssertNever<Exclude<PanelMethod, (typeof PANEL_METHODS)[number]>>;
+
+export function isPanelMethod(name: unknown): name is PanelMethod {
+  return typeof name === 'string' && (PANEL_METHODS as readonly string[]).includes(name);
+}
+
+/** What `window.telemetry` offers: the calls plus a typed subscription to the host's events. */
+export interface TelemetryBridge extends PanelApi {
+  on: Subscribe;
+}
+
+/** Transport names, shared by the Electron preload, the browser preview server and its client. */
+export const TRANSPORT = {
+  /** Electron: ipcRenderer.invoke(CALL_CHANNEL, { method, args }) -> { ok, result } | { ok: false, error }. */
+  callChannel: 'telemetry:call',
+  /** Electron: main -> renderer events, each a PanelEvent `{ name, payload }`. */
+  eventChannel: 'telemetry:event',
+  /** Browser preview: POST JSON { method, args } -> { ok, result } | { ok: false, error }. */
+  httpCallPath: '/api/call',
+  /** Browser preview: Server-Sent Events, one SSE event per PanelEvent (`event:` its name, `data:` its payload). */
+  httpEventsPath: '/api/events',
+  /** Browser preview: the per-run token travels in this header (and `?token=` for EventSource). */
+  tokenHeader: 'x-telemetry-token',
+} as const;
+
+export type CallEnvelope = { method: PanelMethod; args: unknown[] };
+export type CallReply = { ok: true; result: unknown } | { ok: false; error: PanelErrorPayload };
+
+/**
+ * Builds a PanelApi whose methods send `{ method, args }` through `send` and unwrap the reply: a
+ * failed call rejects with its PanelErrorPayload. Used by the preload, the HTTP bridge and tests.
+ */
+export function createPanelApi(send: (method: PanelMethod, args: unknown[]) => Promise<CallReply>): PanelApi {
+  const call = async (method: PanelMethod, args: unknown[]): Promise<unknown> => {
+    const reply = await send(method, args);
+    if (!reply.ok) throw reply.error;
+    return reply.result;
+  };
+  const entries = PANEL_METHODS.map((method) => [method, (...args: unknown[]) => call(method, args)]);
+  return Object.fromEntries(entries) as unknown as PanelApi;
+}
