@@ -9,7 +9,7 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
@@ -463,6 +463,18 @@ for (const mode of MODES) {
         InvalidArgumentError,
       );
       assert.deepEqual(existsSync(exportsDir) ? readdirSync(exportsDir).sort() : [], before);
+    });
+
+    it("refuses to write over the store's own files, however the path is spelled", async () => {
+      const stored = s.store.getStats().samples;
+      const link = join(s.dir, 'link-to-db');
+      symlinkSync(s.dbPath, link);
+      for (const path of [s.dbPath, `${s.dbPath}-wal`, `${s.dbPath}-shm`, join(s.dir, '.', 'telemetry.db'), link]) {
+        await assert.rejects(s.store.exportToParquet(path), InvalidArgumentError, path);
+      }
+      s.reopen();
+      assert.equal(s.store.getStats().samples, stored, 'the store is whole after reopening');
+      rmSync(link);
     });
   });
 }

@@ -22,6 +22,33 @@ for (const mode of MODES) {
       return s;
     }
 
+    it('treats labels named like Object.prototype members as absent, and refuses a null matcher', async () => {
+      const s = await seeded();
+      try {
+        const query = (labels: Record<string, unknown>) =>
+          s.store.queryMetrics({
+            metricName: 'cpu',
+            start: T0,
+            end: T0 + HOUR,
+            labels: labels as never,
+            aggregation: '1h',
+          });
+        for (const name of ['toString', 'constructor', 'hasOwnProperty', '__proto__']) {
+          assert.equal(query({ [name]: { op: '!=', value: '' } }).length, 0, `${name} != '' matches no series`);
+          assert.equal(query({ [name]: '' }).length, HOSTS.length, `${name} = '' matches every series`);
+        }
+        assert.equal(
+          s.store.deleteSeries({ metricName: 'cpu', labels: { hasOwnProperty: { op: '!=' as const, value: '' } } }),
+          0,
+        );
+        assert.equal(query({}).length, HOSTS.length, 'nothing was deleted');
+        assert.throws(() => query({ host: null }), InvalidQueryError);
+        assert.throws(() => query({ host: 5 }), InvalidQueryError);
+      } finally {
+        s.cleanup();
+      }
+    });
+
     it('applies = != =~ !~ matchers, anchored regexes and missing labels as empty', async () => {
       const s = await seeded();
       try {

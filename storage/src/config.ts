@@ -2,6 +2,8 @@
  * The engine's configuration and argument checks: defaults filled in, and a typed
  * INVALID_ARGUMENT error for anything out of range, before any file is touched.
  */
+import { realpathSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { InvalidArgumentError } from './errors.ts';
 import { MAX_TIMESTAMP } from './ingest/validate.ts';
 import { MAX_RETENTION_DAYS, MIN_RETENTION_DAYS } from '../../shared/constants.ts';
@@ -93,4 +95,24 @@ export function checkPositive(value: unknown, name: string, fallback: number): n
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0)
     throw new InvalidArgumentError(`${name} must be a positive number`);
   return value;
+}
+
+/** The files SQLite keeps for a database: the file itself, its WAL, its shared memory and its journal. */
+const STORE_FILE_SUFFIXES = ['', '-wal', '-shm', '-journal'];
+
+/** A path as the file system resolves it (through links), or as written when it does not exist yet. */
+function realPath(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return resolve(path);
+  }
+}
+
+/** Refuses an export path that names one of the store's own files (writing there would destroy the store). */
+export function checkNotStoreFile(dbPath: string, output: string): void {
+  const target = realPath(output);
+  if (STORE_FILE_SUFFIXES.some((suffix) => realPath(`${dbPath}${suffix}`) === target)) {
+    throw new InvalidArgumentError(`${output} is one of the store's own files: export to another path`);
+  }
 }

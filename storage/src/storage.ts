@@ -8,7 +8,14 @@ import { statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { AlertLog } from './alerts/alerts.ts';
 import { DAY_MS, DEFAULT_RETENTION_DAYS } from '../../shared/constants.ts';
-import { checkConfig, checkExportOptions, checkInterval, checkPositive, checkRetentionDays } from './config.ts';
+import {
+  checkConfig,
+  checkExportOptions,
+  checkInterval,
+  checkNotStoreFile,
+  checkPositive,
+  checkRetentionDays,
+} from './config.ts';
 import { Baselines, DEFAULT_WINDOW_DAYS, DEFAULT_Z_THRESHOLD } from './baselines/baselines.ts';
 import { createCompressedViews } from './db/app-views.ts';
 import { openDatabase, type Db } from './db/connection.ts';
@@ -310,6 +317,7 @@ export class TimeSeriesStorage implements MetricsSink {
     this.assertOpen();
     if (output !== undefined && typeof output !== 'string')
       throw new InvalidArgumentError('output must be a file path');
+    if (output) checkNotStoreFile(this.dbPath, output);
     const { source, start, end } = checkExportOptions(options);
     const scope: ExportScope = {
       series: [...this.registry.all()].sort(

@@ -32,10 +32,14 @@ function anchoredRegex(source: string): RegExp {
 }
 
 function compileOne(name: string, matcher: LabelMatcher): LabelPredicate {
+  if (typeof matcher !== 'string' && (matcher === null || typeof matcher !== 'object')) {
+    throw new InvalidQueryError(`matcher for label ${JSON.stringify(name)} needs a string value or { op, value }`);
+  }
   const { op, value } = typeof matcher === 'string' ? { op: '=' as const, value: matcher } : matcher;
   if (typeof value !== 'string')
     throw new InvalidQueryError(`matcher for label ${JSON.stringify(name)} needs a string value`);
-  const read = (labels: Labels): string => labels[name] ?? '';
+  // Own properties only: a label named like an Object.prototype member (toString) is absent unless set.
+  const read = (labels: Labels): string => (Object.hasOwn(labels, name) ? labels[name]! : '');
   switch (op) {
     case '=':
       return (labels) => read(labels) === value;
