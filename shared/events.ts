@@ -32,27 +32,26 @@ export function isPanelEventName(name: unknown): name is PanelEventName {
 }
 
 /**
- * Listeners by event name, for a transport to fan its incoming events out to. `onFirst` and
- * `onLast` tell it when an event name gains its first listener and loses its last one (the
- * preview opens its EventSource only while someone listens).
+ * Listeners by event name, for a transport to fan its incoming events out to. `onActive` and
+ * `onIdle` tell it when the hub gains its first listener and loses its last one, so a transport
+ * listens to its channel (an IPC channel, an EventSource) only while someone does.
  */
 export class EventHub {
   private readonly listeners = new Map<PanelEventName, Set<(payload: unknown) => void>>();
+  private count = 0;
 
-  constructor(
-    private readonly hooks: { onFirst?: (name: PanelEventName) => void; onLast?: (name: PanelEventName) => void } = {},
-  ) {}
+  constructor(private readonly hooks: { onActive?: () => void; onIdle?: () => void } = {}) {}
 
   readonly on: Subscribe = (name, listener) => {
     const set = this.listeners.get(name) ?? new Set();
     const wrapped = listener as (payload: unknown) => void;
     set.add(wrapped);
     this.listeners.set(name, set);
-    if (set.size === 1) this.hooks.onFirst?.(name);
+    if (++this.count === 1) this.hooks.onActive?.();
     return () => {
-      if (!set.delete(wrapped) || set.size > 0) return;
-      this.listeners.delete(name);
-      this.hooks.onLast?.(name);
+      if (!set.delete(wrapped)) return;
+      if (set.size === 0) this.listeners.delete(name);
+      if (--this.count === 0) this.hooks.onIdle?.();
     };
   };
 

@@ -5,15 +5,12 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { isPanelError } from '../shared/errors.ts';
-import { EventHub, isPanelEventName, type ExportProgress, type PanelEventName } from '../shared/events.ts';
+import { EventHub, isPanelEventName, type ExportProgress } from '../shared/events.ts';
 
 describe('EventHub', () => {
   test('delivers an event to the listeners of its name only, until they unsubscribe', () => {
     const hooks: string[] = [];
-    const hub = new EventHub({
-      onFirst: (name: PanelEventName) => hooks.push(`first ${name}`),
-      onLast: (name: PanelEventName) => hooks.push(`last ${name}`),
-    });
+    const hub = new EventHub({ onActive: () => hooks.push('active'), onIdle: () => hooks.push('idle') });
     const a: ExportProgress[] = [];
     const b: ExportProgress[] = [];
     const offA = hub.on('export-progress', (p) => a.push(p));
@@ -31,8 +28,8 @@ describe('EventHub', () => {
     ]);
     assert.deepEqual(
       hooks,
-      ['first export-progress', 'last export-progress'],
-      'one first and one last, however often unsubscribed',
+      ['active', 'idle'],
+      'active at the first listener, idle after the last, however often one unsubscribes',
     );
   });
 

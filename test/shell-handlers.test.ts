@@ -16,35 +16,41 @@ import { openHostService, type HostService } from '../electron/host/host-service
 const DAY = 86_400_000;
 const NOW = Date.UTC(2026, 5, 15, 12, 0, 0);
 
-/** A host service on a store in `dir`, at a fixed clock, with no timers; its events go to `events`. */
-function openService(dir: string, events: HostEvent[]): HostService {
-  return openHostService({
-    paths: dataPaths(dir),
-    emit: (event) => events.push(event),
-    now: () => NOW,
-    jobTimings: null,
-    collectEveryMs: null,
-  });
-}
-
-describe('panel handlers on a real store', () => {
-  let dir: string;
-  let service: HostService;
-  const events: HostEvent[] = [];
+/**
+ * A host service on a fresh store for the enclosing describe, at a fixed clock and with no timers:
+ * opened and filled by `seed` before its tests, closed and removed after them. `call` goes through
+ * the dispatcher, as the host's entry does; `ok` also asserts the call succeeded.
+ */
+function hostUnderTest(prefix: string, seed: (service: HostService) => Promise<void>) {
+  const host = { dir: '', service: undefined as unknown as HostService, events: [] as HostEvent[] };
   let nextId = 1;
-
+  before(async () => {
+    host.dir = mkdtempSync(join(tmpdir(), prefix));
+    host.service = openHostService({
+      paths: dataPaths(host.dir),
+      emit: (event) => host.events.push(event),
+      now: () => NOW,
+      jobTimings: null,
+      collectEveryMs: null,
+    });
+    await seed(host.service);
+  });
+  after(async () => {
+    await host.service.close();
+    rmSync(host.dir, { recursive: true, force: true });
+  });
   const call = (method: string, ...args: unknown[]): Promise<HostReply> =>
-    service.dispatch({ id: nextId++, method, args });
-
+    host.service.dispatch({ id: nextId++, method, args });
   const ok = async (method: string, ...args: unknown[]): Promise<unknown> => {
     const reply = await call(method, ...args);
     assert.ok(reply.ok, `${method} failed: ${JSON.stringify(!reply.ok && reply.error)}`);
     return reply.result;
   };
+  return { host, call, ok };
+}
 
-  before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'shell-handlers-'));
-    service = openService(dir, events);
+describe('panel handlers on a real store', () => {
+  const { host, call, ok } = hostUnderTest('shell-handlers-', async (service) => {
     // Five days of hourly samples for two series of one metric, and one counter.
     const samples = [];
     for (let t = NOW - 5 * DAY; t < NOW; t += 3_600_000) {
@@ -53,11 +59,6 @@ describe('panel handlers on a real store', () => {
       samples.push({ name: 'app_requests_total', value: (t - NOW) / 1000, timestamp: t });
     }
     assert.equal(await service.store.insertSamples(samples), 360);
-  });
-
-  after(async () => {
-    await service.close();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   test('listMetrics gives names, series counts and units from the suffix', async () => {
@@ -119,17 +120,21 @@ describe('panel handlers on a real store', () => {
   });
 
   test('getSettings gives the retention and the folders', async () => {
-    assert.deepEqual(await ok('getSettings'), { retentionDays: 30, dataDir: dir, exportsDir: join(dir, 'exports') });
+    assert.deepEqual(await ok('getSettings'), {
+      retentionDays: 30,
+      dataDir: host.dir,
+      exportsDir: join(host.dir, 'exports'),
+    });
   });
 
   test('exportParquet writes into the exports folder and reports progress', async () => {
-    events.length = 0;
+    host.events.length = 0;
     const result = (await ok('exportParquet', { anonymize: true })) as { path: string; rows: number; bytes: number };
     assert.equal(result.rows, 360);
-    assert.ok(result.path.startsWith(join(dir, 'exports')));
+    assert.ok(result.path.startsWith(join(host.dir, 'exports')));
     assert.ok(existsSync(result.path));
     assert.ok(result.bytes > 0);
-    const progress = events.filter((e) => e.event === 'panel' && e.panelEvent.name === 'export-progress');
+    const progress = host.events.filter((e) => e.event === 'panel' && e.panelEvent.name === 'export-progress');
     assert.ok(progress.length > 0);
     assert.deepEqual(progress.at(-1), {
       event: 'panel',
@@ -138,20 +143,20 @@ describe('panel handlers on a real store', () => {
   });
 
   test('revealExport accepts only files inside the exports folder', async () => {
-    const exports = join(dir, 'exports');
+    const exports = join(host.dir, 'exports');
     writeFileSync(join(exports, 'a.parquet'), 'x');
-    symlinkSync(join(dir, 'telemetry.db'), join(exports, 'escape.parquet'));
+    symlinkSync(join(host.dir, 'telemetry.db'), join(exports, 'escape.parquet'));
     mkdirSync(join(exports, 'folder'));
-    events.length = 0;
+    host.events.length = 0;
     assert.equal(await ok('revealExport', 'a.parquet'), undefined);
     assert.equal(await ok('revealExport', join(exports, 'a.parquet')), undefined);
-    assert.deepEqual(events, [
+    assert.deepEqual(host.events, [
       { event: 'reveal', path: join(exports, 'a.parquet') },
       { event: 'reveal', path: join(exports, 'a.parquet') },
     ]);
     const refused = [
       ['../telemetry.db', 'INVALID_ARGUMENT'],
-      [join(dir, 'telemetry.db'), 'INVALID_ARGUMENT'],
+      [join(host.dir, 'telemetry.db'), 'INVALID_ARGUMENT'],
       ['/etc/passwd', 'INVALID_ARGUMENT'],
       ['escape.parquet', 'INVALID_ARGUMENT'],
       ['folder', 'INVALID_ARGUMENT'],
@@ -162,11 +167,11 @@ describe('panel handlers on a real store', () => {
       const reply = await call('revealExport', path);
       assert.equal(!reply.ok && reply.error.code, code, path);
     }
-    assert.equal(events.length, 2, 'no refused path was revealed');
+    assert.equal(host.events.length, 2, 'no refused path was revealed');
   });
 
   test('listAlerts and getBaselines return the engine data', async () => {
-    service.store.recordAlert({
+    host.service.store.recordAlert({
       metricName: 'app_memory_bytes',
       labels: { process: 'host' },
       alertType: 'zscore',
@@ -179,7 +184,7 @@ describe('panel handlers on a real store', () => {
     assert.equal(alerts.length, 1);
     assert.equal(alerts[0]?.severity, 'warning');
     assert.deepEqual(await ok('listAlerts', { severity: 'critical' }), []);
-    assert.ok((await service.store.computeBaselines()) > 0);
+    assert.ok((await host.service.store.computeBaselines()) > 0);
     const baselines = (await ok('getBaselines', { metricName: 'app_memory_bytes' })) as { labels: object }[];
     assert.equal(baselines.length, 2);
     assert.deepEqual(
@@ -192,9 +197,9 @@ describe('panel handlers on a real store', () => {
 
   test('malformed payloads of each kind are rejected with INVALID_ARGUMENT and change nothing', async () => {
     const snapshot = async (): Promise<unknown> => ({
-      stats: { ...service.store.getStats(), dbBytes: 0, walBytes: 0 },
+      stats: { ...host.service.store.getStats(), dbBytes: 0, walBytes: 0 },
       settings: await ok('getSettings'),
-      exports: readdirSync(join(dir, 'exports')).sort(),
+      exports: readdirSync(join(host.dir, 'exports')).sort(),
       metrics: await ok('listMetrics'),
     });
     const before = await snapshot();
@@ -271,7 +276,7 @@ describe('panel handlers on a real store', () => {
       { id: -1, method: 'listMetrics', args: [] },
       { id: 1, method: 'listMetrics', args: [], extra: true },
     ]) {
-      const reply = await service.dispatch(request);
+      const reply = await host.service.dispatch(request);
       assert.equal(!reply.ok && reply.error.code, 'INVALID_ARGUMENT', JSON.stringify(request));
     }
     assert.deepEqual(await snapshot(), before);
@@ -291,12 +296,12 @@ describe('panel handlers on a real store', () => {
     assert.equal(preview.from, NOW - 5 * DAY);
     assert.ok(preview.to < preview.cutoff);
     // 360 seeded samples plus the export's own duration sample (telemetry_export_duration_seconds).
-    const stored = service.store.getStats().samples;
+    const stored = host.service.store.getStats().samples;
     assert.equal(stored, 361, 'a preview deletes nothing');
 
     const settings = (await ok('setRetentionDays', 2)) as { retentionDays: number };
     assert.equal(settings.retentionDays, 2);
-    const stats = service.store.getStats();
+    const stats = host.service.store.getStats();
     assert.equal(stats.samples, stored - preview.samples);
     assert.ok((stats.oldest ?? 0) >= preview.cutoff);
     assert.equal(stats.lastRetention, NOW);
@@ -305,16 +310,7 @@ describe('panel handlers on a real store', () => {
 });
 
 describe('cancelling an export from the panel', () => {
-  let dir: string;
-  let service: HostService;
-  const events: HostEvent[] = [];
-  let nextId = 1;
-  const call = (method: string, ...args: unknown[]): Promise<HostReply> =>
-    service.dispatch({ id: nextId++, method, args });
-
-  before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'shell-cancel-'));
-    service = openService(dir, events);
+  const { host, call } = hostUnderTest('shell-cancel-', async (service) => {
     // Enough rows for three row groups, so the export hands the event loop back in between.
     for (let batch = 0; batch < 25; batch++) {
       const samples = Array.from({ length: 10_000 }, (_, i) => ({
@@ -326,28 +322,23 @@ describe('cancelling an export from the panel', () => {
     }
   });
 
-  after(async () => {
-    await service.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-
   test('cancelExport stops the running export: CANCELLED, no file, the store untouched', async () => {
     const idle = await call('cancelExport');
     assert.ok(idle.ok && idle.result === false, 'nothing to cancel yet');
-    const before = service.store.getStats().samples;
+    const before = host.service.store.getStats().samples;
     const running = call('exportParquet', { anonymize: false });
     let cancelled: HostReply | undefined;
     while (!cancelled) {
       await new Promise((resolve) => setImmediate(resolve));
-      if (events.some((e) => e.event === 'panel' && e.panelEvent.name === 'export-progress')) {
+      if (host.events.some((e) => e.event === 'panel' && e.panelEvent.name === 'export-progress')) {
         cancelled = await call('cancelExport');
       }
     }
     assert.ok(cancelled.ok && cancelled.result === true, 'an export was running');
     const reply = await running;
     assert.ok(!reply.ok && reply.error.code === 'CANCELLED', JSON.stringify(reply));
-    assert.deepEqual(readdirSync(join(dir, 'exports')), []);
-    assert.equal(service.store.getStats().samples, before);
+    assert.deepEqual(readdirSync(join(host.dir, 'exports')), []);
+    assert.equal(host.service.store.getStats().samples, before);
     const again = await call('exportParquet', { anonymize: false });
     assert.ok(again.ok && (again.result as { rows: number }).rows === 250_000, 'the next export runs whole');
   });

@@ -13,14 +13,9 @@ const deliver = (_event: IpcRendererEvent, panelEvent: PanelEvent): void => {
   if (isPanelEventName(panelEvent?.name)) events.emit(panelEvent);
 };
 
-let subscribed = 0;
 const events: EventHub = new EventHub({
-  onFirst: () => {
-    if (subscribed++ === 0) ipcRenderer.on(TRANSPORT.eventChannel, deliver);
-  },
-  onLast: () => {
-    if (--subscribed === 0) ipcRenderer.removeListener(TRANSPORT.eventChannel, deliver);
-  },
+  onActive: () => ipcRenderer.on(TRANSPORT.eventChannel, deliver),
+  onIdle: () => ipcRenderer.removeListener(TRANSPORT.eventChannel, deliver),
 });
 
 const bridge: TelemetryBridge = {

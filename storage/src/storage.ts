@@ -42,7 +42,7 @@ import { compactionStep } from './tier/compaction.ts';
 import { ChunkTier } from './tier/chunk-tier.ts';
 import { reconcileLayout } from './tier/layout.ts';
 import { RowTier } from './tier/row-tier.ts';
-import type { Tier } from './tier/tier.ts';
+import { mergeSpans, type Tier } from './tier/tier.ts';
 import type {
   Alert,
   AlertFilter,
@@ -212,14 +212,8 @@ export class TimeSeriesStorage implements MetricsSink {
   previewRetention(days: number): RetentionPreview {
     this.assertOpen();
     const cutoff = this.retentionCutoff(checkRetentionDays(days));
-    const inTier = this.tier.countBefore(cutoff);
-    const inHead = this.head.countBefore(cutoff);
-    return {
-      cutoff,
-      samples: inTier.samples + inHead.samples,
-      from: minOf(inTier.oldest, inHead.oldest),
-      to: maxOf(inTier.newest, inHead.newest),
-    };
+    const { samples, oldest, newest } = mergeSpans(this.tier.countBefore(cutoff), this.head.countBefore(cutoff));
+    return { cutoff, samples, from: oldest, to: newest };
   }
 
   listMetrics(): { name: string; seriesCount: number }[] {
@@ -246,13 +240,9 @@ export class TimeSeriesStorage implements MetricsSink {
 
   getStats(): StoreStats {
     this.assertOpen();
-    const tier = this.tier.totals();
-    const head = this.head.totals();
     return {
-      samples: tier.samples + head.samples,
+      ...mergeSpans(this.tier.totals(), this.head.totals()),
       series: this.registry.size,
-      oldest: minOf(tier.oldest, head.oldest),
-      newest: maxOf(tier.newest, head.newest),
       ...this.diskUsage(),
       lastRollup: this.settings.getNumber('last_rollup_at'),
       lastRetention: this.settings.getNumber('last_retention_at'),
@@ -426,16 +416,4 @@ function releaseFreePages(db: Db): void {
   const free =
     (db.pragma('freelist_count', { simple: true }) as number) * (db.pragma('page_size', { simple: true }) as number);
   if (free > FREE_BYTES_KEPT) db.pragma('incremental_vacuum');
-}
-
-function minOf(a: number | null, b: number | null): number | null {
-  if (a === null) return b;
-  if (b === null) return a;
-  return Math.min(a, b);
-}
-
-function maxOf(a: number | null, b: number | null): number | null {
-  if (a === null) return b;
-  if (b === null) return a;
-  return Math.max(a, b);
 }

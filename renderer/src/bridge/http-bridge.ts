@@ -6,7 +6,7 @@
  * name per panel event). A failed call rejects with a PanelErrorPayload `{ code, message }`,
  * exactly as in Electron.
  */
-import { EventHub, type PanelEvent, type PanelEventName } from '../../../shared/events.ts';
+import { EventHub, PANEL_EVENTS, type PanelEvent } from '../../../shared/events.ts';
 import {
   TRANSPORT,
   createPanelApi,
@@ -33,29 +33,21 @@ async function postCall(token: string, method: PanelMethod, args: unknown[]): Pr
   }
 }
 
-/** One EventSource shared by every listener, closed when the last one unsubscribes. */
+/** One EventSource, open while anyone listens, delivering every panel event by its SSE name. */
 function eventStream(token: string): EventHub {
   let source: EventSource | null = null;
-  /** Event names with listeners, and those the current EventSource already delivers. */
-  const active = new Set<PanelEventName>();
-  const attached = new Set<PanelEventName>();
   const hub: EventHub = new EventHub({
-    onFirst: (name) => {
-      active.add(name);
-      if (!source) {
-        source = new EventSource(`${TRANSPORT.httpEventsPath}?token=${encodeURIComponent(token)}`);
-        attached.clear();
+    onActive: () => {
+      const opened = new EventSource(`${TRANSPORT.httpEventsPath}?token=${encodeURIComponent(token)}`);
+      for (const name of PANEL_EVENTS) {
+        opened.addEventListener(name, (event: MessageEvent<string>) => {
+          hub.emit({ name, payload: JSON.parse(event.data) as unknown } as PanelEvent);
+        });
       }
-      if (attached.has(name)) return;
-      attached.add(name);
-      source.addEventListener(name, (event: MessageEvent<string>) => {
-        hub.emit({ name, payload: JSON.parse(event.data) as unknown } as PanelEvent);
-      });
+      source = opened;
     },
-    onLast: (name) => {
-      active.delete(name);
-      if (active.size > 0 || !source) return;
-      source.close();
+    onIdle: () => {
+      source?.close();
       source = null;
     },
   });

@@ -4,7 +4,7 @@
  * `fail` records an error found before any call (a form that does not validate). One action runs at
  * a time: `run` while busy does nothing.
  */
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useRef, useState } from 'react';
 
 export interface ActionState {
   busy: boolean;
@@ -17,14 +17,8 @@ export interface ActionState {
 export function useAction(): ActionState {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(undefined);
+  /** Read by `run` itself, which `busy` (a render's snapshot) cannot tell. */
   const running = useRef(false);
-  const mounted = useRef(true);
-  useEffect(() => {
-    mounted.current = true;
-    return () => {
-      mounted.current = false;
-    };
-  }, []);
 
   const run = useCallback((work: () => Promise<unknown>) => {
     if (running.current) return;
@@ -32,12 +26,10 @@ export function useAction(): ActionState {
     setBusy(true);
     setError(undefined);
     work()
-      .catch((err: unknown) => {
-        if (mounted.current) setError(err);
-      })
+      .catch(setError)
       .finally(() => {
         running.current = false;
-        if (mounted.current) setBusy(false);
+        setBusy(false);
       });
   }, []);
   const fail = useCallback((err: unknown) => setError(err), []);

@@ -44,10 +44,8 @@ export class HeadAppender {
     this.latest.clear();
     const inHead = this.head.latestBySeries();
     for (const s of this.registry.all()) {
-      const head = inHead.get(s.id);
-      const tier = this.tier.latest(s.id);
-      const latest = head === undefined ? tier : tier === undefined ? head : Math.max(head, tier);
-      if (latest !== undefined) this.latest.set(s.id, latest);
+      const latest = Math.max(inHead.get(s.id) ?? -1, this.tier.latest(s.id) ?? -1);
+      if (latest >= 0) this.latest.set(s.id, latest);
     }
   }
 

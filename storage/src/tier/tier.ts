@@ -17,6 +17,17 @@ export interface SampleSpan {
   newest: number | null;
 }
 
+/** The samples of two spans together (the tier's and the head's). */
+export function mergeSpans(a: SampleSpan, b: SampleSpan): SampleSpan {
+  const pick = (x: number | null, y: number | null, f: (p: number, q: number) => number): number | null =>
+    x === null ? y : y === null ? x : f(x, y);
+  return {
+    samples: a.samples + b.samples,
+    oldest: pick(a.oldest, b.oldest, Math.min),
+    newest: pick(a.newest, b.newest, Math.max),
+  };
+}
+
 export interface Tier {
   /** Adds samples (ascending, none already stored) to a series. */
   insert(seriesId: number, ts: number[], values: number[]): void;
