@@ -6,8 +6,11 @@
  */
 import type { StorageErrorCode } from '../storage/src/types.ts';
 
-/** Codes the shell adds to the engine's: a missing export, a busy exporter, a dead host, a forbidden sender. */
-export type ShellErrorCode = 'NOT_FOUND' | 'BUSY' | 'FORBIDDEN' | 'HOST_UNAVAILABLE' | 'INTERNAL';
+/**
+ * Codes the shell adds to the engine's: a missing export, a busy exporter, a dead host, a forbidden
+ * sender, a call the host did not answer in time.
+ */
+export type ShellErrorCode = 'NOT_FOUND' | 'BUSY' | 'FORBIDDEN' | 'HOST_UNAVAILABLE' | 'TIMEOUT' | 'INTERNAL';
 
 export type ErrorCode = StorageErrorCode | ShellErrorCode;
 

@@ -196,7 +196,19 @@ export type StorageErrorCode =
   | 'DISK_FULL'
   | 'STORE_CLOSED'
   | 'EXPORT_FAILED'
-  | 'CANCELLED';
+  | 'CANCELLED'
+  /** Opening: the file is damaged (SQLite reports corruption or its integrity check fails). */
+  | 'CORRUPT'
+  /** Opening: the file is not this engine's store (not SQLite, empty, or another program's database). */
+  | 'NOT_A_STORE'
+  /** Opening: the store was written by a newer version of the engine. */
+  | 'SCHEMA_TOO_NEW'
+  /** Opening: the file or its folder cannot be opened (permissions, a missing folder, a read-only disk). */
+  | 'CANNOT_OPEN'
+  /** Opening: another process already has the store open for writing. */
+  | 'STORE_LOCKED'
+  /** Reading: a stored chunk fails its checksum; the data of that series and range cannot be trusted. */
+  | 'CHUNK_CORRUPT';
 
 export interface StoreStats {
   samples: number;

@@ -25,10 +25,17 @@ const MESSAGES: Readonly<Record<ErrorCode, (text: string) => string>> = {
   STORE_CLOSED: () => 'The store is closed. Restart the app to reopen it.',
   EXPORT_FAILED: (text) => `The export failed: ${text}`,
   CANCELLED: () => 'Cancelled: nothing was written.',
+  CORRUPT: (text) => `The store is damaged: ${text}`,
+  NOT_A_STORE: (text) => `The file is not a telemetry store: ${text}`,
+  SCHEMA_TOO_NEW: (text) => `The store was written by a newer version of the app: ${text}`,
+  CANNOT_OPEN: (text) => `The store cannot be opened: ${text}`,
+  STORE_LOCKED: (text) => `The store is in use by another process: ${text}`,
+  CHUNK_CORRUPT: (text) => `Part of the stored data is damaged: ${text}`,
   NOT_FOUND: (text) => text,
   BUSY: (text) => text,
   FORBIDDEN: (text) => text,
   HOST_UNAVAILABLE: (text) => text,
+  TIMEOUT: (text) => `The store did not answer in time: ${text}`,
   INTERNAL: (text) => text,
 };
 
