@@ -106,6 +106,7 @@ describe('panel handlers on a real store', () => {
     assert.equal(status.newest, NOW - 3_600_000);
     assert.ok((status.dbBytes as number) > 0);
     assert.equal(status.hasDemoData, false);
+    assert.deepEqual(status.problems, []);
     assert.deepEqual(Object.keys(status).sort(), [
       'dbBytes',
       'hasDemoData',
@@ -113,6 +114,7 @@ describe('panel handlers on a real store', () => {
       'lastRollup',
       'newest',
       'oldest',
+      'problems',
       'samples',
       'series',
       'walBytes',

@@ -23,6 +23,7 @@ import { migrate } from './db/migrations.ts';
 import { Settings } from './db/settings.ts';
 import { InvalidArgumentError, StorageError, translateDiskError } from './errors.ts';
 import { Head } from './head/head.ts';
+import { StoreHealth } from './health.ts';
 import { HeadAppender } from './head/head-append.ts';
 import {
   countBucketRows,
@@ -84,6 +85,7 @@ export class TimeSeriesStorage implements MetricsSink {
   private readonly rollups: Rollups;
   private readonly alerts: AlertLog;
   private readonly baselines: Baselines;
+  private readonly health: StoreHealth;
   private readonly now: () => number;
   private readonly maxLabelsPerSeries: number;
   private days: number;
@@ -93,6 +95,7 @@ export class TimeSeriesStorage implements MetricsSink {
     const options = checkConfig(config);
     this.dbPath = options.dbPath;
     this.now = options.now;
+    this.health = new StoreHealth(options.now);
     this.maxLabelsPerSeries = options.maxLabelsPerSeries;
     this.db = openDatabase(options.dbPath, options.walMode, options.maxSizeBytes);
     try {
@@ -246,6 +249,7 @@ export class TimeSeriesStorage implements MetricsSink {
       ...this.diskUsage(),
       lastRollup: this.settings.getNumber('last_rollup_at'),
       lastRetention: this.settings.getNumber('last_retention_at'),
+      problems: this.health.list(),
     };
   }
 

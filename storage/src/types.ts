@@ -219,6 +219,31 @@ export interface StoreStats {
   walBytes: number;
   lastRollup: number | null;
   lastRetention: number | null;
+  /** What the store noticed and could not fix on its own; empty when all is well (health.ts). */
+  problems: StoreProblem[];
+}
+
+/** The kinds of trouble a store reports in its stats. */
+export type StoreProblemKind =
+  /** A background job (rollup, compaction, retention, checkpoint) failed; `subject` names it. */
+  | 'job-failed'
+  /** Rows a job could not process were set aside so the job could go on; `subject` names what. */
+  | 'quarantined'
+  /** A stored chunk failed its checksum; `subject` names the series. */
+  | 'chunk-corrupt'
+  /** The WAL keeps growing because another connection holds a read snapshot open. */
+  | 'wal-growing'
+  /** Deleted rows are still readable by another connection's snapshot until the next checkpoint. */
+  | 'deletion-pending';
+
+export interface StoreProblem {
+  kind: StoreProblemKind;
+  subject: string;
+  message: string;
+  /** When the problem was first seen (ms since the epoch). */
+  since: number;
+  /** How many times it was seen since. */
+  count: number;
 }
 
 export interface RetentionPreview {
