@@ -57,6 +57,24 @@ describe('summarize', () => {
     close(s.stddev, Math.sqrt(22.5), 1e-9);
   });
 
+  it('stays finite and right at the edges of float64 (a client may record Number.MAX_VALUE)', () => {
+    const M = Number.MAX_VALUE;
+    const s = summarize(Float64Array.of(M, M, -M, -M));
+    assert.equal(s.mean, 0);
+    close(s.stddev, M, 1e-15);
+    assert.equal(s.p50, 0);
+    assert.equal(s.p95, M);
+    close(quantileSorted(Float64Array.of(-M, M), 0.75), M / 2, 1e-15);
+    const high = summarize(Float64Array.of(M, M, M));
+    assert.deepEqual([high.mean, high.stddev, high.p99], [M, 0, M]);
+    const wide = summarize(Float64Array.of(M, -M));
+    assert.equal(wide.mean, 0);
+    close(wide.stddev, M, 1e-15);
+    for (const value of Object.values(summarize(Float64Array.of(M, 1e308, -1e-308, 0)))) {
+      assert.ok(Number.isFinite(value), `${value} is finite`);
+    }
+  });
+
   it('does not reorder its input', () => {
     const values = Float64Array.of(3, 1, 2);
     summarize(values);
