@@ -142,8 +142,8 @@ export class TimeSeriesStorage implements MetricsSink {
 
   async insertSamples(samples: MetricSample[]): Promise<number> {
     this.assertOpen();
-    validateBatch(samples, { maxLabelsPerSeries: this.maxLabelsPerSeries });
-    return this.write(() => this.appender.append(samples));
+    const copies = validateBatch(samples, { maxLabelsPerSeries: this.maxLabelsPerSeries });
+    return this.write(() => this.appender.append(copies));
   }
 
   queryMetrics(query: MetricQuery): SeriesResult[] {
