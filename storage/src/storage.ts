@@ -104,7 +104,7 @@ export class TimeSeriesStorage implements MetricsSink {
       this.days = checkRetentionDays(
         options.retentionDays ?? this.settings.getNumber('telemetry_retention_days') ?? DEFAULT_RETENTION_DAYS,
       );
-      this.registry = new SeriesRegistry(this.db, options.maxSeries);
+      this.registry = new SeriesRegistry(this.db, options.maxSeries, this.health);
       this.head = new Head(this.db);
       const [tier, otherTier] = options.compressed
         ? [new ChunkTier(this.db), new RowTier(this.db)]
