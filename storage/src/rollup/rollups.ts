@@ -32,7 +32,7 @@ interface IntervalStatements {
   deleteBefore: Statement;
   deleteSeries: Statement;
   any: Statement;
-  span: Statement;
+  next: Statement;
   /** Lists in temp.moved_buckets the buckets of head rows with from < id <= to. */
   collectMoving: Statement;
   /** Deletes the buckets listed in temp.moved_buckets. */
@@ -182,12 +182,11 @@ export class Rollups {
     return deleted;
   }
 
-  /** The first and last materialised slot of a series at an interval, if it has any. */
-  slotSpan(interval: Interval, seriesId: number): [number, number] | undefined {
+  /** The first materialised slot of a series at an interval at or after `fromSlot`, if any. */
+  nextSlot(interval: Interval, seriesId: number, fromSlot: number): number | undefined {
     const stmts = this.stmts.get(interval);
     if (!stmts) return undefined;
-    const [first, last] = stmts.span.get(seriesId) as [number | null, number | null];
-    return first === null || last === null ? undefined : [first, last];
+    return (stmts.next.get(seriesId, fromSlot) as number | null) ?? undefined;
   }
 
   hasData(seriesId: number): boolean {
@@ -230,7 +229,7 @@ function prepareInterval(db: Db, interval: Interval): IntervalStatements {
     deleteBefore: db.prepare(`DELETE FROM ${table} WHERE series_id = ? AND slot < ?`),
     deleteSeries: db.prepare(`DELETE FROM ${table} WHERE series_id = ?`),
     any: db.prepare(`SELECT 1 FROM ${table} WHERE series_id = ? LIMIT 1`).pluck(),
-    span: db.prepare(`SELECT MIN(slot), MAX(slot) FROM ${table} WHERE series_id = ?`).raw(),
+    next: db.prepare(`SELECT MIN(slot) FROM ${table} WHERE series_id = ? AND slot >= ?`).pluck(),
     collectMoving: db.prepare(
       `INSERT OR IGNORE INTO temp.moved_buckets (series_id, slot) SELECT series_id, ts / ${width} FROM head WHERE id > ? AND id <= ?`,
     ),

@@ -78,7 +78,7 @@ export class ChunkTier implements Tier {
   private readonly straddlingStmt: Statement;
   private readonly seriesCountStmt: Statement;
   private readonly deleteSeriesStmt: Statement;
-  private readonly earliestStmt: Statement;
+  private readonly nextStmt: Statement;
   private readonly latestStmt: Statement;
   private readonly totalsStmt: Statement;
   private readonly beforeStmt: Statement;
@@ -106,7 +106,11 @@ export class ChunkTier implements Tier {
     );
     this.seriesCountStmt = db.prepare('SELECT COALESCE(SUM(count), 0) FROM chunks WHERE series_id = ?').pluck();
     this.deleteSeriesStmt = db.prepare('DELETE FROM chunks WHERE series_id = ?');
-    this.earliestStmt = db.prepare('SELECT first_ts FROM chunks WHERE series_id = ? ORDER BY first_ts LIMIT 1').pluck();
+    this.nextStmt = db
+      .prepare(
+        'SELECT first_ts FROM chunks WHERE series_id = ? AND first_ts >= ? AND last_ts >= ? ORDER BY first_ts LIMIT 1',
+      )
+      .pluck();
     this.latestStmt = db
       .prepare('SELECT last_ts FROM chunks WHERE series_id = ? ORDER BY first_ts DESC LIMIT 1')
       .pluck();
@@ -184,8 +188,10 @@ export class ChunkTier implements Tier {
     return deleted;
   }
 
-  earliest(seriesId: number): number | undefined {
-    return (this.earliestStmt.get(seriesId) as number | undefined) ?? undefined;
+  next(seriesId: number, from: number): number | undefined {
+    // A chunk lies within one aligned window, so one holding samples at or after `from` starts in its window or later.
+    const first = this.nextStmt.get(seriesId, windowStart(from), from) as number | undefined;
+    return first === undefined ? undefined : Math.max(from, first);
   }
 
   latest(seriesId: number): number | undefined {
