@@ -107,8 +107,8 @@ export class TimeSeriesStorage implements MetricsSink {
       this.registry = new SeriesRegistry(this.db, options.maxSeries, this.health);
       this.head = new Head(this.db);
       const [tier, otherTier] = options.compressed
-        ? [new ChunkTier(this.db), new RowTier(this.db)]
-        : [new RowTier(this.db), new ChunkTier(this.db)];
+        ? [new ChunkTier(this.db, this.health), new RowTier(this.db)]
+        : [new RowTier(this.db), new ChunkTier(this.db, this.health)];
       this.tier = tier;
       const tierDerived = options.compressed ? options.intervals.filter((i) => TIER_DERIVED_INTERVALS.includes(i)) : [];
       this.rollups = new Rollups(this.db, this.head, options.intervals, tierDerived);

@@ -37,11 +37,12 @@ function counted<T extends object>(target: T, calls: { n: number }): T {
 /** The engine's query context over an existing store file, its head, tier and rollups counted. */
 function countedContext(db: Db, compressed: boolean, calls: { n: number }): QueryContext {
   const head = new Head(db);
+  const health = new StoreHealth(Date.now);
   const tierDerived = compressed ? TIER_DERIVED_INTERVALS : [];
   return {
-    registry: new SeriesRegistry(db, 10_000, new StoreHealth(Date.now)),
+    registry: new SeriesRegistry(db, 10_000, health),
     head: counted(head, calls),
-    tier: counted(compressed ? new ChunkTier(db) : new RowTier(db), calls),
+    tier: counted(compressed ? new ChunkTier(db, health) : new RowTier(db), calls),
     rollups: counted(new Rollups(db, head, INTERVALS, tierDerived), calls),
   };
 }
