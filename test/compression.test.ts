@@ -6,8 +6,11 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import type { TimeSeriesStorage } from '../storage/src/index.ts';
+import Database from 'better-sqlite3';
+import { ChunkCorruptError, type MetricSample, type TimeSeriesStorage } from '../storage/src/index.ts';
 import { DAY, HOUR, MINUTE, T0, openStore, regularSamples } from './support/store.ts';
 
 const EXACT = [
@@ -138,6 +141,142 @@ describe('compressed storage', () => {
       assert.equal(shell('SELECT COUNT(*) FROM metrics_raw;'), '3');
       assert.equal(shell('SELECT SUM(count) FROM chunks;'), '60');
       assert.deepEqual(s.store.sql('SELECT COUNT(*) AS n FROM metrics_raw'), [{ n: 63 }]);
+    } finally {
+      s.cleanup();
+    }
+  });
+});
+
+interface ChunkRow {
+  series_id: number;
+  first_ts: number;
+  last_ts: number;
+  payload: Buffer;
+}
+
+describe('chunk checksums', () => {
+  const series = [
+    { name: 'cpu', labels: { core: '0' } },
+    { name: 'cpu', labels: { core: '1' } },
+  ];
+  /** Two series over two chunk windows each, all compacted into chunks, the store closed. */
+  async function compactedFile(): Promise<{ s: ReturnType<typeof openStore>; samples: MetricSample[] }> {
+    const s = openStore();
+    const samples = regularSamples(
+      series,
+      T0,
+      1_200,
+      10_000,
+      (k, i) => Math.round((k + 1) * 1000 * Math.sin(i / 50)) / 100,
+    );
+    await s.store.insertSamples(samples);
+    await s.store.rollUpAndCompact();
+    assert.equal(
+      (s.store.sql('SELECT COUNT(*) AS n FROM head')[0] as { n: number }).n,
+      0,
+      'premise: every sample in chunks',
+    );
+    s.store.close();
+    return { s, samples };
+  }
+
+  const points = (samples: MetricSample[], core: string, start: number, end: number) =>
+    samples
+      .filter((x) => x.labels!.core === core && x.timestamp >= start && x.timestamp < end)
+      .map((x) => ({ timestamp: x.timestamp, value: x.value }));
+
+  it('finds every bit flipped in a chunk of a real file: a typed CHUNK_CORRUPT for that series and range, never a wrong number', async () => {
+    const { s, samples } = await compactedFile();
+    try {
+      const pristine = readFileSync(s.dbPath);
+      const db = new Database(s.dbPath, { readonly: true });
+      const chunks = db
+        .prepare('SELECT series_id, first_ts, last_ts, payload FROM chunks ORDER BY id')
+        .all() as ChunkRow[];
+      const coreOf = new Map(
+        (db.prepare('SELECT id, labels FROM series').all() as { id: number; labels: string }[]).map((r) => [
+          r.id,
+          (JSON.parse(r.labels) as { core: string }).core,
+        ]),
+      );
+      db.close();
+      assert.equal(chunks.length, 4, 'premise: two chunks per series');
+      const end = T0 + DAY;
+      for (let flip = 0; flip < 12; flip++) {
+        const chunk: ChunkRow = chunks[flip % chunks.length]!;
+        const at: number = pristine.indexOf(chunk.payload);
+        assert.ok(
+          at > 0 && pristine.indexOf(chunk.payload, at + 1) < 0,
+          'premise: the payload is found once in the file',
+        );
+        const damaged = Buffer.from(pristine);
+        const byte = at + Math.floor(((flip + 0.5) / 12) * chunk.payload.length);
+        damaged[byte]! ^= 1 << (flip % 8);
+        writeFileSync(s.dbPath, damaged);
+        const store = s.reopen();
+        const bad = coreOf.get(chunk.series_id)!;
+        const what = `flip ${flip} at byte ${byte}`;
+        assert.throws(
+          () => store.queryMetrics({ metricName: 'cpu', labels: { core: bad }, start: T0, end, aggregation: 'raw' }),
+          (err: unknown) => {
+            assert.ok(err instanceof ChunkCorruptError, what);
+            assert.equal(err.code, 'CHUNK_CORRUPT');
+            assert.deepEqual([err.seriesId, err.start, err.end], [chunk.series_id, chunk.first_ts, chunk.last_ts]);
+            return true;
+          },
+        );
+        assert.deepEqual(
+          store.getStats().problems.map((p) => [p.kind, p.subject]),
+          [['chunk-corrupt', `series ${chunk.series_id}`]],
+          what,
+        );
+        await assert.rejects(store.exportToParquet(join(s.dir, 'out.parquet')), { code: 'CHUNK_CORRUPT' }, what);
+        // the rest of the store reads exactly: the other series, and the same series outside the damaged chunk
+        const good = bad === '0' ? '1' : '0';
+        const [other] = store.queryMetrics({
+          metricName: 'cpu',
+          labels: { core: good },
+          start: T0,
+          end,
+          aggregation: 'raw',
+        });
+        assert.deepEqual(other!.points, points(samples, good, T0, end), what);
+        const [from, to] = chunk.first_ts === T0 ? [chunk.last_ts + 1, end] : [T0, chunk.first_ts];
+        const [rest] = store.queryMetrics({
+          metricName: 'cpu',
+          labels: { core: bad },
+          start: from,
+          end: to,
+          aggregation: 'raw',
+        });
+        assert.deepEqual(rest!.points, points(samples, bad, from, to), what);
+        store.deleteSeries({ metricName: 'cpu', labels: { core: bad } });
+        assert.deepEqual(store.getStats().problems, [], `${what}: deleting the series clears the report`);
+      }
+    } finally {
+      s.cleanup();
+    }
+  });
+
+  it('gives the chunks of a file written before checksums theirs when it is opened', async () => {
+    const { s, samples } = await compactedFile();
+    try {
+      const db = new Database(s.dbPath);
+      db.exec('ALTER TABLE chunks DROP COLUMN checksum');
+      db.pragma('user_version = 2');
+      db.close();
+      const store = s.reopen();
+      for (const core of ['0', '1']) {
+        const [r] = store.queryMetrics({
+          metricName: 'cpu',
+          labels: { core },
+          start: T0,
+          end: T0 + DAY,
+          aggregation: 'raw',
+        });
+        assert.deepEqual(r!.points, points(samples, core, T0, T0 + DAY));
+      }
+      assert.deepEqual(store.getStats().problems, []);
     } finally {
       s.cleanup();
     }

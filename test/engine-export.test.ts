@@ -11,6 +11,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import Database from 'better-sqlite3';
 import { after, before, describe, it } from 'node:test';
 import {
   INTERVALS,
@@ -866,6 +867,28 @@ for (const mode of MODES) {
       );
     });
 
+    it('records the range in the metadata no finer than the timestamps: widened to whole units', async () => {
+      const start = T0 + 1_234;
+      const end = T0 + 3 * HOUR + 5_678;
+      for (const [anonymize, unit] of [
+        [true, 1_000],
+        [{ timestampPrecision: 'h' }, HOUR],
+        [{ timestampPrecision: 'ms' }, 1],
+        [false, 1],
+      ] as const) {
+        const path = (await s.store.exportToParquet(out(), { start, end, anonymize })).path;
+        const meta = await duck.kvMetadata(path);
+        const what = JSON.stringify(anonymize);
+        assert.equal(meta['futurnal.range_start_ms'], String(Math.floor(start / unit) * unit), what);
+        assert.equal(meta['futurnal.range_end_ms'], String(Math.ceil(end / unit) * unit), what);
+        const [span] = await duck.rows(
+          `SELECT min(epoch_ms("timestamp"))::DOUBLE AS first, max(epoch_ms("timestamp"))::DOUBLE AS last FROM ${sqlString(path)}`,
+        );
+        assert.ok(Number(span?.first) >= Number(meta['futurnal.range_start_ms']), `${what}: rows within the range`);
+        assert.ok(Number(span?.last) < Number(meta['futurnal.range_end_ms']), `${what}: rows within the range`);
+      }
+    });
+
     it('truncates timestamps to the chosen precision (default whole seconds), raw and rollup', async () => {
       for (const [precision, unit] of [
         [undefined, 1_000],
@@ -900,6 +923,71 @@ for (const mode of MODES) {
         ),
       );
       assert.equal(totals?.unaligned, 0);
+    });
+  });
+}
+
+for (const mode of MODES) {
+  describe(`exportToParquet of an unusual store (${mode.name})`, () => {
+    it('exports a series with one sample in 1970 and one in 9999: two rows', async () => {
+      const s = openStore({ enableCompression: mode.enableCompression });
+      try {
+        const samples = [
+          { name: 'span', value: 1, timestamp: 0 },
+          { name: 'span', value: 2, timestamp: MAX_TIMESTAMP },
+        ];
+        await s.store.insertSamples(samples);
+        await s.store.rollUpAndCompact();
+        const path = join(s.dir, 'span.parquet');
+        assert.equal((await s.store.exportToParquet(path)).rows, 2);
+        assert.deepEqual(await rawOfFile(path), rawOfSamples(samples));
+        const buckets = join(s.dir, 'span-1m.parquet');
+        assert.equal((await s.store.exportToParquet(buckets, { source: '1m' })).rows, 2);
+        assert.deepEqual(await bucketsOfFile(buckets), bucketsOfSamples(samples, '1m'));
+      } finally {
+        s.cleanup();
+      }
+    });
+
+    it('sets damaged series rows aside: listed nowhere, reported in the health, expired by retention', async () => {
+      let now = T0 + HOUR;
+      const s = openStore({ enableCompression: mode.enableCompression, now: () => now });
+      try {
+        const damage = ['{not json', 'null', '{"k":1}', '["x"]'];
+        const good = regularSamples([{ name: 'good', labels: { k: 'a' } }], T0, 30, MINUTE, (_, i) => i);
+        const damaged = damage.map((_, i) => ({ name: `dmg${i}`, labels: { k: 'x' }, value: i, timestamp: T0 }));
+        await s.store.insertSamples([...good, ...damaged]);
+        await s.store.rollUpAndCompact();
+        s.store.close();
+        const raw = new Database(s.dbPath);
+        damage.forEach((labels, i) =>
+          raw.prepare('UPDATE series SET labels = ? WHERE metric_name = ?').run(labels, `dmg${i}`),
+        );
+        const damagedIds = raw.prepare("SELECT id FROM series WHERE metric_name LIKE 'dmg%' ORDER BY id").pluck().all();
+        raw.close();
+
+        const store = s.reopen();
+        assert.deepEqual(store.listMetrics(), [{ name: 'good', seriesCount: 1 }]);
+        assert.deepEqual(store.listLabels('dmg0'), []);
+        assert.deepEqual(store.queryMetrics({ metricName: 'dmg1', start: T0, end: T0 + DAY }), []);
+        const problems = store.getStats().problems;
+        assert.deepEqual(
+          problems.map((p) => [p.kind, p.subject]),
+          damagedIds.map((id) => ['quarantined', `series ${String(id)}`]),
+        );
+        const path = join(s.dir, 'damaged.parquet');
+        assert.equal((await store.exportToParquet(path)).rows, good.length);
+        assert.deepEqual(await rawOfFile(path), rawOfSamples(good));
+        assert.equal((await store.exportToParquet(join(s.dir, 'damaged-1h.parquet'), { source: '1h' })).rows, 1);
+
+        now = T0 + 60 * DAY;
+        await store.applyRetention();
+        assert.equal(count(store, 'series'), 0, 'the damaged series went with their expired data');
+        assert.equal(count(store, mode.enableCompression ? 'chunks' : 'samples'), 0);
+        assert.deepEqual(store.getStats().problems, []);
+      } finally {
+        s.cleanup();
+      }
     });
   });
 }

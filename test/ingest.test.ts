@@ -137,6 +137,72 @@ for (const mode of MODES) {
       }
     });
 
+    it('stores exactly what it validated: every field is read once, so a getter cannot slip past', async () => {
+      const s = openStore({ enableCompression: mode.enableCompression });
+      try {
+        /** A property whose first read gives `first` and every later read `later`. */
+        const shifty = (first: unknown, later: unknown) => {
+          let reads = 0;
+          return { enumerable: true, get: () => (reads++ === 0 ? first : later) };
+        };
+        const labels = Object.defineProperties({}, { host: shifty('a', 42), zone: shifty('eu', '\uD800') });
+        const sample = Object.defineProperties(
+          {},
+          {
+            name: shifty('good', 'bad name'),
+            value: shifty(1.5, '7'),
+            timestamp: shifty(T0, 1.5),
+            labels: shifty(labels, { other: 'x' }),
+          },
+        ) as MetricSample;
+        const infinite = Object.defineProperties(
+          {},
+          {
+            name: { value: 'good', enumerable: true },
+            value: shifty(2.5, Number.POSITIVE_INFINITY),
+            timestamp: { value: T0 + 1, enumerable: true },
+          },
+        ) as MetricSample;
+        assert.equal(await s.store.insertSamples([sample, infinite]), 2);
+        await s.store.rollUpAndCompact();
+        assert.deepEqual(s.store.listMetrics(), [{ name: 'good', seriesCount: 2 }]);
+        const read = s.store
+          .queryMetrics({ metricName: 'good', start: T0, end: T0 + 10, aggregation: 'raw' })
+          .map((r) => [r.labels, r.points.map((p) => [p.timestamp, p.value])]);
+        assert.deepEqual(read, [
+          [{ host: 'a', zone: 'eu' }, [[T0, 1.5]]],
+          [{}, [[T0 + 1, 2.5]]],
+        ]);
+        const [hour] = s.store.queryMetrics({ metricName: 'good', start: T0, end: T0 + 10, aggregation: '1h' });
+        assert.equal(hour!.points[0]!.sum, 1.5, 'the rollups hold the validated number');
+      } finally {
+        s.cleanup();
+      }
+    });
+
+    it('refuses text with a lone UTF-16 surrogate and keeps astral characters (emoji) exact', async () => {
+      const s = openStore({ enableCompression: mode.enableCompression });
+      try {
+        const base: MetricSample = { name: 'm', value: 1, timestamp: T0 };
+        for (const value of ['\uD800', 'a\uDBFF', '\uDC00b', '\uDE00\uD83D']) {
+          await assert.rejects(s.store.insertSamples([{ ...base, labels: { v: value } }]), {
+            code: 'INVALID_SAMPLE',
+            message: /lone UTF-16 surrogate/,
+          });
+        }
+        await assert.rejects(s.store.insertSamples([{ ...base, name: 'm\uD800' }]), { code: 'INVALID_SAMPLE' });
+        await assert.rejects(s.store.insertSamples([{ ...base, labels: { ['k\uDC00']: 'x' } }]), {
+          code: 'INVALID_SAMPLE',
+        });
+        const astral = ['\u{1F600}', '\u{1F601}', 'x\u{1D518}y'];
+        assert.equal(await s.store.insertSamples(astral.map((v) => ({ ...base, labels: { v } }))), 3);
+        assert.deepEqual(s.store.listLabels('m'), [{ name: 'v', values: [...astral].sort() }]);
+        assert.deepEqual(s.store.listMetrics(), [{ name: 'm', seriesCount: 3 }], 'three values, three series');
+      } finally {
+        s.cleanup();
+      }
+    });
+
     it('enforces the cardinality limit without storing the batch or leaking series', async () => {
       const s = openStore({ enableCompression: mode.enableCompression, maxSeries: 3 });
       try {

@@ -125,6 +125,46 @@ for (const mode of MODES) {
       }
     });
 
+    it('reports a deletion another connection can still read, and finishes it at the next checkpoint', async () => {
+      const s = openStore({ enableCompression: mode.enableCompression, now: () => NOW });
+      const reader = new Database(s.dbPath, { readonly: true });
+      try {
+        await s.store.insertSamples(
+          regularSamples(
+            [{ name: 'cpu', labels: { host: SECRET } }, { name: 'cpu' }],
+            NOW - DAY,
+            100,
+            60_000,
+            (_, i) => i,
+          ),
+        );
+        await s.store.rollUpAndCompact();
+        const secretRows = reader.prepare(`SELECT COUNT(*) FROM series WHERE labels LIKE '%SECRET%'`).pluck();
+        reader.exec('BEGIN');
+        assert.equal(secretRows.get(), 1, 'the reader holds a snapshot with the series');
+
+        assert.equal(s.store.deleteSeries({ labels: { host: SECRET } }), 100);
+        assert.equal(secretRows.get(), 1, 'premise: the older snapshot still reads the deleted rows');
+        const pending = () => s.store.getStats().problems.filter((p) => p.kind === 'deletion-pending');
+        assert.equal(pending().length, 1, 'reported while the snapshot can read them');
+        assert.equal(s.store.checkpoint(), false);
+        assert.equal(pending().length, 1, 'still pending while the reader stays');
+
+        reader.exec('COMMIT');
+        assert.equal(s.store.checkpoint(), true);
+        assert.deepEqual(pending(), [], 'finished at the next checkpoint');
+        assert.equal(secretRows.get(), 0);
+        assert.equal(fileContains(s.dbPath, SECRET), false, 'no copy in the database file');
+        assert.equal(fileContains(`${s.dbPath}-wal`, SECRET), false, 'none in the WAL');
+
+        assert.equal(s.store.deleteSeries({ labels: { host: 'none' } }), 0);
+        assert.deepEqual(pending(), [], 'a deletion no snapshot can read is not reported');
+      } finally {
+        reader.close();
+        s.cleanup();
+      }
+    });
+
     it('removes a selection of series with all their data (demo history removal)', async () => {
       const s = openStore({ enableCompression: mode.enableCompression, now: () => NOW });
       try {

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { INTERVALS, type Interval, type MetricSample } from '../storage/src/index.ts';
 import { expectedBuckets, type ExpectedBucket } from './support/expected.ts';
-import { DAY, MODES, T0, openStore, rng } from './support/store.ts';
+import { DAY, HOUR, MODES, T0, openStore, rng } from './support/store.ts';
 
 /** Buckets computed straight from the samples, keyed by "labelsJson|bucketStart". */
 function bucketsByLabels(samples: MetricSample[], interval: Interval): Map<string, ExpectedBucket> {
@@ -115,6 +115,67 @@ for (const mode of MODES) {
         assert.equal(await s.store.aggregate('1m'), 240);
         await s.store.insertSamples(batch(120));
         assert.equal(await s.store.aggregate('1m'), 2, 'only the new minute of each series');
+      } finally {
+        s.cleanup();
+      }
+    });
+
+    it('saturate a sum beyond float64 to ±Infinity, never NaN, and the jobs go on', async () => {
+      let now = T0 + DAY;
+      const s = openStore({ enableCompression: mode.enableCompression, now: () => now });
+      try {
+        const M = Number.MAX_VALUE;
+        const at = (minute: number, value: number, k: string) => ({
+          name: 'huge',
+          labels: { k },
+          value,
+          timestamp: T0 + minute * 60_000,
+        });
+        // Each interval folds the two halves in separate runs, so a stored +Infinity meets a new -Infinity.
+        await s.store.insertSamples([at(0, M, 'both'), at(1, M, 'both'), at(0, -M, 'down'), at(1, -M, 'down')]);
+        await s.store.rollUpAndCompact();
+        await s.store.insertSamples([at(2, -M, 'both'), at(3, -M, 'both')]);
+        await s.store.rollUpAndCompact();
+        await s.store.insertSamples([at(4, 1, 'both')]); // still in the head: merged when read
+        const sums = (interval: Interval) =>
+          s.store
+            .queryMetrics({ metricName: 'huge', start: T0, end: T0 + HOUR, aggregation: interval })
+            .map((r) => [r.labels.k, r.points.map((p) => [p.count, p.sum, p.min, p.max, p.value])]);
+        assert.deepEqual(sums('1m'), [
+          [
+            'both',
+            [
+              [1, M, M, M, M],
+              [1, M, M, M, M],
+              [1, -M, -M, -M, -M],
+              [1, -M, -M, -M, -M],
+              [1, 1, 1, 1, 1],
+            ],
+          ],
+          [
+            'down',
+            [
+              [1, -M, -M, -M, -M],
+              [1, -M, -M, -M, -M],
+            ],
+          ],
+        ]);
+        for (const interval of ['5m', '1h', '1d'] as const) {
+          assert.deepEqual(
+            sums(interval),
+            [
+              ['both', [[5, Infinity, -M, M, Infinity]]],
+              ['down', [[2, -Infinity, -M, -M, -Infinity]]],
+            ],
+            interval,
+          );
+          const viewed = s.store.sql(`SELECT labels, sum FROM metrics_${interval} ORDER BY labels`);
+          assert.ok(viewed.length > 0 && viewed.every((row) => typeof (row as { sum: unknown }).sum === 'number'));
+        }
+        now = T0 + 60 * DAY;
+        assert.ok((await s.store.applyRetention()) > 0, 'retention deletes the expired buckets');
+        await s.store.rollUpAndCompact();
+        assert.deepEqual(sums('1h'), []);
       } finally {
         s.cleanup();
       }

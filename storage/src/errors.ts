@@ -58,6 +58,30 @@ export class InvalidArgumentError extends StorageError {
   }
 }
 
+/** A stored chunk fails its checksum: the samples of that series and time range cannot be trusted. */
+export class ChunkCorruptError extends StorageError {
+  readonly seriesId: number;
+  readonly start: number;
+  readonly end: number;
+
+  constructor(seriesId: number, start: number, end: number) {
+    super(
+      'CHUNK_CORRUPT',
+      `the stored samples of series ${seriesId} from ${isoTime(start)} to ${isoTime(end)} are damaged (a chunk fails its checksum)`,
+    );
+    this.name = 'ChunkCorruptError';
+    this.seriesId = seriesId;
+    this.start = start;
+    this.end = end;
+  }
+}
+
+/** A time for a message: ISO 8601 when it is a valid instant, else the raw number. */
+function isoTime(ms: number): string {
+  const date = new Date(ms);
+  return Number.isNaN(date.getTime()) ? String(ms) : date.toISOString();
+}
+
 const DISK_FULL_CODES = new Set(['SQLITE_FULL', 'ENOSPC', 'SQLITE_IOERR_WRITE']);
 
 /** Turns SQLite's and the file system's "no space left" into a typed DISK_FULL error. */

@@ -18,7 +18,7 @@ import {
 } from './config.ts';
 import { Baselines, DEFAULT_WINDOW_DAYS, DEFAULT_Z_THRESHOLD } from './baselines/baselines.ts';
 import { createCompressedViews } from './db/app-views.ts';
-import { openDatabase, type Db } from './db/connection.ts';
+import { BUSY_TIMEOUT_MS, openDatabase, type Db } from './db/connection.ts';
 import { migrate } from './db/migrations.ts';
 import { Settings } from './db/settings.ts';
 import { InvalidArgumentError, StorageError, translateDiskError } from './errors.ts';
@@ -104,11 +104,11 @@ export class TimeSeriesStorage implements MetricsSink {
       this.days = checkRetentionDays(
         options.retentionDays ?? this.settings.getNumber('telemetry_retention_days') ?? DEFAULT_RETENTION_DAYS,
       );
-      this.registry = new SeriesRegistry(this.db, options.maxSeries);
+      this.registry = new SeriesRegistry(this.db, options.maxSeries, this.health);
       this.head = new Head(this.db);
       const [tier, otherTier] = options.compressed
-        ? [new ChunkTier(this.db), new RowTier(this.db)]
-        : [new RowTier(this.db), new ChunkTier(this.db)];
+        ? [new ChunkTier(this.db, this.health), new RowTier(this.db)]
+        : [new RowTier(this.db), new ChunkTier(this.db, this.health)];
       this.tier = tier;
       const tierDerived = options.compressed ? options.intervals.filter((i) => TIER_DERIVED_INTERVALS.includes(i)) : [];
       this.rollups = new Rollups(this.db, this.head, options.intervals, tierDerived);
@@ -142,8 +142,8 @@ export class TimeSeriesStorage implements MetricsSink {
 
   async insertSamples(samples: MetricSample[]): Promise<number> {
     this.assertOpen();
-    validateBatch(samples, { maxLabelsPerSeries: this.maxLabelsPerSeries });
-    return this.write(() => this.appender.append(samples));
+    const copies = validateBatch(samples, { maxLabelsPerSeries: this.maxLabelsPerSeries });
+    return this.write(() => this.appender.append(copies));
   }
 
   queryMetrics(query: MetricQuery): SeriesResult[] {
@@ -258,7 +258,11 @@ export class TimeSeriesStorage implements MetricsSink {
     return { dbBytes: fileSize(this.dbPath), walBytes: fileSize(`${this.dbPath}-wal`) };
   }
 
-  /** Deletes every series matching the selector, with all its data; returns samples deleted. */
+  /**
+   * Deletes every series matching the selector, with all its data; returns samples deleted. When
+   * another connection's read snapshot keeps the WAL from being reset, the deleted rows stay
+   * readable to it: reported as 'deletion-pending' until a checkpoint() resets the WAL.
+   */
   deleteSeries(selector: SeriesSelector): number {
     this.assertOpen();
     const names =
@@ -267,7 +271,9 @@ export class TimeSeriesStorage implements MetricsSink {
     return this.write(() => {
       const deleted = dropSeries(this.retentionContext(), ids);
       this.appender.forget(ids);
-      reclaimSpace(this.db);
+      this.db.pragma('incremental_vacuum');
+      if (resetWalNow(this.db)) this.health.clear('deletion-pending');
+      else this.health.report('deletion-pending', 'deleteSeries', PENDING_DELETION);
       return deleted;
     });
   }
@@ -353,7 +359,9 @@ export class TimeSeriesStorage implements MetricsSink {
   checkpoint(): boolean {
     this.assertOpen();
     const [result] = this.db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
-    return result === undefined || result.busy === 0;
+    const reset = result === undefined || result.busy === 0;
+    if (reset) this.health.clear('deletion-pending');
+    return reset;
   }
 
   close(): void {
@@ -412,6 +420,23 @@ export class TimeSeriesStorage implements MetricsSink {
 
   private assertOpen(): void {
     if (this.closed) throw new StorageError('STORE_CLOSED', 'the store is closed');
+  }
+}
+
+const PENDING_DELETION =
+  'deleted series stay readable to another connection that holds an older snapshot of the store, until the next checkpoint';
+
+/**
+ * Checkpoints and truncates the WAL without waiting for other connections' readers; whether it was
+ * reset (then no snapshot older than the last write remains, and no copy of its pages in the WAL).
+ */
+function resetWalNow(db: Db): boolean {
+  db.pragma('busy_timeout = 0');
+  try {
+    const [result] = db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
+    return result === undefined || result.busy === 0;
+  } finally {
+    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   }
 }
 

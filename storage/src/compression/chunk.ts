@@ -9,7 +9,11 @@
  *
  * encodeChunk picks the smallest value scheme for the chunk; every float64 comes back bit for bit
  * (NaN payloads, -0, subnormals) and every timestamp to the millisecond.
+ *
+ * chunkChecksum is the CRC-32 stored beside each chunk, over the payload and the row's series id,
+ * first and last timestamp and count, so a flipped bit in any of them is found before decoding.
  */
+import { crc32 } from 'node:zlib';
 
 import { InvalidArgumentError } from '../errors.ts';
 import { BitReader, BitWriter } from './bits.ts';
@@ -90,6 +94,23 @@ export function readChunkHeader(bytes: Uint8Array): ChunkHeader {
 
 export function chunkSampleCount(bytes: Uint8Array): number {
   return parseHeader(bytes).count;
+}
+
+/** The row fields a chunk's checksum covers besides its payload. */
+export interface ChunkPlacement {
+  seriesId: number;
+  firstTs: number;
+  lastTs: number;
+  count: number;
+}
+
+/** CRC-32 of the payload followed by the placement as four little-endian float64s. */
+export function chunkChecksum(payload: Uint8Array, placement: ChunkPlacement): number {
+  const fields = new DataView(new ArrayBuffer(32));
+  [placement.seriesId, placement.firstTs, placement.lastTs, placement.count].forEach((field, i) =>
+    fields.setFloat64(i * 8, field, true),
+  );
+  return crc32(new Uint8Array(fields.buffer), crc32(payload));
 }
 
 function assertChunkInput(timestamps: Float64Array, values: Float64Array): void {

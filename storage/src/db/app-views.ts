@@ -6,16 +6,18 @@
  * The plain sqlite3 shell sees the stored views.
  */
 import type { Db } from './connection.ts';
+import { sqlSum } from '../rollup/bucket-math.ts';
 import { INTERVAL_MS, type Interval } from '../types.ts';
 
 function derivedRollupView(interval: Interval): string {
   const width = INTERVAL_MS[interval];
+  const sum = sqlSum('SUM(b.sum)');
   return `CREATE TEMP VIEW metrics_${interval} (metric_name, bucket, count, sum, min, max, avg, labels) AS
-    SELECT s.metric_name, b.slot * ${width}, SUM(b.count), SUM(b.sum), MIN(b.min), MAX(b.max), SUM(b.sum) / SUM(b.count), s.labels
+    SELECT s.metric_name, b.slot * ${width}, SUM(b.count), ${sum}, MIN(b.min), MAX(b.max), ${sum} / SUM(b.count), s.labels
     FROM (
       SELECT series_id, slot, count, sum, min, max FROM main.rollup_${interval}
       UNION ALL
-      SELECT series_id, ts / ${width}, COUNT(*), SUM(value), MIN(value), MAX(value) FROM decoded GROUP BY series_id, ts / ${width}
+      SELECT series_id, ts / ${width}, COUNT(*), ${sqlSum('SUM(value)')}, MIN(value), MAX(value) FROM decoded GROUP BY series_id, ts / ${width}
     ) b JOIN series s ON s.id = b.series_id
     GROUP BY b.series_id, b.slot;`;
 }

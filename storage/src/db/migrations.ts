@@ -8,6 +8,7 @@
  * (slot = bucket start / interval width). The seed's relations (`metrics_raw`, `metrics_1m`...)
  * are views over these tables, readable from the plain sqlite3 shell.
  */
+import { chunkChecksum } from '../compression/chunk.ts';
 import type { Db } from './connection.ts';
 import { INTERVALS, INTERVAL_MS } from '../types.ts';
 
@@ -117,8 +118,24 @@ const compressedChunks: Migration = (db) => {
   `);
 };
 
+/** A checksum per chunk (compression/chunk.ts), verified before decoding; computed here for the chunks already stored. */
+const chunkChecksums: Migration = (db) => {
+  db.exec('ALTER TABLE chunks ADD COLUMN checksum INTEGER NOT NULL DEFAULT 0');
+  const update = db.prepare('UPDATE chunks SET checksum = ? WHERE id = ?');
+  const next = db.prepare(
+    'SELECT id, series_id, first_ts, last_ts, count, payload FROM chunks WHERE id > ? ORDER BY id LIMIT 1000',
+  );
+  type Row = { id: number; series_id: number; first_ts: number; last_ts: number; count: number; payload: Uint8Array };
+  for (let rows = next.all(0) as Row[]; rows.length > 0; rows = next.all(rows.at(-1)!.id) as Row[]) {
+    for (const row of rows) {
+      const placement = { seriesId: row.series_id, firstTs: row.first_ts, lastTs: row.last_ts, count: row.count };
+      update.run(chunkChecksum(row.payload, placement), row.id);
+    }
+  }
+};
+
 /** Index i holds the migration that takes user_version from i to i + 1. */
-export const MIGRATIONS: readonly Migration[] = [initialSchema, compressedChunks];
+export const MIGRATIONS: readonly Migration[] = [initialSchema, compressedChunks, chunkChecksums];
 
 export function migrate(db: Db): number {
   const from = db.pragma('user_version', { simple: true }) as number;

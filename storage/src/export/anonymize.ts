@@ -63,6 +63,8 @@ export interface Anonymizer {
   readonly description: AnonymizationDescription;
   metricName(name: string): string;
   timestamp(ms: number): number;
+  /** An exported time range [start, end) widened to whole units of the precision, as coarse as the timestamps. */
+  range(start: number, end: number): [number, number];
   labels(entries: readonly LabelEntry[]): LabelEntry[];
 }
 
@@ -96,6 +98,7 @@ export function createAnonymizer(options: AnonymizeOptions = {}): Anonymizer {
     },
     metricName: (name) => (hashMetricNames ? pseudonyms.metricName(name) : name),
     timestamp: (ms) => truncateTimestamp(ms, unitMs),
+    range: (start, end) => [truncateTimestamp(start, unitMs), Math.ceil(end / unitMs) * unitMs],
     labels: (entries) =>
       entries
         .filter(([name]) => !drop.has(name))

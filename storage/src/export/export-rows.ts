@@ -2,7 +2,8 @@
  * Reads the store for an export: series by series (sorted by metric and labels, which also
  * compresses well), in bounded time windows, yielding batches of rows. Every read completes
  * before a batch is yielded, so no statement stays open while the writer hands control back to
- * the event loop, and memory stays bounded by one window of one series.
+ * the event loop, and memory stays bounded by one window of one series. Each window starts where
+ * the series' data resumes, so an export's time follows the data, not the span it covers.
  *
  * A rollup export holds the buckets that overlap [start, end), as queryMetrics returns them,
  * including buckets whose raw samples retention has already deleted.
@@ -24,51 +25,52 @@ export interface ExportScope {
   end: number;
 }
 
-/** The span [first, last] of a series' raw samples, in the head and the tier. */
-function rawSpan(ctx: QueryContext, s: Series): [number, number] | undefined {
-  const inHead = ctx.head.spanOf(s.id);
-  const first = Math.min(ctx.tier.earliest(s.id) ?? Number.POSITIVE_INFINITY, inHead?.[0] ?? Number.POSITIVE_INFINITY);
-  const last = Math.max(ctx.tier.latest(s.id) ?? Number.NEGATIVE_INFINITY, inHead?.[1] ?? Number.NEGATIVE_INFINITY);
-  return first <= last ? [first, last] : undefined;
+/** The earlier of two optional times. */
+function earliest(a: number | undefined, b: number | undefined): number | undefined {
+  return a === undefined ? b : b === undefined ? a : Math.min(a, b);
 }
 
-/** The span of a series' buckets at an interval: its raw span joined with its stored buckets. */
-function bucketSpan(ctx: QueryContext, interval: Interval, s: Series): [number, number] | undefined {
+/** Where a series' raw samples at or after `from` begin (head and tier), if it has any. */
+function nextRaw(ctx: QueryContext, s: Series, from: number): number | undefined {
+  return earliest(ctx.tier.next(s.id, from), ctx.head.next(s.id, from));
+}
+
+/** The start of the first bucket at or after the aligned `from` that holds data (stored or raw). */
+function nextBucket(ctx: QueryContext, interval: Interval, s: Series, from: number): number | undefined {
   const width = INTERVAL_MS[interval];
-  const raw = rawSpan(ctx, s);
-  const slots = ctx.rollups.slotSpan(interval, s.id);
-  const first = Math.min(raw?.[0] ?? Number.POSITIVE_INFINITY, slots ? slots[0] * width : Number.POSITIVE_INFINITY);
-  const last = Math.max(raw?.[1] ?? Number.NEGATIVE_INFINITY, slots ? slots[1] * width : Number.NEGATIVE_INFINITY);
-  return first <= last ? [first, last] : undefined;
+  const slot = ctx.rollups.nextSlot(interval, s.id, from / width);
+  const next = earliest(slot === undefined ? undefined : slot * width, nextRaw(ctx, s, from));
+  return next === undefined ? undefined : Math.floor(next / width) * width;
 }
 
-/** [from, to) windows of `width` covering the part of [first, last] that lies in [start, end). */
+/**
+ * [from, to) windows of at most `width` within [start, end), each starting where the data resumes
+ * (`next`), so the walk follows the data, not the span: empty stretches cost one look-up each.
+ */
 function* windows(
-  span: [number, number] | undefined,
+  next: (from: number) => number | undefined,
   start: number,
   end: number,
   width: number,
 ): Generator<[number, number]> {
-  if (!span) return;
-  const from = Math.max(start, span[0]);
-  const to = Math.min(end, span[1] + 1);
-  for (let t = from; t < to; t += width) yield [t, Math.min(to, t + width)];
+  let from = next(start);
+  while (from !== undefined && from < end) {
+    const to = Math.min(end, from + width);
+    yield [from, to];
+    from = to < end ? next(to) : undefined;
+  }
 }
 
 function* rawPoints(ctx: QueryContext, s: Series, scope: ExportScope): Generator<Point[]> {
-  for (const [from, to] of windows(rawSpan(ctx, s), scope.start, scope.end, RAW_WINDOW_MS))
+  for (const [from, to] of windows((t) => nextRaw(ctx, s, t), scope.start, scope.end, RAW_WINDOW_MS))
     yield readRaw(ctx, s.id, from, to);
 }
 
 function* bucketPoints(ctx: QueryContext, interval: Interval, s: Series, scope: ExportScope): Generator<Point[]> {
   const width = INTERVAL_MS[interval];
   const alignedStart = Math.floor(scope.start / width) * width;
-  for (const [from, to] of windows(
-    bucketSpan(ctx, interval, s),
-    alignedStart,
-    scope.end,
-    BUCKET_WINDOW_SLOTS * width,
-  )) {
+  const next = (t: number) => nextBucket(ctx, interval, s, t);
+  for (const [from, to] of windows(next, alignedStart, scope.end, BUCKET_WINDOW_SLOTS * width)) {
     yield readBuckets(ctx, interval, s.id, from, to);
   }
 }

@@ -91,6 +91,8 @@ export type ParquetExportRequest = RawExportRequest | RollupExportRequest;
 interface RowEncoder {
   metricName(name: string): string;
   timestamp(ms: number): number;
+  /** The export's range as the metadata records it: as coarse as the timestamps. */
+  range(range: ExportRange): ExportRange;
   labels(labels: Labels): string;
 }
 
@@ -223,7 +225,7 @@ async function writeRows<Row>(
     }
   }
   if ((group[0]?.length ?? 0) > 0) await writeGroup();
-  parquet.kvMetadata = exportMetadata(request.source, request.range, done, anonymization);
+  parquet.kvMetadata = exportMetadata(request.source, encoder.range(request.range), done, anonymization);
   await parquet.finish();
   return done;
 }
@@ -265,6 +267,11 @@ function rowEncoder(anonymizer: ReturnType<typeof createAnonymizer> | undefined)
   return {
     metricName: anonymizer ? anonymizer.metricName : (name) => name,
     timestamp: anonymizer ? anonymizer.timestamp : (ms) => ms,
+    range: (range) => {
+      if (!anonymizer) return range;
+      const [start, end] = anonymizer.range(range.start, range.end);
+      return { start, end };
+    },
     labels: (labels) => {
       let json = cache.get(labels);
       if (json === undefined) {

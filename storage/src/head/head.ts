@@ -31,7 +31,7 @@ export class Head {
   private readonly deleteSeriesStmt: Statement;
   private readonly latestStmt: Statement;
   private readonly spanStmt: Statement;
-  private readonly seriesSpanStmt: Statement;
+  private readonly nextStmt: Statement;
   private readonly countRangeStmt: Statement;
   private readonly countBeforeStmt: Statement;
   private readonly totalsStmt: Statement;
@@ -55,7 +55,7 @@ export class Head {
     this.deleteSeriesStmt = db.prepare('DELETE FROM head WHERE series_id = ?');
     this.latestStmt = db.prepare('SELECT series_id, MAX(ts) FROM head GROUP BY series_id').raw();
     this.spanStmt = db.prepare('SELECT MIN(ts), MAX(ts) FROM head WHERE id > ? AND id <= ?').raw();
-    this.seriesSpanStmt = db.prepare('SELECT MIN(ts), MAX(ts) FROM head WHERE series_id = ?').raw();
+    this.nextStmt = db.prepare('SELECT MIN(ts) FROM head WHERE ts >= ? AND series_id = ?').pluck();
     this.countRangeStmt = db.prepare('SELECT COUNT(*) FROM head WHERE ts >= ? AND ts < ?').pluck();
     this.countBeforeStmt = db.prepare('SELECT COUNT(*), MIN(ts), MAX(ts) FROM head WHERE ts < ?').raw();
     this.totalsStmt = db.prepare('SELECT COUNT(*), MIN(ts), MAX(ts) FROM head').raw();
@@ -126,10 +126,9 @@ export class Head {
     return this.spanStmt.get(afterId, lastId) as [number, number];
   }
 
-  /** The oldest and newest timestamps of a series in the head, if it has rows there. */
-  spanOf(seriesId: number): [number, number] | undefined {
-    const [min, max] = this.seriesSpanStmt.get(seriesId) as [number | null, number | null];
-    return min === null || max === null ? undefined : [min, max];
+  /** The first timestamp of a series in the head at or after `from`, if any. */
+  next(seriesId: number, from: number): number | undefined {
+    return (this.nextStmt.get(from, seriesId) as number | null) ?? undefined;
   }
 
   countRange(start: number, end: number): number {

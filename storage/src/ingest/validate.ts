@@ -1,9 +1,14 @@
 /**
  * Validation of an incoming batch. The first bad sample stops the batch with an
  * InvalidSampleError naming its index and the reason; nothing of the batch is stored.
+ *
+ * Each field of a sample is read exactly once, into a plain copy that is what gets validated and
+ * stored, so a getter or a proxy cannot show validation one value and storage another. Text must be
+ * well-formed UTF-16: a lone surrogate has no code point, so it cannot be hashed, exported or
+ * compared faithfully, and is refused.
  */
 import { InvalidArgumentError, InvalidSampleError } from '../errors.ts';
-import type { MetricSample } from '../types.ts';
+import type { Labels, MetricSample } from '../types.ts';
 
 export interface SampleLimits {
   maxLabelsPerSeries: number;
@@ -19,13 +24,22 @@ export const MAX_TIMESTAMP = 253_402_300_799_999;
 const METRIC_NAME_RE = /^[A-Za-z_:][A-Za-z0-9_:.-]*$/;
 /** Prometheus' label name rule; names starting with "__" are reserved. */
 const LABEL_NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** In unicode mode a surrogate pair is one code point, so this matches only an unpaired surrogate. */
+const LONE_SURROGATE_RE = /[\uD800-\uDFFF]/u;
 
 const knownGoodNames = new Set<string>();
 
-function checkMetricName(name: unknown, index: number): void {
+function checkWellFormed(text: string, what: string, index: number): void {
+  if (LONE_SURROGATE_RE.test(text)) {
+    throw new InvalidSampleError(index, `${what} holds a lone UTF-16 surrogate (text must be well-formed Unicode)`);
+  }
+}
+
+function checkMetricName(name: unknown, index: number): asserts name is string {
   if (typeof name !== 'string') throw new InvalidSampleError(index, 'name must be a string');
   if (knownGoodNames.has(name)) return;
   if (name.length === 0) throw new InvalidSampleError(index, 'name is empty');
+  checkWellFormed(name, 'name', index);
   if (name.length > MAX_METRIC_NAME_LENGTH) {
     throw new InvalidSampleError(index, `name is longer than ${MAX_METRIC_NAME_LENGTH} characters`);
   }
@@ -37,6 +51,7 @@ function checkMetricName(name: unknown, index: number): void {
 
 function checkLabelName(name: string, index: number): void {
   if (knownGoodNames.has(`\u0000${name}`)) return;
+  checkWellFormed(name, 'a label name', index);
   if (name.length > MAX_LABEL_NAME_LENGTH || !LABEL_NAME_RE.test(name) || name.startsWith('__')) {
     throw new InvalidSampleError(
       index,
@@ -46,8 +61,9 @@ function checkLabelName(name: string, index: number): void {
   if (knownGoodNames.size < 100_000) knownGoodNames.add(`\u0000${name}`);
 }
 
-function checkLabels(labels: unknown, index: number, limits: SampleLimits): void {
-  if (labels === undefined) return;
+/** A copy of the labels, each value read once; undefined when the sample has none. */
+function copyLabels(labels: unknown, index: number, limits: SampleLimits): Labels | undefined {
+  if (labels === undefined) return undefined;
   if (labels === null || typeof labels !== 'object' || Array.isArray(labels)) {
     throw new InvalidSampleError(index, 'labels must be an object of label name -> string value');
   }
@@ -58,6 +74,7 @@ function checkLabels(labels: unknown, index: number, limits: SampleLimits): void
       `has ${keys.length} labels, more than the limit of ${limits.maxLabelsPerSeries}`,
     );
   }
+  const copy: Labels = {};
   for (const key of keys) {
     checkLabelName(key, index);
     const value = (labels as Record<string, unknown>)[key];
@@ -73,10 +90,14 @@ function checkLabels(labels: unknown, index: number, limits: SampleLimits): void
         `label ${JSON.stringify(key)} is longer than ${MAX_LABEL_VALUE_LENGTH} characters`,
       );
     }
+    checkWellFormed(value, `label ${JSON.stringify(key)}`, index);
+    copy[key] = value;
   }
+  return copy;
 }
 
-function checkSample(sample: unknown, index: number, limits: SampleLimits): void {
+/** The validated plain copy of one sample (every field read once). */
+function copySample(sample: unknown, index: number, limits: SampleLimits): MetricSample {
   if (sample === null || typeof sample !== 'object') throw new InvalidSampleError(index, 'is not an object');
   const { name, value, timestamp, labels } = sample as Record<string, unknown>;
   checkMetricName(name, index);
@@ -92,10 +113,14 @@ function checkSample(sample: unknown, index: number, limits: SampleLimits): void
   if (timestamp < 0 || timestamp > MAX_TIMESTAMP) {
     throw new InvalidSampleError(index, `timestamp ${timestamp} is out of range (0 to ${MAX_TIMESTAMP})`);
   }
-  checkLabels(labels, index, limits);
+  const copied = copyLabels(labels, index, limits);
+  return copied === undefined ? { name, value, timestamp } : { name, value, timestamp, labels: copied };
 }
 
-export function validateBatch(samples: unknown, limits: SampleLimits): asserts samples is MetricSample[] {
+/** Validates a batch; returns plain copies of its samples, which are what the caller must store. */
+export function validateBatch(samples: unknown, limits: SampleLimits): MetricSample[] {
   if (!Array.isArray(samples)) throw new InvalidArgumentError('insertSamples expects an array of samples');
-  for (let i = 0; i < samples.length; i++) checkSample(samples[i], i, limits);
+  const copies: MetricSample[] = new Array(samples.length);
+  for (let i = 0; i < copies.length; i++) copies[i] = copySample(samples[i], i, limits);
+  return copies;
 }

@@ -46,8 +46,8 @@ export function dropSeries(ctx: RetentionContext, ids: number[]): number {
 function seriesWithoutData(ctx: RetentionContext): number[] {
   const inHead = ctx.head.seriesIds();
   const empty: number[] = [];
-  for (const s of ctx.registry.all()) {
-    if (!inHead.has(s.id) && ctx.tier.latest(s.id) === undefined && !ctx.rollups.hasData(s.id)) empty.push(s.id);
+  for (const id of ctx.registry.ids()) {
+    if (!inHead.has(id) && ctx.tier.latest(id) === undefined && !ctx.rollups.hasData(id)) empty.push(id);
   }
   return empty;
 }
@@ -58,13 +58,13 @@ const SERIES_PER_STEP = 64;
 /** Returns rows deleted: samples + buckets + alerts. */
 export function deleteBefore(ctx: RetentionContext, cutoff: number): number {
   let deleted = ctx.db.transaction(() => ctx.head.deleteBefore(cutoff)).immediate();
-  const series = [...ctx.registry.all()];
-  for (let i = 0; i < series.length; i += SERIES_PER_STEP) {
+  const ids = ctx.registry.ids();
+  for (let i = 0; i < ids.length; i += SERIES_PER_STEP) {
     deleted += ctx.db
       .transaction(() =>
-        series
+        ids
           .slice(i, i + SERIES_PER_STEP)
-          .reduce((n, s) => n + ctx.tier.deleteBefore(s.id, cutoff) + ctx.rollups.deleteBefore(s.id, cutoff), 0),
+          .reduce((n, id) => n + ctx.tier.deleteBefore(id, cutoff) + ctx.rollups.deleteBefore(id, cutoff), 0),
       )
       .immediate();
   }

@@ -15,7 +15,7 @@ import type { Statement } from 'better-sqlite3';
 import type { Db } from '../db/connection.ts';
 import type { Head } from '../head/head.ts';
 import { INTERVAL_MS, type Interval } from '../types.ts';
-import type { SlotSummaries, Summary } from './bucket-math.ts';
+import { sqlSum, type SlotSummaries, type Summary } from './bucket-math.ts';
 
 /** The intervals whose compacted buckets are computed from compressed chunks, not stored. */
 export const TIER_DERIVED_INTERVALS: readonly Interval[] = ['1m', '5m'];
@@ -32,7 +32,7 @@ interface IntervalStatements {
   deleteBefore: Statement;
   deleteSeries: Statement;
   any: Statement;
-  span: Statement;
+  next: Statement;
   /** Lists in temp.moved_buckets the buckets of head rows with from < id <= to. */
   collectMoving: Statement;
   /** Deletes the buckets listed in temp.moved_buckets. */
@@ -182,12 +182,11 @@ export class Rollups {
     return deleted;
   }
 
-  /** The first and last materialised slot of a series at an interval, if it has any. */
-  slotSpan(interval: Interval, seriesId: number): [number, number] | undefined {
+  /** The first materialised slot of a series at an interval at or after `fromSlot`, if any. */
+  nextSlot(interval: Interval, seriesId: number, fromSlot: number): number | undefined {
     const stmts = this.stmts.get(interval);
     if (!stmts) return undefined;
-    const [first, last] = stmts.span.get(seriesId) as [number | null, number | null];
-    return first === null || last === null ? undefined : [first, last];
+    return (stmts.next.get(seriesId, fromSlot) as number | null) ?? undefined;
   }
 
   hasData(seriesId: number): boolean {
@@ -202,9 +201,11 @@ export class Rollups {
   }
 }
 
-/** How an upsert folds new counts into a stored bucket. */
-const MERGE =
-  'count = count + excluded.count, sum = sum + excluded.sum, min = MIN(min, excluded.min), max = MAX(max, excluded.max)';
+/** How an upsert folds new counts into a stored bucket (the sum saturating, never NULL: bucket-math.ts). */
+const MERGE = `count = count + excluded.count, sum = ${sqlSum('sum + excluded.sum')}, min = MIN(min, excluded.min), max = MAX(max, excluded.max)`;
+
+/** count/sum/min/max of a group of head rows. */
+const FOLD_COLUMNS = `COUNT(*), ${sqlSum('SUM(value)')}, MIN(value), MAX(value)`;
 
 function prepareInterval(db: Db, interval: Interval): IntervalStatements {
   const table = `rollup_${interval}`;
@@ -212,7 +213,7 @@ function prepareInterval(db: Db, interval: Interval): IntervalStatements {
   return {
     fold: db.prepare(
       `INSERT INTO ${table} (series_id, slot, count, sum, min, max)
-       SELECT series_id, ts / ${INTERVAL_MS[interval]}, COUNT(*), SUM(value), MIN(value), MAX(value)
+       SELECT series_id, ts / ${INTERVAL_MS[interval]}, ${FOLD_COLUMNS}
        FROM head WHERE id > ? AND id <= ? GROUP BY series_id, ts / ${INTERVAL_MS[interval]}
        ON CONFLICT (series_id, slot) DO UPDATE SET ${MERGE}`,
     ),
@@ -228,7 +229,7 @@ function prepareInterval(db: Db, interval: Interval): IntervalStatements {
     deleteBefore: db.prepare(`DELETE FROM ${table} WHERE series_id = ? AND slot < ?`),
     deleteSeries: db.prepare(`DELETE FROM ${table} WHERE series_id = ?`),
     any: db.prepare(`SELECT 1 FROM ${table} WHERE series_id = ? LIMIT 1`).pluck(),
-    span: db.prepare(`SELECT MIN(slot), MAX(slot) FROM ${table} WHERE series_id = ?`).raw(),
+    next: db.prepare(`SELECT MIN(slot) FROM ${table} WHERE series_id = ? AND slot >= ?`).pluck(),
     collectMoving: db.prepare(
       `INSERT OR IGNORE INTO temp.moved_buckets (series_id, slot) SELECT series_id, ts / ${width} FROM head WHERE id > ? AND id <= ?`,
     ),
@@ -237,7 +238,7 @@ function prepareInterval(db: Db, interval: Interval): IntervalStatements {
     ),
     refoldMoved: db.prepare(
       `INSERT INTO ${table} (series_id, slot, count, sum, min, max)
-       SELECT series_id, ts / ${width}, COUNT(*), SUM(value), MIN(value), MAX(value)
+       SELECT series_id, ts / ${width}, ${FOLD_COLUMNS}
        FROM head WHERE ts >= ? AND ts < ? AND +id > ? AND +id <= ? AND (series_id, ts / ${width}) IN (SELECT series_id, slot FROM temp.moved_buckets)
        GROUP BY series_id, ts / ${width}`,
     ),

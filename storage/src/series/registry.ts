@@ -3,9 +3,14 @@
  * and persisted in the `series` table. It resolves an incoming sample to its series id (creating
  * the series within the caller's transaction, under the cardinality limit) and answers which series
  * of a metric satisfy a set of label matchers.
+ *
+ * A `series` row whose labels are not a JSON object of strings (a damaged file) is set aside, not
+ * trusted: it is left out of every listing, query and export, reported in the store's health
+ * ('quarantined'), and still visible to the jobs that work by id (retention deletes its data).
  */
 import type { Db } from '../db/connection.ts';
 import { CardinalityLimitError } from '../errors.ts';
+import type { StoreHealth } from '../health.ts';
 import type { Labels, LabelMatcher, MetricSample, Series } from '../types.ts';
 import { canonicalLabels, compileMatchers } from './labels.ts';
 
@@ -15,12 +20,15 @@ export class SeriesRegistry {
   private readonly byMetric = new Map<string, Series[]>();
   /** name + labels exactly as a caller sent them (key order included) -> series, to skip sorting. */
   private readonly bySentForm = new Map<string, Series>();
+  /** Ids of damaged series rows, set aside (see the header). */
+  private readonly damaged = new Set<number>();
   private readonly insert;
   private readonly deleteStmt;
 
   constructor(
     private readonly db: Db,
     private readonly maxSeries: number,
+    private readonly health: StoreHealth,
   ) {
     this.insert = db.prepare('INSERT INTO series (metric_name, labels) VALUES (?, ?)');
     this.deleteStmt = db.prepare('DELETE FROM series WHERE id = ?');
@@ -32,18 +40,22 @@ export class SeriesRegistry {
     this.byKey.clear();
     this.byMetric.clear();
     this.bySentForm.clear();
+    this.forgetDamaged(this.damaged);
     const rows = this.db.prepare('SELECT id, metric_name, labels FROM series').all() as {
       id: number;
       metric_name: string;
       labels: string;
     }[];
-    for (const row of rows)
-      this.remember({
-        id: row.id,
-        metricName: row.metric_name,
-        labelsJson: row.labels,
-        labels: JSON.parse(row.labels) as Labels,
-      });
+    for (const row of rows) {
+      const labels = parseLabels(row.labels);
+      if (labels === undefined) this.setAside(row.id);
+      else this.remember({ id: row.id, metricName: row.metric_name, labelsJson: row.labels, labels });
+    }
+  }
+
+  /** Every series id, damaged rows included: for the jobs that delete data by series. */
+  ids(): number[] {
+    return [...this.byId.keys(), ...this.damaged];
   }
 
   get size(): number {
@@ -103,6 +115,7 @@ export class SeriesRegistry {
   forget(ids: Iterable<number>): void {
     const gone = new Set(ids);
     if (gone.size === 0) return;
+    this.forgetDamaged([...gone].filter((id) => this.damaged.has(id)));
     for (const id of gone) {
       const series = this.byId.get(id);
       if (!series) continue;
@@ -115,6 +128,22 @@ export class SeriesRegistry {
     for (const [form, series] of this.bySentForm) if (gone.has(series.id)) this.bySentForm.delete(form);
   }
 
+  private setAside(id: number): void {
+    this.damaged.add(id);
+    this.health.report(
+      'quarantined',
+      damagedSubject(id),
+      `series ${id} has damaged labels (not a JSON object of strings): left out of listings, queries and exports`,
+    );
+  }
+
+  private forgetDamaged(ids: Iterable<number>): void {
+    for (const id of [...ids]) {
+      this.damaged.delete(id);
+      this.health.clear('quarantined', damagedSubject(id));
+    }
+  }
+
   private remember(series: Series): void {
     this.byId.set(series.id, series);
     this.byKey.set(`${series.metricName}\u0000${series.labelsJson}`, series);
@@ -122,4 +151,20 @@ export class SeriesRegistry {
     if (list) list.push(series);
     else this.byMetric.set(series.metricName, [series]);
   }
+}
+
+function damagedSubject(id: number): string {
+  return `series ${id}`;
+}
+
+/** A stored label set, or undefined when the text is not a JSON object of string values. */
+function parseLabels(text: string): Labels | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return undefined;
+  return Object.values(parsed).every((value) => typeof value === 'string') ? (parsed as Labels) : undefined;
 }

@@ -5,14 +5,27 @@
  * A window's chunks are rewritten whole when samples arrive for it (late data included), whole
  * windows are dropped by retention, and only the window holding the cutoff is split.
  *
+ * Every chunk is stored with its checksum (compression/chunk.ts) and verified before it is decoded:
+ * a damaged chunk is a ChunkCorruptError naming its series and time range, for every read that
+ * needs it (queries, exports, the jobs that rewrite it), and is reported in the store's health
+ * ('chunk-corrupt') until it is deleted; it never decodes into wrong numbers.
+ *
  * In the app's own connection the seed's views also read the chunks, through the table-valued
  * function `chunk_samples` (see db/app-views.ts); the plain sqlite3 shell, which cannot decode
  * them, sees only the samples still in the head.
  */
 import Database, { type Statement } from 'better-sqlite3';
-import { decodeChunk, DEFAULT_CHUNK_SAMPLES, encodeChunk } from '../compression/chunk.ts';
+import {
+  chunkChecksum,
+  decodeChunk,
+  DEFAULT_CHUNK_SAMPLES,
+  encodeChunk,
+  type DecodedChunk,
+} from '../compression/chunk.ts';
 import { HOUR_MS } from '../../../shared/constants.ts';
 import type { Db } from '../db/connection.ts';
+import { ChunkCorruptError } from '../errors.ts';
+import type { StoreHealth } from '../health.ts';
 import type { SeriesSamples, Tier } from './tier.ts';
 
 /** Width of the aligned window a chunk belongs to: 720 samples at the collector's 10 s. */
@@ -20,10 +33,20 @@ export const CHUNK_WINDOW_MS = 2 * HOUR_MS;
 
 interface ChunkRow {
   id: number;
+  series_id: number;
   first_ts: number;
   last_ts: number;
   count: number;
   payload: Uint8Array;
+  checksum: number;
+}
+
+/** Throws a ChunkCorruptError unless the row's checksum holds. */
+function checkChecksum(row: ChunkRow): void {
+  const placement = { seriesId: row.series_id, firstTs: row.first_ts, lastTs: row.last_ts, count: row.count };
+  if (chunkChecksum(row.payload, placement) !== row.checksum) {
+    throw new ChunkCorruptError(row.series_id, row.first_ts, row.last_ts);
+  }
 }
 
 function windowStart(ts: number): number {
@@ -78,14 +101,20 @@ export class ChunkTier implements Tier {
   private readonly straddlingStmt: Statement;
   private readonly seriesCountStmt: Statement;
   private readonly deleteSeriesStmt: Statement;
-  private readonly earliestStmt: Statement;
+  private readonly nextStmt: Statement;
   private readonly latestStmt: Statement;
   private readonly totalsStmt: Statement;
   private readonly beforeStmt: Statement;
   private readonly straddlingAllStmt: Statement;
+  private readonly existsStmt: Statement;
+  /** Damaged chunks seen, by id, with the series they belong to (reported in the health until deleted). */
+  private readonly corrupt = new Map<number, number>();
 
-  constructor(private readonly db: Db) {
-    const cols = 'id, first_ts, last_ts, count, payload';
+  constructor(
+    private readonly db: Db,
+    private readonly health: StoreHealth,
+  ) {
+    const cols = 'id, series_id, first_ts, last_ts, count, payload, checksum';
     this.windowStmt = db.prepare(
       `SELECT ${cols} FROM chunks WHERE series_id = ? AND first_ts >= ? AND first_ts < ? ORDER BY first_ts`,
     );
@@ -93,9 +122,12 @@ export class ChunkTier implements Tier {
       `SELECT ${cols} FROM chunks WHERE series_id = ? AND first_ts >= ? AND first_ts < ? AND last_ts >= ? ORDER BY first_ts`,
     );
     this.insertStmt = db.prepare(
-      'INSERT INTO chunks (series_id, first_ts, last_ts, count, payload) VALUES (?, ?, ?, ?, ?)',
+      'INSERT INTO chunks (series_id, first_ts, last_ts, count, payload, checksum) VALUES (?, ?, ?, ?, ?, ?)',
     );
-    this.updateStmt = db.prepare('UPDATE chunks SET first_ts = ?, last_ts = ?, count = ?, payload = ? WHERE id = ?');
+    this.updateStmt = db.prepare(
+      'UPDATE chunks SET first_ts = ?, last_ts = ?, count = ?, payload = ?, checksum = ? WHERE id = ?',
+    );
+    this.existsStmt = db.prepare('SELECT 1 FROM chunks WHERE id = ?').pluck();
     this.deleteIdStmt = db.prepare('DELETE FROM chunks WHERE id = ?');
     this.expiredStmt = db
       .prepare('SELECT COALESCE(SUM(count), 0) FROM chunks WHERE series_id = ? AND first_ts < ? AND last_ts < ?')
@@ -106,7 +138,11 @@ export class ChunkTier implements Tier {
     );
     this.seriesCountStmt = db.prepare('SELECT COALESCE(SUM(count), 0) FROM chunks WHERE series_id = ?').pluck();
     this.deleteSeriesStmt = db.prepare('DELETE FROM chunks WHERE series_id = ?');
-    this.earliestStmt = db.prepare('SELECT first_ts FROM chunks WHERE series_id = ? ORDER BY first_ts LIMIT 1').pluck();
+    this.nextStmt = db
+      .prepare(
+        'SELECT first_ts FROM chunks WHERE series_id = ? AND first_ts >= ? AND last_ts >= ? ORDER BY first_ts LIMIT 1',
+      )
+      .pluck();
     this.latestStmt = db
       .prepare('SELECT last_ts FROM chunks WHERE series_id = ? ORDER BY first_ts DESC LIMIT 1')
       .pluck();
@@ -132,7 +168,7 @@ export class ChunkTier implements Tier {
   read(seriesId: number, start: number, end: number): SeriesSamples {
     const out: SeriesSamples = { ts: [], values: [] };
     for (const row of this.rangeStmt.all(seriesId, windowStart(start), end, start) as ChunkRow[]) {
-      const chunk = decodeChunk(row.payload);
+      const chunk = this.decode(row);
       const to = lowerBound(chunk.timestamps, end);
       for (let i = lowerBound(chunk.timestamps, start); i < to; i++) {
         out.ts.push(chunk.timestamps[i]!);
@@ -146,7 +182,7 @@ export class ChunkTier implements Tier {
     const start = windowStart(ts);
     for (const row of this.windowStmt.all(seriesId, start, start + CHUNK_WINDOW_MS) as ChunkRow[]) {
       if (ts < row.first_ts || ts > row.last_ts) continue;
-      const chunk = decodeChunk(row.payload);
+      const chunk = this.decode(row);
       const i = lowerBound(chunk.timestamps, ts);
       if (chunk.timestamps[i] === ts) return true;
     }
@@ -156,6 +192,7 @@ export class ChunkTier implements Tier {
   count(seriesId: number, start: number, end: number, limit: number): number {
     let n = 0;
     for (const row of this.rangeStmt.iterate(seriesId, windowStart(start), end, start) as IterableIterator<ChunkRow>) {
+      this.verify(row);
       if (row.first_ts >= start && row.last_ts < end) n += row.count;
       else {
         const chunk = decodeChunk(row.payload);
@@ -170,22 +207,26 @@ export class ChunkTier implements Tier {
     let deleted = this.expiredStmt.get(seriesId, cutoff, cutoff) as number;
     this.deleteExpiredStmt.run(seriesId, cutoff, cutoff);
     for (const row of this.straddlingStmt.all(seriesId, cutoff, cutoff) as ChunkRow[]) {
-      const chunk = decodeChunk(row.payload);
+      const chunk = this.decode(row);
       const keep = lowerBound(chunk.timestamps, cutoff);
       deleted += keep;
       this.write(seriesId, chunk.timestamps.subarray(keep), chunk.values.subarray(keep), [row.id]);
     }
+    this.forgetDeleted(seriesId);
     return deleted;
   }
 
   deleteSeries(seriesId: number): number {
     const deleted = this.seriesCountStmt.get(seriesId) as number;
     this.deleteSeriesStmt.run(seriesId);
+    this.forgetDeleted(seriesId);
     return deleted;
   }
 
-  earliest(seriesId: number): number | undefined {
-    return (this.earliestStmt.get(seriesId) as number | undefined) ?? undefined;
+  next(seriesId: number, from: number): number | undefined {
+    // A chunk lies within one aligned window, so one holding samples at or after `from` starts in its window or later.
+    const first = this.nextStmt.get(seriesId, windowStart(from), from) as number | undefined;
+    return first === undefined ? undefined : Math.max(from, first);
   }
 
   latest(seriesId: number): number | undefined {
@@ -203,7 +244,7 @@ export class ChunkTier implements Tier {
     let first = oldest;
     let last = newest;
     for (const row of this.straddlingAllStmt.all(cutoff, cutoff) as ChunkRow[]) {
-      const chunk = decodeChunk(row.payload);
+      const chunk = this.decode(row);
       const n = lowerBound(chunk.timestamps, cutoff);
       if (n === 0) continue;
       samples += n;
@@ -218,7 +259,7 @@ export class ChunkTier implements Tier {
     const rows = this.windowStmt.all(seriesId, start, start + CHUNK_WINDOW_MS) as ChunkRow[];
     let existing: Run = { ts: [], values: [] };
     for (const row of rows) {
-      const chunk = decodeChunk(row.payload);
+      const chunk = this.decode(row);
       existing = merge(existing, { ts: chunk.timestamps, values: chunk.values });
     }
     const merged = merge(existing, added);
@@ -240,11 +281,43 @@ export class ChunkTier implements Tier {
     for (let i = 0; i < ts.length; i += DEFAULT_CHUNK_SAMPLES) {
       const t = ts.subarray(i, i + DEFAULT_CHUNK_SAMPLES);
       const payload = encodeChunk(t, values.subarray(i, i + DEFAULT_CHUNK_SAMPLES));
+      const [firstTs, lastTs, count] = [t[0]!, t[t.length - 1]!, t.length];
+      const checksum = chunkChecksum(payload, { seriesId, firstTs, lastTs, count });
       const id = ids.shift();
-      if (id === undefined) this.insertStmt.run(seriesId, t[0], t[t.length - 1], t.length, payload);
-      else this.updateStmt.run(t[0], t[t.length - 1], t.length, payload, id);
+      if (id === undefined) this.insertStmt.run(seriesId, firstTs, lastTs, count, payload, checksum);
+      else this.updateStmt.run(firstTs, lastTs, count, payload, checksum, id);
     }
     for (const id of ids) this.deleteIdStmt.run(id);
+  }
+
+  /** Decodes a chunk row once its checksum holds. */
+  private decode(row: ChunkRow): DecodedChunk {
+    this.verify(row);
+    return decodeChunk(row.payload);
+  }
+
+  /** Checks a chunk row's checksum; a damaged chunk is reported in the health and thrown. */
+  private verify(row: ChunkRow): void {
+    try {
+      checkChecksum(row);
+    } catch (err) {
+      if (err instanceof ChunkCorruptError) {
+        this.corrupt.set(row.id, row.series_id);
+        this.health.report('chunk-corrupt', corruptSubject(row.series_id), err.message);
+      }
+      throw err;
+    }
+  }
+
+  /** Clears the health report of a series whose damaged chunks were all deleted. */
+  private forgetDeleted(seriesId: number): void {
+    let left = false;
+    for (const [id, owner] of this.corrupt) {
+      if (owner !== seriesId) continue;
+      if (this.existsStmt.get(id) === undefined) this.corrupt.delete(id);
+      else left = true;
+    }
+    if (!left) this.health.clear('chunk-corrupt', corruptSubject(seriesId));
   }
 
   /**
@@ -260,10 +333,15 @@ export class ChunkTier implements Tier {
       *rows() {
         const reader = new Database(file, { readonly: true });
         try {
-          const all = reader.prepare('SELECT series_id, payload FROM chunks ORDER BY series_id, first_ts').raw();
-          for (const [seriesId, payload] of all.iterate() as IterableIterator<[number, Uint8Array]>) {
-            const chunk = decodeChunk(payload);
-            for (let i = 0; i < chunk.timestamps.length; i++) yield [seriesId, chunk.timestamps[i]!, chunk.values[i]!];
+          const all = reader.prepare(
+            'SELECT id, series_id, first_ts, last_ts, count, payload, checksum FROM chunks ORDER BY series_id, first_ts',
+          );
+          for (const row of all.iterate() as IterableIterator<ChunkRow>) {
+            checkChecksum(row);
+            const chunk = decodeChunk(row.payload);
+            for (let i = 0; i < chunk.timestamps.length; i++) {
+              yield [row.series_id, chunk.timestamps[i]!, chunk.values[i]!];
+            }
           }
         } finally {
           reader.close();
@@ -271,4 +349,8 @@ export class ChunkTier implements Tier {
       },
     });
   }
+}
+
+function corruptSubject(seriesId: number): string {
+  return `series ${seriesId}`;
 }

@@ -33,11 +33,9 @@ export interface LayoutContext {
   mode: StorageMode;
 }
 
+/** A series' samples in windows of at most WINDOW_MS, each starting where its data resumes. */
 function* windowsOf(tier: Tier, seriesId: number): Generator<{ ts: number[]; values: number[] }> {
-  const first = tier.earliest(seriesId);
-  const last = tier.latest(seriesId);
-  if (first === undefined || last === undefined) return;
-  for (let t = first; t <= last; t += WINDOW_MS)
+  for (let t = tier.next(seriesId, 0); t !== undefined; t = tier.next(seriesId, t + WINDOW_MS))
     yield tier.read(seriesId, t, Math.min(t + WINDOW_MS, MAX_TIMESTAMP + 1));
 }
 
@@ -62,14 +60,14 @@ function rebuildSeries(ctx: LayoutContext, interval: Interval, seriesId: number)
 /** Starts an interval afresh: stored buckets rebuilt from the tier (unless tier-derived), head folded from its start. */
 function resetInterval(ctx: LayoutContext, interval: Interval): void {
   ctx.rollups.untrack(interval);
-  if (!ctx.rollups.isTierDerived(interval)) for (const s of ctx.registry.all()) rebuildSeries(ctx, interval, s.id);
+  if (!ctx.rollups.isTierDerived(interval)) for (const id of ctx.registry.ids()) rebuildSeries(ctx, interval, id);
   ctx.rollups.track(interval);
 }
 
 export function reconcileLayout(ctx: LayoutContext): void {
   const previous = ctx.settings.getText('storage_mode');
   const modeChanged = previous !== null && previous !== ctx.mode;
-  if (modeChanged) for (const s of ctx.registry.all()) moveSeries(ctx, s.id);
+  if (modeChanged) for (const id of ctx.registry.ids()) moveSeries(ctx, id);
   for (const interval of INTERVALS) {
     if (!ctx.rollups.maintained.includes(interval) && ctx.rollups.isTracked(interval)) ctx.rollups.untrack(interval);
   }

@@ -13,7 +13,7 @@ export class RowTier implements Tier {
   private readonly countStmt: Statement;
   private readonly deleteBeforeStmt: Statement;
   private readonly deleteSeriesStmt: Statement;
-  private readonly earliestStmt: Statement;
+  private readonly nextStmt: Statement;
   private readonly latestStmt: Statement;
   private readonly totalsStmt: Statement;
   private readonly beforeStmt: Statement;
@@ -29,7 +29,7 @@ export class RowTier implements Tier {
       .pluck();
     this.deleteBeforeStmt = db.prepare('DELETE FROM samples WHERE series_id = ? AND ts < ?');
     this.deleteSeriesStmt = db.prepare('DELETE FROM samples WHERE series_id = ?');
-    this.earliestStmt = db.prepare('SELECT MIN(ts) FROM samples WHERE series_id = ?').pluck();
+    this.nextStmt = db.prepare('SELECT MIN(ts) FROM samples WHERE series_id = ? AND ts >= ?').pluck();
     this.latestStmt = db.prepare('SELECT MAX(ts) FROM samples WHERE series_id = ?').pluck();
     this.totalsStmt = db.prepare('SELECT COUNT(*), MIN(ts), MAX(ts) FROM samples').raw();
     this.beforeStmt = db.prepare('SELECT COUNT(*), MIN(ts), MAX(ts) FROM samples WHERE ts < ?').raw();
@@ -64,8 +64,8 @@ export class RowTier implements Tier {
     return this.deleteSeriesStmt.run(seriesId).changes;
   }
 
-  earliest(seriesId: number): number | undefined {
-    return (this.earliestStmt.get(seriesId) as number | null) ?? undefined;
+  next(seriesId: number, from: number): number | undefined {
+    return (this.nextStmt.get(seriesId, from) as number | null) ?? undefined;
   }
 
   latest(seriesId: number): number | undefined {

@@ -40,7 +40,11 @@ export interface Tier {
   deleteBefore(seriesId: number, cutoff: number): number;
   /** Deletes every sample of a series; returns how many. */
   deleteSeries(seriesId: number): number;
-  earliest(seriesId: number): number | undefined;
+  /**
+   * Where the series' next samples at or after `from` begin: a time no earlier than `from` and no
+   * later than the first such sample (undefined when there is none), found without decoding.
+   */
+  next(seriesId: number, from: number): number | undefined;
   latest(seriesId: number): number | undefined;
   /** Total samples, and the oldest and newest timestamps, over every series. */
   totals(): SampleSpan;
