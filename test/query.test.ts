@@ -3,9 +3,35 @@
  * real-time buckets for data not aggregated yet, and clear errors for bad queries.
  */
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { InvalidQueryError } from '../storage/src/index.ts';
-import { DAY, HOUR, MINUTE, MODES, T0, openStore, regularSamples } from './support/store.ts';
+import { DAY, HOUR, MINUTE, MODES, T0, openStore, regularSamples, tempDir } from './support/store.ts';
+
+const REGEX_QUERY = fileURLToPath(new URL('./support/regex-query.ts', import.meta.url));
+/** Far beyond what a linear-time match needs; a backtracking engine spends hours on this pattern. */
+const HANG_GUARD_MS = 60_000;
+
+/** Runs the regex query in a child process; resolves with the values it matched, or null if it hung. */
+function regexQueryInChild(dir: string, pattern: string, values: string[]): Promise<string[] | null> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', REGEX_QUERY, dir, pattern, JSON.stringify(values)], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    const guard = setTimeout(() => child.kill('SIGKILL'), HANG_GUARD_MS);
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('exit', (code, signal) => {
+      clearTimeout(guard);
+      if (signal === 'SIGKILL') resolve(null);
+      else if (code === 0) resolve(JSON.parse(stdout) as string[]);
+      else reject(new Error(`regex query failed: ${stderr}`));
+    });
+  });
+}
 
 const HOSTS: { name: string; labels: Record<string, string> }[] = [
   { name: 'cpu', labels: { host: 'h1', core: '0' } },
@@ -191,6 +217,9 @@ for (const mode of MODES) {
           [{ ...q, start: Number.NaN }, /start/],
           [{ ...q, metricName: '' }, /metricName/],
           [{ ...q, labels: { host: { op: '=~', value: '(' } } }, /invalid regular expression/],
+          [{ ...q, labels: { host: { op: '=~', value: '(h)\\1' } } }, /without backreferences or lookaround/],
+          [{ ...q, labels: { host: { op: '!~', value: 'h(?=1)' } } }, /without backreferences or lookaround/],
+          [{ ...q, labels: { host: { op: '=~', value: '(?<!d)h1' } } }, /without backreferences or lookaround/],
           [{ ...q, labels: { host: { op: '~~', value: 'x' } } }, /unknown matcher operator/],
           [{ ...q, labels: { host: 3 } }, /string value/],
         ];
@@ -211,3 +240,22 @@ for (const mode of MODES) {
     });
   });
 }
+
+describe('regex matchers under a hostile pattern', () => {
+  it('answers a catastrophic-backtracking pattern (linear-time RE2 engine), still fully anchored', async () => {
+    const { dir, cleanup } = tempDir('regex-');
+    try {
+      const long = 'a'.repeat(1000);
+      const matched = await regexQueryInChild(dir, '(?:(?:.?){15}){15}X', [
+        long,
+        `${'a'.repeat(40)}X`,
+        'X',
+        `X${long}`,
+      ]);
+      assert.notEqual(matched, null, `the query did not answer within ${HANG_GUARD_MS} ms`);
+      assert.deepEqual(matched, [`${'a'.repeat(40)}X`, 'X'].sort());
+    } finally {
+      cleanup();
+    }
+  });
+});
