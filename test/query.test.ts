@@ -136,6 +136,46 @@ for (const mode of MODES) {
       }
     });
 
+    it('caps a raw query at maxPoints: evenly spaced samples, the first and last kept, sampledFrom set', async () => {
+      const s = await seeded();
+      try {
+        for (const i of s.store.intervals) await s.store.aggregate(i);
+        await s.store.compact();
+        await s.store.insertSamples([{ name: 'cpu', labels: { host: 'db-1' }, value: -1, timestamp: T0 + 5_000 }]);
+        const raw = (maxPoints?: number) =>
+          s.store.queryMetrics({
+            metricName: 'cpu',
+            labels: { host: 'db-1' },
+            start: T0,
+            end: T0 + DAY,
+            aggregation: 'raw',
+            maxPoints,
+          })[0]!;
+        const all = raw();
+        assert.equal(all.points.length, 361);
+        assert.equal(all.sampledFrom, undefined, 'without maxPoints a raw query returns everything');
+        assert.deepEqual(raw(361), all, 'a cap the series fits changes nothing');
+
+        const capped = raw(10);
+        assert.equal(capped.points.length, 10);
+        assert.equal(capped.sampledFrom, 361);
+        const at = capped.points.map((p) => all.points.findIndex((q) => q.timestamp === p.timestamp));
+        assert.deepEqual(
+          capped.points,
+          at.map((i) => all.points[i]),
+          'every point kept is a stored sample',
+        );
+        assert.equal(at[0], 0, 'the first sample is kept');
+        assert.equal(at.at(-1), 360, 'the last sample is kept');
+        const gaps = at.slice(1).map((i, k) => i - at[k]!);
+        assert.ok(Math.max(...gaps) - Math.min(...gaps) <= 1, `evenly spaced: ${gaps.join(' ')}`);
+
+        assert.deepEqual(raw(1).points, [all.points.at(-1)], 'one point is the newest sample');
+      } finally {
+        s.cleanup();
+      }
+    });
+
     it('answers bucket queries with avg, count, sum, min and max, including data not aggregated yet', async () => {
       const s = await seeded();
       try {

@@ -12,6 +12,7 @@ import { after, before, describe, test } from 'node:test';
 import { dataPaths } from '../electron/host/data-dir.ts';
 import type { HostEvent, HostReply } from '../electron/host/host-protocol.ts';
 import { openHostService, type HostService } from '../electron/host/host-service.ts';
+import { MAX_QUERY_POINTS } from '../electron/host/panel-schemas.ts';
 
 const DAY = 86_400_000;
 const NOW = Date.UTC(2026, 5, 15, 12, 0, 0);
@@ -308,6 +309,29 @@ describe('panel handlers on a real store', () => {
     assert.ok((stats.oldest ?? 0) >= preview.cutoff);
     assert.equal(stats.lastRetention, NOW);
     assert.equal(((await ok('getSettings')) as { retentionDays: number }).retentionDays, 2);
+  });
+});
+
+describe('raw queries from the panel', () => {
+  const { ok } = hostUnderTest('shell-raw-cap-', async (service) => {
+    const samples = Array.from({ length: MAX_QUERY_POINTS + 1 }, (_, i) => ({
+      name: 'app_memory_bytes',
+      value: i,
+      timestamp: NOW - DAY + i * 1000,
+    }));
+    assert.equal(await service.store.insertSamples(samples), MAX_QUERY_POINTS + 1);
+  });
+  const query = { metricName: 'app_memory_bytes', start: NOW - DAY, end: NOW, aggregation: 'raw' };
+  type Result = { points: { timestamp: number; value: number }[]; sampledFrom?: number }[];
+
+  test('a raw query is capped at its maxPoints, and at MAX_QUERY_POINTS without one', async () => {
+    const [capped] = (await ok('query', { ...query, maxPoints: 100 })) as Result;
+    assert.equal(capped?.points.length, 100);
+    assert.equal(capped?.sampledFrom, MAX_QUERY_POINTS + 1);
+    const [uncapped] = (await ok('query', query)) as Result;
+    assert.equal(uncapped?.points.length, MAX_QUERY_POINTS);
+    assert.equal(uncapped?.sampledFrom, MAX_QUERY_POINTS + 1);
+    assert.equal(uncapped?.points.at(-1)?.value, MAX_QUERY_POINTS, 'the newest sample is kept');
   });
 });
 

@@ -26,6 +26,9 @@ const resolution = z.enum(['raw', ...INTERVALS]);
 const severity = z.enum(SEVERITIES);
 const retentionDays = z.int().min(MIN_RETENTION_DAYS).max(MAX_RETENTION_DAYS);
 
+/** The most points per series a query from the window may ask for; a raw query without maxPoints gets this cap. */
+export const MAX_QUERY_POINTS = 20_000;
+
 const labels = z
   .record(labelName, labelValue)
   .refine((value) => Object.keys(value).length <= MAX_LABELS, `at most ${MAX_LABELS} labels`);
@@ -45,7 +48,7 @@ const metricQuery = z
       .refine((value) => Object.keys(value).length <= MAX_LABELS, `at most ${MAX_LABELS} label matchers`)
       .optional(),
     aggregation: z.union([z.literal('auto'), resolution]).optional(),
-    maxPoints: z.int().min(1).max(20_000).optional(),
+    maxPoints: z.int().min(1).max(MAX_QUERY_POINTS).optional(),
   })
   .refine(startBeforeEnd, 'start must be before end');
 
