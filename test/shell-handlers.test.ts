@@ -234,6 +234,15 @@ describe('panel handlers on a real store', () => {
       ['query', [{ ...query, labels: { process: { op: '~', value: 'x' } } }]],
       ['query', [{ ...query, sql: 'DROP TABLE series' }]],
       ['query', [{ ...query, metricName: undefined }]],
+      // Names outside the engine's grammar, and "__proto__" keys as JSON.parse makes them (own keys).
+      ['listLabels', ['app memory']],
+      ['query', [{ ...query, labels: { 'process-name': 'host' } }]],
+      ['query', [{ ...query, labels: { __reserved: 'host' } }]],
+      ['query', [{ ...query, labels: JSON.parse('{"__proto__": {"op": "!=", "value": ""}}') }]],
+      ['getBaselines', [{ labels: JSON.parse('{"__proto__": "host"}') }]],
+      ['exportParquet', [{ keepLabels: ['process name'] }]],
+      ['recordSamples', [[{ name: 'x', value: 1, timestamp: 1, labels: JSON.parse('{"__proto__": "x"}') }]]],
+      ['recordSamples', [[{ name: 'x', value: 1, timestamp: 1, labels: { 'a.b': 'x' } }]]],
       ['setRetentionDays', [0]],
       ['setRetentionDays', [3651]],
       ['setRetentionDays', [7.5]],
@@ -283,6 +292,13 @@ describe('panel handlers on a real store', () => {
       assert.equal(!reply.ok && reply.error.code, 'INVALID_ARGUMENT', JSON.stringify(request));
     }
     assert.deepEqual(await snapshot(), before);
+  });
+
+  test('a "__proto__" label key is refused, not dropped (the query would match every series)', async () => {
+    const labels = JSON.parse('{"__proto__": {"op": "=", "value": "nobody"}}') as unknown;
+    const reply = await call('query', { metricName: 'app_memory_bytes', start: NOW - DAY, end: NOW, labels });
+    assert.equal(!reply.ok && reply.error.code, 'INVALID_ARGUMENT');
+    assert.match(!reply.ok ? reply.error.message : '', /"__proto__" is not a label name/);
   });
 
   test('previewRetention counts without deleting; setRetentionDays persists and applies at once', async () => {
