@@ -100,7 +100,8 @@ function sendError(res: ServerResponse, status: number, code: ErrorCode, message
 
 /**
  * The body as text, or null once it passes MAX_BODY_BYTES: from then on the rest is read and
- * dropped (never kept), so the client, still sending, is not reset before it reads the 413.
+ * dropped (never kept), so the client, still sending, is not reset before it reads the 413; the
+ * server's requestTimeout bounds how long that may last.
  */
 function readBody(req: IncomingMessage): Promise<string | null> {
   return new Promise((resolve, reject) => {
