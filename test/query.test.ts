@@ -3,9 +3,35 @@
  * real-time buckets for data not aggregated yet, and clear errors for bad queries.
  */
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { InvalidQueryError } from '../storage/src/index.ts';
-import { DAY, HOUR, MINUTE, MODES, T0, openStore, regularSamples } from './support/store.ts';
+import { DAY, HOUR, MINUTE, MODES, T0, openStore, regularSamples, tempDir } from './support/store.ts';
+
+const REGEX_QUERY = fileURLToPath(new URL('./support/regex-query.ts', import.meta.url));
+/** Far beyond what a linear-time match needs; a backtracking engine spends hours on this pattern. */
+const HANG_GUARD_MS = 60_000;
+
+/** Runs the regex query in a child process; resolves with the values it matched, or null if it hung. */
+function regexQueryInChild(dir: string, pattern: string, values: string[]): Promise<string[] | null> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', REGEX_QUERY, dir, pattern, JSON.stringify(values)], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    const guard = setTimeout(() => child.kill('SIGKILL'), HANG_GUARD_MS);
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('exit', (code, signal) => {
+      clearTimeout(guard);
+      if (signal === 'SIGKILL') resolve(null);
+      else if (code === 0) resolve(JSON.parse(stdout) as string[]);
+      else reject(new Error(`regex query failed: ${stderr}`));
+    });
+  });
+}
 
 const HOSTS: { name: string; labels: Record<string, string> }[] = [
   { name: 'cpu', labels: { host: 'h1', core: '0' } },
@@ -110,6 +136,46 @@ for (const mode of MODES) {
       }
     });
 
+    it('caps a raw query at maxPoints: evenly spaced samples, the first and last kept, sampledFrom set', async () => {
+      const s = await seeded();
+      try {
+        for (const i of s.store.intervals) await s.store.aggregate(i);
+        await s.store.compact();
+        await s.store.insertSamples([{ name: 'cpu', labels: { host: 'db-1' }, value: -1, timestamp: T0 + 5_000 }]);
+        const raw = (maxPoints?: number) =>
+          s.store.queryMetrics({
+            metricName: 'cpu',
+            labels: { host: 'db-1' },
+            start: T0,
+            end: T0 + DAY,
+            aggregation: 'raw',
+            maxPoints,
+          })[0]!;
+        const all = raw();
+        assert.equal(all.points.length, 361);
+        assert.equal(all.sampledFrom, undefined, 'without maxPoints a raw query returns everything');
+        assert.deepEqual(raw(361), all, 'a cap the series fits changes nothing');
+
+        const capped = raw(10);
+        assert.equal(capped.points.length, 10);
+        assert.equal(capped.sampledFrom, 361);
+        const at = capped.points.map((p) => all.points.findIndex((q) => q.timestamp === p.timestamp));
+        assert.deepEqual(
+          capped.points,
+          at.map((i) => all.points[i]),
+          'every point kept is a stored sample',
+        );
+        assert.equal(at[0], 0, 'the first sample is kept');
+        assert.equal(at.at(-1), 360, 'the last sample is kept');
+        const gaps = at.slice(1).map((i, k) => i - at[k]!);
+        assert.ok(Math.max(...gaps) - Math.min(...gaps) <= 1, `evenly spaced: ${gaps.join(' ')}`);
+
+        assert.deepEqual(raw(1).points, [all.points.at(-1)], 'one point is the newest sample');
+      } finally {
+        s.cleanup();
+      }
+    });
+
     it('answers bucket queries with avg, count, sum, min and max, including data not aggregated yet', async () => {
       const s = await seeded();
       try {
@@ -191,6 +257,9 @@ for (const mode of MODES) {
           [{ ...q, start: Number.NaN }, /start/],
           [{ ...q, metricName: '' }, /metricName/],
           [{ ...q, labels: { host: { op: '=~', value: '(' } } }, /invalid regular expression/],
+          [{ ...q, labels: { host: { op: '=~', value: '(h)\\1' } } }, /without backreferences or lookaround/],
+          [{ ...q, labels: { host: { op: '!~', value: 'h(?=1)' } } }, /without backreferences or lookaround/],
+          [{ ...q, labels: { host: { op: '=~', value: '(?<!d)h1' } } }, /without backreferences or lookaround/],
           [{ ...q, labels: { host: { op: '~~', value: 'x' } } }, /unknown matcher operator/],
           [{ ...q, labels: { host: 3 } }, /string value/],
         ];
@@ -211,3 +280,22 @@ for (const mode of MODES) {
     });
   });
 }
+
+describe('regex matchers under a hostile pattern', () => {
+  it('answers a catastrophic-backtracking pattern (linear-time RE2 engine), still fully anchored', async () => {
+    const { dir, cleanup } = tempDir('regex-');
+    try {
+      const long = 'a'.repeat(1000);
+      const matched = await regexQueryInChild(dir, '(?:(?:.?){15}){15}X', [
+        long,
+        `${'a'.repeat(40)}X`,
+        'X',
+        `X${long}`,
+      ]);
+      assert.notEqual(matched, null, `the query did not answer within ${HANG_GUARD_MS} ms`);
+      assert.deepEqual(matched, [`${'a'.repeat(40)}X`, 'X'].sort());
+    } finally {
+      cleanup();
+    }
+  });
+});

@@ -2,7 +2,8 @@
  * The esbuild bundles Electron runs: the preload is CommonJS needing nothing but `electron` (a
  * sandboxed preload can require nothing else) and exposes exactly the panel API, never
  * ipcRenderer; the storage host bundle runs as a real child process and serves calls; main is an
- * ES module importing only electron and Node built-ins.
+ * ES module importing only electron and Node built-ins. The packaging config passes
+ * electron-builder's own loader and schema and flips Electron's security fuses.
  */
 import assert from 'node:assert/strict';
 import { fork } from 'node:child_process';
@@ -11,6 +12,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { runInNewContext } from 'node:vm';
+import { getConfig, validateConfiguration } from 'app-builder-lib/out/util/config/config.js';
+import { DebugLogger } from 'builder-util';
 import { buildElectron } from '../electron/scripts/build.ts';
 import { StorageHostClient, type HostChannel } from '../electron/host/host-client.ts';
 import { PANEL_METHODS, TRANSPORT, type TelemetryBridge } from '../shared/panel-api.ts';
@@ -101,5 +104,22 @@ describe('electron bundles', () => {
       [],
     );
     assert.doesNotMatch(code, /require\("/);
+  });
+});
+
+describe('packaging config', () => {
+  test("electron-builder.yml passes electron-builder's schema and flips the security fuses", async () => {
+    const config = await getConfig(projectRoot(), 'electron-builder.yml', null);
+    await validateConfiguration(config, new DebugLogger(false));
+    assert.deepEqual(config.electronFuses, {
+      runAsNode: false,
+      enableNodeOptionsEnvironmentVariable: false,
+      enableNodeCliInspectArguments: false,
+      enableEmbeddedAsarIntegrityValidation: true,
+      onlyLoadAppFromAsar: true,
+      enableCookieEncryption: true,
+      grantFileProtocolExtraPrivileges: false,
+    });
+    assert.notEqual(config.asar, false, 'the fuses that check app.asar need an asar archive');
   });
 });

@@ -12,6 +12,7 @@ import { after, before, describe, test } from 'node:test';
 import { dataPaths } from '../electron/host/data-dir.ts';
 import type { HostEvent, HostReply } from '../electron/host/host-protocol.ts';
 import { openHostService, type HostService } from '../electron/host/host-service.ts';
+import { MAX_QUERY_POINTS } from '../electron/host/panel-schemas.ts';
 
 const DAY = 86_400_000;
 const NOW = Date.UTC(2026, 5, 15, 12, 0, 0);
@@ -233,6 +234,15 @@ describe('panel handlers on a real store', () => {
       ['query', [{ ...query, labels: { process: { op: '~', value: 'x' } } }]],
       ['query', [{ ...query, sql: 'DROP TABLE series' }]],
       ['query', [{ ...query, metricName: undefined }]],
+      // Names outside the engine's grammar, and "__proto__" keys as JSON.parse makes them (own keys).
+      ['listLabels', ['app memory']],
+      ['query', [{ ...query, labels: { 'process-name': 'host' } }]],
+      ['query', [{ ...query, labels: { __reserved: 'host' } }]],
+      ['query', [{ ...query, labels: JSON.parse('{"__proto__": {"op": "!=", "value": ""}}') }]],
+      ['getBaselines', [{ labels: JSON.parse('{"__proto__": "host"}') }]],
+      ['exportParquet', [{ keepLabels: ['process name'] }]],
+      ['recordSamples', [[{ name: 'x', value: 1, timestamp: 1, labels: JSON.parse('{"__proto__": "x"}') }]]],
+      ['recordSamples', [[{ name: 'x', value: 1, timestamp: 1, labels: { 'a.b': 'x' } }]]],
       ['setRetentionDays', [0]],
       ['setRetentionDays', [3651]],
       ['setRetentionDays', [7.5]],
@@ -284,6 +294,13 @@ describe('panel handlers on a real store', () => {
     assert.deepEqual(await snapshot(), before);
   });
 
+  test('a "__proto__" label key is refused, not dropped (the query would match every series)', async () => {
+    const labels = JSON.parse('{"__proto__": {"op": "=", "value": "nobody"}}') as unknown;
+    const reply = await call('query', { metricName: 'app_memory_bytes', start: NOW - DAY, end: NOW, labels });
+    assert.equal(!reply.ok && reply.error.code, 'INVALID_ARGUMENT');
+    assert.match(!reply.ok ? reply.error.message : '', /"__proto__" is not a label name/);
+  });
+
   test('previewRetention counts without deleting; setRetentionDays persists and applies at once', async () => {
     const preview = (await ok('previewRetention', 2)) as {
       days: number;
@@ -308,6 +325,29 @@ describe('panel handlers on a real store', () => {
     assert.ok((stats.oldest ?? 0) >= preview.cutoff);
     assert.equal(stats.lastRetention, NOW);
     assert.equal(((await ok('getSettings')) as { retentionDays: number }).retentionDays, 2);
+  });
+});
+
+describe('raw queries from the panel', () => {
+  const { ok } = hostUnderTest('shell-raw-cap-', async (service) => {
+    const samples = Array.from({ length: MAX_QUERY_POINTS + 1 }, (_, i) => ({
+      name: 'app_memory_bytes',
+      value: i,
+      timestamp: NOW - DAY + i * 1000,
+    }));
+    assert.equal(await service.store.insertSamples(samples), MAX_QUERY_POINTS + 1);
+  });
+  const query = { metricName: 'app_memory_bytes', start: NOW - DAY, end: NOW, aggregation: 'raw' };
+  type Result = { points: { timestamp: number; value: number }[]; sampledFrom?: number }[];
+
+  test('a raw query is capped at its maxPoints, and at MAX_QUERY_POINTS without one', async () => {
+    const [capped] = (await ok('query', { ...query, maxPoints: 100 })) as Result;
+    assert.equal(capped?.points.length, 100);
+    assert.equal(capped?.sampledFrom, MAX_QUERY_POINTS + 1);
+    const [uncapped] = (await ok('query', query)) as Result;
+    assert.equal(uncapped?.points.length, MAX_QUERY_POINTS);
+    assert.equal(uncapped?.sampledFrom, MAX_QUERY_POINTS + 1);
+    assert.equal(uncapped?.points.at(-1)?.value, MAX_QUERY_POINTS, 'the newest sample is kept');
   });
 });
 

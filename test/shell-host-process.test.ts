@@ -2,7 +2,10 @@
  * The storage host over a real process boundary (child_process.fork, as the preview runs it):
  * calls and typed errors cross it, the renderer path refuses host-only methods, export progress
  * arrives as events, settings survive a restart, shutdown closes the store cleanly, a dead host
- * answers HOST_UNAVAILABLE, and a host that cannot open its store says why.
+ * answers HOST_UNAVAILABLE, and a host that cannot open its store says why. No call waits forever:
+ * a stalled host's call fails with TIMEOUT by its deadline, an envelope with too many arguments is
+ * answered under its own id, and arguments too deeply nested to send fail at once; none leaves an
+ * entry behind.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -10,11 +13,29 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { TimeSeriesStorage } from '../storage/src/index.ts';
-import { StorageHostClient, forkNodeHost } from '../electron/host/host-client.ts';
+import { CALL_DEADLINES, StorageHostClient, forkNodeHost } from '../electron/host/host-client.ts';
+import type { HostReply } from '../electron/host/host-protocol.ts';
+import type { CallReply } from '../shared/panel-api.ts';
 import type { PanelErrorPayload } from '../shared/errors.ts';
 import type { ExportProgress } from '../shared/events.ts';
 
 const DAY = 86_400_000;
+/** Far beyond any answer of a live host: a call still unanswered then would have waited forever. */
+const HANG_GUARD_MS = 20_000;
+
+/** The call's reply, or null when it has none within HANG_GUARD_MS. */
+function withinGuard<R extends HostReply | CallReply>(call: Promise<R>): Promise<R | null> {
+  let guard: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<null>((resolve) => (guard = setTimeout(() => resolve(null), HANG_GUARD_MS)));
+  return Promise.race([call, timedOut]).finally(() => clearTimeout(guard));
+}
+
+/** An object nested `depth` levels deep: fine as JSON, too deep for the IPC serialiser. */
+function nested(depth: number): unknown {
+  let value: unknown = 'leaf';
+  for (let i = 0; i < depth; i++) value = { a: value };
+  return value;
+}
 
 function walBytes(dbPath: string): number {
   try {
@@ -98,6 +119,53 @@ describe('storage host in a child process', () => {
     assert.equal(!raw.ok && raw.error.code, 'INVALID_ARGUMENT');
     const reply = await client.forward({ method: 'getSettings', args: [] });
     assert.ok(reply.ok, 'the host still answers');
+    assert.equal(await client.close(), 0);
+  });
+
+  test('a stalled host answers TIMEOUT by the deadline, and its late answer is dropped', async () => {
+    const channel = forkNodeHost(dir);
+    const client = await StorageHostClient.start(channel, { ...CALL_DEADLINES, getStatus: 500 });
+    assert.ok(channel.pid);
+    process.kill(channel.pid, 'SIGSTOP');
+    try {
+      const stalled = await withinGuard(client.request('getStatus', []));
+      assert.equal(!stalled?.ok && stalled?.error.code, 'TIMEOUT');
+      assert.match(!stalled?.ok ? stalled!.error.message : '', /getStatus got no answer .* within 0\.5 s/);
+      assert.equal(client.pendingCalls, 0, 'the timed-out call left no pending entry');
+    } finally {
+      process.kill(channel.pid, 'SIGCONT');
+    }
+    // The host now answers getStatus late, then getSettings: the late answer settles nothing.
+    const settings = await withinGuard(client.request('getSettings', []));
+    assert.ok(settings?.ok && typeof (settings.result as { retentionDays?: unknown }).retentionDays === 'number');
+    assert.equal(client.pendingCalls, 0);
+    assert.equal(await client.close(), 0);
+  });
+
+  test('a call with more than 8 arguments gets its typed error under its own id', async () => {
+    const client = await StorageHostClient.start(forkNodeHost(dir));
+    const reply = await withinGuard(
+      client.request(
+        'getSettings',
+        Array.from({ length: 9 }, () => 0),
+      ),
+    );
+    assert.ok(reply, 'the call was answered');
+    assert.equal(!reply.ok && reply.error.code, 'INVALID_ARGUMENT');
+    assert.match(!reply.ok ? reply.error.message : '', /malformed request/);
+    assert.equal(client.pendingCalls, 0);
+    assert.equal(await client.close(), 0);
+  });
+
+  test('arguments nested too deeply to send fail with INVALID_ARGUMENT and leave nothing pending', async () => {
+    const client = await StorageHostClient.start(forkNodeHost(dir));
+    const query = { metricName: 'x', start: 0, end: 1, labels: nested(100_000) };
+    const reply = await withinGuard(client.forward({ method: 'query', args: [query] }));
+    assert.ok(reply, 'the call was answered');
+    assert.equal(!reply.ok && reply.error.code, 'INVALID_ARGUMENT');
+    assert.match(!reply.ok ? reply.error.message : '', /cannot be sent to the storage host/);
+    assert.equal(client.pendingCalls, 0);
+    assert.ok((await client.forward({ method: 'getSettings', args: [] })).ok, 'the host still answers');
     assert.equal(await client.close(), 0);
   });
 

@@ -2,17 +2,25 @@
  * The browser preview server over real HTTP on 127.0.0.1, backed by a real storage host process:
  * the per-run token (header for calls, header or ?token= for the page and the event stream), the
  * Host check and the Origin check (DNS rebinding, cross-site requests), the CSP header, static
- * files without path traversal, and the API answering like the Electron transport.
+ * files without path traversal, and the API answering like the Electron transport. The page
+ * needs its token however its path is spelled; an oversized body gets its 413; a client that never
+ * finishes its headers is cut off, and connections are capped.
  */
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
+import { connect, type Socket } from 'node:net';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { StorageHostClient, forkNodeHost } from '../electron/host/host-client.ts';
 import { TRANSPORT } from '../shared/panel-api.ts';
-import { startPreviewServer, type PreviewServer } from '../electron/preview/preview-server.ts';
+import {
+  PREVIEW_LIMITS,
+  startPreviewServer,
+  type PreviewLimits,
+  type PreviewServer,
+} from '../electron/preview/preview-server.ts';
 import { CONTENT_SECURITY_POLICY } from '../electron/panel-files/security-headers.ts';
 
 interface Answer {
@@ -52,6 +60,27 @@ function http(
     req.on('error', reject);
     req.end(options.body);
   });
+}
+
+/** Far beyond the small limits the tests set: a socket still open then would be held forever. */
+const HANG_GUARD_MS = 20_000;
+
+/** A raw TCP connection to the server, and what it received until the server closed it. */
+function rawSocket(port: number): { socket: Socket; opened: Promise<void>; closed: Promise<string | null> } {
+  const socket = connect(port, '127.0.0.1');
+  let received = '';
+  socket.setEncoding('utf8');
+  socket.on('data', (chunk: string) => (received += chunk));
+  socket.on('error', () => undefined);
+  const opened = new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+  const closed = new Promise<string | null>((resolve) => {
+    const guard = setTimeout(() => resolve(null), HANG_GUARD_MS);
+    socket.once('close', () => {
+      clearTimeout(guard);
+      resolve(received);
+    });
+  });
+  return { socket, opened, closed };
 }
 
 describe('preview server', () => {
@@ -214,6 +243,82 @@ describe('preview server', () => {
     const progress = JSON.parse(data ?? 'null') as { done: number; total: number };
     assert.equal(typeof progress.done, 'number');
     assert.equal(typeof progress.total, 'number');
+  });
+
+  test('the page needs the token however its path is spelled', async () => {
+    for (const path of [
+      '/%69ndex.html',
+      '/index%2ehtml',
+      '/%2Findex.html',
+      '//index.html',
+      '/assets/..%2findex.html',
+    ]) {
+      const refused = await http(port, path);
+      assert.equal(refused.status, 401, path);
+      assert.doesNotMatch(refused.body, /<title>panel<\/title>/, path);
+      assert.equal((await http(port, `${path}?token=${token}`)).status, 200, path);
+    }
+  });
+
+  test('an oversized body gets its 413 before the connection closes; the server keeps serving', async () => {
+    const oversized = JSON.stringify({ method: 'getSettings', args: ['x'.repeat(4 * 1024 * 1024)] });
+    for (let i = 0; i < 3; i++) {
+      const answer = await http(port, TRANSPORT.httpCallPath, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', [TRANSPORT.tokenHeader]: token },
+        body: oversized,
+      });
+      assert.equal(answer.status, 413);
+      assert.equal(JSON.parse(answer.body).error.code, 'INVALID_ARGUMENT');
+    }
+    assert.equal(JSON.parse((await postCall({ method: 'getSettings', args: [] })).body).ok, true);
+  });
+
+  test('the server has its time limits and connection cap', () => {
+    assert.equal(server.http.headersTimeout, PREVIEW_LIMITS.headersTimeoutMs);
+    assert.equal(server.http.requestTimeout, PREVIEW_LIMITS.requestTimeoutMs);
+    assert.equal(server.http.keepAliveTimeout, PREVIEW_LIMITS.keepAliveTimeoutMs);
+    assert.equal(server.http.maxConnections, PREVIEW_LIMITS.maxConnections);
+  });
+
+  test('a client that never finishes its headers is cut off', async () => {
+    const limits: PreviewLimits = {
+      ...PREVIEW_LIMITS,
+      headersTimeoutMs: 300,
+      requestTimeoutMs: 600,
+      keepAliveTimeoutMs: 300,
+      timeoutCheckMs: 100,
+    };
+    const small = await startPreviewServer({ backend: client, staticDir, limits });
+    try {
+      const loris = rawSocket(small.port);
+      await loris.opened;
+      loris.socket.write(`GET /assets/app.js HTTP/1.1\r\nHost: 127.0.0.1:${small.port}\r\nX-Slow: `);
+      const cut = await loris.closed;
+      assert.notEqual(cut, null, `the slow client was still connected after ${HANG_GUARD_MS} ms`);
+      assert.match(cut!, /^HTTP\/1\.1 408 /);
+    } finally {
+      await small.close();
+    }
+  });
+
+  test('connections beyond the cap are closed unanswered; those within it are served', async () => {
+    const capped = await startPreviewServer({
+      backend: client,
+      staticDir,
+      limits: { ...PREVIEW_LIMITS, maxConnections: 2 },
+    });
+    try {
+      const held = [rawSocket(capped.port), rawSocket(capped.port)];
+      await Promise.all(held.map((c) => c.opened));
+      const beyondCap = rawSocket(capped.port);
+      assert.equal(await beyondCap.closed, '', 'the third connection is closed at once, unanswered');
+      held[0]!.socket.end(`GET /assets/app.js HTTP/1.1\r\nHost: 127.0.0.1:${capped.port}\r\nConnection: close\r\n\r\n`);
+      assert.match((await held[0]!.closed) ?? '', /^HTTP\/1\.1 200 /);
+      held[1]!.socket.destroy();
+    } finally {
+      await capped.close();
+    }
   });
 
   test('static files are served without the token, never outside the renderer folder', async () => {

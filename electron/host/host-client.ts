@@ -2,11 +2,14 @@
  * The one client of the storage host, used by Electron main and by the preview server alike. It
  * speaks host-protocol.ts over a HostChannel (child_process.fork under Node; main.ts adapts
  * Electron's utilityProcess), matches replies to requests, fans out the host's events, forwards
- * the renderer's calls (panel methods only) and shuts the host down cleanly.
+ * the renderer's calls (panel methods only) and shuts the host down cleanly. No call waits
+ * forever: each has a deadline (CALL_DEADLINES) after which it fails with TIMEOUT, and a call
+ * whose arguments cannot even be sent fails with INVALID_ARGUMENT; either way its entry is gone.
  */
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { MetricSample } from '../../storage/src/index.ts';
+import { MINUTE_MS, SECOND_MS } from '../../shared/constants.ts';
 import {
   isHostEvent,
   isHostReply,
@@ -17,10 +20,18 @@ import {
 } from './host-protocol.ts';
 import type { PanelErrorPayload } from '../../shared/errors.ts';
 import type { PanelEvent } from '../../shared/events.ts';
-import { createPanelApi, isPanelMethod, type CallReply, type PanelApi } from '../../shared/panel-api.ts';
+import {
+  createPanelApi,
+  isPanelMethod,
+  type CallReply,
+  type PanelApi,
+  type PanelMethod,
+} from '../../shared/panel-api.ts';
 
 /** A running host process seen from its parent. */
 export interface HostChannel {
+  /** The host's process id, where the channel knows it (a Node child process). */
+  readonly pid?: number;
   post(request: HostRequest): void;
   onMessage(listener: (message: unknown) => void): void;
   onExit(listener: (code: number | null) => void): void;
@@ -29,14 +40,36 @@ export interface HostChannel {
 
 const SHUTDOWN_TIMEOUT_MS = 15_000;
 
+/** How long a call may wait for its answer, in ms: `default`, or its method's own entry. */
+export type CallDeadlines = { default: number } & Partial<Record<PanelMethod | HostMethod, number>>;
+
+/**
+ * A minute for any call (a query or a status answers in milliseconds, even behind a running job,
+ * since jobs hand the event loop back between short steps); half an hour for the calls whose work
+ * grows with the store: an export, loading or removing the demo history, and a retention change
+ * (it runs retention, possibly after a job that is already running).
+ */
+export const CALL_DEADLINES: CallDeadlines = {
+  default: MINUTE_MS,
+  exportParquet: 30 * MINUTE_MS,
+  loadDemoHistory: 30 * MINUTE_MS,
+  removeDemoHistory: 30 * MINUTE_MS,
+  setRetentionDays: 30 * MINUTE_MS,
+};
+
 function hostUnavailable(message: string): PanelErrorPayload {
   return { code: 'HOST_UNAVAILABLE', message };
+}
+
+function failed(id: number, error: PanelErrorPayload): HostReply {
+  return { id, ok: false, error };
 }
 
 export class StorageHostClient {
   /** The panel API, called through the host (rejects with a PanelErrorPayload). */
   readonly panel: PanelApi;
   private readonly channel: HostChannel;
+  private readonly deadlines: CallDeadlines;
   private readonly pending = new Map<number, (reply: HostReply) => void>();
   private readonly eventForwarders = new Set<(event: PanelEvent) => void>();
   private readonly revealListeners = new Set<(path: string) => void>();
@@ -45,8 +78,9 @@ export class StorageHostClient {
   private exitCode: number | null | undefined;
   private nextId = 1;
 
-  private constructor(channel: HostChannel) {
+  private constructor(channel: HostChannel, deadlines: CallDeadlines) {
     this.channel = channel;
+    this.deadlines = deadlines;
     this.panel = createPanelApi((method, args) => this.request(method, args));
     this.exited = new Promise((resolve) => channel.onExit(resolve));
     void this.exited.then((code) => this.failPending(code));
@@ -54,8 +88,8 @@ export class StorageHostClient {
   }
 
   /** Waits for the host to open its store; rejects with the host's error when it cannot. */
-  static start(channel: HostChannel): Promise<StorageHostClient> {
-    const client = new StorageHostClient(channel);
+  static start(channel: HostChannel, deadlines = CALL_DEADLINES): Promise<StorageHostClient> {
+    const client = new StorageHostClient(channel, deadlines);
     return new Promise((resolve, reject) => {
       channel.onMessage((message) => {
         if (!isHostEvent(message)) return;
@@ -66,16 +100,38 @@ export class StorageHostClient {
     });
   }
 
-  /** Sends one request; never rejects (a dead host answers HOST_UNAVAILABLE). */
+  /**
+   * Sends one request; never rejects: a dead host answers HOST_UNAVAILABLE, a host that does not
+   * answer by the method's deadline TIMEOUT (a later answer is ignored), and arguments that cannot
+   * be serialised (nested too deeply, for one) INVALID_ARGUMENT.
+   */
   request(method: string, args: unknown[]): Promise<HostReply> {
     const id = this.nextId++;
     if (this.exitCode !== undefined) {
-      return Promise.resolve({ id, ok: false, error: hostUnavailable('the storage host has exited') });
+      return Promise.resolve(failed(id, hostUnavailable('the storage host has exited')));
     }
     return new Promise((resolve) => {
-      this.pending.set(id, resolve);
-      this.channel.post({ id, method, args });
+      const deadlineMs = this.deadlineOf(method);
+      const timer = setTimeout(() => {
+        const message = `${method} got no answer from the storage host within ${deadlineMs / SECOND_MS} s`;
+        this.settle(failed(id, { code: 'TIMEOUT', message }));
+      }, deadlineMs);
+      this.pending.set(id, (reply) => {
+        clearTimeout(timer);
+        resolve(reply);
+      });
+      try {
+        this.channel.post({ id, method, args });
+      } catch (err) {
+        const message = `${method}: its arguments cannot be sent to the storage host (${(err as Error).message})`;
+        this.settle(failed(id, { code: 'INVALID_ARGUMENT', message }));
+      }
     });
+  }
+
+  /** Calls sent and not answered yet (each is answered or fails by its deadline). */
+  get pendingCalls(): number {
+    return this.pending.size;
   }
 
   /** Forwards a call from the renderer: `{ method, args }` with a panel method only. */
@@ -122,10 +178,21 @@ export class StorageHostClient {
     return reply.result;
   }
 
+  private deadlineOf(method: string): number {
+    const own = Object.hasOwn(this.deadlines, method) ? this.deadlines[method as keyof CallDeadlines] : undefined;
+    return own ?? this.deadlines.default;
+  }
+
+  /** Answers a pending call once: its reply, its deadline or the host's exit, whichever comes first. */
+  private settle(reply: HostReply): void {
+    const resolve = this.pending.get(reply.id);
+    this.pending.delete(reply.id);
+    resolve?.(reply);
+  }
+
   private receive(message: unknown): void {
     if (isHostReply(message)) {
-      this.pending.get(message.id)?.(message);
-      this.pending.delete(message.id);
+      this.settle(message);
     } else if (isHostEvent(message)) {
       this.dispatchEvent(message);
     }
@@ -140,10 +207,9 @@ export class StorageHostClient {
 
   private failPending(code: number | null): void {
     this.exitCode = code;
-    for (const [id, resolve] of this.pending) {
-      resolve({ id, ok: false, error: hostUnavailable(`the storage host exited (code ${code})`) });
+    for (const id of [...this.pending.keys()]) {
+      this.settle(failed(id, hostUnavailable(`the storage host exited (code ${code})`)));
     }
-    this.pending.clear();
   }
 }
 
@@ -163,6 +229,7 @@ export function forkNodeHost(dataDir: string): HostChannel {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   return {
+    pid: child.pid,
     // With a callback, a send to a host that has just died reports here instead of throwing;
     // the request itself is answered HOST_UNAVAILABLE when the exit arrives.
     post: (request) => child.send(request, (err) => err && console.error('[host-client] send failed:', err.message)),

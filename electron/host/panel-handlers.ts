@@ -3,7 +3,7 @@
  * `satisfies`. It runs in the storage host; its arguments have already been validated by
  * panel-schemas.ts. Exports are written only into the exports folder and only files there can be
  * revealed; one export runs at a time and can be cancelled; retention changes are applied at once,
- * through the job queue.
+ * through the job queue; a raw query returns at most MAX_QUERY_POINTS samples per series.
  */
 import { realpathSync, statSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
@@ -17,6 +17,7 @@ import { METRIC, type MetricName } from '../collector/metric-catalog.ts';
 import type { PanelEvent } from '../../shared/events.ts';
 import type { ExportRequest, ExportResult, PanelApi, Settings } from '../../shared/panel-api.ts';
 import { ShellError } from './shell-errors.ts';
+import { MAX_QUERY_POINTS } from './panel-schemas.ts';
 import { unitOf } from '../collector/units.ts';
 
 export interface HandlerContext {
@@ -74,7 +75,8 @@ export function createPanelHandlers(ctx: HandlerContext) {
       return store.listLabels(metricName);
     },
     async query(q) {
-      return store.queryMetrics(q);
+      // The engine caps a raw query only when asked to: one from the window is always capped.
+      return store.queryMetrics(q.aggregation === 'raw' ? { ...q, maxPoints: q.maxPoints ?? MAX_QUERY_POINTS } : q);
     },
     async getSettings() {
       return settings();

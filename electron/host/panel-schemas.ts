@@ -1,34 +1,62 @@
 /**
  * Runtime validation of every call's arguments (zod): one tuple schema per panel method, plus the
  * host's internal methods. The host's entry parses each call against these before any handler
- * runs, so a malformed call changes nothing and gets a typed INVALID_ARGUMENT error back.
+ * runs, so a malformed call changes nothing and gets a typed INVALID_ARGUMENT error back. Names
+ * follow the engine's own grammar, and a `__proto__` key (which zod would drop without a word, so
+ * the call would mean something else) is refused.
  */
 import { z } from 'zod';
 import {
   DEFAULT_MAX_LABELS as MAX_LABELS,
   INTERVALS,
+  LABEL_NAME_RE,
   MAX_LABEL_NAME_LENGTH,
   MAX_LABEL_VALUE_LENGTH,
   MAX_METRIC_NAME_LENGTH,
   MAX_RETENTION_DAYS,
   MAX_TIMESTAMP,
+  METRIC_NAME_RE,
   MIN_RETENTION_DAYS,
   SEVERITIES,
+  isLabelName,
 } from '../../storage/src/index.ts';
 import type { HostApi, HostMethod } from './host-protocol.ts';
 import type { PanelApi, PanelMethod } from '../../shared/panel-api.ts';
 
-const metricName = z.string().min(1).max(MAX_METRIC_NAME_LENGTH);
-const labelName = z.string().min(1).max(MAX_LABEL_NAME_LENGTH);
+const metricName = z
+  .string()
+  .max(MAX_METRIC_NAME_LENGTH)
+  .regex(METRIC_NAME_RE, `metric names match ${METRIC_NAME_RE.source}`);
+const labelName = z
+  .string()
+  .refine(
+    isLabelName,
+    `label names match ${LABEL_NAME_RE.source}, do not start with "__" and have at most ${MAX_LABEL_NAME_LENGTH} characters`,
+  );
 const labelValue = z.string().max(MAX_LABEL_VALUE_LENGTH);
 const timestamp = z.int().min(0).max(MAX_TIMESTAMP);
 const resolution = z.enum(['raw', ...INTERVALS]);
 const severity = z.enum(SEVERITIES);
 const retentionDays = z.int().min(MIN_RETENTION_DAYS).max(MAX_RETENTION_DAYS);
 
-const labels = z
-  .record(labelName, labelValue)
-  .refine((value) => Object.keys(value).length <= MAX_LABELS, `at most ${MAX_LABELS} labels`);
+/** The most points per series a query from the window may ask for; a raw query without maxPoints gets this cap. */
+export const MAX_QUERY_POINTS = 20_000;
+
+/** False for an object with an own `__proto__` key (JSON.parse makes one), which z.record would drop. */
+const hasNoProtoKey = (input: unknown): boolean =>
+  input === null || typeof input !== 'object' || !Object.hasOwn(input, '__proto__');
+
+/** Label name -> `value`, at most MAX_LABELS of them, a `__proto__` key refused rather than dropped. */
+function labelRecord<T>(value: z.ZodType<T>, what: string) {
+  return z
+    .unknown()
+    .refine(hasNoProtoKey, '"__proto__" is not a label name')
+    .pipe(
+      z.record(labelName, value).refine((r) => Object.keys(r).length <= MAX_LABELS, `at most ${MAX_LABELS} ${what}`),
+    );
+}
+
+const labels = labelRecord(labelValue, 'labels');
 
 const labelMatcher = z.union([labelValue, z.strictObject({ op: z.enum(['=', '!=', '=~', '!~']), value: labelValue })]);
 
@@ -40,12 +68,9 @@ const metricQuery = z
     metricName,
     start: timestamp,
     end: timestamp,
-    labels: z
-      .record(labelName, labelMatcher)
-      .refine((value) => Object.keys(value).length <= MAX_LABELS, `at most ${MAX_LABELS} label matchers`)
-      .optional(),
+    labels: labelRecord(labelMatcher, 'label matchers').optional(),
     aggregation: z.union([z.literal('auto'), resolution]).optional(),
-    maxPoints: z.int().min(1).max(20_000).optional(),
+    maxPoints: z.int().min(1).max(MAX_QUERY_POINTS).optional(),
   })
   .refine(startBeforeEnd, 'start must be before end');
 

@@ -3,19 +3,43 @@
  * Every request must carry the expected Host (127.0.0.1:<port> or localhost:<port>) and, when it
  * has one, a same-origin Origin, which defeats DNS rebinding and cross-site requests; the page,
  * the API and the event stream also need the per-run token (header, or `?token=` for the page and
- * the EventSource). Static assets of the renderer need only the Host check.
+ * the EventSource), whichever way the page's path is spelled. Static assets of the renderer need
+ * only the Host check. A client cannot hold the server: headers, whole requests and idle
+ * keep-alive connections have time limits and the connections a cap (PREVIEW_LIMITS); an
+ * oversized body gets its 413 before the connection closes.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ErrorCode } from '../../shared/errors.ts';
 import type { PanelEvent } from '../../shared/events.ts';
 import { TRANSPORT, type CallReply } from '../../shared/panel-api.ts';
 import { SECURITY_HEADERS } from '../panel-files/security-headers.ts';
-import { readIndexPage, readStaticFile, type StaticFile } from '../panel-files/static-files.ts';
+import { namesIndexPage, readIndexPage, readStaticFile, type StaticFile } from '../panel-files/static-files.ts';
 
 const MAX_BODY_BYTES = 1024 * 1024;
 const HEARTBEAT_MS = 25_000;
+
+/** How long a client may take and how many connections it may hold (the panel needs a handful). */
+export interface PreviewLimits {
+  /** Until the request's headers are complete. */
+  headersTimeoutMs: number;
+  /** Until the whole request (body included) is in; the event stream's response is not limited. */
+  requestTimeoutMs: number;
+  /** An idle keep-alive connection between requests. */
+  keepAliveTimeoutMs: number;
+  /** How often the server checks the two request timeouts. */
+  timeoutCheckMs: number;
+  maxConnections: number;
+}
+
+export const PREVIEW_LIMITS: PreviewLimits = {
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  keepAliveTimeoutMs: 5_000,
+  timeoutCheckMs: 1_000,
+  maxConnections: 64,
+};
 
 /** What the server needs of the storage host (StorageHostClient provides it). */
 export interface PreviewBackend {
@@ -29,6 +53,7 @@ export interface PreviewServerOptions {
   /** 0 (default) picks a free port. */
   port?: number;
   token?: string;
+  limits?: PreviewLimits;
 }
 
 export interface PreviewServer {
@@ -36,6 +61,8 @@ export interface PreviewServer {
   token: string;
   /** The page's URL, token included. */
   url: string;
+  /** The HTTP server itself, with its limits set. */
+  http: Server;
   close(): Promise<void>;
 }
 
@@ -71,18 +98,24 @@ function sendError(res: ServerResponse, status: number, code: ErrorCode, message
   sendJson(res, status, { ok: false, error: { code, message } } satisfies CallReply);
 }
 
+/**
+ * The body as text, or null once it passes MAX_BODY_BYTES: from then on the rest is read and
+ * dropped (never kept), so the client, still sending, is not reset before it reads the 413; the
+ * server's requestTimeout bounds how long that may last.
+ */
 function readBody(req: IncomingMessage): Promise<string | null> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
+      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+      else {
+        chunks.length = 0;
         resolve(null);
-        req.destroy();
-      } else chunks.push(chunk);
+      }
     });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(size > MAX_BODY_BYTES ? null : Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
   });
 }
@@ -136,7 +169,7 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
     const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
     const headerToken = req.headers[TRANSPORT.tokenHeader];
     const queryToken = url.searchParams.get('token');
-    const isPage = url.pathname === '/' || url.pathname === '/index.html';
+    const isPage = namesIndexPage(options.staticDir, url.pathname);
 
     if (url.pathname === TRANSPORT.httpCallPath) {
       if (req.method !== 'POST') return sendError(res, 405, 'INVALID_ARGUMENT', 'use POST');
@@ -157,12 +190,22 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
     send(res, 200, file, req.method === 'GET');
   }
 
-  const server = createServer((req, res) => {
-    route(req, res).catch((err: unknown) => {
-      if (!res.headersSent) sendError(res, 500, 'INTERNAL', err instanceof Error ? err.message : String(err));
-      else res.destroy();
-    });
-  });
+  const limits = options.limits ?? PREVIEW_LIMITS;
+  const server = createServer(
+    {
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      keepAliveTimeout: limits.keepAliveTimeoutMs,
+      connectionsCheckingInterval: limits.timeoutCheckMs,
+    },
+    (req, res) => {
+      route(req, res).catch((err: unknown) => {
+        if (!res.headersSent) sendError(res, 500, 'INTERNAL', err instanceof Error ? err.message : String(err));
+        else res.destroy();
+      });
+    },
+  );
+  server.maxConnections = limits.maxConnections;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, '127.0.0.1', resolve);
@@ -173,6 +216,7 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
     port,
     token,
     url: `http://127.0.0.1:${port}/?token=${token}`,
+    http: server,
     close: () =>
       new Promise<void>((resolve) => {
         for (const stream of streams) stream.end();

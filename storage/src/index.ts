@@ -16,10 +16,13 @@ export {
   MINUTE_MS,
 } from '../../shared/constants.ts';
 export {
+  LABEL_NAME_RE,
   MAX_LABEL_NAME_LENGTH,
   MAX_LABEL_VALUE_LENGTH,
   MAX_METRIC_NAME_LENGTH,
   MAX_TIMESTAMP,
+  METRIC_NAME_RE,
+  isLabelName,
 } from './ingest/validate.ts';
 export { SEVERITIES } from './alerts/alerts.ts';
 export { MIN_BASELINE_SAMPLES } from './baselines/baselines.ts';

@@ -76,7 +76,10 @@ export interface MetricQuery {
   labels?: Record<string, LabelMatcher>;
   /** Default 'auto'. */
   aggregation?: 'raw' | Interval | 'auto';
-  /** Per series, for 'auto' (default 1000). */
+  /**
+   * Points per series. For 'auto' (default 1000) the finest resolution that fits; for 'raw', when
+   * given, a cap: a series with more samples in the range gets maxPoints of them (see sampledFrom).
+   */
   maxPoints?: number;
 }
 
@@ -94,6 +97,11 @@ export interface SeriesResult {
   labels: Labels;
   resolution: Resolution;
   points: Point[];
+  /**
+   * Set when a raw series was thinned to maxPoints: the number of samples the range holds. The
+   * points are then maxPoints of them, evenly spaced by index, the first and the last included.
+   */
+  sampledFrom?: number;
 }
 
 /** The mergeable summary of the samples of one series in one bucket. */

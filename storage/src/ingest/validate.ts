@@ -21,11 +21,16 @@ export const MAX_LABEL_VALUE_LENGTH = 1024;
 export const MAX_TIMESTAMP = 253_402_300_799_999;
 
 /** Prometheus' metric name rule, plus '.' and '-' which desktop apps commonly use. */
-const METRIC_NAME_RE = /^[A-Za-z_:][A-Za-z0-9_:.-]*$/;
-/** Prometheus' label name rule; names starting with "__" are reserved. */
-const LABEL_NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
+export const METRIC_NAME_RE = /^[A-Za-z_:][A-Za-z0-9_:.-]*$/;
+/** Prometheus' label name rule; names starting with "__" are reserved (isLabelName). */
+export const LABEL_NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** In unicode mode a surrogate pair is one code point, so this matches only an unpaired surrogate. */
 const LONE_SURROGATE_RE = /[\uD800-\uDFFF]/u;
+
+/** A label name the store accepts: LABEL_NAME_RE, not reserved, at most MAX_LABEL_NAME_LENGTH characters. */
+export function isLabelName(name: string): boolean {
+  return name.length <= MAX_LABEL_NAME_LENGTH && LABEL_NAME_RE.test(name) && !name.startsWith('__');
+}
 
 const knownGoodNames = new Set<string>();
 
@@ -52,7 +57,7 @@ function checkMetricName(name: unknown, index: number): asserts name is string {
 function checkLabelName(name: string, index: number): void {
   if (knownGoodNames.has(`\u0000${name}`)) return;
   checkWellFormed(name, 'a label name', index);
-  if (name.length > MAX_LABEL_NAME_LENGTH || !LABEL_NAME_RE.test(name) || name.startsWith('__')) {
+  if (!isLabelName(name)) {
     throw new InvalidSampleError(
       index,
       `label name ${JSON.stringify(name)} is invalid (it must match ${LABEL_NAME_RE.source}, not start with "__", and have at most ${MAX_LABEL_NAME_LENGTH} characters)`,

@@ -2,7 +2,8 @@
  * Queries: finds the series whose labels satisfy the matchers, picks the resolution ('auto': the
  * finest whose point count per series fits maxPoints), and reads raw samples (tier + head) or
  * buckets (materialised rollups plus the head rows not folded in yet, merged exactly, as
- * TimescaleDB's real-time aggregates do), so no query misses data that is stored.
+ * TimescaleDB's real-time aggregates do), so no query misses data that is stored. A raw query
+ * given maxPoints returns at most that many samples per series, evenly spaced, and says so.
  */
 import { InvalidQueryError } from '../errors.ts';
 import type { Head, HeadRow } from '../head/head.ts';
@@ -120,6 +121,14 @@ export function readRaw(
   return points;
 }
 
+/** At most `maxPoints` of the points, evenly spaced by index; the last always, the first too when maxPoints > 1. */
+function evenlySpaced<T>(points: T[], maxPoints: number): T[] {
+  if (points.length <= maxPoints) return points;
+  if (maxPoints === 1) return [points.at(-1)!];
+  const step = (points.length - 1) / (maxPoints - 1);
+  return Array.from({ length: maxPoints }, (_, k) => points[Math.round(k * step)]!);
+}
+
 function mergeSlots(into: SlotSummaries, from: SlotSummaries): void {
   for (const [slot, s] of from) {
     const existing = into.get(slot);
@@ -186,13 +195,12 @@ export function queryMetrics(ctx: QueryContext, q: MetricQuery): SeriesResult[] 
     resolution === 'raw'
       ? rawHead
       : headRowsBySeries(ctx.head.readRange(...alignedRange(resolution, q.start, q.end)), wanted);
-  return series.map((s) => ({
-    metricName: s.metricName,
-    labels: { ...s.labels },
-    resolution,
-    points:
-      resolution === 'raw'
-        ? readRaw(ctx, s.id, q.start, q.end, headRows.get(s.id) ?? [])
-        : readBuckets(ctx, resolution, s.id, q.start, q.end, headRows.get(s.id) ?? []),
-  }));
+  return series.map((s) => {
+    const own = headRows.get(s.id) ?? [];
+    const result = { metricName: s.metricName, labels: { ...s.labels }, resolution };
+    if (resolution !== 'raw') return { ...result, points: readBuckets(ctx, resolution, s.id, q.start, q.end, own) };
+    const points = readRaw(ctx, s.id, q.start, q.end, own);
+    const kept = q.maxPoints === undefined ? points : evenlySpaced(points, maxPoints);
+    return kept === points ? { ...result, points } : { ...result, points: kept, sampledFrom: points.length };
+  });
 }

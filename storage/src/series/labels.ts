@@ -2,7 +2,10 @@
  * Label sets and label matchers. A series' labels are kept in one canonical text form (JSON with
  * sorted keys, empty values dropped, as Prometheus treats an empty label as an absent one), and
  * query matchers follow PromQL: = != =~ !~, regexes fully anchored, a missing label matching ''.
+ * Regexes use RE2's syntax and its linear-time engine (re2js), as PromQL does, so no pattern can
+ * make a match backtrack for seconds; what RE2 leaves out (backreferences, lookaround) is refused.
  */
+import { RE2JS } from 're2js';
 import { InvalidQueryError } from '../errors.ts';
 import type { LabelMatcher, Labels } from '../types.ts';
 
@@ -23,12 +26,17 @@ export function labelsToJson(labels: Labels | undefined): string {
 
 export type LabelPredicate = (labels: Labels) => boolean;
 
-function anchoredRegex(source: string): RegExp {
+/** A whole-value matcher: RE2JS.matches() holds only when the pattern covers the entire value. */
+function anchoredRegex(source: string): (value: string) => boolean {
+  let re: RE2JS;
   try {
-    return new RegExp(`^(?:${source})$`, 'u');
+    re = RE2JS.compile(source);
   } catch (err) {
-    throw new InvalidQueryError(`invalid regular expression ${JSON.stringify(source)}: ${(err as Error).message}`);
+    throw new InvalidQueryError(
+      `invalid regular expression ${JSON.stringify(source)} (RE2 syntax, without backreferences or lookaround): ${(err as Error).message}`,
+    );
   }
+  return (value) => re.matches(value);
 }
 
 function compileOne(name: string, matcher: LabelMatcher): LabelPredicate {
@@ -46,12 +54,12 @@ function compileOne(name: string, matcher: LabelMatcher): LabelPredicate {
     case '!=':
       return (labels) => read(labels) !== value;
     case '=~': {
-      const re = anchoredRegex(value);
-      return (labels) => re.test(read(labels));
+      const matches = anchoredRegex(value);
+      return (labels) => matches(read(labels));
     }
     case '!~': {
-      const re = anchoredRegex(value);
-      return (labels) => !re.test(read(labels));
+      const matches = anchoredRegex(value);
+      return (labels) => !matches(read(labels));
     }
     default:
       throw new InvalidQueryError(`unknown matcher operator ${JSON.stringify(op)} for label ${JSON.stringify(name)}`);
