@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { TimeSeriesStorage } from '../storage/src/index.ts';
 import { StorageHostClient, forkNodeHost } from '../electron/host/host-client.ts';
+import { StoreOpenError } from '../electron/host/host-protocol.ts';
 import type { PanelErrorPayload } from '../shared/errors.ts';
 import type { ExportProgress } from '../shared/events.ts';
 
@@ -127,6 +128,11 @@ describe('storage host in a child process', () => {
   test('a host that cannot open its store reports why and exits', async () => {
     const blocked = join(dir, 'not-a-folder');
     writeFileSync(blocked, 'a file where the data folder should be');
-    await assert.rejects(StorageHostClient.start(forkNodeHost(blocked)), /storage host failed to start/);
+    await assert.rejects(StorageHostClient.start(forkNodeHost(blocked)), (err: unknown) => {
+      assert.ok(err instanceof StoreOpenError, String(err));
+      assert.equal(err.failure.code, 'CANNOT_OPEN');
+      assert.equal(err.failure.dbPath, join(blocked, 'telemetry.db'));
+      return true;
+    });
   });
 });

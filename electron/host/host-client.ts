@@ -8,6 +8,7 @@ import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { MetricSample } from '../../storage/src/index.ts';
 import {
+  StoreOpenError,
   isHostEvent,
   isHostReply,
   type HostEvent,
@@ -53,14 +54,14 @@ export class StorageHostClient {
     channel.onMessage((message) => this.receive(message));
   }
 
-  /** Waits for the host to open its store; rejects with the host's error when it cannot. */
+  /** Waits for the host to open its store; rejects with a StoreOpenError (the typed reason) when it cannot. */
   static start(channel: HostChannel): Promise<StorageHostClient> {
     const client = new StorageHostClient(channel);
     return new Promise((resolve, reject) => {
       channel.onMessage((message) => {
         if (!isHostEvent(message)) return;
         if (message.event === 'ready') resolve(client);
-        if (message.event === 'fatal') reject(new Error(`storage host failed to start: ${message.error.message}`));
+        if (message.event === 'fatal') reject(new StoreOpenError({ ...message.error, dbPath: message.dbPath }));
       });
       void client.exited.then((code) => reject(new Error(`storage host exited during start-up (code ${code})`)));
     });
