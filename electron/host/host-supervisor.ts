@@ -99,8 +99,7 @@ export class HostSupervisor implements RecoveryApi {
         this.options.quit();
         return this.state();
       }
-      if (action === 'move-aside')
-        this.movedAside.push(...moveStoreAside(failure.dbPath, (this.options.now ?? Date.now)()));
+      if (action === 'move-aside') this.moveAside(failure.dbPath);
       return this.launch();
     });
   }
@@ -141,6 +140,14 @@ export class HostSupervisor implements RecoveryApi {
   async close(): Promise<number | null> {
     await this.busy?.catch(() => undefined);
     return this.client ? this.client.close() : null;
+  }
+
+  private moveAside(dbPath: string): void {
+    try {
+      this.movedAside.push(...moveStoreAside(dbPath, (this.options.now ?? Date.now)()));
+    } catch (err) {
+      throw refusal('CANNOT_OPEN', `${dbPath} could not be moved aside: ${messageOf(err)}`);
+    }
   }
 
   private state(): RecoveryState {
