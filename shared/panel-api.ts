@@ -18,9 +18,11 @@ import type {
   RetentionPreview as StoreRetentionPreview,
   SeriesResult,
   Severity,
+  StoreProblem,
 } from '../storage/src/types.ts';
 import type { PanelErrorPayload } from './errors.ts';
 import type { Subscribe } from './events.ts';
+import type { RecoveryApi } from './store-recovery.ts';
 
 export type {
   Alert,
@@ -34,6 +36,7 @@ export type {
   Resolution,
   SeriesResult,
   Severity,
+  StoreProblem,
 };
 
 /** How a metric's values are formatted; derived from the metric name's suffix (Prometheus style). */
@@ -82,6 +85,8 @@ export interface Status {
   lastRollup: number | null;
   lastRetention: number | null;
   hasDemoData: boolean;
+  /** What the store noticed and could not fix on its own (a failed job, a damaged chunk...); empty when all is well. */
+  problems: StoreProblem[];
 }
 
 export interface BaselineFilter {
@@ -136,9 +141,10 @@ export function isPanelMethod(name: unknown): name is PanelMethod {
   return typeof name === 'string' && (PANEL_METHODS as readonly string[]).includes(name);
 }
 
-/** What `window.telemetry` offers: the calls plus a typed subscription to the host's events. */
+/** What `window.telemetry` offers: the calls, a typed subscription to the host's events, and recovery when the store cannot open. */
 export interface TelemetryBridge extends PanelApi {
   on: Subscribe;
+  recovery: RecoveryApi;
 }
 
 /** Transport names, shared by the Electron preload, the browser preview server and its client. */
@@ -151,6 +157,10 @@ export const TRANSPORT = {
   httpCallPath: '/api/call',
   /** Browser preview: Server-Sent Events, one SSE event per PanelEvent (`event:` its name, `data:` its payload). */
   httpEventsPath: '/api/events',
+  /** Electron: ipcRenderer.invoke(RECOVERY_CHANNEL, { method, args }) for the recovery calls (shared/store-recovery.ts), answered by main. */
+  recoveryChannel: 'telemetry:recovery',
+  /** Browser preview: POST JSON { method, args } for the recovery calls, answered by the preview itself. */
+  httpRecoveryPath: '/api/recovery',
   /** Browser preview: the per-run token travels in this header (and `?token=` for EventSource). */
   tokenHeader: 'x-telemetry-token',
 } as const;

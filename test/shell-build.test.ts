@@ -57,8 +57,9 @@ describe('electron bundles', () => {
 
     assert.deepEqual([...exposed.keys()], ['telemetry']);
     const bridge = exposed.get('telemetry')!;
-    assert.deepEqual(Object.keys(bridge).sort(), [...PANEL_METHODS, 'on'].sort());
+    assert.deepEqual(Object.keys(bridge).sort(), [...PANEL_METHODS, 'on', 'recovery'].sort());
     assert.deepEqual(await bridge.getSettings(), { retentionDays: 30 });
+    await assert.rejects(bridge.recovery.recover('move-aside'), { code: 'INVALID_ARGUMENT' });
     await assert.rejects(bridge.setRetentionDays(0), (err: unknown) => {
       assert.deepEqual(err, { code: 'INVALID_ARGUMENT', message: 'no' });
       return true;
@@ -66,6 +67,7 @@ describe('electron bundles', () => {
     // The bundle ran in its own realm: compare plain data.
     assert.deepEqual(JSON.parse(JSON.stringify(invoked)), [
       [TRANSPORT.callChannel, { method: 'getSettings', args: [] }],
+      [TRANSPORT.recoveryChannel, { method: 'recover', args: ['move-aside'] }],
       [TRANSPORT.callChannel, { method: 'setRetentionDays', args: [0] }],
     ]);
     const seen: unknown[] = [];

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { TimeSeriesStorage } from '../storage/src/index.ts';
 import { CALL_DEADLINES, StorageHostClient, forkNodeHost } from '../electron/host/host-client.ts';
-import type { HostReply } from '../electron/host/host-protocol.ts';
+import { StoreOpenError, type HostReply } from '../electron/host/host-protocol.ts';
 import type { CallReply } from '../shared/panel-api.ts';
 import type { PanelErrorPayload } from '../shared/errors.ts';
 import type { ExportProgress } from '../shared/events.ts';
@@ -195,6 +195,11 @@ describe('storage host in a child process', () => {
   test('a host that cannot open its store reports why and exits', async () => {
     const blocked = join(dir, 'not-a-folder');
     writeFileSync(blocked, 'a file where the data folder should be');
-    await assert.rejects(StorageHostClient.start(forkNodeHost(blocked)), /storage host failed to start/);
+    await assert.rejects(StorageHostClient.start(forkNodeHost(blocked)), (err: unknown) => {
+      assert.ok(err instanceof StoreOpenError, String(err));
+      assert.equal(err.failure.code, 'CANNOT_OPEN');
+      assert.equal(err.failure.dbPath, join(blocked, 'telemetry.db'));
+      return true;
+    });
   });
 });

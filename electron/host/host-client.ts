@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import type { MetricSample } from '../../storage/src/index.ts';
 import { MINUTE_MS, SECOND_MS } from '../../shared/constants.ts';
 import {
+  StoreOpenError,
   isHostEvent,
   isHostReply,
   type HostEvent,
@@ -87,14 +88,14 @@ export class StorageHostClient {
     channel.onMessage((message) => this.receive(message));
   }
 
-  /** Waits for the host to open its store; rejects with the host's error when it cannot. */
+  /** Waits for the host to open its store; rejects with a StoreOpenError (the typed reason) when it cannot. */
   static start(channel: HostChannel, deadlines = CALL_DEADLINES): Promise<StorageHostClient> {
     const client = new StorageHostClient(channel, deadlines);
     return new Promise((resolve, reject) => {
       channel.onMessage((message) => {
         if (!isHostEvent(message)) return;
         if (message.event === 'ready') resolve(client);
-        if (message.event === 'fatal') reject(new Error(`storage host failed to start: ${message.error.message}`));
+        if (message.event === 'fatal') reject(new StoreOpenError({ ...message.error, dbPath: message.dbPath }));
       });
       void client.exited.then((code) => reject(new Error(`storage host exited during start-up (code ${code})`)));
     });

@@ -7,6 +7,7 @@
 import type { MetricSample } from '../../storage/src/index.ts';
 import type { PanelErrorPayload } from '../../shared/errors.ts';
 import type { PanelEvent } from '../../shared/events.ts';
+import type { StoreOpenFailure } from '../../shared/store-recovery.ts';
 
 /** Calls only the process that owns the host (Electron main, the preview server) may make. */
 export interface HostApi {
@@ -28,7 +29,8 @@ export type HostReply = { id: number; ok: true; result: unknown } | { id: number
 
 export type HostEvent =
   | { event: 'ready' }
-  | { event: 'fatal'; error: PanelErrorPayload }
+  /** The store could not be opened: the typed reason and the database file it is about. */
+  | { event: 'fatal'; error: PanelErrorPayload; dbPath: string }
   | { event: 'panel'; panelEvent: PanelEvent }
   | { event: 'reveal'; path: string };
 
@@ -42,4 +44,15 @@ export function isHostReply(message: unknown): message is HostReply {
 export function isHostEvent(message: unknown): message is HostEvent {
   const m = message as Partial<HostEvent> | null;
   return typeof m === 'object' && m !== null && typeof m.event === 'string';
+}
+
+/** The host could not open its store (its `fatal` event): StorageHostClient.start rejects with it. */
+export class StoreOpenError extends Error {
+  readonly failure: StoreOpenFailure;
+
+  constructor(failure: StoreOpenFailure) {
+    super(`storage host failed to start: ${failure.message}`);
+    this.name = 'StoreOpenError';
+    this.failure = failure;
+  }
 }

@@ -2,12 +2,14 @@
  * The storage host's process entry: run by child_process.fork under Node and by
  * utilityProcess.fork in Electron (same code, same messages). It opens the host service for the
  * data folder given by `--data-dir`, answers requests from its parent, and exits once the parent
- * asked it to shut down (after closing the store) or went away.
+ * asked it to shut down (after closing the store) or went away. A store it cannot open is reported
+ * (`fatal`: the typed code, message and file) before it exits; the parent decides what follows.
  */
 import { dataPaths, parseShellFlags, resolveDataDir } from './data-dir.ts';
 import type { HostMessage } from './host-protocol.ts';
 import { openHostService, type HostService } from './host-service.ts';
 import { toErrorPayload } from './shell-errors.ts';
+import type { PanelErrorPayload } from '../../shared/errors.ts';
 
 /** The connection to the parent, whichever kind of process this is. */
 interface ParentLink {
@@ -59,6 +61,13 @@ function serve(link: ParentLink, service: HostService): void {
   process.on('SIGINT', () => undefined);
 }
 
+/** Why the store did not open: the engine's typed error, or a data folder the file system refused (CANNOT_OPEN). */
+function openFailure(err: unknown): PanelErrorPayload {
+  const payload = toErrorPayload(err);
+  const systemError = typeof (err as { syscall?: unknown } | null)?.syscall === 'string';
+  return payload.code === 'INTERNAL' && systemError ? { ...payload, code: 'CANNOT_OPEN' } : payload;
+}
+
 function main(): void {
   const link = parentLink();
   const paths = dataPaths(resolveDataDir(parseShellFlags(process.argv.slice(2))));
@@ -66,7 +75,7 @@ function main(): void {
   try {
     service = openHostService({ paths, emit: (event) => link.post(event) });
   } catch (err) {
-    link.post({ event: 'fatal', error: toErrorPayload(err) }, () => process.exit(1));
+    link.post({ event: 'fatal', error: openFailure(err), dbPath: paths.dbPath }, () => process.exit(1));
     return;
   }
   serve(link, service);

@@ -2,11 +2,12 @@
  * The browser preview's HTTP server: the built renderer plus the panel API on 127.0.0.1 only.
  * Every request must carry the expected Host (127.0.0.1:<port> or localhost:<port>) and, when it
  * has one, a same-origin Origin, which defeats DNS rebinding and cross-site requests; the page,
- * the API and the event stream also need the per-run token (header, or `?token=` for the page and
- * the EventSource), whichever way the page's path is spelled. Static assets of the renderer need
- * only the Host check. A client cannot hold the server: headers, whole requests and idle
- * keep-alive connections have time limits and the connections a cap (PREVIEW_LIMITS); an
- * oversized body gets its 413 before the connection closes.
+ * the API (panel calls, and the recovery calls while the store cannot open) and the event stream
+ * also need the per-run token (header, or `?token=` for the page and the EventSource), whichever way
+ * the page's path is spelled. Static assets of the renderer need only the Host check. A client
+ * cannot hold the server: headers, whole requests and idle keep-alive connections have time limits
+ * and the connections a cap (PREVIEW_LIMITS); an oversized body gets its 413 before the connection
+ * closes.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -49,6 +50,8 @@ export interface PreviewBackend {
 
 export interface PreviewServerOptions {
   backend: PreviewBackend;
+  /** Answers the recovery calls (HostSupervisor) on TRANSPORT.httpRecoveryPath; without it that path is 404. */
+  recovery?: (envelope: unknown) => Promise<CallReply>;
   staticDir: string;
   /** 0 (default) picks a free port. */
   port?: number;
@@ -133,7 +136,11 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
   const streams = new Set<ServerResponse>();
   let port = 0;
 
-  async function handleCall(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  async function handleCall(
+    req: IncomingMessage,
+    res: ServerResponse,
+    answer: (envelope: unknown) => Promise<CallReply>,
+  ): Promise<void> {
     if (!req.headers['content-type']?.startsWith('application/json')) {
       return sendError(res, 415, 'INVALID_ARGUMENT', 'the body must be application/json');
     }
@@ -141,7 +148,7 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
     if (body === null) return sendError(res, 413, 'INVALID_ARGUMENT', 'the request body is too large');
     const parsed = parseJson(body);
     if (!parsed) return sendError(res, 400, 'INVALID_ARGUMENT', 'the body is not valid JSON');
-    sendJson(res, 200, await options.backend.forward(parsed.value));
+    sendJson(res, 200, await answer(parsed.value));
   }
 
   function handleEvents(res: ServerResponse): void {
@@ -171,12 +178,18 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
     const queryToken = url.searchParams.get('token');
     const isPage = namesIndexPage(options.staticDir, url.pathname);
 
-    if (url.pathname === TRANSPORT.httpCallPath) {
+    const answer =
+      url.pathname === TRANSPORT.httpCallPath
+        ? (envelope: unknown) => options.backend.forward(envelope)
+        : url.pathname === TRANSPORT.httpRecoveryPath
+          ? options.recovery
+          : undefined;
+    if (answer) {
       if (req.method !== 'POST') return sendError(res, 405, 'INVALID_ARGUMENT', 'use POST');
       if (!tokenMatches(typeof headerToken === 'string' ? headerToken : null, token)) {
         return sendError(res, 401, 'FORBIDDEN', 'missing or wrong token');
       }
-      return handleCall(req, res);
+      return handleCall(req, res, answer);
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') return sendError(res, 405, 'INVALID_ARGUMENT', 'use GET');
     if (url.pathname === TRANSPORT.httpEventsPath || isPage) {

@@ -1,13 +1,16 @@
 /**
  * `npm run preview`: the browser preview. Starts the storage host as a Node child process for the
- * data folder, serves the renderer and the panel API on 127.0.0.1 (preview-server.ts) and prints
- * the page's URL with its token. Flags: `--data-dir <dir>`, `--port <n>` (default: a free port).
+ * data folder (through HostSupervisor), serves the renderer and the panel API on 127.0.0.1
+ * (preview-server.ts) and prints the page's URL with its token. A store that cannot be opened does
+ * not stop it: the page shows why and offers to move the file aside, retry or quit.
+ * Flags: `--data-dir <dir>`, `--port <n>` (default: a free port).
  */
 import { spawn } from 'node:child_process';
 import { dirname } from 'node:path';
 import { startParentCollector } from '../collector/collector.ts';
-import { parseShellFlags, resolveDataDir } from '../host/data-dir.ts';
-import { StorageHostClient, forkNodeHost } from '../host/host-client.ts';
+import { dataPaths, parseShellFlags, resolveDataDir } from '../host/data-dir.ts';
+import { forkNodeHost, type StorageHostClient } from '../host/host-client.ts';
+import { HostSupervisor } from '../host/host-supervisor.ts';
 import { startPreviewServer } from './preview-server.ts';
 import { ensureRendererBuilt, isMainModule, rendererDir } from '../scripts/project.ts';
 
@@ -25,36 +28,56 @@ function openInFileManager(path: string): void {
   child.unref();
 }
 
-export async function runPreview(argv: readonly string[]): Promise<void> {
-  const flags = parseShellFlags(argv);
-  const dataDir = resolveDataDir(flags);
-  if (!ensureRendererBuilt()) console.warn('The renderer is not built: serving a placeholder page.');
-  const client = await StorageHostClient.start(forkNodeHost(dataDir));
-  client.onReveal(openInFileManager);
-  const server = await startPreviewServer({ backend: client, staticDir: rendererDir(), port: flags.port ?? 0 });
-  const stopCollector = startParentCollector(
+/** Records the parent's samples while a host is open; returns the function that stops it. */
+function collectInto(client: StorageHostClient): () => void {
+  return startParentCollector(
     (samples) => client.recordSamples(samples),
     () => [],
     (err) => console.error('[preview] collector failed:', err),
   );
-  console.log(`Data folder: ${dataDir}`);
-  console.log(`Telemetry panel: ${server.url}`);
+}
 
+export async function runPreview(argv: readonly string[]): Promise<void> {
+  const flags = parseShellFlags(argv);
+  const dataDir = resolveDataDir(flags);
+  if (!ensureRendererBuilt()) console.warn('The renderer is not built: serving a placeholder page.');
   let stopping = false;
+  let stopCollector = (): void => undefined;
+  const supervisor = new HostSupervisor({
+    dbPath: dataPaths(dataDir).dbPath,
+    launch: () => forkNodeHost(dataDir),
+    quit: () => setImmediate(() => void stop()),
+  });
   const stop = async (): Promise<void> => {
     if (stopping) return;
     stopping = true;
     stopCollector();
     await server.close();
-    process.exitCode = (await client.close()) === 0 ? 0 : 1;
+    const code = await supervisor.close();
+    process.exitCode = code === null || code === 0 ? 0 : 1;
   };
+  supervisor.onOpened((client) => {
+    client.onReveal(openInFileManager);
+    stopCollector = collectInto(client);
+    void client.exited.then(async (code) => {
+      if (stopping) return;
+      console.error(`The storage host exited unexpectedly (code ${code}): stopping the preview.`);
+      await stop();
+    });
+  });
+  const server = await startPreviewServer({
+    backend: supervisor,
+    recovery: (envelope) => supervisor.handleRecoveryCall(envelope),
+    staticDir: rendererDir(),
+    port: flags.port ?? 0,
+  });
+  const { failure } = await supervisor.start();
+  console.log(`Data folder: ${dataDir}`);
+  if (failure)
+    console.error(`The store cannot be opened (${failure.code}): ${failure.message}. The panel says what can be done.`);
+  console.log(`Telemetry panel: ${server.url}`);
   process.on('SIGINT', () => void stop());
   process.on('SIGTERM', () => void stop());
-  void client.exited.then(async (code) => {
-    if (stopping) return;
-    console.error(`The storage host exited unexpectedly (code ${code}): stopping the preview.`);
-    await stop();
-  });
 }
 
 if (isMainModule(import.meta.url)) {

@@ -2,8 +2,10 @@
  * The Electron main process: one sandboxed, context-isolated window showing the renderer from the
  * app's own telemetry:// protocol (never a remote URL), with a strict CSP, navigation and new
  * windows blocked and every permission denied; a single instance. The store lives in a
- * utilityProcess (storage-host.cjs) reached through StorageHostClient; IPC calls are forwarded only
- * from the window's own main frame. On quit the host closes the store before the app exits.
+ * utilityProcess (storage-host.cjs) reached through StorageHostClient, kept by a HostSupervisor: a
+ * store that cannot be opened leaves the window up with the reason and the recovery choices (move
+ * the file aside, retry, quit). IPC calls are forwarded only from the window's own main frame. On
+ * quit the host closes the store before the app exits.
  */
 import { join } from 'node:path';
 import {
@@ -20,8 +22,9 @@ import {
 } from 'electron';
 import type { MetricSample } from '../../storage/src/index.ts';
 import { startParentCollector } from '../collector/collector.ts';
-import { parseShellFlags, resolveDataDir } from '../host/data-dir.ts';
-import { StorageHostClient, type HostChannel } from '../host/host-client.ts';
+import { dataPaths, parseShellFlags, resolveDataDir } from '../host/data-dir.ts';
+import type { HostChannel, StorageHostClient } from '../host/host-client.ts';
+import { HostSupervisor } from '../host/host-supervisor.ts';
 import { METRIC } from '../collector/metric-catalog.ts';
 import { TRANSPORT, type CallReply } from '../../shared/panel-api.ts';
 import { rendererDir } from '../scripts/project.ts';
@@ -47,13 +50,13 @@ function utilityChannel(child: UtilityProcess): HostChannel {
   };
 }
 
-function startStorageHost(dataDir: string): Promise<StorageHostClient> {
+function launchStorageHost(dataDir: string): HostChannel {
   const entry = join(import.meta.dirname, 'storage-host.cjs');
   const child = utilityProcess.fork(entry, ['--data-dir', dataDir], {
     serviceName: 'Telemetry storage',
     stdio: 'inherit',
   });
-  return StorageHostClient.start(utilityChannel(child));
+  return utilityChannel(child);
 }
 
 /** Serves dist/renderer on telemetry://panel/ with the security headers. */
@@ -101,17 +104,19 @@ function createWindow(): BrowserWindow {
   return window;
 }
 
-/** Connects the window to the host: calls (trusted sender only), the panel's events, reveal. */
-function connect(window: BrowserWindow, client: StorageHostClient): void {
+/** Connects the window to the host: calls and recovery calls (trusted sender only), the panel's events. */
+function connect(window: BrowserWindow, supervisor: HostSupervisor): void {
+  const trusted = (event: Electron.IpcMainInvokeEvent): boolean =>
+    isTrustedSender(event, window.isDestroyed() ? null : window.webContents.mainFrame);
   ipcMain.handle(TRANSPORT.callChannel, (event, envelope: unknown) =>
-    isTrustedSender(event, window.isDestroyed() ? null : window.webContents.mainFrame)
-      ? client.forward(envelope)
-      : FORBIDDEN,
+    trusted(event) ? supervisor.forward(envelope) : FORBIDDEN,
   );
-  client.onEvent((event) => {
+  ipcMain.handle(TRANSPORT.recoveryChannel, (event, envelope: unknown) =>
+    trusted(event) ? supervisor.handleRecoveryCall(envelope) : FORBIDDEN,
+  );
+  supervisor.onEvent((event) => {
     if (!window.isDestroyed()) window.webContents.send(TRANSPORT.eventChannel, event);
   });
-  client.onReveal((path) => shell.showItemInFolder(path));
 }
 
 /** The renderer's CPU and memory, as Electron measures them. */
@@ -127,16 +132,33 @@ function rendererSamples(window: BrowserWindow, metrics: ProcessMetric[], timest
   ];
 }
 
-/** Quitting closes the host (and its store) first; a host that dies on its own closes the app. */
-function closeHostOnQuit(client: StorageHostClient, stopCollector: () => void): void {
+/** Records main's and the renderer's samples through an open host; returns the function that stops it. */
+function collectInto(client: StorageHostClient, window: BrowserWindow): () => void {
+  return startParentCollector(
+    (samples) => client.recordSamples(samples),
+    (timestamp) => rendererSamples(window, app.getAppMetrics(), timestamp),
+    (err) => console.error('[main] collector failed:', err),
+  );
+}
+
+/**
+ * Each host that opens gets reveal and the collector; quitting closes the open host (and its store)
+ * first; a host that dies on its own closes the app.
+ */
+function superviseHost(supervisor: HostSupervisor, window: BrowserWindow): void {
   // quitting: the app asked the host to close; closed: the host is gone, the app may exit.
   let quitting = false;
   let closed = false;
-  void client.exited.then((code) => {
-    if (quitting) return;
-    closed = true;
-    dialog.showErrorBox('Telemetry', `The storage process stopped unexpectedly (code ${code}). The app will close.`);
-    app.quit();
+  let stopCollector = (): void => undefined;
+  supervisor.onOpened((client) => {
+    client.onReveal((path) => shell.showItemInFolder(path));
+    stopCollector = collectInto(client, window);
+    void client.exited.then((code) => {
+      if (quitting) return;
+      closed = true;
+      dialog.showErrorBox('Telemetry', `The storage process stopped unexpectedly (code ${code}). The app will close.`);
+      app.quit();
+    });
   });
   app.on('before-quit', (event) => {
     if (closed) return;
@@ -144,7 +166,7 @@ function closeHostOnQuit(client: StorageHostClient, stopCollector: () => void): 
     if (quitting) return;
     quitting = true;
     stopCollector();
-    void client.close().finally(() => {
+    void supervisor.close().finally(() => {
       closed = true;
       app.quit();
     });
@@ -156,14 +178,16 @@ async function run(): Promise<void> {
   await app.whenReady();
   lockDown();
   serveRenderer(rendererDir(app.getAppPath()));
-  const client = await startStorageHost(dataDir);
+  const supervisor = new HostSupervisor({
+    dbPath: dataPaths(dataDir).dbPath,
+    launch: () => launchStorageHost(dataDir),
+    quit: () => app.quit(),
+  });
+  const { failure } = await supervisor.start();
+  if (failure) console.error(`[main] the store cannot be opened (${failure.code}): ${failure.message}`);
   const window = createWindow();
-  connect(window, client);
-  const stopCollector = startParentCollector(
-    (samples) => client.recordSamples(samples),
-    (timestamp) => rendererSamples(window, app.getAppMetrics(), timestamp),
-    (err) => console.error('[main] collector failed:', err),
-  );
+  connect(window, supervisor);
+  superviseHost(supervisor, window);
 
   app.on('second-instance', () => {
     if (window.isDestroyed()) return;
@@ -171,7 +195,6 @@ async function run(): Promise<void> {
     window.focus();
   });
   app.on('window-all-closed', () => app.quit());
-  closeHostOnQuit(client, stopCollector);
 }
 
 if (app.requestSingleInstanceLock()) {

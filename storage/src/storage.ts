@@ -20,6 +20,7 @@ import { Baselines, DEFAULT_WINDOW_DAYS, DEFAULT_Z_THRESHOLD } from './baselines
 import { createCompressedViews } from './db/app-views.ts';
 import { BUSY_TIMEOUT_MS, openDatabase, type Db } from './db/connection.ts';
 import { migrate } from './db/migrations.ts';
+import { translateOpenError } from './db/open-errors.ts';
 import { Settings } from './db/settings.ts';
 import { InvalidArgumentError, StorageError, translateDiskError } from './errors.ts';
 import { Head } from './head/head.ts';
@@ -128,7 +129,7 @@ export class TimeSeriesStorage implements MetricsSink {
       this.appender = new HeadAppender(this.db, this.registry, this.head, tier);
     } catch (err) {
       this.db.close();
-      throw translateDiskError(err);
+      throw translateOpenError(translateDiskError(err), options.dbPath);
     }
   }
 

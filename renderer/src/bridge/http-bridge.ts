@@ -3,22 +3,17 @@
  * over HTTP to the preview server on 127.0.0.1. Calls are `POST TRANSPORT.httpCallPath` with the
  * per-run token (read from the page's `?token=`) in TRANSPORT.tokenHeader; the host's events come
  * from one EventSource on TRANSPORT.httpEventsPath, opened while someone listens (one SSE event
- * name per panel event). A failed call rejects with a PanelErrorPayload `{ code, message }`,
- * exactly as in Electron.
+ * name per panel event). The recovery calls go to TRANSPORT.httpRecoveryPath the same way. A failed
+ * call rejects with a PanelErrorPayload `{ code, message }`, exactly as in Electron.
  */
 import { EventHub, PANEL_EVENTS, type PanelEvent } from '../../../shared/events.ts';
-import {
-  TRANSPORT,
-  createPanelApi,
-  type CallReply,
-  type PanelMethod,
-  type TelemetryBridge,
-} from '../../../shared/panel-api.ts';
+import { TRANSPORT, createPanelApi, type CallReply, type TelemetryBridge } from '../../../shared/panel-api.ts';
+import { createRecoveryApi } from '../../../shared/store-recovery.ts';
 
-async function postCall(token: string, method: PanelMethod, args: unknown[]): Promise<CallReply> {
+async function postCall(path: string, token: string, method: string, args: unknown[]): Promise<CallReply> {
   let response: Response;
   try {
-    response = await fetch(TRANSPORT.httpCallPath, {
+    response = await fetch(path, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', [TRANSPORT.tokenHeader]: token },
       body: JSON.stringify({ method, args }),
@@ -58,8 +53,9 @@ export function installHttpBridge(): void {
   const token = new URLSearchParams(location.search).get('token');
   if (!token) throw new Error('The page URL lacks its ?token=: open the URL the preview printed.');
   const bridge: TelemetryBridge = {
-    ...createPanelApi((method, args) => postCall(token, method, args)),
+    ...createPanelApi((method, args) => postCall(TRANSPORT.httpCallPath, token, method, args)),
     on: eventStream(token).on,
+    recovery: createRecoveryApi((method, args) => postCall(TRANSPORT.httpRecoveryPath, token, method, args)),
   };
   Object.defineProperty(window, 'telemetry', { value: Object.freeze(bridge), enumerable: true });
 }

@@ -1,11 +1,14 @@
 /**
  * Opens the SQLite file with the engine's pragmas: WAL (when asked), synchronous=NORMAL, a busy
  * timeout for second connections, secure_delete so that deleted telemetry is zeroed, and
- * incremental auto-vacuum so that retention can hand space back to the file system.
+ * incremental auto-vacuum so that retention can hand space back to the file system. The file is
+ * recognised first (store-file.ts) and every failure of the open is a typed error (open-errors.ts).
  */
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { openFailure, translateOpenError } from './open-errors.ts';
+import { checkIntegrity, checkStoreFile, recogniseStore } from './store-file.ts';
 
 export type Db = Database.Database;
 
@@ -15,9 +18,32 @@ export const BUSY_TIMEOUT_MS = 10_000;
 /** The WAL is truncated back to this size after each checkpoint that resets it. */
 export const WAL_SIZE_LIMIT_BYTES = 16 * 1024 * 1024;
 
+/** Opens the store at `dbPath` (a new one when no file is there); refuses a file that is not a usable store. */
 export function openDatabase(dbPath: string, walMode: boolean, maxSizeBytes?: number): Db {
-  if (dbPath !== ':memory:') mkdirSync(dirname(dbPath), { recursive: true });
-  const db = new Database(dbPath);
+  const check = dbPath === ':memory:' ? 'new' : checkStoreFile(dbPath);
+  let db: Db;
+  try {
+    if (dbPath !== ':memory:') mkdirSync(dirname(dbPath), { recursive: true });
+    db = new Database(dbPath);
+  } catch (err) {
+    throw translateOpenError(err, dbPath);
+  }
+  try {
+    // SQLite opens a file it may not write read-only, without saying so.
+    if (db.readonly) throw openFailure('CANNOT_OPEN', dbPath, 'the file or its folder is read-only');
+    if (check === 'needs-recovery') {
+      recogniseStore(db, dbPath);
+      checkIntegrity(db, dbPath);
+    }
+    configure(db, walMode, maxSizeBytes);
+    return db;
+  } catch (err) {
+    db.close();
+    throw translateOpenError(err, dbPath);
+  }
+}
+
+function configure(db: Db, walMode: boolean, maxSizeBytes: number | undefined): void {
   db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   // Must precede the first table; a no-op on an existing file whose mode is already set.
   db.pragma('auto_vacuum = INCREMENTAL');
@@ -32,5 +58,4 @@ export function openDatabase(dbPath: string, walMode: boolean, maxSizeBytes?: nu
     const pageSize = db.pragma('page_size', { simple: true }) as number;
     db.pragma(`max_page_count = ${Math.max(1, Math.floor(maxSizeBytes / pageSize))}`);
   }
-  return db;
 }

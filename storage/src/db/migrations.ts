@@ -10,6 +10,7 @@
  */
 import { chunkChecksum } from '../compression/chunk.ts';
 import type { Db } from './connection.ts';
+import { StorageError } from '../errors.ts';
 import { INTERVALS, INTERVAL_MS } from '../types.ts';
 
 type Migration = (db: Db) => void;
@@ -134,8 +135,29 @@ const chunkChecksums: Migration = (db) => {
   }
 };
 
+/** The file's `PRAGMA application_id`: "FTLM", this engine's store (sqlite3 shell: `PRAGMA application_id`). */
+export const STORE_APPLICATION_ID = 0x46544c4d;
+
+/** Tables every version of the store has (migration 1): how a store from before the marker is recognised. */
+export const STORE_TABLES: readonly string[] = ['settings', 'series', 'head', 'samples', 'rollup_state'];
+
+/** Marks the file as this engine's store, so that opening recognises it without reading its tables. */
+const storeMarker: Migration = (db) => {
+  db.pragma(`application_id = ${STORE_APPLICATION_ID}`);
+};
+
 /** Index i holds the migration that takes user_version from i to i + 1. */
-export const MIGRATIONS: readonly Migration[] = [initialSchema, compressedChunks, chunkChecksums];
+export const MIGRATIONS: readonly Migration[] = [initialSchema, compressedChunks, chunkChecksums, storeMarker];
+
+/** Refuses a store whose user_version is beyond the last migration this code knows (SCHEMA_TOO_NEW). */
+export function checkSchemaVersion(version: number, dbPath: string): void {
+  if (version > MIGRATIONS.length) {
+    throw new StorageError(
+      'SCHEMA_TOO_NEW',
+      `${dbPath} has schema version ${version}, this version of the engine reads up to ${MIGRATIONS.length}: update the app`,
+    );
+  }
+}
 
 export function migrate(db: Db): number {
   const from = db.pragma('user_version', { simple: true }) as number;
