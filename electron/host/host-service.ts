@@ -4,7 +4,7 @@
  * in Electron's utility process; storage-host.ts only connects it to its parent. Closing stops
  * the timers, lets queued work finish, checkpoints the WAL and closes the store.
  */
-import { TimeSeriesStorage } from '../../storage/src/index.ts';
+import { TimeSeriesStorage, type Labels } from '../../storage/src/index.ts';
 import { COLLECT_EVERY_MS, CountingSink, ProcessSampler, collectHostOnce, every } from '../collector/collector.ts';
 import { ensureDataDirs, type DataPaths } from './data-dir.ts';
 import { createDispatcher, type Dispatcher } from './host-dispatch.ts';
@@ -44,8 +44,8 @@ export function openHostService(options: HostServiceOptions): HostService {
   ensureDataDirs(options.paths);
   const store = new TimeSeriesStorage({ dbPath: options.paths.dbPath, now });
   const sink = new CountingSink(store);
-  const record = (name: MetricName, value: number): Promise<number> =>
-    sink.insertSamples([{ name, value, timestamp: now() }]);
+  const record = (name: MetricName, value: number, labels?: Labels): Promise<number> =>
+    sink.insertSamples([{ name, value, timestamp: now(), labels }]);
   const jobs = new JobScheduler({ store, record, onError: (job, err) => onError(`job ${job}`, err) });
   const sampler = new ProcessSampler('host');
   const collect = (): Promise<number> => collectHostOnce({ sink, sampler, now, fileSizes: () => store.diskUsage() });

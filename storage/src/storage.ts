@@ -19,12 +19,14 @@ import {
 import { Baselines, DEFAULT_WINDOW_DAYS, DEFAULT_Z_THRESHOLD } from './baselines/baselines.ts';
 import { createCompressedViews } from './db/app-views.ts';
 import { openDatabase, type Db } from './db/connection.ts';
+import { StoreLock } from './db/store-lock.ts';
 import { migrate } from './db/migrations.ts';
 import { Settings } from './db/settings.ts';
 import { InvalidArgumentError, StorageError, translateDiskError } from './errors.ts';
 import { Head } from './head/head.ts';
 import { StoreHealth } from './health.ts';
 import { HeadAppender } from './head/head-append.ts';
+import { Quarantine } from './head/quarantine.ts';
 import {
   countBucketRows,
   countRawRows,
@@ -36,6 +38,7 @@ import { defaultExportPath, writeParquetExport } from './export/parquet-export.t
 import { validateBatch } from './ingest/validate.ts';
 import { queryMetrics, type QueryContext } from './query/query.ts';
 import { deleteBefore, dropSeries, reclaimSpace, type RetentionContext } from './retention/retention.ts';
+import { repairOnOpen } from './retention/repair.ts';
 import { Rollups, TIER_DERIVED_INTERVALS } from './rollup/rollups.ts';
 import { SeriesRegistry } from './series/registry.ts';
 import { runSteps, runStepsYielding, type Step } from './steps.ts';
@@ -86,6 +89,8 @@ export class TimeSeriesStorage implements MetricsSink {
   private readonly alerts: AlertLog;
   private readonly baselines: Baselines;
   private readonly health: StoreHealth;
+  private readonly quarantine: Quarantine;
+  private readonly lock: StoreLock | undefined;
   private readonly now: () => number;
   private readonly maxLabelsPerSeries: number;
   private days: number;
@@ -97,9 +102,17 @@ export class TimeSeriesStorage implements MetricsSink {
     this.now = options.now;
     this.health = new StoreHealth(options.now);
     this.maxLabelsPerSeries = options.maxLabelsPerSeries;
-    this.db = openDatabase(options.dbPath, options.walMode, options.maxSizeBytes);
+    this.lock = options.dbPath === ':memory:' ? undefined : StoreLock.acquire(options.dbPath, this.now());
+    try {
+      this.db = openDatabase(options.dbPath, options.walMode, options.maxSizeBytes);
+    } catch (err) {
+      this.lock?.release();
+      throw translateDiskError(err);
+    }
     try {
       migrate(this.db);
+      this.quarantine = new Quarantine(this.db);
+      this.repair();
       this.settings = new Settings(this.db);
       this.days = checkRetentionDays(
         options.retentionDays ?? this.settings.getNumber('telemetry_retention_days') ?? DEFAULT_RETENTION_DAYS,
@@ -128,6 +141,7 @@ export class TimeSeriesStorage implements MetricsSink {
       this.appender = new HeadAppender(this.db, this.registry, this.head, tier);
     } catch (err) {
       this.db.close();
+      this.lock?.release();
       throw translateDiskError(err);
     }
   }
@@ -182,6 +196,11 @@ export class TimeSeriesStorage implements MetricsSink {
    * written only for compaction to remove them again).
    */
   async rollUpAndCompact(): Promise<{ buckets: number; moved: number }> {
+    this.assertOpen();
+    return this.runJob('rollup', () => this.foldAndCompact());
+  }
+
+  private async foldAndCompact(): Promise<{ buckets: number; moved: number }> {
     const derived = this.intervals.filter((i) => this.rollups.isTierDerived(i));
     let buckets = 0;
     for (const interval of this.intervals) if (!derived.includes(interval)) buckets += await this.aggregate(interval);
@@ -190,19 +209,27 @@ export class TimeSeriesStorage implements MetricsSink {
     return { buckets, moved };
   }
 
-  /** Deletes everything older than now - retentionDays; returns rows deleted (samples + buckets + alerts). */
+  /**
+   * Deletes everything older than now - retentionDays; returns rows deleted (samples + buckets +
+   * alerts). Expired data is deleted even when the rollups fail (that failure is in the health).
+   */
   async applyRetention(): Promise<number> {
     this.assertOpen();
-    return this.write(() => {
-      // Folding first keeps a bucket that straddles the cutoff whole; on a full disk, delete first.
-      const folded = this.foldAllUnlessFull();
-      const deleted = deleteBefore(this.retentionContext(), this.retentionCutoff(this.days));
+    // Folding first keeps a bucket that straddles the cutoff whole; when it fails, delete first.
+    const folded = await this.foldAll().then(
+      () => true,
+      () => false,
+    );
+    const deleted = await this.runJob('retention', async () => {
+      const rows = deleteBefore(this.retentionContext(), this.retentionCutoff(this.days));
       this.appender.reloadLatest();
       reclaimSpace(this.db);
-      if (!folded) this.foldAllUnlessFull();
       this.settings.setNumber('last_retention_at', this.now());
-      return deleted;
+      return rows;
     });
+    if (this.quarantine.size() === 0) this.health.clear('quarantined');
+    if (!folded) await this.foldAll().catch(() => undefined);
+    return deleted;
   }
 
   setRetentionDays(days: number): void {
@@ -359,18 +386,69 @@ export class TimeSeriesStorage implements MetricsSink {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    this.db.close();
+    try {
+      this.db.close();
+    } finally {
+      this.lock?.release();
+    }
   }
 
-  /** Folds the head into every maintained interval; false when the disk is full. */
-  private foldAllUnlessFull(): boolean {
-    const upTo = this.head.maxId();
+  /** Folds the head into every maintained interval, as the rollup job (its failure is in the health). */
+  private foldAll(): Promise<number> {
+    return this.runJob('rollup', async () => {
+      const upTo = this.head.maxId();
+      return this.intervals.reduce((n, i) => n + runSteps(() => this.rollups.aggregateStep(i, upTo)), 0);
+    });
+  }
+
+  /**
+   * Runs a background job. When it fails, the head rows no job can process are set aside in
+   * quarantine and the job runs once more; a failure that remains is reported in the health (until
+   * the job next succeeds) and thrown, typed when the disk is full.
+   */
+  private async runJob<T>(job: string, run: () => Promise<T>): Promise<T> {
     try {
-      for (const interval of this.intervals) runSteps(() => this.rollups.aggregateStep(interval, upTo));
-      return true;
+      const result = await run().catch(async (err: unknown) => {
+        if (this.closed || this.setAsideUnprocessable() === 0) throw err;
+        return run();
+      });
+      this.health.clear('job-failed', job);
+      return result;
     } catch (err) {
-      if ((translateDiskError(err) as { code?: unknown }).code === 'DISK_FULL') return false;
-      throw err;
+      const typed = translateDiskError(err);
+      if (!this.closed) this.health.report('job-failed', job, `${job} failed: ${(typed as Error).message}`);
+      throw typed;
+    }
+  }
+
+  /** Moves the head rows no job can process into quarantine; returns rows moved. */
+  private setAsideUnprocessable(): number {
+    const moved = this.quarantine.sweepHead(this.now());
+    if (moved > 0) {
+      this.appender.reloadLatest();
+      this.reportQuarantine(moved);
+    }
+    return moved;
+  }
+
+  private reportQuarantine(moved: number): void {
+    this.health.report(
+      'quarantined',
+      'head',
+      `${moved} samples that no job could process (a series that is gone, a value that is not a finite number) were set aside; ${this.quarantine.size()} are kept in quarantine until they expire`,
+    );
+  }
+
+  /** Makes a store left inconsistent by older code or a damaged file consistent again (see repair.ts). */
+  private repair(): void {
+    const { quarantined, orphansDeleted } = repairOnOpen(this.db, this.quarantine, this.now());
+    if (quarantined > 0) this.reportQuarantine(quarantined);
+    if (orphansDeleted > 0) {
+      this.health.report(
+        'quarantined',
+        'orphans',
+        `${orphansDeleted} stored rows of series that no longer exist were deleted on open`,
+      );
     }
   }
 
@@ -383,7 +461,13 @@ export class TimeSeriesStorage implements MetricsSink {
   }
 
   private retentionContext(): RetentionContext {
-    return { db: this.db, alerts: this.alerts, baselines: this.baselines, ...this.queryContext() };
+    return {
+      db: this.db,
+      alerts: this.alerts,
+      baselines: this.baselines,
+      quarantine: this.quarantine,
+      ...this.queryContext(),
+    };
   }
 
   /**

@@ -117,8 +117,23 @@ const compressedChunks: Migration = (db) => {
   `);
 };
 
+/** Head rows a job could not process (a value that is not a finite number, a series that is gone), set aside. */
+const quarantine: Migration = (db) => {
+  db.exec(`
+    CREATE TABLE quarantine (
+      id INTEGER PRIMARY KEY,
+      series_id INTEGER NOT NULL,
+      ts INTEGER NOT NULL,
+      value ANY,
+      reason TEXT NOT NULL,
+      quarantined_at INTEGER NOT NULL
+    ) STRICT;
+    CREATE INDEX quarantine_by_ts ON quarantine (ts);
+  `);
+};
+
 /** Index i holds the migration that takes user_version from i to i + 1. */
-export const MIGRATIONS: readonly Migration[] = [initialSchema, compressedChunks];
+export const MIGRATIONS: readonly Migration[] = [initialSchema, compressedChunks, quarantine];
 
 export function migrate(db: Db): number {
   const from = db.pragma('user_version', { simple: true }) as number;

@@ -1,6 +1,6 @@
 /**
- * Retention, a privacy promise: deletes every raw sample, rollup bucket (once it lies entirely
- * before the cutoff), alert and baseline older than the cutoff, drops series left without data,
+ * Retention, a privacy promise: deletes every raw sample (quarantined ones included), rollup bucket
+ * (once it lies entirely before the cutoff), alert and baseline older than the cutoff, drops series left without data,
  * then hands the freed pages back to the file system (incremental vacuum) and checkpoints the WAL
  * with TRUNCATE, so no readable copy of deleted data stays in the database file or its WAL
  * (secure_delete zeroes what is deleted). It decides what goes and in which transactions; each
@@ -10,6 +10,7 @@ import type { AlertLog } from '../alerts/alerts.ts';
 import type { Baselines } from '../baselines/baselines.ts';
 import type { Db } from '../db/connection.ts';
 import type { Head } from '../head/head.ts';
+import type { Quarantine } from '../head/quarantine.ts';
 import type { Rollups } from '../rollup/rollups.ts';
 import type { SeriesRegistry } from '../series/registry.ts';
 import type { Tier } from '../tier/tier.ts';
@@ -18,6 +19,7 @@ export interface RetentionContext {
   db: Db;
   registry: SeriesRegistry;
   head: Head;
+  quarantine: Quarantine;
   tier: Tier;
   rollups: Rollups;
   alerts: AlertLog;
@@ -31,7 +33,7 @@ export function dropSeries(ctx: RetentionContext, ids: number[]): number {
   ctx.db
     .transaction(() => {
       for (const id of ids) {
-        samples += ctx.head.deleteSeries(id) + ctx.tier.deleteSeries(id);
+        samples += ctx.head.deleteSeries(id) + ctx.tier.deleteSeries(id) + ctx.quarantine.deleteSeries(id);
         ctx.rollups.deleteSeries(id);
         const series = ctx.registry.get(id);
         if (series) ctx.baselines.deleteSeries(series);
@@ -55,9 +57,11 @@ function seriesWithoutData(ctx: RetentionContext): number[] {
 /** Series handled per retention transaction: few commits, yet no long write lock. */
 const SERIES_PER_STEP = 64;
 
-/** Returns rows deleted: samples + buckets + alerts. */
+/** Returns rows deleted: samples (quarantined ones included) + buckets + alerts. */
 export function deleteBefore(ctx: RetentionContext, cutoff: number): number {
-  let deleted = ctx.db.transaction(() => ctx.head.deleteBefore(cutoff)).immediate();
+  let deleted = ctx.db
+    .transaction(() => ctx.head.deleteBefore(cutoff) + ctx.quarantine.deleteBefore(cutoff))
+    .immediate();
   const series = [...ctx.registry.all()];
   for (let i = 0; i < series.length; i += SERIES_PER_STEP) {
     deleted += ctx.db
