@@ -2,7 +2,8 @@
  * Everything the storage host runs, wired together around the one TimeSeriesStorage: the panel
  * handlers, the internal host calls, the job queue and the collector. It is the same under Node and
  * in Electron's utility process; storage-host.ts only connects it to its parent. Closing stops
- * the timers, lets queued work finish, checkpoints the WAL and closes the store.
+ * the timers, lets queued work finish, checkpoints the WAL (a failure is reported, not fatal) and
+ * closes the store.
  */
 import { TimeSeriesStorage, type Labels } from '../../storage/src/index.ts';
 import { COLLECT_EVERY_MS, CountingSink, ProcessSampler, collectHostOnce, every } from '../collector/collector.ts';
@@ -70,7 +71,12 @@ export function openHostService(options: HostServiceOptions): HostService {
       stopCollector();
       sampler.stop();
       await jobs.stop();
-      store.checkpoint();
+      try {
+        store.checkpoint();
+      } catch (err) {
+        // A full disk: the WAL stays until the next start; the store must still close.
+        onError('checkpoint on close', err);
+      }
       store.close();
     })();
     return closing;

@@ -10,7 +10,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Labels } from '../../storage/src/index.ts';
 import type { ShellStore } from './shell-store.ts';
-import { HOST_JOBS, METRIC, type MetricName } from '../collector/metric-catalog.ts';
+import { METRIC, type HOST_JOBS, type MetricName } from '../collector/metric-catalog.ts';
 import { ShellError } from './shell-errors.ts';
 import { DAY_MS, MINUTE_MS } from '../../shared/constants.ts';
 

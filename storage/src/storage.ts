@@ -18,7 +18,8 @@ import {
 } from './config.ts';
 import { Baselines, DEFAULT_WINDOW_DAYS, DEFAULT_Z_THRESHOLD } from './baselines/baselines.ts';
 import { createCompressedViews } from './db/app-views.ts';
-import { openDatabase, type Db } from './db/connection.ts';
+import { WAL_SIZE_LIMIT_BYTES, checkpointWal, openDatabase, walShareOf, type Db } from './db/connection.ts';
+import { SpaceReserve } from './db/space-reserve.ts';
 import { StoreLock } from './db/store-lock.ts';
 import { migrate } from './db/migrations.ts';
 import { Settings } from './db/settings.ts';
@@ -37,7 +38,14 @@ import {
 import { defaultExportPath, writeParquetExport } from './export/parquet-export.ts';
 import { validateBatch } from './ingest/validate.ts';
 import { queryMetrics, type QueryContext } from './query/query.ts';
-import { deleteBefore, dropSeries, reclaimSpace, type RetentionContext } from './retention/retention.ts';
+import {
+  NORMAL_PACE,
+  deleteBefore,
+  dropSeries,
+  reclaimSpace,
+  type RetentionContext,
+  type RetentionPace,
+} from './retention/retention.ts';
 import { repairOnOpen } from './retention/repair.ts';
 import { Rollups, TIER_DERIVED_INTERVALS } from './rollup/rollups.ts';
 import { SeriesRegistry } from './series/registry.ts';
@@ -91,6 +99,11 @@ export class TimeSeriesStorage implements MetricsSink {
   private readonly health: StoreHealth;
   private readonly quarantine: Quarantine;
   private readonly lock: StoreLock | undefined;
+  private readonly reserve: SpaceReserve | undefined;
+  /** The size cap for the database file and its WAL together, if any. */
+  private readonly maxSizeBytes: number | undefined;
+  /** A WAL larger than this that a checkpoint cannot reset is reported as growing. */
+  private readonly walLimit: number;
   private readonly now: () => number;
   private readonly maxLabelsPerSeries: number;
   private days: number;
@@ -102,7 +115,12 @@ export class TimeSeriesStorage implements MetricsSink {
     this.now = options.now;
     this.health = new StoreHealth(options.now);
     this.maxLabelsPerSeries = options.maxLabelsPerSeries;
-    this.lock = options.dbPath === ':memory:' ? undefined : StoreLock.acquire(options.dbPath, this.now());
+    this.maxSizeBytes = options.maxSizeBytes;
+    this.walLimit = options.maxSizeBytes === undefined ? WAL_SIZE_LIMIT_BYTES : walShareOf(options.maxSizeBytes);
+    const onDisk = options.dbPath !== ':memory:';
+    this.lock = onDisk ? StoreLock.acquire(options.dbPath, this.now()) : undefined;
+    // Taken by retention (the app runs one at start-up), so that a store that never expires anything writes none.
+    this.reserve = onDisk ? new SpaceReserve(options.dbPath) : undefined;
     try {
       this.db = openDatabase(options.dbPath, options.walMode, options.maxSizeBytes);
     } catch (err) {
@@ -220,13 +238,7 @@ export class TimeSeriesStorage implements MetricsSink {
       () => true,
       () => false,
     );
-    const deleted = await this.runJob('retention', async () => {
-      const rows = deleteBefore(this.retentionContext(), this.retentionCutoff(this.days));
-      this.appender.reloadLatest();
-      reclaimSpace(this.db);
-      this.settings.setNumber('last_retention_at', this.now());
-      return rows;
-    });
+    const deleted = await this.runJob('retention', async () => this.expireOnAnyDisk());
     if (this.quarantine.size() === 0) this.health.clear('quarantined');
     if (!folded) await this.foldAll().catch(() => undefined);
     return deleted;
@@ -376,11 +388,17 @@ export class TimeSeriesStorage implements MetricsSink {
     return stmt.all(...params);
   }
 
-  /** Checkpoints the WAL and truncates it; false when a reader kept it from being reset. */
+  /**
+   * Checkpoints the WAL and truncates it; false when a reader kept it from being reset (a WAL that
+   * keeps growing that way is reported in the health). A full disk is a typed DISK_FULL error.
+   */
   checkpoint(): boolean {
     this.assertOpen();
-    const [result] = this.db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
-    return result === undefined || result.busy === 0;
+    return this.write(() => {
+      const reset = checkpointWal(this.db);
+      this.watchWal(reset);
+      return reset;
+    });
   }
 
   close(): void {
@@ -390,6 +408,58 @@ export class TimeSeriesStorage implements MetricsSink {
       this.db.close();
     } finally {
       this.lock?.release();
+    }
+  }
+
+  /**
+   * Deletes what has expired. On a full disk it gives the space reserve back and deletes again in
+   * small steps, checkpointing the WAL after each; then it takes the reserve again if there is room.
+   */
+  private expireOnAnyDisk(): number {
+    try {
+      return this.write(() => this.expire(NORMAL_PACE));
+    } catch (err) {
+      if ((err as StorageError).code !== 'DISK_FULL' || !this.reserve) throw err;
+      this.reserve.release();
+      return this.write(() => this.expire({ seriesPerStep: 1, afterStep: () => checkpointWal(this.db) }));
+    } finally {
+      this.reserve?.take();
+    }
+  }
+
+  private expire(pace: RetentionPace): number {
+    pace.afterStep();
+    const rows = deleteBefore(this.retentionContext(), this.retentionCutoff(this.days), pace);
+    this.appender.reloadLatest();
+    this.watchWal(reclaimSpace(this.db, pace));
+    this.settings.setNumber('last_retention_at', this.now());
+    return rows;
+  }
+
+  /** Reports a WAL that checkpoints cannot reset (a long-lived reader) once it outgrows its limit; clears it once reset. */
+  private watchWal(reset: boolean): void {
+    if (reset) {
+      this.health.clear('wal-growing');
+      return;
+    }
+    const { walBytes } = this.diskUsage();
+    if (walBytes <= this.walLimit) return;
+    this.health.report(
+      'wal-growing',
+      'wal',
+      `the WAL holds ${(walBytes / 1024 / 1024).toFixed(1)} MiB and cannot be reset: another connection keeps a read transaction open`,
+    );
+  }
+
+  /** Under a size cap, checkpoints and truncates the WAL when the database and the WAL together exceed it. */
+  private keepWithinCap(): void {
+    if (this.maxSizeBytes === undefined || this.closed) return;
+    const { dbBytes, walBytes } = this.diskUsage();
+    if (dbBytes + walBytes <= this.maxSizeBytes) return;
+    try {
+      this.watchWal(checkpointWal(this.db));
+    } catch {
+      // The disk is full as well: the write says so, and the next one tries again.
     }
   }
 
@@ -482,15 +552,19 @@ export class TimeSeriesStorage implements MetricsSink {
       });
     } catch (err) {
       throw translateDiskError(err);
+    } finally {
+      this.keepWithinCap();
     }
   }
 
-  /** Runs a write, turning a full disk into a typed DISK_FULL error. */
+  /** Runs a write, turning a full disk into a typed DISK_FULL error; under a size cap, keeps the WAL within it. */
   private write<T>(fn: () => T): T {
     try {
       return fn();
     } catch (err) {
       throw translateDiskError(err);
+    } finally {
+      this.keepWithinCap();
     }
   }
 

@@ -1,7 +1,8 @@
 /**
  * Opens the SQLite file with the engine's pragmas: WAL (when asked), synchronous=NORMAL, a busy
  * timeout for second connections, secure_delete so that deleted telemetry is zeroed, and
- * incremental auto-vacuum so that retention can hand space back to the file system.
+ * incremental auto-vacuum so that retention can hand space back to the file system. Under a size
+ * cap (`maxSizeBytes`) the WAL gets a share of the cap and the database file the rest.
  */
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
@@ -14,6 +15,17 @@ export const BUSY_TIMEOUT_MS = 10_000;
 
 /** The WAL is truncated back to this size after each checkpoint that resets it. */
 export const WAL_SIZE_LIMIT_BYTES = 16 * 1024 * 1024;
+
+/** Under a size cap, the part of it the WAL may use; the database file may use the rest. */
+export function walShareOf(maxSizeBytes: number): number {
+  return Math.floor(maxSizeBytes / 4);
+}
+
+/** Checkpoints the WAL and truncates it; false when another connection's snapshot kept it from being reset. */
+export function checkpointWal(db: Db): boolean {
+  const [result] = db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
+  return result === undefined || result.busy === 0;
+}
 
 export function openDatabase(dbPath: string, walMode: boolean, maxSizeBytes?: number): Db {
   if (dbPath !== ':memory:') mkdirSync(dirname(dbPath), { recursive: true });
@@ -30,7 +42,10 @@ export function openDatabase(dbPath: string, walMode: boolean, maxSizeBytes?: nu
   db.pragma('cache_size = -32000');
   if (maxSizeBytes !== undefined) {
     const pageSize = db.pragma('page_size', { simple: true }) as number;
-    db.pragma(`max_page_count = ${Math.max(1, Math.floor(maxSizeBytes / pageSize))}`);
+    const walShare = walShareOf(maxSizeBytes);
+    db.pragma(`max_page_count = ${Math.max(1, Math.floor((maxSizeBytes - walShare) / pageSize))}`);
+    db.pragma(`journal_size_limit = ${walShare}`);
+    db.pragma(`wal_autocheckpoint = ${Math.max(1, Math.floor(walShare / pageSize / 2))}`);
   }
   return db;
 }

@@ -32,6 +32,9 @@ export class StoreLock {
     try {
       lockDb.pragma('busy_timeout = 0');
       lockDb.pragma('locking_mode = EXCLUSIVE');
+      // The file holds nothing worth a journal or an fsync: only its lock matters.
+      lockDb.pragma('journal_mode = OFF');
+      lockDb.pragma('synchronous = OFF');
       // The first write takes the exclusive lock; in this locking mode it is kept until close.
       lockDb.pragma('user_version = 1');
     } catch (err) {
@@ -41,7 +44,12 @@ export class StoreLock {
     }
     const owner: StoreOwner = { pid: process.pid, title: processTitle(), since: now };
     const ownerPath = `${dbPath}.owner`;
-    writeFileSync(ownerPath, JSON.stringify(owner));
+    try {
+      writeFileSync(ownerPath, JSON.stringify(owner));
+    } catch {
+      // A full disk: the lock holds all the same; a second writer's error just cannot name us.
+      rmSync(ownerPath, { force: true });
+    }
     return new StoreLock(lockDb, ownerPath);
   }
 

@@ -8,7 +8,7 @@
  */
 import type { AlertLog } from '../alerts/alerts.ts';
 import type { Baselines } from '../baselines/baselines.ts';
-import type { Db } from '../db/connection.ts';
+import { checkpointWal, type Db } from '../db/connection.ts';
 import type { Head } from '../head/head.ts';
 import type { Quarantine } from '../head/quarantine.ts';
 import type { Rollups } from '../rollup/rollups.ts';
@@ -57,34 +57,57 @@ function seriesWithoutData(ctx: RetentionContext): number[] {
 /** Series handled per retention transaction: few commits, yet no long write lock. */
 const SERIES_PER_STEP = 64;
 
+/** Head rows deleted per retention transaction. */
+const HEAD_ROWS_PER_STEP = 20_000;
+
+/**
+ * How retention runs: in normal steps, or on a full disk in small steps with the WAL checkpointed
+ * and truncated after each, so that no step needs more free space than one step's pages.
+ */
+export interface RetentionPace {
+  seriesPerStep: number;
+  afterStep: () => void;
+}
+
+export const NORMAL_PACE: RetentionPace = { seriesPerStep: SERIES_PER_STEP, afterStep: () => undefined };
+
 /** Returns rows deleted: samples (quarantined ones included) + buckets + alerts. */
-export function deleteBefore(ctx: RetentionContext, cutoff: number): number {
-  let deleted = ctx.db
-    .transaction(() => ctx.head.deleteBefore(cutoff) + ctx.quarantine.deleteBefore(cutoff))
-    .immediate();
-  const series = [...ctx.registry.all()];
-  for (let i = 0; i < series.length; i += SERIES_PER_STEP) {
-    deleted += ctx.db
-      .transaction(() =>
-        series
-          .slice(i, i + SERIES_PER_STEP)
-          .reduce((n, s) => n + ctx.tier.deleteBefore(s.id, cutoff) + ctx.rollups.deleteBefore(s.id, cutoff), 0),
-      )
-      .immediate();
+export function deleteBefore(ctx: RetentionContext, cutoff: number, pace: RetentionPace = NORMAL_PACE): number {
+  const step = <T>(fn: () => T): T => {
+    const result = ctx.db.transaction(fn).immediate();
+    pace.afterStep();
+    return result;
+  };
+  let deleted = step(() => ctx.quarantine.deleteBefore(cutoff));
+  for (let n = HEAD_ROWS_PER_STEP; n === HEAD_ROWS_PER_STEP; deleted += n) {
+    n = step(() => ctx.head.deleteBefore(cutoff, HEAD_ROWS_PER_STEP));
   }
-  deleted += ctx.db
-    .transaction(() => {
-      ctx.baselines.deleteBefore(cutoff);
-      return ctx.alerts.deleteBefore(cutoff);
-    })
-    .immediate();
+  const series = [...ctx.registry.all()];
+  for (let i = 0; i < series.length; i += pace.seriesPerStep) {
+    deleted += step(() =>
+      series
+        .slice(i, i + pace.seriesPerStep)
+        .reduce((n, s) => n + ctx.tier.deleteBefore(s.id, cutoff) + ctx.rollups.deleteBefore(s.id, cutoff), 0),
+    );
+  }
+  deleted += step(() => {
+    ctx.baselines.deleteBefore(cutoff);
+    return ctx.alerts.deleteBefore(cutoff);
+  });
   dropSeries(ctx, seriesWithoutData(ctx));
+  pace.afterStep();
   return deleted;
 }
 
-/** Returns freed pages to the file system and empties the WAL. */
-export function reclaimSpace(db: Db): { walTruncated: boolean } {
-  db.pragma('incremental_vacuum');
-  const [result] = db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
-  return { walTruncated: result === undefined || result.busy === 0 };
+/** Pages handed back to the file system per incremental_vacuum step. */
+const VACUUM_PAGES_PER_STEP = 256;
+
+/** Returns freed pages to the file system and empties the WAL; false when a reader kept the WAL from being reset. */
+export function reclaimSpace(db: Db, pace: RetentionPace = NORMAL_PACE): boolean {
+  const freePages = (): number => db.pragma('freelist_count', { simple: true }) as number;
+  for (let free = freePages(), before = Infinity; free > 0 && free < before; before = free, free = freePages()) {
+    db.pragma(`incremental_vacuum(${VACUUM_PAGES_PER_STEP})`);
+    pace.afterStep();
+  }
+  return checkpointWal(db);
 }
