@@ -12,6 +12,8 @@ import { createInterface } from 'node:readline';
 import { describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { StorageError, TimeSeriesStorage } from '../storage/src/index.ts';
+import { dataPaths } from '../electron/host/data-dir.ts';
+import { forkNodeHost } from '../electron/host/host-client.ts';
 import { T0, openStore } from './support/store.ts';
 
 const HOLDER = join(import.meta.dirname, 'support', 'lock-holder.ts');
@@ -82,6 +84,26 @@ describe('one writer per store file', () => {
       assert.equal(second.child.exitCode ?? (await once(second.child, 'exit'))[0], 1);
     } finally {
       if (second.child.exitCode === null) await kill(second.child);
+      s.cleanup();
+    }
+  });
+
+  it('a storage host started beside a running one sends a fatal STORE_LOCKED naming it, and exits', async () => {
+    const s = openStore();
+    try {
+      const channel = forkNodeHost(s.dir);
+      assert.equal(dataPaths(s.dir).dbPath, s.dbPath);
+      const exited = new Promise<number | null>((resolve) => channel.onExit(resolve));
+      const fatal = await new Promise<unknown>((resolve) =>
+        channel.onMessage((message) => {
+          if ((message as { event?: unknown }).event === 'fatal') resolve(message);
+        }),
+      );
+      const { error } = fatal as { error: { code: string; message: string } };
+      assert.equal(error.code, 'STORE_LOCKED');
+      assert.match(error.message, new RegExp(`in use by pid ${process.pid} `));
+      assert.equal(await exited, 1);
+    } finally {
       s.cleanup();
     }
   });
