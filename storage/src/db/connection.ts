@@ -21,10 +21,19 @@ export function walShareOf(maxSizeBytes: number): number {
   return Math.floor(maxSizeBytes / 4);
 }
 
-/** Checkpoints the WAL and truncates it; false when another connection's snapshot kept it from being reset. */
+/**
+ * Checkpoints the WAL and truncates it; false when another connection's snapshot kept it from being
+ * reset. It does not wait for readers (the store is the file's only writer, so nothing else can
+ * hold it up): a reader's snapshot would otherwise stall the caller for the whole busy timeout.
+ */
 export function checkpointWal(db: Db): boolean {
-  const [result] = db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
-  return result === undefined || result.busy === 0;
+  db.pragma('busy_timeout = 0');
+  try {
+    const [result] = db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
+    return result === undefined || result.busy === 0;
+  } finally {
+    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+  }
 }
 
 export function openDatabase(dbPath: string, walMode: boolean, maxSizeBytes?: number): Db {
