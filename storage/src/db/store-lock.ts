@@ -7,8 +7,8 @@
  * names the process holding it, so a second writer's STORE_LOCKED error can say who that is.
  */
 import Database from 'better-sqlite3';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { basename } from 'node:path';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname } from 'node:path';
 import { StorageError } from '../errors.ts';
 
 /** Who holds a store, as its owner file records it. */
@@ -28,6 +28,7 @@ export class StoreLock {
 
   /** Takes the store's writer lock, or throws STORE_LOCKED naming the process that holds it. */
   static acquire(dbPath: string, now: number): StoreLock {
+    mkdirSync(dirname(dbPath), { recursive: true });
     const lockDb = new Database(`${dbPath}.lock`);
     try {
       lockDb.pragma('busy_timeout = 0');
