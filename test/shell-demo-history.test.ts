@@ -4,6 +4,7 @@
  * through the panel handlers on a real store, leaving the app's own data alone.
  */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +14,7 @@ import { DEMO_STEP_MS, demoBatches } from '../electron/demo/demo-history.ts';
 import { openHostService, type HostService } from '../electron/host/host-service.ts';
 import { CATALOG, METRIC } from '../electron/collector/metric-catalog.ts';
 
+const CLI = join(import.meta.dirname, '..', 'electron', 'demo', 'demo-history-cli.ts');
 const DAY = 86_400_000;
 const NOW = Date.UTC(2026, 4, 20, 9, 30, 0);
 
@@ -132,5 +134,15 @@ describe('loading and removing through the panel handlers', () => {
     assert.equal(status.hasDemoData, false);
     assert.equal(status.samples, 1, "the app's own sample is kept");
     assert.deepEqual(await service.panel.listLabels(METRIC.cpu), [{ name: 'process', values: ['host'] }]);
+  });
+
+  test('the demo:history CLI beside the running host writes nothing and says to use the panel', () => {
+    const cli = spawnSync(process.execPath, ['--import', 'tsx', CLI, '--data-dir', dir], {
+      encoding: 'utf8',
+    });
+    assert.equal(cli.status, 1, cli.stderr);
+    assert.match(cli.stderr, new RegExp(`app is running on this store: .*in use by pid ${process.pid} `));
+    assert.match(cli.stderr, /Nothing was written\. Use the panel's "Load demo history" button/);
+    assert.equal(service.store.getStats().samples, 1, 'the store is untouched');
   });
 });

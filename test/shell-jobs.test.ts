@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import { setImmediate as tick } from 'node:timers/promises';
-import { TimeSeriesStorage } from '../storage/src/index.ts';
+import Database from 'better-sqlite3';
+import { TimeSeriesStorage, type Labels } from '../storage/src/index.ts';
 import { DEFAULT_JOB_TIMINGS, JobScheduler, type JobName } from '../electron/host/jobs.ts';
 import { METRIC, type MetricName } from '../electron/collector/metric-catalog.ts';
 
@@ -23,8 +24,10 @@ describe('job scheduler', () => {
   let jobs: JobScheduler;
   let failures: [JobName, unknown][];
 
-  const record = (name: MetricName, value: number): Promise<number> =>
-    store.insertSamples([{ name, value, timestamp: NOW }]);
+  let recorded = 0;
+  // Each recorded sample one millisecond after the last, as the host's clock would move on.
+  const record = (name: MetricName, value: number, labels?: Labels): Promise<number> =>
+    store.insertSamples([{ name, value, timestamp: NOW + recorded++, labels }]);
 
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'shell-jobs-'));
@@ -109,6 +112,30 @@ describe('job scheduler', () => {
     assert.equal(await failing.exclusive(async () => 'still running'), 'still running');
     await failing.stop();
     assert.match(String(failures.find(([job]) => job === 'checkpoint')?.[1]), /disk on fire/);
+  });
+
+  test('a failing job is counted in telemetry_job_errors_total{job} and in the store health', async () => {
+    // A rollup that fails whatever the data: a trigger on the store's own file refuses hourly buckets.
+    const raw = new Database(join(dir, 'telemetry.db'));
+    raw.exec(`CREATE TRIGGER refuse BEFORE INSERT ON rollup_1h BEGIN SELECT RAISE(ABORT, 'refused'); END`);
+    raw.close();
+    await assert.rejects(jobs.run('rollup'), /refused/);
+    await assert.rejects(jobs.run('rollup'), /refused/);
+    const [errors] = store.queryMetrics({
+      metricName: METRIC.jobErrors,
+      start: NOW,
+      end: NOW + 100,
+      aggregation: 'raw',
+    });
+    assert.deepEqual(errors?.labels, { job: 'rollup' });
+    assert.deepEqual(
+      errors?.points.map((p) => p.value),
+      [1, 2],
+    );
+    assert.deepEqual(
+      store.getStats().problems.map((p) => [p.kind, p.subject]),
+      [['job-failed', 'rollup']],
+    );
   });
 
   test('work runs one at a time, in order', async () => {

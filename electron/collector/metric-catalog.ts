@@ -15,12 +15,16 @@ export const METRIC = {
   walSize: 'telemetry_wal_size_bytes',
   samplesIngested: 'telemetry_samples_ingested_total',
   rollupDuration: 'telemetry_rollup_duration_milliseconds',
+  jobErrors: 'telemetry_job_errors_total',
   exportDuration: 'telemetry_export_duration_seconds',
   load1: 'host_load1',
   freeMemory: 'host_memory_free_bytes',
 } as const;
 
 export type MetricName = (typeof METRIC)[keyof typeof METRIC];
+
+/** The storage host's background jobs (host/jobs.ts); each failure counts in METRIC.jobErrors{job}. */
+export const HOST_JOBS = ['rollup', 'baselines', 'retention', 'checkpoint'] as const;
 
 /** The processes the collector measures: the storage host, Electron main (or the preview server), the renderer. */
 export type ProcessRole = 'host' | 'main' | 'renderer';
@@ -92,6 +96,12 @@ export const CATALOG: readonly CatalogSeries[] = [
     demo: { base: 120, daily: 10, noise: 5, spike: 0, min: 0, counter: true },
   },
   { name: METRIC.rollupDuration, labels: {}, demo: { base: 15, daily: 5, noise: 4, spike: 400, min: 1 } },
+  // Failures of the host's background jobs (jobs.ts), per job: none but during a spike.
+  ...HOST_JOBS.map((job) => ({
+    name: METRIC.jobErrors,
+    labels: { job },
+    demo: { base: 0, daily: 0, noise: 0, spike: 0.05, min: 0, counter: true, stepMs: HOUR_MS },
+  })),
   {
     name: METRIC.exportDuration,
     labels: {},

@@ -1,17 +1,39 @@
 /**
  * `npm run demo:history [-- --data-dir <dir>] [--remove]`: fills the data folder's store with 30
- * days of demo history (source="demo"), or removes it. Opens the store directly, so run it while
- * the app is closed; inside the app, the panel's first-run choice does the same through the host.
+ * days of demo history (source="demo"), or removes it. Opens the store directly, so it needs the
+ * app to be closed: beside a running app the store refuses a second writer (STORE_LOCKED) and the
+ * CLI says so, pointing to the panel's own demo history button, which does the same through the host.
  */
-import { TimeSeriesStorage } from '../../storage/src/index.ts';
+import { StorageError, TimeSeriesStorage } from '../../storage/src/index.ts';
 import { dataPaths, ensureDataDirs, parseShellFlags, resolveDataDir } from '../host/data-dir.ts';
 import { loadDemoHistory, removeDemoHistory } from './demo-history.ts';
+
+function fail(message: string): void {
+  console.error(message);
+  process.exitCode = 1;
+}
+
+/** The store, or undefined (with the reason printed) when the running app holds it. */
+function openStore(dbPath: string, remove: boolean): TimeSeriesStorage | undefined {
+  try {
+    return new TimeSeriesStorage({ dbPath });
+  } catch (err) {
+    if (!(err instanceof StorageError && err.code === 'STORE_LOCKED')) throw err;
+    const button = remove ? 'Remove demo history' : 'Load demo history';
+    fail(
+      `The telemetry app is running on this store: ${err.message}.\n` +
+        `Nothing was written. Use the panel's "${button}" button (Settings), or close the app and run this again.`,
+    );
+    return undefined;
+  }
+}
 
 function main(argv: readonly string[]): void {
   const flags = parseShellFlags(argv);
   const paths = dataPaths(resolveDataDir(flags));
   ensureDataDirs(paths);
-  const store = new TimeSeriesStorage({ dbPath: paths.dbPath });
+  const store = openStore(paths.dbPath, flags.remove);
+  if (!store) return;
   const finish = (message: string): void => {
     store.checkpoint();
     store.close();
@@ -25,8 +47,7 @@ function main(argv: readonly string[]): void {
     (samples) => finish(`Stored ${samples} demo samples (30 days, source="demo") in ${paths.dbPath}`),
     (err: unknown) => {
       store.close();
-      console.error(err instanceof Error ? err.message : err);
-      process.exitCode = 1;
+      fail(err instanceof Error ? err.message : String(err));
     },
   );
 }

@@ -2,9 +2,10 @@
  * Everything the storage host runs, wired together around the one TimeSeriesStorage: the panel
  * handlers, the internal host calls, the job queue and the collector. It is the same under Node and
  * in Electron's utility process; storage-host.ts only connects it to its parent. Closing stops
- * the timers, lets queued work finish, checkpoints the WAL and closes the store.
+ * the timers, lets queued work finish, checkpoints the WAL (a failure is reported, not fatal) and
+ * closes the store.
  */
-import { TimeSeriesStorage } from '../../storage/src/index.ts';
+import { TimeSeriesStorage, type Labels } from '../../storage/src/index.ts';
 import { COLLECT_EVERY_MS, CountingSink, ProcessSampler, collectHostOnce, every } from '../collector/collector.ts';
 import { ensureDataDirs, type DataPaths } from './data-dir.ts';
 import { createDispatcher, type Dispatcher } from './host-dispatch.ts';
@@ -44,8 +45,8 @@ export function openHostService(options: HostServiceOptions): HostService {
   ensureDataDirs(options.paths);
   const store = new TimeSeriesStorage({ dbPath: options.paths.dbPath, now });
   const sink = new CountingSink(store);
-  const record = (name: MetricName, value: number): Promise<number> =>
-    sink.insertSamples([{ name, value, timestamp: now() }]);
+  const record = (name: MetricName, value: number, labels?: Labels): Promise<number> =>
+    sink.insertSamples([{ name, value, timestamp: now(), labels }]);
   const jobs = new JobScheduler({ store, record, onError: (job, err) => onError(`job ${job}`, err) });
   const sampler = new ProcessSampler('host');
   const collect = (): Promise<number> => collectHostOnce({ sink, sampler, now, fileSizes: () => store.diskUsage() });
@@ -70,7 +71,12 @@ export function openHostService(options: HostServiceOptions): HostService {
       stopCollector();
       sampler.stop();
       await jobs.stop();
-      store.checkpoint();
+      try {
+        store.checkpoint();
+      } catch (err) {
+        // A full disk: the WAL stays until the next start; the store must still close.
+        onError('checkpoint on close', err);
+      }
       store.close();
     })();
     return closing;

@@ -3,15 +3,18 @@
  * them write at once: rollups (aggregate every maintained interval, then compact) every minute,
  * baselines and anomaly detection every 15 minutes, retention at
  * start-up, daily and whenever the setting changes, and a WAL checkpoint after retention and every
- * few minutes. Work the panel starts (demo history) goes through the same queue.
+ * few minutes. Work the panel starts (demo history) goes through the same queue. A job that fails
+ * is reported (onError) and counted in `telemetry_job_errors_total{job}`, and runs again on its
+ * timer; the store itself says what went wrong in its health (getStats().problems).
  */
 import { performance } from 'node:perf_hooks';
+import type { Labels } from '../../storage/src/index.ts';
 import type { ShellStore } from './shell-store.ts';
-import { METRIC, type MetricName } from '../collector/metric-catalog.ts';
+import { METRIC, type HOST_JOBS, type MetricName } from '../collector/metric-catalog.ts';
 import { ShellError } from './shell-errors.ts';
 import { DAY_MS, MINUTE_MS } from '../../shared/constants.ts';
 
-export type JobName = 'rollup' | 'baselines' | 'retention' | 'checkpoint';
+export type JobName = (typeof HOST_JOBS)[number];
 
 export type JobTimings = Record<JobName, number>;
 
@@ -24,8 +27,8 @@ export const DEFAULT_JOB_TIMINGS: JobTimings = {
 
 export interface JobDeps {
   store: ShellStore;
-  /** Records a duration sample (written through the host's sink). */
-  record: (name: MetricName, value: number) => Promise<unknown>;
+  /** Records a sample of one of the app's metrics (written through the host's sink). */
+  record: (name: MetricName, value: number, labels?: Labels) => Promise<unknown>;
   onError: (job: JobName, err: unknown) => void;
 }
 
@@ -33,6 +36,8 @@ export class JobScheduler {
   private readonly deps: JobDeps;
   private queue: Promise<unknown> = Promise.resolve();
   private timers: NodeJS.Timeout[] = [];
+  /** Failures per job since the host started (a Prometheus counter: it restarts with the process). */
+  private readonly failures = new Map<JobName, number>();
   private stopped = false;
 
   constructor(deps: JobDeps) {
@@ -47,9 +52,14 @@ export class JobScheduler {
     }
   }
 
-  /** Runs one job after whatever is queued; rejects when the job fails. */
+  /** Runs one job after whatever is queued; rejects when the job fails (and counts the failure). */
   run(job: JobName): Promise<void> {
-    return this.exclusive(() => this.jobs[job]());
+    return this.exclusive(() =>
+      this.jobs[job]().catch(async (err: unknown) => {
+        await this.countFailure(job);
+        throw err;
+      }),
+    );
   }
 
   /** Runs `task` alone in the queue (no job runs meanwhile). */
@@ -66,6 +76,13 @@ export class JobScheduler {
     for (const timer of this.timers) clearInterval(timer);
     this.timers = [];
     await this.queue;
+  }
+
+  private async countFailure(job: JobName): Promise<void> {
+    const total = (this.failures.get(job) ?? 0) + 1;
+    this.failures.set(job, total);
+    // On a full disk the count cannot be stored either; the failure itself is still reported.
+    await this.deps.record(METRIC.jobErrors, total, { job }).catch(() => undefined);
   }
 
   private runReported(job: JobName): void {

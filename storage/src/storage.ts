@@ -18,7 +18,9 @@ import {
 } from './config.ts';
 import { Baselines, DEFAULT_WINDOW_DAYS, DEFAULT_Z_THRESHOLD } from './baselines/baselines.ts';
 import { createCompressedViews } from './db/app-views.ts';
-import { BUSY_TIMEOUT_MS, openDatabase, type Db } from './db/connection.ts';
+import { WAL_SIZE_LIMIT_BYTES, checkpointWal, openDatabase, walShareOf, type Db } from './db/connection.ts';
+import { SpaceReserve } from './db/space-reserve.ts';
+import { StoreLock } from './db/store-lock.ts';
 import { migrate } from './db/migrations.ts';
 import { translateOpenError } from './db/open-errors.ts';
 import { Settings } from './db/settings.ts';
@@ -26,6 +28,7 @@ import { InvalidArgumentError, StorageError, translateDiskError } from './errors
 import { Head } from './head/head.ts';
 import { StoreHealth } from './health.ts';
 import { HeadAppender } from './head/head-append.ts';
+import { Quarantine } from './head/quarantine.ts';
 import {
   countBucketRows,
   countRawRows,
@@ -36,7 +39,15 @@ import {
 import { defaultExportPath, writeParquetExport } from './export/parquet-export.ts';
 import { validateBatch } from './ingest/validate.ts';
 import { queryMetrics, type QueryContext } from './query/query.ts';
-import { deleteBefore, dropSeries, reclaimSpace, type RetentionContext } from './retention/retention.ts';
+import {
+  NORMAL_PACE,
+  deleteBefore,
+  dropSeries,
+  reclaimSpace,
+  type RetentionContext,
+  type RetentionPace,
+} from './retention/retention.ts';
+import { repairOnOpen } from './retention/repair.ts';
 import { Rollups, TIER_DERIVED_INTERVALS } from './rollup/rollups.ts';
 import { SeriesRegistry } from './series/registry.ts';
 import { runSteps, runStepsYielding, type Step } from './steps.ts';
@@ -87,6 +98,13 @@ export class TimeSeriesStorage implements MetricsSink {
   private readonly alerts: AlertLog;
   private readonly baselines: Baselines;
   private readonly health: StoreHealth;
+  private readonly quarantine: Quarantine;
+  private readonly lock: StoreLock | undefined;
+  private readonly reserve: SpaceReserve | undefined;
+  /** The size cap for the database file and its WAL together, if any. */
+  private readonly maxSizeBytes: number | undefined;
+  /** A WAL larger than this that a checkpoint cannot reset is reported as growing. */
+  private readonly walLimit: number;
   private readonly now: () => number;
   private readonly maxLabelsPerSeries: number;
   private days: number;
@@ -98,9 +116,22 @@ export class TimeSeriesStorage implements MetricsSink {
     this.now = options.now;
     this.health = new StoreHealth(options.now);
     this.maxLabelsPerSeries = options.maxLabelsPerSeries;
-    this.db = openDatabase(options.dbPath, options.walMode, options.maxSizeBytes);
+    this.maxSizeBytes = options.maxSizeBytes;
+    this.walLimit = options.maxSizeBytes === undefined ? WAL_SIZE_LIMIT_BYTES : walShareOf(options.maxSizeBytes);
+    const onDisk = options.dbPath !== ':memory:';
+    this.lock = onDisk ? acquireLock(options.dbPath, this.now()) : undefined;
+    // Taken by retention (the app runs one at start-up), so that a store that never expires anything writes none.
+    this.reserve = onDisk ? new SpaceReserve(options.dbPath) : undefined;
+    try {
+      this.db = openDatabase(options.dbPath, options.walMode, options.maxSizeBytes);
+    } catch (err) {
+      this.lock?.release();
+      throw translateDiskError(err);
+    }
     try {
       migrate(this.db);
+      this.quarantine = new Quarantine(this.db);
+      this.repair();
       this.settings = new Settings(this.db);
       this.days = checkRetentionDays(
         options.retentionDays ?? this.settings.getNumber('telemetry_retention_days') ?? DEFAULT_RETENTION_DAYS,
@@ -129,6 +160,7 @@ export class TimeSeriesStorage implements MetricsSink {
       this.appender = new HeadAppender(this.db, this.registry, this.head, tier);
     } catch (err) {
       this.db.close();
+      this.lock?.release();
       throw translateOpenError(translateDiskError(err), options.dbPath);
     }
   }
@@ -183,6 +215,11 @@ export class TimeSeriesStorage implements MetricsSink {
    * written only for compaction to remove them again).
    */
   async rollUpAndCompact(): Promise<{ buckets: number; moved: number }> {
+    this.assertOpen();
+    return this.runJob('rollup', () => this.foldAndCompact());
+  }
+
+  private async foldAndCompact(): Promise<{ buckets: number; moved: number }> {
     const derived = this.intervals.filter((i) => this.rollups.isTierDerived(i));
     let buckets = 0;
     for (const interval of this.intervals) if (!derived.includes(interval)) buckets += await this.aggregate(interval);
@@ -191,19 +228,21 @@ export class TimeSeriesStorage implements MetricsSink {
     return { buckets, moved };
   }
 
-  /** Deletes everything older than now - retentionDays; returns rows deleted (samples + buckets + alerts). */
+  /**
+   * Deletes everything older than now - retentionDays; returns rows deleted (samples + buckets +
+   * alerts). Expired data is deleted even when the rollups fail (that failure is in the health).
+   */
   async applyRetention(): Promise<number> {
     this.assertOpen();
-    return this.write(() => {
-      // Folding first keeps a bucket that straddles the cutoff whole; on a full disk, delete first.
-      const folded = this.foldAllUnlessFull();
-      const deleted = deleteBefore(this.retentionContext(), this.retentionCutoff(this.days));
-      this.appender.reloadLatest();
-      reclaimSpace(this.db);
-      if (!folded) this.foldAllUnlessFull();
-      this.settings.setNumber('last_retention_at', this.now());
-      return deleted;
-    });
+    // Folding first keeps a bucket that straddles the cutoff whole; when it fails, delete first.
+    const folded = await this.foldAll().then(
+      () => true,
+      () => false,
+    );
+    const deleted = await this.runJob('retention', async () => this.expireOnAnyDisk());
+    if (this.quarantine.size() === 0) this.health.clear('quarantined');
+    if (!folded) await this.foldAll().catch(() => undefined);
+    return deleted;
   }
 
   setRetentionDays(days: number): void {
@@ -273,7 +312,7 @@ export class TimeSeriesStorage implements MetricsSink {
       const deleted = dropSeries(this.retentionContext(), ids);
       this.appender.forget(ids);
       this.db.pragma('incremental_vacuum');
-      if (resetWalNow(this.db)) this.health.clear('deletion-pending');
+      if (checkpointWal(this.db)) this.health.clear('deletion-pending');
       else this.health.report('deletion-pending', 'deleteSeries', PENDING_DELETION);
       return deleted;
     });
@@ -356,30 +395,138 @@ export class TimeSeriesStorage implements MetricsSink {
     return stmt.all(...params);
   }
 
-  /** Checkpoints the WAL and truncates it; false when a reader kept it from being reset. */
+  /**
+   * Checkpoints the WAL and truncates it; false when a reader kept it from being reset (a WAL that
+   * keeps growing that way is reported in the health). A full disk is a typed DISK_FULL error.
+   */
   checkpoint(): boolean {
     this.assertOpen();
-    const [result] = this.db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
-    const reset = result === undefined || result.busy === 0;
-    if (reset) this.health.clear('deletion-pending');
-    return reset;
+    return this.write(() => {
+      const reset = checkpointWal(this.db);
+      this.watchWal(reset);
+      if (reset) this.health.clear('deletion-pending');
+      return reset;
+    });
   }
 
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    this.db.close();
+    try {
+      this.db.close();
+    } finally {
+      this.lock?.release();
+    }
   }
 
-  /** Folds the head into every maintained interval; false when the disk is full. */
-  private foldAllUnlessFull(): boolean {
-    const upTo = this.head.maxId();
+  /**
+   * Deletes what has expired. On a full disk it gives the space reserve back and deletes again in
+   * small steps, checkpointing the WAL after each; then it takes the reserve again if there is room.
+   */
+  private expireOnAnyDisk(): number {
     try {
-      for (const interval of this.intervals) runSteps(() => this.rollups.aggregateStep(interval, upTo));
-      return true;
+      return this.write(() => this.expire(NORMAL_PACE));
     } catch (err) {
-      if ((translateDiskError(err) as { code?: unknown }).code === 'DISK_FULL') return false;
-      throw err;
+      if ((err as StorageError).code !== 'DISK_FULL' || !this.reserve) throw err;
+      this.reserve.release();
+      return this.write(() => this.expire({ seriesPerStep: 1, afterStep: () => checkpointWal(this.db) }));
+    } finally {
+      this.reserve?.take();
+    }
+  }
+
+  private expire(pace: RetentionPace): number {
+    pace.afterStep();
+    const rows = deleteBefore(this.retentionContext(), this.retentionCutoff(this.days), pace);
+    this.appender.reloadLatest();
+    this.watchWal(reclaimSpace(this.db, pace));
+    this.settings.setNumber('last_retention_at', this.now());
+    return rows;
+  }
+
+  /** Reports a WAL that checkpoints cannot reset (a long-lived reader) once it outgrows its limit; clears it once reset. */
+  private watchWal(reset: boolean): void {
+    if (reset) {
+      this.health.clear('wal-growing');
+      return;
+    }
+    const { walBytes } = this.diskUsage();
+    if (walBytes <= this.walLimit) return;
+    this.health.report(
+      'wal-growing',
+      'wal',
+      `the WAL holds ${(walBytes / 1024 / 1024).toFixed(1)} MiB and cannot be reset: another connection keeps a read transaction open`,
+    );
+  }
+
+  /** Under a size cap, checkpoints and truncates the WAL when the database and the WAL together exceed it. */
+  private keepWithinCap(): void {
+    if (this.maxSizeBytes === undefined || this.closed) return;
+    const { dbBytes, walBytes } = this.diskUsage();
+    if (dbBytes + walBytes <= this.maxSizeBytes) return;
+    try {
+      this.watchWal(checkpointWal(this.db));
+    } catch {
+      // The disk is full as well: the write says so, and the next one tries again.
+    }
+  }
+
+  /** Folds the head into every maintained interval, as the rollup job (its failure is in the health). */
+  private foldAll(): Promise<number> {
+    return this.runJob('rollup', async () => {
+      const upTo = this.head.maxId();
+      return this.intervals.reduce((n, i) => n + runSteps(() => this.rollups.aggregateStep(i, upTo)), 0);
+    });
+  }
+
+  /**
+   * Runs a background job. When it fails, the head rows no job can process are set aside in
+   * quarantine and the job runs once more; a failure that remains is reported in the health (until
+   * the job next succeeds) and thrown, typed when the disk is full.
+   */
+  private async runJob<T>(job: string, run: () => Promise<T>): Promise<T> {
+    try {
+      const result = await run().catch(async (err: unknown) => {
+        if (this.closed || this.setAsideUnprocessable() === 0) throw err;
+        return run();
+      });
+      this.health.clear('job-failed', job);
+      return result;
+    } catch (err) {
+      const typed = translateDiskError(err);
+      if (!this.closed) this.health.report('job-failed', job, `${job} failed: ${(typed as Error).message}`);
+      throw typed;
+    }
+  }
+
+  /** Moves the head rows no job can process into quarantine; returns rows moved. */
+  private setAsideUnprocessable(): number {
+    const moved = this.quarantine.sweepHead(this.now());
+    if (moved > 0) {
+      this.appender.reloadLatest();
+      this.reportQuarantine(moved);
+    }
+    return moved;
+  }
+
+  private reportQuarantine(moved: number): void {
+    this.health.report(
+      'quarantined',
+      'head',
+      `${moved} samples that no job could process (a series that is gone, a value that is not a finite number) were set aside; ${this.quarantine.size()} are kept in quarantine until they expire`,
+    );
+  }
+
+  /** Makes a store left inconsistent by older code or a damaged file consistent again (see repair.ts). */
+  private repair(): void {
+    const { quarantined, orphansDeleted } = repairOnOpen(this.db, this.quarantine, this.now());
+    if (quarantined > 0) this.reportQuarantine(quarantined);
+    if (orphansDeleted > 0) {
+      this.health.report(
+        'quarantined',
+        'orphans',
+        `${orphansDeleted} stored rows of series that no longer exist were deleted on open`,
+      );
     }
   }
 
@@ -392,7 +539,13 @@ export class TimeSeriesStorage implements MetricsSink {
   }
 
   private retentionContext(): RetentionContext {
-    return { db: this.db, alerts: this.alerts, baselines: this.baselines, ...this.queryContext() };
+    return {
+      db: this.db,
+      alerts: this.alerts,
+      baselines: this.baselines,
+      quarantine: this.quarantine,
+      ...this.queryContext(),
+    };
   }
 
   /**
@@ -407,15 +560,19 @@ export class TimeSeriesStorage implements MetricsSink {
       });
     } catch (err) {
       throw translateDiskError(err);
+    } finally {
+      this.keepWithinCap();
     }
   }
 
-  /** Runs a write, turning a full disk into a typed DISK_FULL error. */
+  /** Runs a write, turning a full disk into a typed DISK_FULL error; under a size cap, keeps the WAL within it. */
   private write<T>(fn: () => T): T {
     try {
       return fn();
     } catch (err) {
       throw translateDiskError(err);
+    } finally {
+      this.keepWithinCap();
     }
   }
 
@@ -427,17 +584,12 @@ export class TimeSeriesStorage implements MetricsSink {
 const PENDING_DELETION =
   'deleted series stay readable to another connection that holds an older snapshot of the store, until the next checkpoint';
 
-/**
- * Checkpoints and truncates the WAL without waiting for other connections' readers; whether it was
- * reset (then no snapshot older than the last write remains, and no copy of its pages in the WAL).
- */
-function resetWalNow(db: Db): boolean {
-  db.pragma('busy_timeout = 0');
+/** Takes the store's writer lock; a folder that cannot hold it is CANNOT_OPEN, like the store itself. */
+function acquireLock(dbPath: string, now: number): StoreLock {
   try {
-    const [result] = db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
-    return result === undefined || result.busy === 0;
-  } finally {
-    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    return StoreLock.acquire(dbPath, now);
+  } catch (err) {
+    throw translateOpenError(err, dbPath);
   }
 }
 

@@ -135,6 +135,21 @@ const chunkChecksums: Migration = (db) => {
   }
 };
 
+/** Head rows a job could not process (a value that is not a finite number, a series that is gone), set aside. */
+const quarantine: Migration = (db) => {
+  db.exec(`
+    CREATE TABLE quarantine (
+      id INTEGER PRIMARY KEY,
+      series_id INTEGER NOT NULL,
+      ts INTEGER NOT NULL,
+      value ANY,
+      reason TEXT NOT NULL,
+      quarantined_at INTEGER NOT NULL
+    ) STRICT;
+    CREATE INDEX quarantine_by_ts ON quarantine (ts);
+  `);
+};
+
 /** The file's `PRAGMA application_id`: "FTLM", this engine's store (sqlite3 shell: `PRAGMA application_id`). */
 export const STORE_APPLICATION_ID = 0x46544c4d;
 
@@ -147,7 +162,13 @@ const storeMarker: Migration = (db) => {
 };
 
 /** Index i holds the migration that takes user_version from i to i + 1. */
-export const MIGRATIONS: readonly Migration[] = [initialSchema, compressedChunks, chunkChecksums, storeMarker];
+export const MIGRATIONS: readonly Migration[] = [
+  initialSchema,
+  compressedChunks,
+  chunkChecksums,
+  quarantine,
+  storeMarker,
+];
 
 /** Refuses a store whose user_version is beyond the last migration this code knows (SCHEMA_TOO_NEW). */
 export function checkSchemaVersion(version: number, dbPath: string): void {

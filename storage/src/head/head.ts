@@ -50,7 +50,7 @@ export class Head {
       .prepare('SELECT id, series_id, ts, value FROM head WHERE ts >= ? AND ts < ? ORDER BY ts, id')
       .raw();
     this.deleteUpToStmt = db.prepare('DELETE FROM head WHERE id <= ?');
-    this.deleteBeforeStmt = db.prepare('DELETE FROM head WHERE ts < ?');
+    this.deleteBeforeStmt = db.prepare('DELETE FROM head WHERE id IN (SELECT id FROM head WHERE ts < ? LIMIT ?)');
     this.maxIdStmt = db.prepare("SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'head'), 0)").pluck();
     this.deleteSeriesStmt = db.prepare('DELETE FROM head WHERE series_id = ?');
     this.latestStmt = db.prepare('SELECT series_id, MAX(ts) FROM head GROUP BY series_id').raw();
@@ -106,8 +106,9 @@ export class Head {
     return this.deleteUpToStmt.run(id).changes;
   }
 
-  deleteBefore(ts: number): number {
-    return this.deleteBeforeStmt.run(ts).changes;
+  /** Deletes at most `limit` rows older than `ts` (retention deletes in bounded transactions); returns rows deleted. */
+  deleteBefore(ts: number, limit: number): number {
+    return this.deleteBeforeStmt.run(ts, limit).changes;
   }
 
   /** Deletes every head row of a series; returns rows deleted. */

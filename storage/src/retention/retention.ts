@@ -1,6 +1,6 @@
 /**
- * Retention, a privacy promise: deletes every raw sample, rollup bucket (once it lies entirely
- * before the cutoff), alert and baseline older than the cutoff, drops series left without data,
+ * Retention, a privacy promise: deletes every raw sample (quarantined ones included), rollup bucket
+ * (once it lies entirely before the cutoff), alert and baseline older than the cutoff, drops series left without data,
  * then hands the freed pages back to the file system (incremental vacuum) and checkpoints the WAL
  * with TRUNCATE, so no readable copy of deleted data stays in the database file or its WAL
  * (secure_delete zeroes what is deleted). It decides what goes and in which transactions; each
@@ -8,8 +8,9 @@
  */
 import type { AlertLog } from '../alerts/alerts.ts';
 import type { Baselines } from '../baselines/baselines.ts';
-import type { Db } from '../db/connection.ts';
+import { checkpointWal, type Db } from '../db/connection.ts';
 import type { Head } from '../head/head.ts';
+import type { Quarantine } from '../head/quarantine.ts';
 import type { Rollups } from '../rollup/rollups.ts';
 import type { SeriesRegistry } from '../series/registry.ts';
 import type { Tier } from '../tier/tier.ts';
@@ -18,6 +19,7 @@ export interface RetentionContext {
   db: Db;
   registry: SeriesRegistry;
   head: Head;
+  quarantine: Quarantine;
   tier: Tier;
   rollups: Rollups;
   alerts: AlertLog;
@@ -31,7 +33,7 @@ export function dropSeries(ctx: RetentionContext, ids: number[]): number {
   ctx.db
     .transaction(() => {
       for (const id of ids) {
-        samples += ctx.head.deleteSeries(id) + ctx.tier.deleteSeries(id);
+        samples += ctx.head.deleteSeries(id) + ctx.tier.deleteSeries(id) + ctx.quarantine.deleteSeries(id);
         ctx.rollups.deleteSeries(id);
         const series = ctx.registry.get(id);
         if (series) ctx.baselines.deleteSeries(series);
@@ -55,32 +57,57 @@ function seriesWithoutData(ctx: RetentionContext): number[] {
 /** Series handled per retention transaction: few commits, yet no long write lock. */
 const SERIES_PER_STEP = 64;
 
-/** Returns rows deleted: samples + buckets + alerts. */
-export function deleteBefore(ctx: RetentionContext, cutoff: number): number {
-  let deleted = ctx.db.transaction(() => ctx.head.deleteBefore(cutoff)).immediate();
-  const ids = ctx.registry.ids();
-  for (let i = 0; i < ids.length; i += SERIES_PER_STEP) {
-    deleted += ctx.db
-      .transaction(() =>
-        ids
-          .slice(i, i + SERIES_PER_STEP)
-          .reduce((n, id) => n + ctx.tier.deleteBefore(id, cutoff) + ctx.rollups.deleteBefore(id, cutoff), 0),
-      )
-      .immediate();
+/** Head rows deleted per retention transaction. */
+const HEAD_ROWS_PER_STEP = 20_000;
+
+/**
+ * How retention runs: in normal steps, or on a full disk in small steps with the WAL checkpointed
+ * and truncated after each, so that no step needs more free space than one step's pages.
+ */
+export interface RetentionPace {
+  seriesPerStep: number;
+  afterStep: () => void;
+}
+
+export const NORMAL_PACE: RetentionPace = { seriesPerStep: SERIES_PER_STEP, afterStep: () => undefined };
+
+/** Returns rows deleted: samples (quarantined ones included) + buckets + alerts. */
+export function deleteBefore(ctx: RetentionContext, cutoff: number, pace: RetentionPace = NORMAL_PACE): number {
+  const step = <T>(fn: () => T): T => {
+    const result = ctx.db.transaction(fn).immediate();
+    pace.afterStep();
+    return result;
+  };
+  let deleted = step(() => ctx.quarantine.deleteBefore(cutoff));
+  for (let n = HEAD_ROWS_PER_STEP; n === HEAD_ROWS_PER_STEP; deleted += n) {
+    n = step(() => ctx.head.deleteBefore(cutoff, HEAD_ROWS_PER_STEP));
   }
-  deleted += ctx.db
-    .transaction(() => {
-      ctx.baselines.deleteBefore(cutoff);
-      return ctx.alerts.deleteBefore(cutoff);
-    })
-    .immediate();
+  const ids = ctx.registry.ids();
+  for (let i = 0; i < ids.length; i += pace.seriesPerStep) {
+    deleted += step(() =>
+      ids
+        .slice(i, i + pace.seriesPerStep)
+        .reduce((n, id) => n + ctx.tier.deleteBefore(id, cutoff) + ctx.rollups.deleteBefore(id, cutoff), 0),
+    );
+  }
+  deleted += step(() => {
+    ctx.baselines.deleteBefore(cutoff);
+    return ctx.alerts.deleteBefore(cutoff);
+  });
   dropSeries(ctx, seriesWithoutData(ctx));
+  pace.afterStep();
   return deleted;
 }
 
-/** Returns freed pages to the file system and empties the WAL. */
-export function reclaimSpace(db: Db): { walTruncated: boolean } {
-  db.pragma('incremental_vacuum');
-  const [result] = db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
-  return { walTruncated: result === undefined || result.busy === 0 };
+/** Pages handed back to the file system per incremental_vacuum step. */
+const VACUUM_PAGES_PER_STEP = 256;
+
+/** Returns freed pages to the file system and empties the WAL; false when a reader kept the WAL from being reset. */
+export function reclaimSpace(db: Db, pace: RetentionPace = NORMAL_PACE): boolean {
+  const freePages = (): number => db.pragma('freelist_count', { simple: true }) as number;
+  for (let free = freePages(), before = Infinity; free > 0 && free < before; before = free, free = freePages()) {
+    db.pragma(`incremental_vacuum(${VACUUM_PAGES_PER_STEP})`);
+    pace.afterStep();
+  }
+  return checkpointWal(db);
 }
