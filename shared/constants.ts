@@ -25,3 +25,9 @@ export const INTERVAL_MS: Readonly<Record<Interval, number>> = {
 export const MIN_RETENTION_DAYS = 1;
 export const MAX_RETENTION_DAYS = 3650;
 export const DEFAULT_RETENTION_DAYS = 30;
+
+/**
+ * The files SQLite keeps beside a database, by the suffix they add to its path: the engine knows
+ * them (an export must not overwrite one) and so does the shell (a damaged store is moved aside with them).
+ */
+export const SQLITE_SUFFIXES = { wal: '-wal', shm: '-shm', journal: '-journal' } as const;

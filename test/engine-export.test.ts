@@ -24,7 +24,7 @@ import {
   type Labels,
   type MetricSample,
   type StorageError,
-  type TimeSeriesStorage,
+  TimeSeriesStorage,
 } from '../storage/src/index.ts';
 import { DuckReader, sqlString } from './support/duckdb.ts';
 import {
@@ -470,9 +470,15 @@ for (const mode of MODES) {
       const stored = s.store.getStats().samples;
       const link = join(s.dir, 'link-to-db');
       symlinkSync(s.dbPath, link);
-      for (const path of [s.dbPath, `${s.dbPath}-wal`, `${s.dbPath}-shm`, join(s.dir, '.', 'telemetry.db'), link]) {
+      const companions = ['-wal', '-shm', '-journal', '.lock', '.owner', '.reserve'].map((x) => `${s.dbPath}${x}`);
+      for (const path of [s.dbPath, ...companions, join(s.dir, '.', 'telemetry.db'), link]) {
         await assert.rejects(s.store.exportToParquet(path), InvalidArgumentError, path);
       }
+      assert.throws(
+        () => new TimeSeriesStorage({ dbPath: s.dbPath }),
+        { code: 'STORE_LOCKED' },
+        'the lock still holds',
+      );
       s.reopen();
       assert.equal(s.store.getStats().samples, stored, 'the store is whole after reopening');
       rmSync(link);

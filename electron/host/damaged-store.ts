@@ -6,9 +6,13 @@
  * Shared by Electron main and the browser preview (through HostSupervisor).
  */
 import { existsSync, renameSync } from 'node:fs';
+import { SQLITE_SUFFIXES } from '../../shared/constants.ts';
 
-/** SQLite's files beside the database, moved with it (moved before it, see above). */
-const COMPANION_SUFFIXES = ['-wal', '-shm', '-journal'] as const;
+/**
+ * SQLite's files beside the database, moved with it (moved before it, see above). The engine's own
+ * (lock, owner, reserve) describe no data and stay for the fresh store.
+ */
+const COMPANION_SUFFIXES = Object.values(SQLITE_SUFFIXES);
 
 /** The marker in a moved file's name; the time follows it. */
 export const DAMAGED_SUFFIX = '.damaged-';

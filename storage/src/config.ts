@@ -2,6 +2,7 @@
  * The engine's configuration and argument checks: defaults filled in, and a typed
  * INVALID_ARGUMENT error for anything out of range, before any file is touched.
  */
+import { STORE_FILE_SUFFIXES } from './db/store-files.ts';
 import { realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { InvalidArgumentError } from './errors.ts';
@@ -96,9 +97,6 @@ export function checkPositive(value: unknown, name: string, fallback: number): n
     throw new InvalidArgumentError(`${name} must be a positive number`);
   return value;
 }
-
-/** The files SQLite keeps for a database: the file itself, its WAL, its shared memory and its journal. */
-const STORE_FILE_SUFFIXES = ['', '-wal', '-shm', '-journal'];
 
 /** A path as the file system resolves it (through links), or as written when it does not exist yet. */
 function realPath(path: string): string {

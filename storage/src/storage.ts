@@ -7,7 +7,7 @@
 import { statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { AlertLog } from './alerts/alerts.ts';
-import { DAY_MS, DEFAULT_RETENTION_DAYS } from '../../shared/constants.ts';
+import { DAY_MS, DEFAULT_RETENTION_DAYS, SQLITE_SUFFIXES } from '../../shared/constants.ts';
 import {
   checkConfig,
   checkExportOptions,
@@ -119,15 +119,19 @@ export class TimeSeriesStorage implements MetricsSink {
     this.maxSizeBytes = options.maxSizeBytes;
     this.walLimit = options.maxSizeBytes === undefined ? WAL_SIZE_LIMIT_BYTES : walShareOf(options.maxSizeBytes);
     const onDisk = options.dbPath !== ':memory:';
-    this.lock = onDisk ? acquireLock(options.dbPath, this.now()) : undefined;
     // Taken by retention (the app runs one at start-up), so that a store that never expires anything writes none.
     this.reserve = onDisk ? new SpaceReserve(options.dbPath) : undefined;
+    const lock: { held?: StoreLock } = {};
     try {
-      this.db = openDatabase(options.dbPath, options.walMode, options.maxSizeBytes);
+      // The lock is taken once the file is recognised, so a refused file gets no lock files beside it.
+      this.db = openDatabase(options.dbPath, options.walMode, options.maxSizeBytes, () => {
+        if (onDisk) lock.held = acquireLock(options.dbPath, this.now());
+      });
     } catch (err) {
-      this.lock?.release();
+      lock.held?.release();
       throw translateDiskError(err);
     }
+    this.lock = lock.held;
     try {
       migrate(this.db);
       this.quarantine = new Quarantine(this.db);
@@ -295,7 +299,7 @@ export class TimeSeriesStorage implements MetricsSink {
 
   /** The size of the database file and its WAL, in bytes (cheap: two stat calls). */
   diskUsage(): { dbBytes: number; walBytes: number } {
-    return { dbBytes: fileSize(this.dbPath), walBytes: fileSize(`${this.dbPath}-wal`) };
+    return { dbBytes: fileSize(this.dbPath), walBytes: fileSize(`${this.dbPath}${SQLITE_SUFFIXES.wal}`) };
   }
 
   /**

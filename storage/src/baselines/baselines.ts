@@ -9,12 +9,15 @@
  * constant series (stddev 0) breaches when a bucket's average differs from the mean by more than
  * 0.1 % of |mean| (1e-9 when the mean is 0), and such a breach is critical: a constant that moves
  * is as far out as it gets. Otherwise severity follows |z|: >= 2 x threshold critical,
- * >= 1.5 x threshold warning, else info.
+ * >= 1.5 x threshold warning, else info. A series whose window holds a damaged chunk is skipped
+ * (its baseline, if any, is kept; the chunk is reported in the store's health), so that one damaged
+ * chunk does not stop the job for every other series.
  */
 import type { Statement } from 'better-sqlite3';
 import { DAY_MS, MINUTE_MS } from '../../../shared/constants.ts';
 import type { Db } from '../db/connection.ts';
 import type { AlertLog } from '../alerts/alerts.ts';
+import { ChunkCorruptError } from '../errors.ts';
 import { readBuckets, readRaw, type QueryContext } from '../query/query.ts';
 import type { Alert, Baseline, Labels, Series, Severity } from '../types.ts';
 import { summarize } from './stats.ts';
@@ -61,6 +64,16 @@ function toBaseline(row: BaselineRow): Baseline {
   };
 }
 
+/** What `read` returns, or undefined when it meets a damaged chunk (already reported by the tier). */
+function unlessDamaged<T>(read: () => T): T | undefined {
+  try {
+    return read();
+  } catch (err) {
+    if (err instanceof ChunkCorruptError) return undefined;
+    throw err;
+  }
+}
+
 export class Baselines {
   private readonly upsert: Statement;
   private readonly remove: Statement;
@@ -91,7 +104,9 @@ export class Baselines {
     const windowStart = windowEnd - windowDays * DAY_MS;
     let written = 0;
     for (const s of [...this.ctx.registry.all()]) {
-      const values = Float64Array.from(readRaw(this.ctx, s.id, windowStart, windowEnd), (p) => p.value);
+      const points = unlessDamaged(() => readRaw(this.ctx, s.id, windowStart, windowEnd));
+      if (!points) continue;
+      const values = Float64Array.from(points, (p) => p.value);
       this.ctx.db
         .transaction(() => {
           if (values.length < MIN_BASELINE_SAMPLES) {
@@ -138,7 +153,10 @@ export class Baselines {
         .ofMetric(baseline.metricName)
         .find((s) => s.labelsJson === JSON.stringify(baseline.labels));
       if (!series) continue;
-      const bucket = readBuckets(this.ctx, '1m', series.id, newestCompleteEnd - LOOKBACK_MS, newestCompleteEnd).at(-1);
+      const buckets = unlessDamaged(() =>
+        readBuckets(this.ctx, '1m', series.id, newestCompleteEnd - LOOKBACK_MS, newestCompleteEnd),
+      );
+      const bucket = buckets?.at(-1);
       if (!bucket) continue;
       const breach = assess(baseline, bucket.value, zThreshold);
       if (!breach || this.ctx.alerts.has(series.metricName, series.labelsJson, 'anomaly', bucket.timestamp)) continue;

@@ -39,9 +39,18 @@ export function checkpointWal(db: Db): boolean {
   }
 }
 
-/** Opens the store at `dbPath` (a new one when no file is there); refuses a file that is not a usable store. */
-export function openDatabase(dbPath: string, walMode: boolean, maxSizeBytes?: number): Db {
+/**
+ * Opens the store at `dbPath` (a new one when no file is there); refuses a file that is not a usable
+ * store. `beforeWrite` runs once the file is recognised, before anything is written (the writer's lock).
+ */
+export function openDatabase(
+  dbPath: string,
+  walMode: boolean,
+  maxSizeBytes?: number,
+  beforeWrite: () => void = () => undefined,
+): Db {
   const check = dbPath === ':memory:' ? 'new' : checkStoreFile(dbPath);
+  beforeWrite();
   let db: Db;
   try {
     if (dbPath !== ':memory:') mkdirSync(dirname(dbPath), { recursive: true });

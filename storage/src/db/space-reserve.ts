@@ -6,6 +6,7 @@
  * and takes the reserve again afterwards. Retention takes it (the first one writes it); best effort: a
  * reserve that cannot be written (the disk is already full) is taken at a later retention.
  */
+import { ENGINE_SUFFIXES } from './store-files.ts';
 import { closeSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
 
 /**
@@ -21,7 +22,7 @@ export class SpaceReserve {
   private readonly path: string;
 
   constructor(dbPath: string) {
-    this.path = `${dbPath}.reserve`;
+    this.path = `${dbPath}${ENGINE_SUFFIXES.reserve}`;
   }
 
   /** Writes the reserve unless it is already whole; false when the disk has no room for it. */

@@ -6,6 +6,7 @@
  * readable by anyone (the sqlite3 shell, a read-only connection). Beside the lock, `<db>.owner`
  * names the process holding it, so a second writer's STORE_LOCKED error can say who that is.
  */
+import { ENGINE_SUFFIXES } from './store-files.ts';
 import Database from 'better-sqlite3';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
@@ -29,7 +30,7 @@ export class StoreLock {
   /** Takes the store's writer lock, or throws STORE_LOCKED naming the process that holds it. */
   static acquire(dbPath: string, now: number): StoreLock {
     mkdirSync(dirname(dbPath), { recursive: true });
-    const lockDb = new Database(`${dbPath}.lock`);
+    const lockDb = new Database(`${dbPath}${ENGINE_SUFFIXES.lock}`);
     try {
       lockDb.pragma('busy_timeout = 0');
       lockDb.pragma('locking_mode = EXCLUSIVE');
@@ -44,7 +45,7 @@ export class StoreLock {
       throw err;
     }
     const owner: StoreOwner = { pid: process.pid, title: processTitle(), since: now };
-    const ownerPath = `${dbPath}.owner`;
+    const ownerPath = `${dbPath}${ENGINE_SUFFIXES.owner}`;
     try {
       writeFileSync(ownerPath, JSON.stringify(owner));
     } catch {
@@ -61,16 +62,17 @@ export class StoreLock {
   }
 }
 
-/** The npm script that started this process (`npm start`), else the file name of its script. */
+/** The file name of this process's script, and the npm script it runs under (`storage-host.js from npm start`). */
 function processTitle(): string {
+  const file = process.argv[1] ? basename(process.argv[1]) : process.title;
   const script = process.env.npm_lifecycle_event;
-  if (script) return script === 'start' ? 'npm start' : `npm run ${script}`;
-  return process.argv[1] ? basename(process.argv[1]) : process.title;
+  if (!script) return file;
+  return `${file} from ${script === 'start' ? 'npm start' : `npm run ${script}`}`;
 }
 
 function readOwner(dbPath: string): StoreOwner | undefined {
   try {
-    const owner = JSON.parse(readFileSync(`${dbPath}.owner`, 'utf8')) as Partial<StoreOwner>;
+    const owner = JSON.parse(readFileSync(`${dbPath}${ENGINE_SUFFIXES.owner}`, 'utf8')) as Partial<StoreOwner>;
     if (typeof owner.pid !== 'number' || typeof owner.title !== 'string' || typeof owner.since !== 'number') return;
     return owner as StoreOwner;
   } catch {

@@ -7,8 +7,11 @@
  *
  * Every chunk is stored with its checksum (compression/chunk.ts) and verified before it is decoded:
  * a damaged chunk is a ChunkCorruptError naming its series and time range, for every read that
- * needs it (queries, exports, the jobs that rewrite it), and is reported in the store's health
- * ('chunk-corrupt') until it is deleted; it never decodes into wrong numbers.
+ * needs it (queries, exports), and is reported in the store's health ('chunk-corrupt') until it is
+ * deleted; it never decodes into wrong numbers. The jobs work around it, so that one damaged chunk
+ * stops nothing else: compaction leaves it as it is and writes the window's other samples beside it
+ * (reads of that range still fail, typed), a repeat check cannot look inside it, and retention
+ * deletes it whole once any of it has expired (what is left of it cannot be read anyway).
  *
  * In the app's own connection the seed's views also read the chunks, through the table-valued
  * function `chunk_samples` (see db/app-views.ts); the plain sqlite3 shell, which cannot decode
@@ -181,8 +184,8 @@ export class ChunkTier implements Tier {
   contains(seriesId: number, ts: number): boolean {
     const start = windowStart(ts);
     for (const row of this.windowStmt.all(seriesId, start, start + CHUNK_WINDOW_MS) as ChunkRow[]) {
-      if (ts < row.first_ts || ts > row.last_ts) continue;
-      const chunk = this.decode(row);
+      if (ts < row.first_ts || ts > row.last_ts || !this.isIntact(row)) continue;
+      const chunk = decodeChunk(row.payload);
       const i = lowerBound(chunk.timestamps, ts);
       if (chunk.timestamps[i] === ts) return true;
     }
@@ -207,7 +210,12 @@ export class ChunkTier implements Tier {
     let deleted = this.expiredStmt.get(seriesId, cutoff, cutoff) as number;
     this.deleteExpiredStmt.run(seriesId, cutoff, cutoff);
     for (const row of this.straddlingStmt.all(seriesId, cutoff, cutoff) as ChunkRow[]) {
-      const chunk = this.decode(row);
+      if (!this.isIntact(row)) {
+        deleted += row.count;
+        this.deleteIdStmt.run(row.id);
+        continue;
+      }
+      const chunk = decodeChunk(row.payload);
       const keep = lowerBound(chunk.timestamps, cutoff);
       deleted += keep;
       this.write(seriesId, chunk.timestamps.subarray(keep), chunk.values.subarray(keep), [row.id]);
@@ -254,12 +262,14 @@ export class ChunkTier implements Tier {
     return { samples, oldest: first, newest: last };
   }
 
-  /** Rewrites one window of a series with the new samples merged in. */
+  /** Rewrites one window of a series with the new samples merged in (a damaged chunk is left as it is). */
   private mergeIntoWindow(seriesId: number, start: number, added: Run): void {
-    const rows = this.windowStmt.all(seriesId, start, start + CHUNK_WINDOW_MS) as ChunkRow[];
+    const rows = (this.windowStmt.all(seriesId, start, start + CHUNK_WINDOW_MS) as ChunkRow[]).filter((row) =>
+      this.isIntact(row),
+    );
     let existing: Run = { ts: [], values: [] };
     for (const row of rows) {
-      const chunk = this.decode(row);
+      const chunk = decodeChunk(row.payload);
       existing = merge(existing, { ts: chunk.timestamps, values: chunk.values });
     }
     const merged = merge(existing, added);
@@ -305,6 +315,17 @@ export class ChunkTier implements Tier {
         this.corrupt.set(row.id, row.series_id);
         this.health.report('chunk-corrupt', corruptSubject(row.series_id), err.message);
       }
+      throw err;
+    }
+  }
+
+  /** For the jobs: whether a chunk row's checksum holds (a damaged one is reported, not thrown). */
+  private isIntact(row: ChunkRow): boolean {
+    try {
+      this.verify(row);
+      return true;
+    } catch (err) {
+      if (err instanceof ChunkCorruptError) return false;
       throw err;
     }
   }
