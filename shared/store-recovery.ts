@@ -34,8 +34,6 @@ export interface RecoveryApi {
 
 export type RecoveryMethod = keyof RecoveryApi;
 
-export const RECOVERY_METHODS = ['recoveryState', 'recover'] as const satisfies readonly RecoveryMethod[];
-
 /** Failures of the file itself: moving it aside helps. Anything else (a lock, permissions) may pass: retry. */
 const FILE_FAILURES: readonly ErrorCode[] = ['CORRUPT', 'NOT_A_STORE', 'SCHEMA_TOO_NEW'];
 

@@ -289,6 +289,13 @@ describe('chunk checksums', () => {
       await store.detectAnomalies();
 
       const later = s.reopen({ now: () => T0 + 30 * DAY + HOUR });
+      const preview = later.previewRetention(30);
+      const expiredIntact = points(samples, '1', T0, T0 + HOUR).length;
+      assert.equal(
+        preview.samples,
+        expiredIntact + 720,
+        'the preview counts the damaged chunk whole, as retention deletes it',
+      );
       await later.applyRetention();
       assert.deepEqual(later.getStats().problems, [], 'retention deleted the damaged chunk whole');
       const [rest] = later.queryMetrics({

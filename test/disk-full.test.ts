@@ -102,6 +102,8 @@ describe('a real full file system (a 20 MiB tmpfs)', () => {
     if (skip) return t.skip(skip);
     assert.deepEqual(report!.failure, { error: 'DISK_FULL' });
     assert.deepEqual(report!.checkpoint, { error: 'DISK_FULL' }, 'a typed error, not SQLITE_FULL');
+    assert.deepEqual(report!.openFresh, { error: 'DISK_FULL' }, 'opening a new store there fails typed');
+    assert.equal(report!.freshLeft, null, 'and leaves no empty file that a later open would refuse');
     const stored = report!.stored as number;
     assert.ok(stored > 0);
     const retention = report!.retention as { ok: number };

@@ -985,6 +985,8 @@ for (const mode of MODES) {
         assert.equal((await store.exportToParquet(path)).rows, good.length);
         assert.deepEqual(await rawOfFile(path), rawOfSamples(good));
         assert.equal((await store.exportToParquet(join(s.dir, 'damaged-1h.parquet'), { source: '1h' })).rows, 1);
+        await store.applyRetention();
+        assert.deepEqual(store.getStats().problems, problems, 'a retention with nothing expired keeps the reports');
 
         now = T0 + 60 * DAY;
         await store.applyRetention();

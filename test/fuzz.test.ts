@@ -141,7 +141,9 @@ function randomQuery(r: Random): Record<string, unknown> {
   return query;
 }
 
+/** Valid options half the time (a whole export, raw or one rollup), else anything. */
 function randomExportOptions(r: Random): Record<string, unknown> {
+  if (r() < 0.5) return { source: pick(r, ['raw', '1m', '1h', '1d']), anonymize: r() < 0.5 };
   return {
     source: pick(r, [undefined, 'raw', '1m', '5m', '1h', '1d', '10m', null]),
     start: pick(r, [undefined, 0, NOW - 5 * DAY, NOW, MAX_TIMESTAMP, -5, NaN]),
@@ -271,7 +273,7 @@ test(`fuzz: random and extreme inputs through every entry point (seed ${SEED}, $
       assertTypedReply(reply, `panel ${method}`);
       count(reply.ok ? 'panel ok' : 'panel refused');
 
-      if (round % 20 === 19) {
+      if (round % 10 === 9) {
         const options = randomExportOptions(r);
         const output = join(dir, `fuzz-${round}.parquet`);
         try {
@@ -289,10 +291,16 @@ test(`fuzz: random and extreme inputs through every entry point (seed ${SEED}, $
     }
     await runJobs(service, model);
     t.diagnostic(`outcomes: ${JSON.stringify(tally)}; ${model.stored.size} samples acknowledged and kept`);
-    for (const outcome of ['insert ok', 'insert refused', 'query ok', 'query refused', 'panel ok', 'panel refused']) {
+    const outcomes = ['insert', 'query', 'panel', 'export'].flatMap((what) => [`${what} ok`, `${what} refused`]);
+    for (const outcome of outcomes) {
       assert.ok((tally[outcome] ?? 0) > 0, `the run exercised "${outcome}"`);
     }
 
+    assert.deepEqual(
+      service.store.getStats().problems.filter((p) => p.kind === 'job-failed'),
+      [],
+      'no job is failing',
+    );
     assert.deepEqual(service.store.sql('PRAGMA integrity_check'), [{ integrity_check: 'ok' }]);
     assert.deepEqual(service.store.sql('PRAGMA foreign_key_check'), []);
     const stored = storedSamples(service);

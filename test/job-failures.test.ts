@@ -119,6 +119,27 @@ for (const mode of MODES) {
       }
     });
 
+    it('keeps a failing compaction reported when retention folds without trouble', async () => {
+      const s = openStore({ enableCompression: mode.enableCompression, now: () => T0 + DAY });
+      try {
+        await s.store.insertSamples(regularSamples(SERIES, T0, 60, 60_000, () => 1));
+        const tierTable = mode.enableCompression ? 'chunks' : 'samples';
+        damage(
+          s.dbPath,
+          `CREATE TRIGGER refuse BEFORE INSERT ON ${tierTable} BEGIN SELECT RAISE(ABORT, 'refused by a test trigger'); END;`,
+        );
+        await assert.rejects(s.store.rollUpAndCompact(), /refused by a test trigger/);
+        await s.store.applyRetention();
+        assert.deepEqual(
+          s.store.getStats().problems.map((p) => [p.kind, p.subject]),
+          [['job-failed', 'rollup']],
+          "retention's own fold succeeded, but compaction still fails",
+        );
+      } finally {
+        s.cleanup();
+      }
+    });
+
     it('deletes what has expired even while the rollups fail, and says so until they succeed', async () => {
       let now = T0 + DAY;
       const s = openStore({ enableCompression: mode.enableCompression, retentionDays: 1, now: () => now });

@@ -15,7 +15,7 @@ import { SQLITE_SUFFIXES } from '../../shared/constants.ts';
 const COMPANION_SUFFIXES = Object.values(SQLITE_SUFFIXES);
 
 /** The marker in a moved file's name; the time follows it. */
-export const DAMAGED_SUFFIX = '.damaged-';
+const DAMAGED_SUFFIX = '.damaged-';
 
 /** 2026-11-30T10:00:00.123Z -> 2026-11-30T10-00-00Z: sortable, and valid in a file name everywhere. */
 function fileStamp(ms: number): string {

@@ -1,6 +1,6 @@
 /**
- * Keeps the storage host running for a shell (Electron main, the browser preview) and answers the
- * recovery calls while it cannot: it starts the host, and when the store does not open it holds the
+ * Starts the storage host for a shell (Electron main, the browser preview) and answers the
+ * recovery calls while the store cannot open: it starts the host, and when the store does not open it holds the
  * typed reason (StoreOpenFailure) instead of exiting, until the user chooses to move the file aside
  * and start a fresh store (damaged-store.ts), to retry, or to quit. Panel calls and events go to
  * whichever host is open; with none, a call fails with the reason the store is not open.

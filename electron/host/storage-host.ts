@@ -62,7 +62,7 @@ function serve(link: ParentLink, service: HostService): void {
 }
 
 /** Why the store did not open: the engine's typed error, or a data folder the file system refused (CANNOT_OPEN). */
-function openFailure(err: unknown): PanelErrorPayload {
+function startFailure(err: unknown): PanelErrorPayload {
   const payload = toErrorPayload(err);
   const systemError = typeof (err as { syscall?: unknown } | null)?.syscall === 'string';
   return payload.code === 'INTERNAL' && systemError ? { ...payload, code: 'CANNOT_OPEN' } : payload;
@@ -75,7 +75,7 @@ function main(): void {
   try {
     service = openHostService({ paths, emit: (event) => link.post(event) });
   } catch (err) {
-    link.post({ event: 'fatal', error: openFailure(err), dbPath: paths.dbPath }, () => process.exit(1));
+    link.post({ event: 'fatal', error: startFailure(err), dbPath: paths.dbPath }, () => process.exit(1));
     return;
   }
   serve(link, service);

@@ -239,13 +239,10 @@ export class TimeSeriesStorage implements MetricsSink {
   async applyRetention(): Promise<number> {
     this.assertOpen();
     // Folding first keeps a bucket that straddles the cutoff whole; when it fails, delete first.
-    const folded = await this.foldAll().then(
-      () => true,
-      () => false,
-    );
+    const folded = this.foldAllUnlessFailing();
     const deleted = await this.runJob('retention', async () => this.expireOnAnyDisk());
-    if (this.quarantine.size() === 0) this.health.clear('quarantined');
-    if (!folded) await this.foldAll().catch(() => undefined);
+    if (this.quarantine.size() === 0) this.health.clear('quarantined', QUARANTINED_HEAD);
+    if (!folded) this.foldAllUnlessFailing();
     return deleted;
   }
 
@@ -475,12 +472,23 @@ export class TimeSeriesStorage implements MetricsSink {
     }
   }
 
-  /** Folds the head into every maintained interval, as the rollup job (its failure is in the health). */
-  private foldAll(): Promise<number> {
-    return this.runJob('rollup', async () => {
-      const upTo = this.head.maxId();
-      return this.intervals.reduce((n, i) => n + runSteps(() => this.rollups.aggregateStep(i, upTo)), 0);
-    });
+  /**
+   * Folds the head into every maintained interval, for retention; false when that fails even after
+   * setting aside what no job can process, reported as the rollup job's failure. Only the rollup
+   * job itself clears that report: it also compacts, which this does not.
+   */
+  private foldAllUnlessFailing(): boolean {
+    try {
+      this.write(() => {
+        const upTo = this.head.maxId();
+        for (const interval of this.intervals) runSteps(() => this.rollups.aggregateStep(interval, upTo));
+      });
+      return true;
+    } catch (err) {
+      if (!this.closed && this.setAsideUnprocessable() > 0) return this.foldAllUnlessFailing();
+      this.reportJobFailure('rollup', err);
+      return false;
+    }
   }
 
   /**
@@ -497,10 +505,15 @@ export class TimeSeriesStorage implements MetricsSink {
       this.health.clear('job-failed', job);
       return result;
     } catch (err) {
-      const typed = translateDiskError(err);
-      if (!this.closed) this.health.report('job-failed', job, `${job} failed: ${(typed as Error).message}`);
-      throw typed;
+      throw this.reportJobFailure(job, err);
     }
+  }
+
+  /** Reports a job's failure in the health (unless the store was closed under it); returns the typed error. */
+  private reportJobFailure(job: string, err: unknown): unknown {
+    const typed = translateDiskError(err);
+    if (!this.closed) this.health.report('job-failed', job, `${job} failed: ${(typed as Error).message}`);
+    return typed;
   }
 
   /** Moves the head rows no job can process into quarantine; returns rows moved. */
@@ -516,7 +529,7 @@ export class TimeSeriesStorage implements MetricsSink {
   private reportQuarantine(moved: number): void {
     this.health.report(
       'quarantined',
-      'head',
+      QUARANTINED_HEAD,
       `${moved} samples that no job could process (a series that is gone, a value that is not a finite number) were set aside; ${this.quarantine.size()} are kept in quarantine until they expire`,
     );
   }
@@ -584,6 +597,9 @@ export class TimeSeriesStorage implements MetricsSink {
     if (this.closed) throw new StorageError('STORE_CLOSED', 'the store is closed');
   }
 }
+
+/** The health subject of the head rows set aside in quarantine. */
+const QUARANTINED_HEAD = 'head';
 
 const PENDING_DELETION =
   'deleted series stay readable to another connection that holds an older snapshot of the store, until the next checkpoint';

@@ -1,10 +1,11 @@
 /**
  * Child process for the full-disk test, run by the parent in its own mount namespace on a small
  * tmpfs (a real file system that really runs out of space). It fills a store in the folder given on
- * the command line until a write fails, then (mode `store`) checkpoints, applies retention, writes
- * again and closes, or (mode `host`) closes the storage host's service; it prints one JSON line
- * saying what each step did (its result, or its error code).
+ * the command line until a write fails, then (mode `store`) checkpoints, opens a new store in a
+ * subfolder, applies retention, writes again and closes, or (mode `host`) closes the storage host's
+ * service; it prints one JSON line saying what each step did (its result, or its error code).
  */
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { StorageError, TimeSeriesStorage } from '../../storage/src/index.ts';
 import { dataPaths } from '../../electron/host/data-dir.ts';
@@ -44,6 +45,9 @@ async function storeRun(): Promise<Record<string, unknown>> {
   await store.applyRetention(); // as the app does at start-up: it takes the reserve
   const { batches, failure } = await fill(store);
   const checkpoint = await outcome(() => store.checkpoint());
+  const fresh = join(dir, 'fresh', 'telemetry.db');
+  const openFresh = await outcome(() => new TimeSeriesStorage({ dbPath: fresh }).close());
+  const freshLeft = existsSync(fresh) ? statSync(fresh).size : null;
   // Everything but the newest quarter of what was written expires.
   now = T0 + Math.floor(batches * 0.75) * PER_BATCH * STEP_MS + DAY;
   const retention = await outcome(() => store.applyRetention());
@@ -54,6 +58,8 @@ async function storeRun(): Promise<Record<string, unknown>> {
     stored: batches * PER_BATCH * SERIES.length,
     failure,
     checkpoint,
+    openFresh,
+    freshLeft,
     retention,
     samplesLeft,
     insertAfter,

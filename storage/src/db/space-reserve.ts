@@ -13,7 +13,7 @@ import { closeSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
  * Enough for SQLite's automatic checkpoint threshold (1000 pages of 4 KiB) of WAL not yet in the
  * database file, plus one retention step.
  */
-export const RESERVE_BYTES = 8 * 1024 * 1024;
+const RESERVE_BYTES = 8 * 1024 * 1024;
 
 /** Written in blocks, so that the file system allocates every byte (a sparse file would reserve nothing). */
 const BLOCK = Buffer.alloc(64 * 1024);

@@ -252,14 +252,21 @@ export class ChunkTier implements Tier {
     let first = oldest;
     let last = newest;
     for (const row of this.straddlingAllStmt.all(cutoff, cutoff) as ChunkRow[]) {
-      const chunk = this.decode(row);
-      const n = lowerBound(chunk.timestamps, cutoff);
-      if (n === 0) continue;
-      samples += n;
+      const expired = this.expiredPart(row, cutoff);
+      if (expired.count === 0) continue;
+      samples += expired.count;
       first = first === null ? row.first_ts : Math.min(first, row.first_ts);
-      last = Math.max(last ?? chunk.timestamps[n - 1]!, chunk.timestamps[n - 1]!);
+      last = Math.max(last ?? expired.lastTs, expired.lastTs);
     }
     return { samples, oldest: first, newest: last };
+  }
+
+  /** How many of a chunk's samples lie before `cutoff`, and the last of them; a damaged chunk counts whole, as retention deletes it. */
+  private expiredPart(row: ChunkRow, cutoff: number): { count: number; lastTs: number } {
+    if (!this.isIntact(row)) return { count: row.count, lastTs: row.last_ts };
+    const { timestamps } = decodeChunk(row.payload);
+    const count = lowerBound(timestamps, cutoff);
+    return { count, lastTs: timestamps[count - 1] ?? row.first_ts };
   }
 
   /** Rewrites one window of a series with the new samples merged in (a damaged chunk is left as it is). */
