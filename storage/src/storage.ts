@@ -27,6 +27,7 @@ import { Settings } from './db/settings.ts';
 import { InvalidArgumentError, StorageError, translateDiskError } from './errors.ts';
 import { Head } from './head/head.ts';
 import { StoreHealth } from './health.ts';
+import { InferredCatalog, type MetricCatalog } from './metrics/catalog.ts';
 import { HeadAppender } from './head/head-append.ts';
 import { Quarantine } from './head/quarantine.ts';
 import {
@@ -98,6 +99,7 @@ export class TimeSeriesStorage implements MetricsSink {
   private readonly alerts: AlertLog;
   private readonly baselines: Baselines;
   private readonly health: StoreHealth;
+  private readonly catalog: MetricCatalog;
   private readonly quarantine: Quarantine;
   private readonly lock: StoreLock | undefined;
   private readonly reserve: SpaceReserve | undefined;
@@ -141,6 +143,7 @@ export class TimeSeriesStorage implements MetricsSink {
         options.retentionDays ?? this.settings.getNumber('telemetry_retention_days') ?? DEFAULT_RETENTION_DAYS,
       );
       this.registry = new SeriesRegistry(this.db, options.maxSeries, this.health);
+      this.catalog = new InferredCatalog((name) => this.registry.ofMetric(name).length > 0);
       this.head = new Head(this.db);
       const [tier, otherTier] = options.compressed
         ? [new ChunkTier(this.db, this.health), new RowTier(this.db)]
@@ -552,7 +555,13 @@ export class TimeSeriesStorage implements MetricsSink {
   }
 
   private queryContext(): QueryContext {
-    return { registry: this.registry, head: this.head, tier: this.tier, rollups: this.rollups };
+    return {
+      registry: this.registry,
+      head: this.head,
+      tier: this.tier,
+      rollups: this.rollups,
+      catalog: this.catalog,
+    };
   }
 
   private retentionContext(): RetentionContext {

@@ -12,6 +12,24 @@ export { INTERVALS, INTERVAL_MS, type Interval } from '../../shared/constants.ts
 /** Label name -> value. Key order is irrelevant; an empty value is the same as an absent label. */
 export type Labels = Record<string, string>;
 
+/**
+ * What a metric measures (Prometheus' types): a gauge is a value that goes up and down; a counter
+ * only goes up (a drop is a restart from 0); a histogram is cumulative `<name>_bucket{le}` counters
+ * plus `<name>_sum` and `<name>_count`; a summary is precomputed quantiles; unknown is shown as a gauge.
+ */
+export type MetricType = 'gauge' | 'counter' | 'histogram' | 'summary' | 'unknown';
+
+export const METRIC_TYPES: readonly MetricType[] = ['gauge', 'counter', 'histogram', 'summary', 'unknown'];
+
+/** A metric's declared (or inferred) type, with an optional unit and a one-line help text. */
+export interface MetricMetadata {
+  /** For a histogram, its base name (without `_bucket`, `_sum`, `_count`). */
+  name: string;
+  type: MetricType;
+  unit?: string;
+  help?: string;
+}
+
 /** One measurement as a caller hands it to the engine. */
 export interface MetricSample {
   name: string;
@@ -81,7 +99,23 @@ export interface MetricQuery {
    * given, a cap: a series with more samples in the range gets maxPoints of them (see sampledFrom).
    */
   maxPoints?: number;
+  /**
+   * A function of the series: `rate` (per second) and `increase` for counters; `quantile` (with
+   * `q`) and `buckets` (the increase of each `le` bucket) for histograms, whose `metricName` is the
+   * base name. A function that does not fit the metric's type is an INVALID_QUERY error.
+   */
+  fn?: QueryFunction;
+  /** The quantile for fn 'quantile', in (0, 1). */
+  q?: number;
+  /** Aggregation across series per time bucket, after the function: keeps only the labels in `by`. */
+  aggregate?: { op: AggregateOp; by?: string[] };
 }
+
+export type QueryFunction = 'rate' | 'increase' | 'quantile' | 'buckets';
+export const QUERY_FUNCTIONS: readonly QueryFunction[] = ['rate', 'increase', 'quantile', 'buckets'];
+
+export type AggregateOp = 'sum' | 'avg' | 'min' | 'max' | 'count';
+export const AGGREGATE_OPS: readonly AggregateOp[] = ['sum', 'avg', 'min', 'max', 'count'];
 
 export interface Point {
   timestamp: number;
@@ -102,6 +136,10 @@ export interface SeriesResult {
    * points are then maxPoints of them, evenly spaced by index, the first and the last included.
    */
   sampledFrom?: number;
+  /** The function applied, if any (points are then its values: a rate, an increase, a quantile). */
+  fn?: QueryFunction;
+  /** Set for an aggregated series: the labels it keeps (those of `aggregate.by` it has). */
+  aggregatedBy?: string[];
 }
 
 /** The mergeable summary of the samples of one series in one bucket. */

@@ -3,6 +3,7 @@
  * in 1970 and one in 9999 is exported (raw and as buckets) with a handful of reads of the head, the
  * tier and the rollups, counted by observing the engine's own components.
  */
+import { InferredCatalog } from '../src/metrics/catalog.ts';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -39,8 +40,10 @@ function countedContext(db: Db, compressed: boolean, calls: { n: number }): Quer
   const head = new Head(db);
   const health = new StoreHealth(Date.now);
   const tierDerived = compressed ? TIER_DERIVED_INTERVALS : [];
+  const registry = new SeriesRegistry(db, 10_000, health);
   return {
-    registry: new SeriesRegistry(db, 10_000, health),
+    registry,
+    catalog: new InferredCatalog((name) => registry.ofMetric(name).length > 0),
     head: counted(head, calls),
     tier: counted(compressed ? new ChunkTier(db, health) : new RowTier(db), calls),
     rollups: counted(new Rollups(db, head, INTERVALS, tierDerived), calls),

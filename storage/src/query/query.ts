@@ -6,6 +6,7 @@
  * given maxPoints returns at most that many samples per series, evenly spaced, and says so.
  */
 import { InvalidQueryError } from '../errors.ts';
+import type { MetricCatalog } from '../metrics/catalog.ts';
 import type { Head, HeadRow } from '../head/head.ts';
 import { accumulate, mergeInto, type SlotSummaries } from '../rollup/bucket-math.ts';
 import type { Rollups } from '../rollup/rollups.ts';
@@ -27,6 +28,7 @@ export interface QueryContext {
   head: Head;
   tier: Tier;
   rollups: Rollups;
+  catalog: MetricCatalog;
 }
 
 export const DEFAULT_MAX_POINTS = 1000;

@@ -1,0 +1,39 @@
+/**
+ * Metric metadata: each metric's type (gauge, counter, histogram, summary, unknown), unit and help.
+ * Without a declaration, Prometheus' naming decides: `<name>_total` is a counter, and a name whose
+ * `<name>_bucket` series exist is a histogram (its `_bucket`, `_sum` and `_count` series are its
+ * counters); anything else is unknown (shown as a gauge).
+ */
+import type { MetricMetadata, MetricType } from '../types.ts';
+
+/** Where the query functions, baselines and the export learn what a metric is. */
+export interface MetricCatalog {
+  /** The metric's metadata: declared, else inferred from its name and the series stored. */
+  metadata(name: string): MetricMetadata;
+}
+
+export const HISTOGRAM_SUFFIXES = { bucket: '_bucket', sum: '_sum', count: '_count' } as const;
+
+/** The type Prometheus' naming gives `name`, given which metric names have series. */
+export function inferMetricType(name: string, hasMetric: (name: string) => boolean): MetricType {
+  if (hasMetric(`${name}${HISTOGRAM_SUFFIXES.bucket}`)) return 'histogram';
+  if (name.endsWith('_total')) return 'counter';
+  const base = histogramBase(name);
+  if (base !== undefined && hasMetric(`${base}${HISTOGRAM_SUFFIXES.bucket}`)) return 'counter';
+  return 'unknown';
+}
+
+/** The base name of a histogram's `_bucket`, `_sum` or `_count` series name, else undefined. */
+export function histogramBase(name: string): string | undefined {
+  const suffix = Object.values(HISTOGRAM_SUFFIXES).find((s) => name.endsWith(s) && name.length > s.length);
+  return suffix === undefined ? undefined : name.slice(0, -suffix.length);
+}
+
+/** Metadata from naming alone, over the names a registry holds. */
+export class InferredCatalog implements MetricCatalog {
+  constructor(private readonly hasMetric: (name: string) => boolean) {}
+
+  metadata(name: string): MetricMetadata {
+    return { name, type: inferMetricType(name, this.hasMetric) };
+  }
+}
