@@ -2,10 +2,13 @@
  * Queries: finds the series whose labels satisfy the matchers, picks the resolution ('auto': the
  * finest whose point count per series fits maxPoints), and reads raw samples (tier + head) or
  * buckets (materialised rollups plus the head rows not folded in yet, merged exactly, as
- * TimescaleDB's real-time aggregates do), so no query misses data that is stored. A raw query
- * given maxPoints returns at most that many samples per series, evenly spaced, and says so.
+ * TimescaleDB's real-time aggregates do), so no query misses data that is stored. With `fn`, the
+ * series are a function of the stored ones (functions.ts); with `aggregate`, they are then
+ * aggregated across series per time bucket (aggregate.ts). A raw result given maxPoints keeps at
+ * most that many points per series, evenly spaced, and says so.
  */
 import { InvalidQueryError } from '../errors.ts';
+import { isLabelName } from '../ingest/validate.ts';
 import type { MetricCatalog } from '../metrics/catalog.ts';
 import type { Head, HeadRow } from '../head/head.ts';
 import { accumulate, mergeInto, type SlotSummaries } from '../rollup/bucket-math.ts';
@@ -13,15 +16,19 @@ import type { Rollups } from '../rollup/rollups.ts';
 import type { SeriesRegistry } from '../series/registry.ts';
 import type { Tier } from '../tier/tier.ts';
 import {
+  AGGREGATE_OPS,
   INTERVALS,
   INTERVAL_MS,
   type Interval,
   type MetricQuery,
+  QUERY_FUNCTIONS,
   type Point,
   type Resolution,
   type Series,
   type SeriesResult,
 } from '../types.ts';
+import { aggregateSeries } from './aggregate.ts';
+import { aggregatesBeforeFunction, functionSeries } from './functions.ts';
 
 export interface QueryContext {
   registry: SeriesRegistry;
@@ -33,9 +40,42 @@ export interface QueryContext {
 
 export const DEFAULT_MAX_POINTS = 1000;
 
+/** A query's resolution as asked: raw, an interval, or auto. */
+export type Aggregation = NonNullable<MetricQuery['aggregation']>;
+
 const AGGREGATIONS = new Set<string>(['raw', 'auto', ...INTERVALS]);
 
-export function validateQuery(q: MetricQuery): Required<Pick<MetricQuery, 'aggregation' | 'maxPoints'>> {
+function validateFunction(q: MetricQuery): void {
+  if (q.fn !== undefined && !QUERY_FUNCTIONS.includes(q.fn)) {
+    throw new InvalidQueryError(`unknown function ${JSON.stringify(q.fn)}: use ${QUERY_FUNCTIONS.join(', ')}`);
+  }
+  if (q.fn === 'quantile') {
+    if (typeof q.q !== 'number' || !(q.q > 0 && q.q < 1))
+      throw new InvalidQueryError(`quantile needs q, a number between 0 and 1 (exclusive), got ${String(q.q)}`);
+  } else if (q.q !== undefined) {
+    throw new InvalidQueryError(`q is only for fn 'quantile', not ${q.fn === undefined ? 'a query without fn' : q.fn}`);
+  }
+}
+
+function validateAggregate(q: MetricQuery): void {
+  if (q.aggregate === undefined) return;
+  const { aggregate } = q;
+  if (aggregate === null || typeof aggregate !== 'object')
+    throw new InvalidQueryError('aggregate must be an object { op, by? }');
+  if (!AGGREGATE_OPS.includes(aggregate.op)) {
+    throw new InvalidQueryError(
+      `unknown aggregation op ${JSON.stringify(aggregate.op)}: use ${AGGREGATE_OPS.join(', ')}`,
+    );
+  }
+  if (aggregate.by === undefined) return;
+  if (!Array.isArray(aggregate.by)) throw new InvalidQueryError('aggregate.by must be an array of label names');
+  for (const name of aggregate.by as unknown[]) {
+    if (typeof name !== 'string' || !isLabelName(name))
+      throw new InvalidQueryError(`aggregate.by: ${JSON.stringify(name)} is not a label name`);
+  }
+}
+
+export function validateQuery(q: MetricQuery): { aggregation: Aggregation; maxPoints: number } {
   if (q === null || typeof q !== 'object') throw new InvalidQueryError('the query must be an object');
   if (typeof q.metricName !== 'string' || q.metricName.length === 0)
     throw new InvalidQueryError('metricName must be a non-empty string');
@@ -48,7 +88,7 @@ export function validateQuery(q: MetricQuery): Required<Pick<MetricQuery, 'aggre
       `the time range is ${q.start === q.end ? 'empty' : 'reversed'}: start ${q.start} must be before end ${q.end}`,
     );
   }
-  const aggregation = q.aggregation ?? 'auto';
+  const aggregation: Aggregation = q.aggregation ?? 'auto';
   if (!AGGREGATIONS.has(aggregation)) {
     throw new InvalidQueryError(
       `unknown aggregation ${JSON.stringify(aggregation)}: use raw, auto, ${INTERVALS.join(', ')}`,
@@ -58,6 +98,8 @@ export function validateQuery(q: MetricQuery): Required<Pick<MetricQuery, 'aggre
   if (typeof maxPoints !== 'number' || !Number.isInteger(maxPoints) || maxPoints < 1) {
     throw new InvalidQueryError(`maxPoints must be an integer of at least 1, got ${String(maxPoints)}`);
   }
+  validateFunction(q);
+  validateAggregate(q);
   return { aggregation, maxPoints };
 }
 
@@ -78,18 +120,34 @@ function headRowsBySeries(rows: HeadRow[], wanted: Set<number>): Map<number, Hea
   return out;
 }
 
-function pickResolution(
+/** Whether every series has at most maxPoints raw samples in the query's range. */
+function fitsRaw(
   ctx: QueryContext,
-  series: Series[],
+  series: readonly Series[],
   headRows: Map<number, HeadRow[]>,
   q: MetricQuery,
   maxPoints: number,
-): Resolution {
-  const fitsRaw = series.every((s) => {
+): boolean {
+  return series.every((s) => {
     const inHead = headRows.get(s.id)?.length ?? 0;
     return inHead <= maxPoints && inHead + ctx.tier.count(s.id, q.start, q.end, maxPoints + 1 - inHead) <= maxPoints;
   });
-  if (fitsRaw) return 'raw';
+}
+
+/**
+ * 'auto': raw when allowed and every series' samples in the range fit maxPoints, else the finest
+ * interval whose bucket count fits, else 1d. (An aggregation across series is not allowed raw:
+ * raw points line up across series only where their timestamps coincide.)
+ */
+export function pickResolution(
+  ctx: QueryContext,
+  series: readonly Series[],
+  q: MetricQuery,
+  maxPoints: number,
+  rawAllowed: boolean,
+  headRows = () => headRowsBySeries(ctx.head.readRange(q.start, q.end), new Set(series.map((s) => s.id))),
+): Resolution {
+  if (rawAllowed && fitsRaw(ctx, series, headRows(), q, maxPoints)) return 'raw';
   return INTERVALS.find((i) => slotCount(i, q.start, q.end) <= maxPoints) ?? '1d';
 }
 
@@ -185,24 +243,56 @@ export function readBuckets(
     }));
 }
 
-export function queryMetrics(ctx: QueryContext, q: MetricQuery): SeriesResult[] {
-  const { aggregation, maxPoints } = validateQuery(q);
+/** Each series of the metric, as stored: raw samples or buckets (count, sum, min, max; value = the average). */
+function storedSeries(ctx: QueryContext, q: MetricQuery, aggregation: Aggregation, maxPoints: number): SeriesResult[] {
   const series = ctx.registry.match(q.metricName, q.labels);
   if (series.length === 0) return [];
   const wanted = new Set(series.map((s) => s.id));
   const rawHead = headRowsBySeries(ctx.head.readRange(q.start, q.end), wanted);
   const resolution: Resolution =
-    aggregation === 'auto' ? pickResolution(ctx, series, rawHead, q, maxPoints) : aggregation;
+    aggregation === 'auto'
+      ? pickResolution(ctx, series, q, maxPoints, q.aggregate === undefined, () => rawHead)
+      : aggregation;
   const headRows =
     resolution === 'raw'
       ? rawHead
       : headRowsBySeries(ctx.head.readRange(...alignedRange(resolution, q.start, q.end)), wanted);
-  return series.map((s) => {
+  return series.map((s): SeriesResult => {
     const own = headRows.get(s.id) ?? [];
-    const result = { metricName: s.metricName, labels: { ...s.labels }, resolution };
-    if (resolution !== 'raw') return { ...result, points: readBuckets(ctx, resolution, s.id, q.start, q.end, own) };
-    const points = readRaw(ctx, s.id, q.start, q.end, own);
-    const kept = q.maxPoints === undefined ? points : evenlySpaced(points, maxPoints);
-    return kept === points ? { ...result, points } : { ...result, points: kept, sampledFrom: points.length };
+    const points =
+      resolution === 'raw'
+        ? readRaw(ctx, s.id, q.start, q.end, own)
+        : readBuckets(ctx, resolution, s.id, q.start, q.end, own);
+    return { metricName: s.metricName, labels: { ...s.labels }, resolution, points };
   });
+}
+
+/** The series aggregated across, per time bucket (see aggregate.ts). */
+function aggregated(results: SeriesResult[], q: MetricQuery): SeriesResult[] {
+  const [first] = results;
+  if (first === undefined || q.aggregate === undefined) return results;
+  return aggregateSeries(results, q.aggregate.op, q.aggregate.by).map((group) => ({
+    metricName: q.metricName,
+    resolution: first.resolution,
+    ...(q.fn === undefined ? {} : { fn: q.fn }),
+    ...group,
+  }));
+}
+
+/** A raw series given maxPoints keeps at most that many points, evenly spaced, and says how many there were. */
+function capped(result: SeriesResult, maxPoints: number): SeriesResult {
+  if (result.resolution !== 'raw' || result.points.length <= maxPoints) return result;
+  return { ...result, points: evenlySpaced(result.points, maxPoints), sampledFrom: result.points.length };
+}
+
+/**
+ * The query: each matching series as stored, or a function of it (functions.ts); then the
+ * aggregation across series, if asked; then a raw result's cap, if maxPoints was given.
+ */
+export function queryMetrics(ctx: QueryContext, q: MetricQuery): SeriesResult[] {
+  const { aggregation, maxPoints } = validateQuery(q);
+  const results =
+    q.fn === undefined ? storedSeries(ctx, q, aggregation, maxPoints) : functionSeries(ctx, q, aggregation, maxPoints);
+  const out = q.aggregate === undefined || aggregatesBeforeFunction(q) ? results : aggregated(results, q);
+  return q.maxPoints === undefined ? out : out.map((r) => capped(r, maxPoints));
 }
