@@ -13,6 +13,7 @@ import { dataPaths } from '../electron/host/data-dir.ts';
 import type { HostEvent, HostReply } from '../electron/host/host-protocol.ts';
 import { openHostService, type HostService } from '../electron/host/host-service.ts';
 import { MAX_QUERY_POINTS } from '../electron/host/panel-schemas.ts';
+import { counterPointsFromRaw, type Point } from '../storage/src/index.ts';
 
 const DAY = 86_400_000;
 const NOW = Date.UTC(2026, 5, 15, 12, 0, 0);
@@ -97,6 +98,10 @@ describe('panel handlers on a real store', () => {
     });
     assert.equal(reply.ok, false);
     assert.equal(!reply.ok && reply.error.code, 'INVALID_QUERY');
+    // A function that does not fit the metric's type passes the schema and is refused by the engine.
+    const rateOfGauge = await call('query', { metricName: 'app_memory_bytes', start: NOW - DAY, end: NOW, fn: 'rate' });
+    assert.equal(!rateOfGauge.ok && rateOfGauge.error.code, 'INVALID_QUERY');
+    assert.match(!rateOfGauge.ok ? rateOfGauge.error.message : '', /rate applies to a counter, but app_memory_bytes/);
   });
 
   test('getStatus reports sizes, counts, the time span and demo data', async () => {
@@ -234,6 +239,20 @@ describe('panel handlers on a real store', () => {
       ['query', [{ ...query, labels: { process: { op: '~', value: 'x' } } }]],
       ['query', [{ ...query, sql: 'DROP TABLE series' }]],
       ['query', [{ ...query, metricName: undefined }]],
+      // The query functions' fields: fn, q (in (0, 1), exactly with 'quantile'), aggregate { op, by }.
+      ['query', [{ ...query, fn: 'median' }]],
+      ['query', [{ ...query, fn: 'quantile' }]],
+      ['query', [{ ...query, fn: 'quantile', q: 0 }]],
+      ['query', [{ ...query, fn: 'quantile', q: 1 }]],
+      ['query', [{ ...query, fn: 'quantile', q: '0.5' }]],
+      ['query', [{ ...query, fn: 'rate', q: 0.5 }]],
+      ['query', [{ ...query, q: 0.5 }]],
+      ['query', [{ ...query, aggregate: 'sum' }]],
+      ['query', [{ ...query, aggregate: { op: 'median' } }]],
+      ['query', [{ ...query, aggregate: { op: 'sum', by: 'process' } }]],
+      ['query', [{ ...query, aggregate: { op: 'sum', by: ['process name'] } }]],
+      ['query', [{ ...query, aggregate: { op: 'sum', by: ['__name__'] } }]],
+      ['query', [{ ...query, aggregate: { op: 'sum', without: ['process'] } }]],
       // Names outside the engine's grammar, and "__proto__" keys as JSON.parse makes them (own keys).
       ['listLabels', ['app memory']],
       ['query', [{ ...query, labels: { 'process-name': 'host' } }]],
@@ -383,5 +402,86 @@ describe('cancelling an export from the panel', () => {
     assert.equal(host.service.store.getStats().samples, before);
     const again = await call('exportParquet', { anonymize: false });
     assert.ok(again.ok && (again.result as { rows: number }).rows === 250_000, 'the next export runs whole');
+  });
+});
+
+describe('query functions from the panel', () => {
+  const HOUR = 3_600_000;
+  const START = NOW - 6 * HOUR;
+  /** Per-second rates of four counter series; a histogram whose every minute adds 90, 9, 1 and 0 observations to its buckets. */
+  const RATES = [
+    { labels: { process: 'main', kind: 'a' }, perSecond: 1 },
+    { labels: { process: 'main', kind: 'b' }, perSecond: 2 },
+    { labels: { process: 'host', kind: 'a' }, perSecond: 3 },
+    { labels: { process: 'host', kind: 'b' }, perSecond: 4 },
+  ];
+  const counters = RATES.map(({ labels, perSecond }) => ({
+    labels,
+    points: Array.from({ length: 360 }, (_, i) => ({ timestamp: START + i * 60_000, value: i * 60 * perSecond })),
+  }));
+  const { call, ok } = hostUnderTest('shell-functions-', async (service) => {
+    const samples = counters.flatMap(({ labels, points }) =>
+      points.map((p) => ({ name: 'app_calls_total', labels, ...p })),
+    );
+    for (const [le, perMinute] of [
+      ['0.1', 90],
+      ['0.5', 99],
+      ['1', 100],
+      ['+Inf', 100],
+    ] as const) {
+      for (let i = 0; i < 360; i++)
+        samples.push({
+          name: 'app_call_seconds_bucket',
+          labels: { le },
+          value: i * perMinute,
+          timestamp: START + i * 60_000,
+        });
+    }
+    assert.equal(await service.store.insertSamples(samples), 360 * 8);
+  });
+  type Result = { labels: Record<string, string>; aggregatedBy?: string[]; fn?: string; points: Point[] }[];
+
+  test("a counter's rate summed by a label", async () => {
+    const query = { metricName: 'app_calls_total', start: START, end: NOW, aggregation: '1h', fn: 'rate' };
+    const results = (await ok('query', { ...query, aggregate: { op: 'sum', by: ['process'] } })) as Result;
+    assert.deepEqual(
+      results.map((r) => [r.labels, r.aggregatedBy, r.fn]),
+      [
+        [{ process: 'host' }, ['process'], 'rate'],
+        [{ process: 'main' }, ['process'], 'rate'],
+      ],
+    );
+    for (const result of results) {
+      const rates = counters
+        .filter((c) => c.labels.process === result.labels.process)
+        .map((c) => counterPointsFromRaw(c.points, '1h', START, NOW, 'rate'));
+      const summed = rates[0]!.map((p, i) => ({ timestamp: p.timestamp, value: p.value + rates[1]![i]!.value }));
+      assert.deepEqual(result.points, summed);
+      assert.equal(
+        result.points.at(-1)!.value,
+        result.labels.process === 'main' ? 3 : 7,
+        'a full hour: the summed rates',
+      );
+    }
+  });
+
+  test("a histogram's p99", async () => {
+    const query = {
+      metricName: 'app_call_seconds',
+      start: START,
+      end: NOW,
+      aggregation: '1h',
+      fn: 'quantile',
+      q: 0.99,
+    };
+    const [p99, ...rest] = (await ok('query', query)) as Result;
+    assert.equal(rest.length, 0);
+    assert.deepEqual(p99!.labels, {});
+    assert.equal(p99!.fn, 'quantile');
+    assert.equal(p99!.points.length, 6);
+    // 99 % of the observations are at or below 0.5, and the rank falls at that bucket's top.
+    for (const p of p99!.points) assert.ok(Math.abs(p.value - 0.5) < 1e-12, String(p.value));
+    const raw = await call('query', { ...query, aggregation: 'raw' });
+    assert.equal(!raw.ok && raw.error.code, 'INVALID_QUERY');
   });
 });

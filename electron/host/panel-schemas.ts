@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import {
+  AGGREGATE_OPS,
   DEFAULT_MAX_LABELS as MAX_LABELS,
   INTERVALS,
   LABEL_NAME_RE,
@@ -17,6 +18,7 @@ import {
   MAX_TIMESTAMP,
   METRIC_NAME_RE,
   MIN_RETENTION_DAYS,
+  QUERY_FUNCTIONS,
   SEVERITIES,
   isLabelName,
 } from '../../storage/src/index.ts';
@@ -60,6 +62,13 @@ const labels = labelRecord(labelValue, 'labels');
 
 const labelMatcher = z.union([labelValue, z.strictObject({ op: z.enum(['=', '!=', '=~', '!~']), value: labelValue })]);
 
+/** Across series per time bucket: an op, and the label names kept (everything else aggregated away). */
+const aggregate = z.strictObject({ op: z.enum(AGGREGATE_OPS), by: z.array(labelName).max(MAX_LABELS).optional() });
+
+/** A quantile is strictly between 0 and 1, and q is given exactly when fn is 'quantile'. */
+const quantileFits = (query: { fn?: string | undefined; q?: number | undefined }): boolean =>
+  (query.fn === 'quantile') === (query.q !== undefined);
+
 const startBeforeEnd = (range: { start?: number | undefined; end?: number | undefined }): boolean =>
   range.start === undefined || range.end === undefined || range.start < range.end;
 
@@ -71,8 +80,12 @@ const metricQuery = z
     labels: labelRecord(labelMatcher, 'label matchers').optional(),
     aggregation: z.union([z.literal('auto'), resolution]).optional(),
     maxPoints: z.int().min(1).max(MAX_QUERY_POINTS).optional(),
+    fn: z.enum(QUERY_FUNCTIONS).optional(),
+    q: z.number().gt(0).lt(1).optional(),
+    aggregate: aggregate.optional(),
   })
-  .refine(startBeforeEnd, 'start must be before end');
+  .refine(startBeforeEnd, 'start must be before end')
+  .refine(quantileFits, "q (in (0, 1)) is given exactly when fn is 'quantile'");
 
 const exportRequest = z
   .strictObject({
