@@ -14,6 +14,7 @@ import type { Design } from './designs/design.ts';
 import { DuckDbDesign } from './designs/duckdb.ts';
 import { EngineDesign } from './designs/engine.ts';
 import { NaiveDesign } from './designs/naive.ts';
+import { histogramQuantileFigure } from './histogram-quantile.ts';
 import { workloadBatches, workloadSeries } from './workload.ts';
 import { DAY_MS } from '../storage/src/index.ts';
 
@@ -159,3 +160,5 @@ console.log(
   `\nAnonymised Parquet export of ${exported.rows.toLocaleString('en-US')} samples through the engine: ${exported.seconds.toFixed(2)} s, ` +
     `${exported.fileMiB} MiB, peak RSS ${exported.peakRssMiB} MiB (${exported.rssBeforeMiB} MiB before the export).`,
 );
+
+console.log(`\n${await histogramQuantileFigure(quick ? 3 : 30)}`);

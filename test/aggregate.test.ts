@@ -30,7 +30,7 @@ function present(labels: Labels, t: number): boolean {
   return true;
 }
 
-function seriesSamples(name: string, labels: Labels, value: (i: number) => number): Point[] {
+function seriesSamples(labels: Labels, value: (i: number) => number): Point[] {
   const points: Point[] = [];
   for (let i = 0; i * STEP < SPAN; i++) {
     const timestamp = T0 + i * STEP;
@@ -107,11 +107,10 @@ describe('aggregation across series', () => {
     s = openStore();
     const samples: MetricSample[] = [];
     SERIES.forEach((labels, k) => {
-      const counter = seriesSamples('agg_requests_total', labels, counterValue(k));
+      const counter = seriesSamples(labels, counterValue(k));
       raw.set(JSON.stringify(labels), { labels, points: counter });
       for (const p of counter) samples.push({ name: 'agg_requests_total', labels, ...p });
-      for (const p of seriesSamples('agg_load', labels, gaugeValue(k)))
-        samples.push({ name: 'agg_load', labels, ...p });
+      for (const p of seriesSamples(labels, gaugeValue(k))) samples.push({ name: 'agg_load', labels, ...p });
     });
     await s.store.insertSamples(samples.slice(0, samples.length * 0.7));
     await s.store.rollUpAndCompact();

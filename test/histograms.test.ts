@@ -215,7 +215,7 @@ const CASES: Case[] = [
       ['sum', 0.3, 0.075],
       ['sum', 0.5, 0.1277777777777778],
       ['avg', 0.3, 0.075],
-      ['avg', 0.5, 0.12777777777777778],
+      ['avg', 0.5, 0.1277777777777778], // the file writes 0.12777777777777778, the same float64
     ] as const
   ).map(([op, q, v]) => ({
     expr: `histogram_quantile(${q}, ${op}(rate(request_duration_seconds_bucket[10m])) by (le))`,

@@ -13,7 +13,7 @@ import { dataPaths } from '../electron/host/data-dir.ts';
 import type { HostEvent, HostReply } from '../electron/host/host-protocol.ts';
 import { openHostService, type HostService } from '../electron/host/host-service.ts';
 import { MAX_QUERY_POINTS } from '../electron/host/panel-schemas.ts';
-import { counterPointsFromRaw, type Point } from '../storage/src/index.ts';
+import { counterPointsFromRaw, type MetricSample, type Point } from '../storage/src/index.ts';
 
 const DAY = 86_400_000;
 const NOW = Date.UTC(2026, 5, 15, 12, 0, 0);
@@ -420,7 +420,7 @@ describe('query functions from the panel', () => {
     points: Array.from({ length: 360 }, (_, i) => ({ timestamp: START + i * 60_000, value: i * 60 * perSecond })),
   }));
   const { call, ok } = hostUnderTest('shell-functions-', async (service) => {
-    const samples = counters.flatMap(({ labels, points }) =>
+    const samples: MetricSample[] = counters.flatMap(({ labels, points }) =>
       points.map((p) => ({ name: 'app_calls_total', labels, ...p })),
     );
     for (const [le, perMinute] of [
