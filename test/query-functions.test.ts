@@ -49,6 +49,16 @@ describe('query functions', () => {
         points.map((p) => ({ name: 'fx_latency_seconds_bucket', labels: { le }, ...p })),
       ),
       ...counter.map((p) => ({ name: 'fx_latency_seconds_count', ...p })),
+      ...['a', 'b'].flatMap((instance, n) =>
+        buckets.flatMap(({ le, points }) =>
+          points.map((p) => ({
+            name: 'fx_rpc_seconds_bucket',
+            labels: { le, instance },
+            ...p,
+            value: p.value * (n + 1) + (le === '0.1' ? 0 : p.value * n),
+          })),
+        ),
+      ),
     ];
     await s.store.insertSamples(samples.slice(0, samples.length / 2));
     await s.store.rollUpAndCompact();
@@ -96,6 +106,47 @@ describe('query functions', () => {
       matched.map((r) => r.labels.le),
       ['0.1', '0.5', '1'],
     );
+  });
+
+  it('aggregates buckets by le, and min, max and count of quantiles after the function', () => {
+    const query = { metricName: 'fx_rpc_seconds', ...range, aggregation: '5m' as const };
+    const perInstance = s.store.queryMetrics({ ...query, fn: 'buckets' });
+    assert.equal(perInstance.length, 8);
+    const summed = s.store.queryMetrics({ ...query, fn: 'buckets', aggregate: { op: 'sum', by: ['le'] } });
+    assert.deepEqual(
+      summed.map((r) => [r.labels, r.aggregatedBy, r.fn]),
+      ['+Inf', '0.1', '0.5', '1'].map((le) => [{ le }, ['le'], 'buckets']),
+    );
+    for (const r of summed) {
+      const [a, b] = perInstance.filter((p) => p.labels.le === r.labels.le);
+      assert.deepEqual(
+        r.points,
+        a!.points.map((p, i) => ({ timestamp: p.timestamp, value: p.value + b!.points[i]!.value })),
+      );
+    }
+    const quantiles = s.store.queryMetrics({ ...query, fn: 'quantile', q: 0.7 });
+    assert.deepEqual(
+      quantiles.map((r) => r.labels),
+      [{ instance: 'a' }, { instance: 'b' }],
+    );
+    assert.notDeepEqual(quantiles[0]!.points, quantiles[1]!.points);
+    for (const op of ['min', 'max', 'count'] as const) {
+      const [result, ...rest] = s.store.queryMetrics({ ...query, fn: 'quantile', q: 0.7, aggregate: { op } });
+      assert.equal(rest.length, 0);
+      assert.deepEqual(result!.aggregatedBy, []);
+      const [a, b] = quantiles.map((r) => new Map(r.points.map((p) => [p.timestamp, p.value])));
+      const times = [...new Set([...a!.keys(), ...b!.keys()])].sort((x, y) => x - y);
+      const values = (t: number) => [a!.get(t), b!.get(t)].filter((v) => v !== undefined);
+      const reduce = {
+        min: (v: number[]) => Math.min(...v),
+        max: (v: number[]) => Math.max(...v),
+        count: (v: number[]) => v.length,
+      }[op];
+      assert.deepEqual(
+        result!.points,
+        times.map((timestamp) => ({ timestamp, value: reduce(values(timestamp)) })),
+      );
+    }
   });
 
   it('refuses malformed function fields with INVALID_QUERY', () => {
