@@ -8,7 +8,7 @@ export { DEFAULT_MAX_LABELS, DEFAULT_MAX_SERIES } from './config.ts';
 export { TimeSeriesStorage } from './storage.ts';
 export { DEFAULT_MAX_POINTS } from './query/query.ts';
 export { counterPointsFromRaw } from './query/counters.ts';
-export { histogramQuantile, parseLe, type HistogramBucket } from './query/histogram-quantile.ts';
+export { histogramQuantile, type HistogramBucket } from './query/histogram-quantile.ts';
 export {
   DAY_MS,
   DEFAULT_RETENTION_DAYS,
