@@ -11,6 +11,7 @@
 import { DAY_MS } from '../../../shared/constants.ts';
 import { readBuckets, readRaw, type QueryContext } from '../query/query.ts';
 import { INTERVAL_MS, type Interval, type Point, type Series } from '../types.ts';
+import { exportMetricCache } from './export-metric.ts';
 import type { RawExportRow, RollupExportRow } from './parquet-export.ts';
 
 const BATCH_ROWS = 20_000;
@@ -88,15 +89,18 @@ function* batched<Row>(rows: Generator<Row[]>): Generator<Row[]> {
 }
 
 export function rawExportRows(ctx: QueryContext, scope: ExportScope): Generator<RawExportRow[]> {
+  const metricOf = exportMetricCache(ctx.catalog);
   return batched(
     (function* () {
       for (const s of scope.series) {
+        const metric = metricOf(s.metricName);
         for (const points of rawPoints(ctx, s, scope)) {
           yield points.map((p) => ({
             metricName: s.metricName,
             timestamp: p.timestamp,
             value: p.value,
             labels: s.labels,
+            metric,
           }));
         }
       }
@@ -109,9 +113,11 @@ export function rollupExportRows(
   interval: Interval,
   scope: ExportScope,
 ): Generator<RollupExportRow[]> {
+  const metricOf = exportMetricCache(ctx.catalog);
   return batched(
     (function* () {
       for (const s of scope.series) {
+        const metric = metricOf(s.metricName);
         for (const points of bucketPoints(ctx, interval, s, scope)) {
           yield points.map((p) => ({
             metricName: s.metricName,
@@ -122,6 +128,7 @@ export function rollupExportRows(
             max: p.max!,
             avg: p.value,
             labels: s.labels,
+            metric,
           }));
         }
       }
