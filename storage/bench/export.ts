@@ -1,7 +1,9 @@
 /**
  * Export benchmark (not a test): streams generated raw rows through writeParquetExport and prints
- * the time, file size and peak RSS. Rows are generated lazily in batches, as the engine reads them,
- * so the peak RSS measures the export, not a materialised data set.
+ * the time (wall and CPU), file size and peak RSS. Rows are generated lazily in batches, as the
+ * engine reads them, so the peak RSS measures the export, not a materialised data set. Every row
+ * carries a metric type and, for half the metrics, a unit, and two labels (so the label map is
+ * measured with the rest).
  *
  *   node --import tsx storage/bench/export.ts [--rows 1000000] [--anonymize] [--keep]
  */
