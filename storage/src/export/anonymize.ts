@@ -159,13 +159,14 @@ class PseudonymCache {
 
   /** A family member's suffix is kept only when `family` really is its base name; else the whole name is hashed. */
   metricName(name: string, family: string): string {
-    let result = this.metrics.get(name);
+    const member = family !== name && histogramBase(name) === family;
+    const cacheKey = member ? `${family}\u0000${name}` : name;
+    let result = this.metrics.get(cacheKey);
     if (result === undefined) {
-      result =
-        family !== name && histogramBase(name) === family
-          ? pseudonym(this.key, METRIC_TAG, [family]) + name.slice(family.length)
-          : pseudonym(this.key, METRIC_TAG, [name]);
-      this.metrics.set(name, result);
+      result = member
+        ? pseudonym(this.key, METRIC_TAG, [family]) + name.slice(family.length)
+        : pseudonym(this.key, METRIC_TAG, [name]);
+      this.metrics.set(cacheKey, result);
     }
     return result;
   }
