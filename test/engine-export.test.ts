@@ -5,7 +5,10 @@
  * key-value metadata, start/end filtering, the default output path, progress reporting, rejected
  * options (typed error, no file), and anonymised exports (no original label value in the bytes
  * or in anything DuckDB decodes; consistent, unlinkable or linkable pseudonyms; keep/drop labels,
- * hashed metric names, truncated timestamps, unchanged values).
+ * hashed metric names, truncated timestamps, unchanged values). Schema version 2: the metric type,
+ * unit and label map of a gauge, a counter and a histogram's series (raw and rollups, plain and
+ * anonymised, read through DuckDB's map functions), random export ids, and the exports of three
+ * stores loaded together over a glob with per-export totals checked against each store.
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -28,13 +31,27 @@ import {
 } from '../storage/src/index.ts';
 import { DuckReader, sqlString } from './support/duckdb.ts';
 import {
+  EXPORT_ID,
   RAW_COLUMN_TYPES,
   ROLLUP_COLUMN_TYPES,
+  documentedMetricPseudonym,
   documentedPseudonym,
   expectedBuckets,
+  labelEntries,
   labelsJson,
 } from './support/expected.ts';
-import { DAY, HOUR, MINUTE, MODES, T0, openStore, regularSamples, rng, type OpenedStore } from './support/store.ts';
+import {
+  DAY,
+  HOUR,
+  MINUTE,
+  MODES,
+  T0,
+  openStore,
+  regularSamples,
+  rng,
+  tempDir,
+  type OpenedStore,
+} from './support/store.ts';
 
 const PACKAGE_VERSION = (
   JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
@@ -352,15 +369,17 @@ for (const mode of MODES) {
       });
     }
 
-    it('records source, range, row count and exporter version in the metadata, and no anonymisation', async () => {
+    it('records source, range, row count, schema and exporter version, export id in the metadata, and no anonymisation', async () => {
       const path = out('meta');
       const start = DATA_START + 2 * HOUR;
       const end = DATA_START + 5 * HOUR;
       const result = await s.store.exportToParquet(path, { start, end });
-      assert.deepEqual(await duck.kvMetadata(path), {
+      const { 'futurnal.export_id': exportId, ...meta } = await duck.kvMetadata(path);
+      assert.match(exportId ?? '', EXPORT_ID);
+      assert.deepEqual(meta, {
         'futurnal.exporter': 'futurnal-telemetry',
         'futurnal.exporter_version': PACKAGE_VERSION,
-        'futurnal.format_version': '1',
+        'futurnal.format_version': '2',
         'futurnal.source': 'raw',
         'futurnal.range_start_ms': String(start),
         'futurnal.range_end_ms': String(end),
@@ -373,10 +392,11 @@ for (const mode of MODES) {
 
       const whole = out('meta-default');
       await s.store.exportToParquet(whole, { source: '1h' });
-      const meta = await duck.kvMetadata(whole);
-      assert.equal(meta['futurnal.range_start_ms'], '0', 'default start: everything kept');
-      assert.equal(meta['futurnal.range_end_ms'], String(DEFAULT_END));
-      assert.equal(meta['futurnal.source'], '1h');
+      const wholeMeta = await duck.kvMetadata(whole);
+      assert.equal(wholeMeta['futurnal.range_start_ms'], '0', 'default start: everything kept');
+      assert.equal(wholeMeta['futurnal.range_end_ms'], String(DEFAULT_END));
+      assert.equal(wholeMeta['futurnal.source'], '1h');
+      assert.notEqual(wholeMeta['futurnal.export_id'], exportId, 'each export has its own id');
     });
 
     it('filters raw samples by start (inclusive) and end (exclusive)', async () => {
@@ -999,3 +1019,250 @@ for (const mode of MODES) {
     });
   });
 }
+
+// ---------------------------------------------------------------------------------------------
+// Schema version 2 through the store: metric types, the label map, export ids, and three stores'
+// exports loaded together as a data lake.
+
+const BOUNDS = ['0.1', '0.5', '1', '+Inf'];
+/** The type each exported series must carry, by the documented rule (naming alone: nothing is declared here). */
+const TYPE_OF: Record<string, string> = {
+  room_temperature_celsius: 'unknown',
+  jobs_done_total: 'counter',
+  job_duration_seconds_bucket: 'histogram',
+  job_duration_seconds_sum: 'histogram',
+  job_duration_seconds_count: 'histogram',
+};
+
+/**
+ * A gauge, a counter with a reset half-way, and a classic histogram (cumulative `le` buckets,
+ * `_sum`, `_count`), one sample a minute per series for `minutes` from `start`, per host.
+ */
+function typedSamples(start: number, minutes: number, seed: number, hosts: readonly string[]): MetricSample[] {
+  const next = rng(seed);
+  const out: MetricSample[] = [];
+  for (const host of hosts) {
+    let done = 0;
+    let observed = 0;
+    let sum = 0;
+    const buckets = BOUNDS.map(() => 0);
+    for (let i = 0; i < minutes; i++) {
+      const timestamp = start + i * MINUTE + Math.floor(next() * 1000);
+      done = i === Math.floor(minutes / 2) ? 1 : done + Math.floor(next() * 5);
+      const fresh = Math.floor(next() * 4);
+      for (let k = 0; k < fresh; k++) {
+        const duration = next() * 1.5;
+        observed++;
+        sum += duration;
+        BOUNDS.forEach((le, b) => (buckets[b]! += duration <= Number(le) ? 1 : 0));
+      }
+      out.push(
+        { name: 'room_temperature_celsius', labels: { host }, timestamp, value: 18 + Math.round(next() * 500) / 100 },
+        { name: 'jobs_done_total', labels: { host }, timestamp, value: done },
+        ...BOUNDS.map((le, b) => ({
+          name: 'job_duration_seconds_bucket',
+          labels: { host, le },
+          timestamp,
+          value: buckets[b]!,
+        })),
+        { name: 'job_duration_seconds_sum', labels: { host }, timestamp, value: sum },
+        { name: 'job_duration_seconds_count', labels: { host }, timestamp, value: observed },
+      );
+    }
+  }
+  return out;
+}
+
+/** A store holding `samples`, some compacted into the tier and rolled up, the rest in the head. */
+async function typedStore(enableCompression: boolean, samples: MetricSample[]): Promise<OpenedStore> {
+  const s = openStore({ enableCompression, now: () => T0 + 10 * DAY });
+  const cut = Math.floor((samples.length * 2) / 3);
+  await s.store.insertSamples(samples.slice(0, cut));
+  await s.store.rollUpAndCompact();
+  await s.store.insertSamples(samples.slice(cut));
+  return s;
+}
+
+/** Every row's label map and JSON labels (as sorted entries), with its metric name and type. */
+async function labelColumnsOfFile(
+  path: string,
+): Promise<{ metric: string; type: string; unit: unknown; map: unknown; json: unknown }[]> {
+  const back = await duck.jsRows(`SELECT metric_name, metric_type, unit, label_map, labels FROM ${sqlString(path)}`);
+  return back.map((r) => ({
+    metric: String(r.metric_name),
+    type: String(r.metric_type),
+    unit: r.unit,
+    map: r.label_map,
+    json: labelEntries(JSON.parse(String(r.labels)) as Labels),
+  }));
+}
+
+for (const mode of MODES) {
+  describe(`exportToParquet schema version 2 (${mode.name})`, () => {
+    let s: OpenedStore;
+    let samples: MetricSample[];
+    let fileNo = 0;
+    const out = (): string => join(s.dir, `v2-${++fileNo}.parquet`);
+
+    before(async () => {
+      samples = typedSamples(T0 + DAY, 300, 91, ['alpha', 'beta']);
+      s = await typedStore(mode.enableCompression, samples);
+    });
+
+    after(() => s.cleanup());
+
+    it("writes the metric type, unit and label map of a gauge, a counter and a histogram's series, raw and every rollup", async () => {
+      for (const source of ['raw', ...INTERVALS] as const) {
+        const path = (await s.store.exportToParquet(out(), { source })).path;
+        assert.deepEqual(await duck.columnTypes(path), source === 'raw' ? RAW_COLUMN_TYPES : ROLLUP_COLUMN_TYPES);
+        const rows = await labelColumnsOfFile(path);
+        assert.ok(rows.length > 0, source);
+        for (const r of rows) {
+          assert.equal(r.type, TYPE_OF[r.metric], `${source}: ${r.metric}`);
+          assert.equal(r.unit, null, `${source}: ${r.metric} has no declared unit`);
+          assert.deepEqual(r.map, r.json, `${source}: ${r.metric}: the label map holds the JSON labels`);
+        }
+        assert.deepEqual(new Set(rows.map((r) => r.metric)), new Set(Object.keys(TYPE_OF)), source);
+        const meta = await duck.kvMetadata(path);
+        assert.equal(meta['futurnal.format_version'], '2');
+        assert.match(meta['futurnal.export_id'] ?? '', EXPORT_ID);
+      }
+    });
+
+    it("answers map look-ups in DuckDB: a histogram's buckets by le, totals by metric type", async () => {
+      const path = (await s.store.exportToParquet(out())).path;
+      const byLe = await duck.rows(
+        `SELECT label_map['host'] AS host, element_at(label_map, 'le')[1] AS le, count(*)::DOUBLE AS n, sum(value) AS total
+         FROM ${sqlString(path)} WHERE metric_type = 'histogram' AND map_contains(label_map, 'le') GROUP BY ALL`,
+      );
+      const expected = new Map<string, { n: number; total: number }>();
+      for (const x of samples.filter((x) => x.name === 'job_duration_seconds_bucket')) {
+        const key = `${x.labels?.host} ${x.labels?.le}`;
+        const e = expected.get(key) ?? { n: 0, total: 0 };
+        expected.set(key, { n: e.n + 1, total: e.total + x.value });
+      }
+      assert.equal(byLe.length, expected.size);
+      for (const r of byLe) {
+        assert.deepEqual({ n: r.n, total: r.total }, expected.get(`${String(r.host)} ${String(r.le)}`));
+      }
+      const byType = await duck.rows(
+        `SELECT metric_type, count(*)::DOUBLE AS n FROM ${sqlString(path)} GROUP BY ALL ORDER BY metric_type`,
+      );
+      const counts = new Map<string, number>();
+      for (const x of samples) counts.set(TYPE_OF[x.name]!, (counts.get(TYPE_OF[x.name]!) ?? 0) + 1);
+      assert.deepEqual(
+        byType,
+        [...counts].sort(([a], [b]) => byText(a, b)).map(([metric_type, n]) => ({ metric_type, n })),
+      );
+    });
+
+    it('anonymises the label map like the labels and hashes the histogram base name, keeping types', async () => {
+      const key = randomBytes(32);
+      for (const source of ['raw', '1h'] as const) {
+        const path = (
+          await s.store.exportToParquet(out(), {
+            source,
+            anonymize: { key, keepLabels: ['le'], hashMetricNames: true },
+          })
+        ).path;
+        const rows = await labelColumnsOfFile(path);
+        const hashed = (name: string) => documentedMetricPseudonym(key, name);
+        const names = new Map([
+          [hashed('room_temperature_celsius'), 'room_temperature_celsius'],
+          [hashed('jobs_done_total'), 'jobs_done_total'],
+          ...['_bucket', '_sum', '_count'].map((x): [string, string] => [
+            `${hashed('job_duration_seconds')}${x}`,
+            `job_duration_seconds${x}`,
+          ]),
+        ]);
+        for (const r of rows) {
+          const original = names.get(r.metric);
+          assert.ok(original, `${source}: ${r.metric} is the documented pseudonym of a metric name`);
+          assert.equal(r.type, TYPE_OF[original], `${source}: ${original}'s type is kept`);
+          assert.deepEqual(r.map, r.json, `${source}: the label map holds the JSON labels' pseudonyms`);
+          for (const { key: name, value } of r.map as { key: string; value: string }[]) {
+            if (name === 'le') assert.ok(BOUNDS.includes(value), 'le kept');
+            else assert.match(value, /^[0-9a-f]{16}$/, `${name} hashed`);
+          }
+        }
+        const bytes = readFileSync(path);
+        const decoded = await duck.decodedText(path);
+        for (const text of ['alpha', 'beta', 'job_duration', 'room_temperature', 'jobs_done']) {
+          assert.ok(!bytes.includes(Buffer.from(text)), `${source}: the bytes contain ${text}`);
+          assert.ok(!decoded.includes(text), `${source}: DuckDB decodes ${text}`);
+        }
+      }
+    });
+  });
+}
+
+describe('exportToParquet: exports of three stores loaded together as a data lake', () => {
+  const STORES = [
+    { seed: 1, minutes: 240, hosts: ['alpha'] },
+    { seed: 2, minutes: 90, hosts: ['beta', 'gamma'] },
+    { seed: 3, minutes: 400, hosts: ['alpha', 'delta', 'eta'] },
+  ];
+  const opened: OpenedStore[] = [];
+  const lake = tempDir('export-lake-');
+
+  before(async () => {
+    for (const [k, spec] of STORES.entries()) {
+      const samples = typedSamples(T0 + k * HOUR, spec.minutes, spec.seed, spec.hosts);
+      opened.push(await typedStore(MODES[k % MODES.length]!.enableCompression, samples));
+    }
+  });
+
+  after(() => {
+    for (const s of opened) s.cleanup();
+    lake.cleanup();
+  });
+
+  /** Row count and value sum per metric type, as a store's queryMetrics returns its samples. */
+  function totalsOfStore(store: TimeSeriesStorage): Map<string, { n: number; total: number }> {
+    const totals = new Map<string, { n: number; total: number }>();
+    for (const r of rawOfStore(store)) {
+      const type = TYPE_OF[r.metric]!;
+      const t = totals.get(type) ?? { n: 0, total: 0 };
+      totals.set(type, { n: t.n + 1, total: t.total + r.value });
+    }
+    return totals;
+  }
+
+  for (const source of ['raw', '1h'] as const) {
+    it(`tells the ${source} exports apart by their export id and matches each store's totals`, async () => {
+      const folder = join(lake.dir, source);
+      const ids = new Map<string, TimeSeriesStorage>();
+      for (const [k, s] of opened.entries()) {
+        const path = join(folder, `machine-${k}.parquet`);
+        await s.store.exportToParquet(path, { source, anonymize: true });
+        ids.set((await duck.kvMetadata(path))['futurnal.export_id'] ?? '', s.store);
+      }
+      assert.equal(ids.size, STORES.length, 'three distinct export ids');
+
+      const glob = sqlString(join(folder, '*.parquet'));
+      const valueSum = source === 'raw' ? 'sum(f.value)' : 'sum(f.sum)';
+      const sampleCount = source === 'raw' ? 'count(*)' : 'sum(f.count)';
+      const lakeTotals = await duck.rows(
+        `SELECT m.export_id, f.metric_type, ${sampleCount}::DOUBLE AS n, ${valueSum} AS total,
+                count(DISTINCT f.filename)::INTEGER AS files
+         FROM read_parquet(${glob}, filename = true) f
+         JOIN (SELECT file_name, decode(value) AS export_id FROM parquet_kv_metadata(${glob})
+               WHERE decode(key) = 'futurnal.export_id') m ON m.file_name = f.filename
+         GROUP BY ALL`,
+      );
+      const seen = new Set<string>();
+      for (const r of lakeTotals) {
+        const store = ids.get(String(r.export_id));
+        assert.ok(store, `an export id of one of the three exports: ${String(r.export_id)}`);
+        assert.equal(r.files, 1, 'one file per export id');
+        const expected = totalsOfStore(store).get(String(r.metric_type));
+        assert.ok(expected, `${String(r.metric_type)} is in that store`);
+        assert.equal(r.n, expected.n, `${String(r.export_id)} ${String(r.metric_type)}: samples`);
+        assert.ok(close(Number(r.total), expected.total), `${String(r.export_id)} ${String(r.metric_type)}: sum`);
+        seen.add(`${String(r.export_id)} ${String(r.metric_type)}`);
+      }
+      const expectedKeys = [...ids].flatMap(([id, store]) => [...totalsOfStore(store).keys()].map((t) => `${id} ${t}`));
+      assert.deepEqual([...seen].sort(), expectedKeys.sort(), 'every export and type is in the lake, nothing else');
+    });
+  }
+});

@@ -13,10 +13,16 @@ import { InvalidArgumentError } from '../src/errors.ts';
 import { DEFAULT_TIMESTAMP_PRECISION, createAnonymizer } from '../src/export/anonymize.ts';
 import { writeParquetExport } from '../src/export/parquet-export.ts';
 import type { RawExportRow, RollupExportRow } from '../src/export/parquet-export.ts';
+import type { ExportMetric } from '../src/export/export-metric.ts';
 import type { AnonymizeOptions, Labels } from '../src/types.ts';
 import { DuckReader, sqlString } from '../../test/support/duckdb.ts';
 import { documentedPseudonym } from '../../test/support/expected.ts';
 import { tempDir } from '../../test/support/store.ts';
+
+/** The metric of a series with no declared or inferable type. */
+function untyped(name: string): ExportMetric {
+  return { type: 'unknown', unit: null, family: name };
+}
 
 let duck: DuckReader;
 let temp: { dir: string; cleanup: () => void };
@@ -84,6 +90,7 @@ const SECRETS = {
 function secretRows(count: number): RawExportRow[] {
   return Array.from({ length: count }, (_, i) => ({
     metricName: 'http.request.latency',
+    metric: untyped('http.request.latency'),
     timestamp: 1_700_000_000_000 + i * 250,
     value: i * 0.25,
     labels:
@@ -132,6 +139,7 @@ describe('anonymised export: privacy', () => {
 describe('anonymised export: pseudonyms', () => {
   const data: RawExportRow[] = Array.from({ length: 600 }, (_, i) => ({
     metricName: 'cpu',
+    metric: untyped('cpu'),
     timestamp: i * 1_000,
     value: i,
     labels: { host: `host-${i % 40}`, region: `host-${i % 40}`, shard: String(i % 3) },
@@ -197,9 +205,9 @@ describe('anonymised export: values, metric names and time', () => {
   it('keeps metric names and values, and truncates timestamps to whole seconds by default', async () => {
     assert.equal(DEFAULT_TIMESTAMP_PRECISION, 's');
     const data: RawExportRow[] = [
-      { metricName: 'cpu', timestamp: 1_700_000_000_999, value: -0, labels: { host: 'a' } },
-      { metricName: 'mem', timestamp: -1_500, value: 1e-300, labels: { host: 'b' } },
-      { metricName: 'mem', timestamp: 61_000, value: Number.MAX_VALUE, labels: {} },
+      { metricName: 'cpu', timestamp: 1_700_000_000_999, value: -0, labels: { host: 'a' }, metric: untyped('cpu') },
+      { metricName: 'mem', timestamp: -1_500, value: 1e-300, labels: { host: 'b' }, metric: untyped('mem') },
+      { metricName: 'mem', timestamp: 61_000, value: Number.MAX_VALUE, labels: {}, metric: untyped('mem') },
     ];
     const back = await readRaw(await exportRaw(data, true));
     assert.deepEqual(
@@ -233,6 +241,7 @@ describe('anonymised export: values, metric names and time', () => {
     const data: RollupExportRow[] = [
       {
         metricName: 'cpu',
+        metric: untyped('cpu'),
         bucket: 5_400_000,
         count: 3,
         sum: 6,
@@ -243,6 +252,7 @@ describe('anonymised export: values, metric names and time', () => {
       },
       {
         metricName: 'cpu',
+        metric: untyped('cpu'),
         bucket: 7_260_000,
         count: 1,
         sum: 5,

@@ -1,19 +1,30 @@
 /**
  * The Parquet export, read back by an independent reader (DuckDB): exact round trips of raw and
- * rollup rows, column types, key-value metadata, streaming in row groups, and the all-or-nothing
- * file (no partial or temporary file after a failure).
+ * rollup rows (metric type, unit and the label MAP included), column types, the MAP's physical
+ * layout, key-value metadata with a random export id, streaming in row groups, the all-or-nothing
+ * file (no partial or temporary file after a failure), and the new columns anonymised like the old.
  */
 
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { InvalidArgumentError, StorageError } from '../src/errors.ts';
 import { ROW_GROUP_ROWS, defaultExportPath, writeParquetExport } from '../src/export/parquet-export.ts';
 import type { RawExportRow, RollupExportRow } from '../src/export/parquet-export.ts';
+import type { ExportMetric } from '../src/export/export-metric.ts';
 import type { Labels } from '../src/types.ts';
 import { DuckReader, sqlString } from '../../test/support/duckdb.ts';
-import { RAW_COLUMN_TYPES, ROLLUP_COLUMN_TYPES, labelsJson } from '../../test/support/expected.ts';
+import {
+  EXPORT_ID,
+  RAW_COLUMN_TYPES,
+  ROLLUP_COLUMN_TYPES,
+  documentedMetricPseudonym,
+  documentedPseudonym,
+  labelEntries,
+  labelsJson,
+} from '../../test/support/expected.ts';
 import { tempDir } from '../../test/support/store.ts';
 
 const PACKAGE_VERSION = (
@@ -38,29 +49,88 @@ function folder(): string {
   return mkdtempSync(join(temp.dir, 'case-'));
 }
 
+type RawExportRequestAnonymize = Parameters<typeof writeParquetExport>[0]['anonymize'];
+
 function* inBatches<T>(all: readonly T[], size: number): Generator<T[]> {
   for (let i = 0; i < all.length; i += size) yield all.slice(i, i + size);
 }
 
+const GAUGE: ExportMetric = { type: 'gauge', unit: 'percent', family: 'cpu.usage' };
+const UNTYPED: ExportMetric = { type: 'unknown', unit: null, family: 'odd "name"\nwith newline' };
+const COUNTER: ExportMetric = { type: 'counter', unit: 'ünïts 名', family: 'ünïcødé 名前 🚀' };
+const SUMMARY: ExportMetric = { type: 'summary', unit: 'seconds', family: 'm' };
+
 const ODD_ROWS: RawExportRow[] = [
-  { metricName: 'cpu.usage', timestamp: 1_700_000_000_123, value: -0, labels: { host: 'a' } },
-  { metricName: 'cpu.usage', timestamp: -1_234_567_890_123, value: Number.MAX_VALUE, labels: { host: 'b', empty: '' } },
-  { metricName: 'odd "name"\nwith newline', timestamp: -1, value: -Number.MAX_VALUE, labels: {} },
+  { metricName: 'cpu.usage', timestamp: 1_700_000_000_123, value: -0, labels: { host: 'a' }, metric: GAUGE },
+  {
+    metricName: 'cpu.usage',
+    timestamp: -1_234_567_890_123,
+    value: Number.MAX_VALUE,
+    labels: { host: 'b', empty: '' },
+    metric: GAUGE,
+  },
+  {
+    metricName: 'odd "name"\nwith newline',
+    timestamp: -1,
+    value: -Number.MAX_VALUE,
+    labels: {},
+    metric: UNTYPED,
+  },
   {
     metricName: 'ünïcødé 名前 🚀',
     timestamp: 0,
     value: Number.MIN_VALUE,
     labels: { path: 'C:\\dir\\"q"\n\t\u0000end' },
+    metric: COUNTER,
   },
   {
     metricName: 'm',
     timestamp: 7_258_118_400_000,
     value: 0.1 + 0.2,
     labels: { '10': 'ten', '9': 'nine', b: 'β', __proto__x: 'p' },
+    metric: SUMMARY,
   },
-  { metricName: 'm', timestamp: 1, value: -1e-300, labels: { emoji: '👩‍💻', quote: 'it\'s "quoted"' } },
-  { metricName: 'm', timestamp: 2, value: 2 ** 53 + 2, labels: { ['__proto__']: 'proto-value' } },
+  {
+    metricName: 'm_sum',
+    timestamp: 1,
+    value: -1e-300,
+    labels: { emoji: '👩‍💻', quote: 'it\'s "quoted"' },
+    metric: SUMMARY,
+  },
+  {
+    metricName: 'm_count',
+    timestamp: 2,
+    value: 2 ** 53 + 2,
+    labels: { ['__proto__']: 'proto-value' },
+    metric: SUMMARY,
+  },
 ];
+
+/** The file's typed columns in write order: metric_type, unit, the label map, and the JSON labels as sorted entries. */
+async function typedColumns(
+  path: string,
+): Promise<{ type: unknown; unit: unknown; map: unknown; jsonEntries: { key: string; value: string }[] }[]> {
+  const back = await duck.jsRows(
+    `SELECT metric_type, unit, label_map, labels FROM read_parquet(${sqlString(path)}, file_row_number = true)
+     ORDER BY file_row_number`,
+  );
+  return back.map((r) => ({
+    type: r.metric_type,
+    unit: r.unit,
+    map: r.label_map,
+    jsonEntries: labelEntries(JSON.parse(String(r.labels)) as Labels),
+  }));
+}
+
+/** The typed columns expected for rows, from their metric and labels alone. */
+function expectedTypedColumns(rows: readonly { labels: Labels; metric: ExportMetric }[]) {
+  return rows.map((r) => ({
+    type: r.metric.type,
+    unit: r.metric.unit,
+    map: labelEntries(r.labels),
+    jsonEntries: labelEntries(r.labels),
+  }));
+}
 
 describe('writeParquetExport: raw', () => {
   it('round-trips odd values, timestamps and strings exactly', async () => {
@@ -89,6 +159,7 @@ describe('writeParquetExport: raw', () => {
       assert.ok(Object.is(row.value, expected.value), `row ${i}: ${String(row.value)} is not ${expected.value}`);
       assert.equal(row.labels, labelsJson(expected.labels));
     });
+    assert.deepEqual(await typedColumns(path), expectedTypedColumns(ODD_ROWS), 'type, unit, label map, JSON labels');
   });
 
   it('types the columns, the timestamp as TIMESTAMP WITH TIME ZONE', async () => {
@@ -116,10 +187,12 @@ describe('writeParquetExport: raw', () => {
       anonymize: false,
       range: { start: 1_000, end: 2_000 },
     });
-    assert.deepEqual(await duck.kvMetadata(path), {
+    const { 'futurnal.export_id': exportId, ...meta } = await duck.kvMetadata(path);
+    assert.match(exportId ?? '', EXPORT_ID);
+    assert.deepEqual(meta, {
       'futurnal.exporter': 'futurnal-telemetry',
       'futurnal.exporter_version': PACKAGE_VERSION,
-      'futurnal.format_version': '1',
+      'futurnal.format_version': '2',
       'futurnal.source': 'raw',
       'futurnal.range_start_ms': '1000',
       'futurnal.range_end_ms': '2000',
@@ -141,8 +214,187 @@ describe('writeParquetExport: raw', () => {
     assert.equal(result.rows, 0);
     const [row] = await duck.rows(`SELECT count(*)::INTEGER AS n FROM ${sqlString(path)}`);
     assert.equal(row?.n, 0);
-    assert.equal((await duck.columnTypes(path)).timestamp, 'TIMESTAMP WITH TIME ZONE');
+    assert.deepEqual(await duck.columnTypes(path), RAW_COLUMN_TYPES);
     assert.equal((await duck.kvMetadata(path))['futurnal.row_count'], '0');
+  });
+});
+
+describe('writeParquetExport: schema version 2 (metric type, unit, label map, export id)', () => {
+  async function exportRows(rows: RawExportRow[], anonymize: RawExportRequestAnonymize = false): Promise<string> {
+    const path = join(folder(), 'v2.parquet');
+    await writeParquetExport({
+      path,
+      source: 'raw',
+      rows: [rows],
+      expectedRows: rows.length,
+      anonymize,
+      range: { start: 0, end: 1 },
+    });
+    return path;
+  }
+
+  it('writes label_map as the Parquet spec MAP: a MAP group of a repeated key_value group of required UTF8 key and value', async () => {
+    const path = await exportRows(ODD_ROWS);
+    const schema = await duck.rows(
+      `SELECT name, type, converted_type, logical_type, repetition_type, num_children::INTEGER AS children
+       FROM parquet_schema(${sqlString(path)})`,
+    );
+    assert.deepEqual(schema.slice(schema.findIndex((e) => e.name === 'metric_type')), [
+      {
+        name: 'metric_type',
+        type: 'BYTE_ARRAY',
+        converted_type: 'UTF8',
+        logical_type: null,
+        repetition_type: 'REQUIRED',
+        children: null,
+      },
+      {
+        name: 'unit',
+        type: 'BYTE_ARRAY',
+        converted_type: 'UTF8',
+        logical_type: null,
+        repetition_type: 'OPTIONAL',
+        children: null,
+      },
+      {
+        name: 'label_map',
+        type: null,
+        converted_type: 'MAP',
+        logical_type: 'MapType()',
+        repetition_type: 'REQUIRED',
+        children: 1,
+      },
+      {
+        name: 'key_value',
+        type: null,
+        converted_type: null,
+        logical_type: null,
+        repetition_type: 'REPEATED',
+        children: 2,
+      },
+      {
+        name: 'key',
+        type: 'BYTE_ARRAY',
+        converted_type: 'UTF8',
+        logical_type: null,
+        repetition_type: 'REQUIRED',
+        children: null,
+      },
+      {
+        name: 'value',
+        type: 'BYTE_ARRAY',
+        converted_type: 'UTF8',
+        logical_type: null,
+        repetition_type: 'REQUIRED',
+        children: null,
+      },
+    ]);
+  });
+
+  it('is read by DuckDB as a native MAP: subscript, element_at, cardinality and filters on a label', async () => {
+    const path = await exportRows(ODD_ROWS);
+    const back = await duck.jsRows(
+      `SELECT label_map['host'] AS host, element_at(label_map, 'path') AS path, cardinality(label_map)::INTEGER AS n,
+              map_contains(label_map, '__proto__') AS proto
+       FROM read_parquet(${sqlString(path)}, file_row_number = true) ORDER BY file_row_number`,
+    );
+    assert.deepEqual(
+      back,
+      ODD_ROWS.map((r) => {
+        const present = new Map(labelEntries(r.labels).map((e) => [e.key, e.value]));
+        return {
+          host: present.get('host') ?? null,
+          path: present.has('path') ? [present.get('path')] : [],
+          n: present.size,
+          proto: present.has('__proto__'),
+        };
+      }),
+    );
+    const [filtered] = await duck.rows(
+      `SELECT count(*)::INTEGER AS n FROM ${sqlString(path)} WHERE label_map['host'] = 'b' AND metric_type = 'gauge'`,
+    );
+    assert.equal(filtered?.n, ODD_ROWS.filter((r) => r.labels.host === 'b' && r.metric.type === 'gauge').length);
+  });
+
+  it('gives every export a fresh random id: a version 4 UUID, different for identical data, options and key', async () => {
+    const key = randomBytes(32);
+    const ids: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      const path = await exportRows(ODD_ROWS, { key, timestampPrecision: 'ms' });
+      ids.push((await duck.kvMetadata(path))['futurnal.export_id'] ?? '');
+    }
+    for (const id of ids) assert.match(id, EXPORT_ID);
+    assert.equal(new Set(ids).size, ids.length, `ids repeat: ${ids.join(' ')}`);
+  });
+
+  it('anonymises label_map exactly like labels: the same pseudonyms, keepLabels and dropLabels in both', async () => {
+    const key = randomBytes(32);
+    const rows: RawExportRow[] = Array.from({ length: 60 }, (_, i) => ({
+      metricName: 'req_latency_seconds_bucket',
+      timestamp: i * 1_000,
+      value: i,
+      labels: { host: `host-${i % 4}`, le: ['0.1', '1', '+Inf'][i % 3] as string, session: `s-${i}`, empty: '' },
+      metric: { type: 'histogram', unit: 'seconds', family: 'req_latency_seconds' },
+    }));
+    const path = await exportRows(rows, { key, keepLabels: ['le'], dropLabels: ['session'] });
+    const expected = rows.map((r) => {
+      const entries = labelEntries(r.labels)
+        .filter((e) => e.key !== 'session')
+        .map((e) => ({ key: e.key, value: e.key === 'le' ? e.value : documentedPseudonym(key, e.key, e.value) }));
+      return { type: 'histogram', unit: 'seconds', map: entries, jsonEntries: entries };
+    });
+    assert.deepEqual(await typedColumns(path), expected);
+    const decoded = await duck.decodedText(path);
+    for (const secret of ['host-', 's-1', 'session']) assert.ok(!decoded.includes(secret), `DuckDB decodes ${secret}`);
+  });
+
+  it("hashes a histogram's and a summary's base name, keeping the suffix, and keeps types and units", async () => {
+    const key = randomBytes(32);
+    const histogram: ExportMetric = { type: 'histogram', unit: 'seconds', family: 'secret_latency' };
+    const summary: ExportMetric = { type: 'summary', unit: 'bytes', family: 'secret_size' };
+    const counter: ExportMetric = { type: 'counter', unit: null, family: 'secret_jobs_total' };
+    const row = (metricName: string, metric: ExportMetric): RawExportRow => ({
+      metricName,
+      timestamp: 0,
+      value: 1,
+      labels: {},
+      metric,
+    });
+    const rows = [
+      row('secret_latency_bucket', histogram),
+      row('secret_latency_sum', histogram),
+      row('secret_latency_count', histogram),
+      row('secret_size', summary),
+      row('secret_size_sum', summary),
+      row('secret_size_count', summary),
+      row('secret_jobs_total', counter),
+      // a family that is not the name's base: the whole name is hashed, nothing is kept
+      row('secret_other_sum', histogram),
+    ];
+    const path = await exportRows(rows, { key, hashMetricNames: true });
+    const back = await duck.rows(
+      `SELECT metric_name, metric_type, unit FROM read_parquet(${sqlString(path)}, file_row_number = true) ORDER BY file_row_number`,
+    );
+    const hashed = (name: string) => documentedMetricPseudonym(key, name);
+    assert.deepEqual(
+      back.map((r) => r.metric_name),
+      [
+        `${hashed('secret_latency')}_bucket`,
+        `${hashed('secret_latency')}_sum`,
+        `${hashed('secret_latency')}_count`,
+        hashed('secret_size'),
+        `${hashed('secret_size')}_sum`,
+        `${hashed('secret_size')}_count`,
+        hashed('secret_jobs_total'),
+        hashed('secret_other_sum'),
+      ],
+    );
+    assert.deepEqual(
+      back.map((r) => [r.metric_type, r.unit]),
+      rows.map((r) => [r.metric.type, r.metric.unit]),
+    );
+    assert.ok(!(await duck.decodedText(path)).includes('secret'), 'no metric name decodes');
+    assert.ok(!readFileSync(path).includes(Buffer.from('secret')), 'no metric name in the bytes');
   });
 });
 
@@ -156,6 +408,7 @@ describe('writeParquetExport: rollups', () => {
     max: i * 2,
     avg: (i * 1.5 - 100) / (i + 1),
     labels: { host: `h${i % 3}` },
+    metric: i % 2 ? { type: 'gauge', unit: 'bytes', family: 'mem' } : { type: 'unknown', unit: null, family: 'cpu' },
   }));
 
   it('round-trips buckets with typed columns and metadata', async () => {
@@ -188,9 +441,12 @@ describe('writeParquetExport: rollups', () => {
         labels: labelsJson(b.labels),
       })),
     );
+    assert.deepEqual(await typedColumns(path), expectedTypedColumns(BUCKETS));
     const meta = await duck.kvMetadata(path);
     assert.equal(meta['futurnal.source'], '1m');
     assert.equal(meta['futurnal.row_count'], '250');
+    assert.equal(meta['futurnal.format_version'], '2');
+    assert.match(meta['futurnal.export_id'] ?? '', EXPORT_ID);
   });
 });
 
@@ -214,6 +470,7 @@ describe('writeParquetExport: streaming', () => {
           timestamp: 1_600_000_000_000 + i * 10,
           value: i % 1000,
           labels: series[i % 2] as Labels,
+          metric: { type: 'counter', unit: null, family: 'cpu' },
         });
       }
       yield rows;

@@ -34,6 +34,11 @@ export class DuckReader {
     return (await this.connection.runAndReadAll(sql)).getRowObjects() as Record<string, unknown>[];
   }
 
+  /** Rows with nested values as plain JS (a MAP as an array of {key, value}, a LIST as an array). */
+  async jsRows(sql: string): Promise<Record<string, unknown>[]> {
+    return (await this.connection.runAndReadAll(sql)).getRowObjectsJS() as Record<string, unknown>[];
+  }
+
   /** Column name to DuckDB type name. */
   async columnTypes(path: string): Promise<Record<string, string>> {
     const described = await this.rows(`DESCRIBE SELECT * FROM ${sqlString(path)}`);
@@ -52,7 +57,9 @@ export class DuckReader {
   async decodedText(path: string): Promise<string> {
     const file = sqlString(path);
     const parts = [
-      ...(await this.rows(`SELECT metric_name || '|' || labels AS t FROM ${file}`)),
+      ...(await this.rows(
+        `SELECT concat_ws('|', metric_name, labels, metric_type, unit, label_map::VARCHAR) AS t FROM ${file}`,
+      )),
       ...(await this.rows(
         `SELECT concat_ws('|', stats_min, stats_max, stats_min_value, stats_max_value, path_in_schema) AS t FROM parquet_metadata(${file})`,
       )),

@@ -1,7 +1,8 @@
 /**
  * Test support: expected values computed here, independently of the store, from the documented
  * rules: rollup buckets straight from the samples, the export's column types as DuckDB reads them,
- * the canonical labels text an export writes, and the anonymisation pseudonym.
+ * the canonical labels text and label map an export writes, the export id's form, and the
+ * anonymisation pseudonyms.
  */
 import { createHmac } from 'node:crypto';
 import { INTERVAL_MS, type Interval, type Labels, type MetricSample } from '../../storage/src/index.ts';
@@ -51,6 +52,9 @@ export const RAW_COLUMN_TYPES = {
   timestamp: 'TIMESTAMP WITH TIME ZONE',
   value: 'DOUBLE',
   labels: 'VARCHAR',
+  metric_type: 'VARCHAR',
+  unit: 'VARCHAR',
+  label_map: 'MAP(VARCHAR, VARCHAR)',
 } as const;
 
 /** The column types of a rollup export (any interval), as DuckDB reads them. */
@@ -63,6 +67,9 @@ export const ROLLUP_COLUMN_TYPES = {
   max: 'DOUBLE',
   avg: 'DOUBLE',
   labels: 'VARCHAR',
+  metric_type: 'VARCHAR',
+  unit: 'VARCHAR',
+  label_map: 'MAP(VARCHAR, VARCHAR)',
 } as const;
 
 /** The canonical labels text an export writes: sorted keys, empty values dropped. */
@@ -84,3 +91,25 @@ export function documentedPseudonym(key: Uint8Array, name: string, value: string
   const frame = Buffer.concat([Buffer.of(0x4c), ...framed(name), ...framed(value)]);
   return createHmac('sha256', key).update(frame).digest('hex').slice(0, 16);
 }
+
+/** The pseudonym of a metric name as documented: HMAC-SHA256 over 'M' + framed name, 16 hex digits. */
+export function documentedMetricPseudonym(key: Uint8Array, name: string): string {
+  const bytes = Buffer.from(name, 'utf8');
+  const length = Buffer.alloc(4);
+  length.writeUInt32BE(bytes.length);
+  return createHmac('sha256', key)
+    .update(Buffer.concat([Buffer.of(0x4d), length, bytes]))
+    .digest('hex')
+    .slice(0, 16);
+}
+
+/** The label map entries an export writes: empty values dropped, keys in code-unit order (as labelsJson). */
+export function labelEntries(labels: Labels | undefined): { key: string; value: string }[] {
+  return Object.entries(labels ?? {})
+    .filter(([, v]) => v !== '')
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([key, value]) => ({ key, value }));
+}
+
+/** A random export id as the export writes it: a version 4 UUID. */
+export const EXPORT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;

@@ -14,6 +14,12 @@
  * be linked; a caller that needs linkable exports passes its own 32-byte key. The key is never
  * written anywhere (the export metadata records only whether it was random or supplied).
  *
+ * Metric names (`hashMetricNames`) become the pseudonym of the name, except a histogram's `_bucket`,
+ * `_sum` and `_count` series (a summary's `_sum` and `_count`), which become the pseudonym of the
+ * family's base name followed by the suffix: the family stays recognisable while its base name,
+ * the name its type is declared under, is hashed like any other; the suffix tells no more than the
+ * export's `metric_type` column. Types and units are kept (they describe the data's shape).
+ *
  * Label names are kept verbatim: they come from the instrumentation code and describe the data's
  * shape (host, path, quantile), not a person. A label whose *name* is itself identifying is
  * removed with `dropLabels`; for that reason the export metadata records how many label names were
@@ -23,6 +29,7 @@
 import { HOUR_MS, MINUTE_MS, SECOND_MS } from '../../../shared/constants.ts';
 import { createHmac, randomBytes } from 'node:crypto';
 import { InvalidArgumentError } from '../errors.ts';
+import { histogramBase } from '../metrics/catalog.ts';
 import type { AnonymizeOptions, TimestampPrecision } from '../types.ts';
 
 /** Hex characters kept from each HMAC (64 bits). */
@@ -61,7 +68,8 @@ export interface AnonymizationDescription {
 /** The per-export transformation; holds the key, so it lives only as long as the export. */
 export interface Anonymizer {
   readonly description: AnonymizationDescription;
-  metricName(name: string): string;
+  /** `family`: the histogram or summary base name `name` belongs to, if any (see the header). */
+  metricName(name: string, family?: string): string;
   timestamp(ms: number): number;
   /** An exported time range [start, end) widened to whole units of the precision, as coarse as the timestamps. */
   range(start: number, end: number): [number, number];
@@ -96,7 +104,7 @@ export function createAnonymizer(options: AnonymizeOptions = {}): Anonymizer {
       hashMetricNames,
       timestampPrecision: precision,
     },
-    metricName: (name) => (hashMetricNames ? pseudonyms.metricName(name) : name),
+    metricName: (name, family = name) => (hashMetricNames ? pseudonyms.metricName(name, family) : name),
     timestamp: (ms) => truncateTimestamp(ms, unitMs),
     range: (start, end) => [truncateTimestamp(start, unitMs), Math.ceil(end / unitMs) * unitMs],
     labels: (entries) =>
@@ -149,11 +157,16 @@ class PseudonymCache {
     return result;
   }
 
-  metricName(name: string): string {
-    let result = this.metrics.get(name);
+  /** A family member's suffix is kept only when `family` really is its base name; else the whole name is hashed. */
+  metricName(name: string, family: string): string {
+    const member = family !== name && histogramBase(name) === family;
+    const cacheKey = member ? `${family}\u0000${name}` : name;
+    let result = this.metrics.get(cacheKey);
     if (result === undefined) {
-      result = pseudonym(this.key, METRIC_TAG, [name]);
-      this.metrics.set(name, result);
+      result = member
+        ? pseudonym(this.key, METRIC_TAG, [family]) + name.slice(family.length)
+        : pseudonym(this.key, METRIC_TAG, [name]);
+      this.metrics.set(cacheKey, result);
     }
     return result;
   }

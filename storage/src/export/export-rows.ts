@@ -6,11 +6,13 @@
  * the series' data resumes, so an export's time follows the data, not the span it covers.
  *
  * A rollup export holds the buckets that overlap [start, end), as queryMetrics returns them,
- * including buckets whose raw samples retention has already deleted.
+ * including buckets whose raw samples retention has already deleted. Every row carries its
+ * series' metric type, unit and family (export-metric.ts), looked up once per metric name.
  */
 import { DAY_MS } from '../../../shared/constants.ts';
 import { readBuckets, readRaw, type QueryContext } from '../query/query.ts';
 import { INTERVAL_MS, type Interval, type Point, type Series } from '../types.ts';
+import { exportMetricCache } from './export-metric.ts';
 import type { RawExportRow, RollupExportRow } from './parquet-export.ts';
 
 const BATCH_ROWS = 20_000;
@@ -88,15 +90,18 @@ function* batched<Row>(rows: Generator<Row[]>): Generator<Row[]> {
 }
 
 export function rawExportRows(ctx: QueryContext, scope: ExportScope): Generator<RawExportRow[]> {
+  const metricOf = exportMetricCache(ctx.catalog);
   return batched(
     (function* () {
       for (const s of scope.series) {
+        const metric = metricOf(s.metricName);
         for (const points of rawPoints(ctx, s, scope)) {
           yield points.map((p) => ({
             metricName: s.metricName,
             timestamp: p.timestamp,
             value: p.value,
             labels: s.labels,
+            metric,
           }));
         }
       }
@@ -109,9 +114,11 @@ export function rollupExportRows(
   interval: Interval,
   scope: ExportScope,
 ): Generator<RollupExportRow[]> {
+  const metricOf = exportMetricCache(ctx.catalog);
   return batched(
     (function* () {
       for (const s of scope.series) {
+        const metric = metricOf(s.metricName);
         for (const points of bucketPoints(ctx, interval, s, scope)) {
           yield points.map((p) => ({
             metricName: s.metricName,
@@ -122,6 +129,7 @@ export function rollupExportRows(
             max: p.max!,
             avg: p.value,
             labels: s.labels,
+            metric,
           }));
         }
       }

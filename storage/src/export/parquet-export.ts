@@ -7,13 +7,18 @@
  * Layout: an explicit schema (timestamps are INT64 TIMESTAMP(MILLIS, UTC), read by DuckDB as
  * TIMESTAMP WITH TIME ZONE), row groups of 100,000 rows, snappy pages. Timestamps and counts use
  * DELTA_BINARY_PACKED; doubles use BYTE_STREAM_SPLIT, never a dictionary (hyparquet-writer's
- * dictionary would fold -0 into 0). Labels are a JSON object text with sorted keys.
+ * dictionary would fold -0 into 0). Labels are written twice: as JSON object text with sorted keys
+ * (`labels`, since schema version 1) and as a Parquet MAP<string, string> (`label_map`, a
+ * REQUIRED group annotated MAP holding a REPEATED `key_value` group of REQUIRED UTF8 `key` and
+ * `value`, per the Parquet spec), from the same transformed entries, so the two always agree.
+ * Schema version 2 appended `metric_type`, `unit` and `label_map` after the version 1 columns and
+ * added a random export id to the key-value metadata; README "Export file format" lists it all.
  *
  * The writes are synchronous; between row groups the export yields to the event loop, so a row
  * source must not hold a statement open on a connection that other code uses meanwhile.
  */
 
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
@@ -24,12 +29,14 @@ import { StorageError, translateDiskError } from '../errors.ts';
 import type { AnonymizeOptions, ExportResult, Interval, Labels, Resolution } from '../types.ts';
 import { createAnonymizer } from './anonymize.ts';
 import type { AnonymizationDescription, LabelEntry } from './anonymize.ts';
+import type { ExportMetric } from './export-metric.ts';
 
 /** Rows per row group: the unit of streaming (memory is bounded by one group). */
 export const ROW_GROUP_ROWS = 100_000;
 
 const EXPORTER = 'futurnal-telemetry';
-const FORMAT_VERSION = '1';
+/** The file layout's version (`futurnal.format_version`): 2 added metric_type, unit, label_map and the export id. */
+export const SCHEMA_VERSION = 2;
 /** The writer's buffer is written to disk whenever it holds more than this. */
 const FLUSH_BYTES = 1 << 20;
 
@@ -39,6 +46,7 @@ export interface RawExportRow {
   timestamp: number;
   value: number;
   labels: Labels;
+  metric: ExportMetric;
 }
 
 /** One rollup bucket as the engine reads it for export. */
@@ -51,6 +59,7 @@ export interface RollupExportRow {
   max: number;
   avg: number;
   labels: Labels;
+  metric: ExportMetric;
 }
 
 /** Batches of rows in the order the engine reads them; pulled one batch at a time. */
@@ -89,17 +98,31 @@ export type ParquetExportRequest = RawExportRequest | RollupExportRequest;
 
 /** Turns a row's text and time fields into what is written (identity unless anonymised). */
 interface RowEncoder {
-  metricName(name: string): string;
+  metricName(name: string, metric: ExportMetric): string;
   timestamp(ms: number): number;
   /** The export's range as the metadata records it: as coarse as the timestamps. */
   range(range: ExportRange): ExportRange;
-  labels(labels: Labels): string;
+  labels(labels: Labels): EncodedLabels;
 }
 
-/** One Parquet column: its schema element, encoding and how to read it from a row. */
+/** A label set as written: JSON text and MAP entries, both from the same sorted, transformed entries. */
+interface EncodedLabels {
+  json: string;
+  map: readonly MapEntry[];
+}
+
+interface MapEntry {
+  key: string;
+  value: string;
+}
+
+/** One Parquet column: its schema element (and a nested column's descendants), encoding and how to read it from a row. */
 interface ColumnSpec<Row> {
   element: SchemaElement;
+  descendants?: readonly SchemaElement[];
   encoding?: ColumnSource['encoding'];
+  /** Min/max statistics (default on). */
+  statistics?: boolean;
   read(row: Row, encoder: RowEncoder): unknown;
 }
 
@@ -111,15 +134,36 @@ const TIMESTAMP_MILLIS_UTC = {
 } as const satisfies Omit<SchemaElement, 'name'>;
 
 const UTF8 = { type: 'BYTE_ARRAY', converted_type: 'UTF8', repetition_type: 'REQUIRED' } as const;
+const OPTIONAL_UTF8 = { ...UTF8, repetition_type: 'OPTIONAL' } as const;
 const DOUBLE = { type: 'DOUBLE', repetition_type: 'REQUIRED' } as const;
 const INT64 = { type: 'INT64', repetition_type: 'REQUIRED' } as const;
 
-function metricNameColumn<Row extends { metricName: string }>(): ColumnSpec<Row> {
-  return { element: { name: 'metric_name', ...UTF8 }, read: (row, enc) => enc.metricName(row.metricName) };
+type SeriesRow = { metricName: string; labels: Labels; metric: ExportMetric };
+
+function metricNameColumn<Row extends SeriesRow>(): ColumnSpec<Row> {
+  return { element: { name: 'metric_name', ...UTF8 }, read: (row, enc) => enc.metricName(row.metricName, row.metric) };
 }
 
-function labelsColumn<Row extends { labels: Labels }>(): ColumnSpec<Row> {
-  return { element: { name: 'labels', ...UTF8 }, read: (row, enc) => enc.labels(row.labels) };
+function labelsColumn<Row extends SeriesRow>(): ColumnSpec<Row> {
+  return { element: { name: 'labels', ...UTF8 }, read: (row, enc) => enc.labels(row.labels).json };
+}
+
+/** The columns schema version 2 appended to both layouts: metric_type, unit, label_map. */
+function typedColumns<Row extends SeriesRow>(): ColumnSpec<Row>[] {
+  return [
+    { element: { name: 'metric_type', ...UTF8 }, read: (row) => row.metric.type },
+    { element: { name: 'unit', ...OPTIONAL_UTF8 }, read: (row) => row.metric.unit },
+    {
+      element: { name: 'label_map', repetition_type: 'REQUIRED', converted_type: 'MAP', logical_type: { type: 'MAP' } },
+      descendants: [
+        { name: 'key_value', repetition_type: 'REPEATED', num_children: 2 },
+        { name: 'key', ...UTF8 },
+        { name: 'value', ...UTF8 },
+      ],
+      statistics: false,
+      read: (row, enc) => enc.labels(row.labels).map,
+    },
+  ];
 }
 
 function doubleColumn<Row>(name: string, read: (row: Row) => number): ColumnSpec<Row> {
@@ -135,6 +179,7 @@ const RAW_COLUMNS: readonly ColumnSpec<RawExportRow>[] = [
   },
   doubleColumn('value', (row) => row.value),
   labelsColumn(),
+  ...typedColumns<RawExportRow>(),
 ];
 
 const ROLLUP_COLUMNS: readonly ColumnSpec<RollupExportRow>[] = [
@@ -150,6 +195,7 @@ const ROLLUP_COLUMNS: readonly ColumnSpec<RollupExportRow>[] = [
   doubleColumn('max', (row) => row.max),
   doubleColumn('avg', (row) => row.avg),
   labelsColumn(),
+  ...typedColumns<RollupExportRow>(),
 ];
 
 /**
@@ -235,14 +281,24 @@ function emptyGroup<Row>(columns: readonly ColumnSpec<Row>[]): unknown[][] {
 }
 
 function columnData<Row>(column: ColumnSpec<Row>, data: unknown[]): ColumnSource {
-  return { name: column.element.name, data, encoding: column.encoding };
+  return { name: column.element.name, data, encoding: column.encoding, statistics: column.statistics };
 }
 
 function schemaOf<Row>(columns: readonly ColumnSpec<Row>[]): SchemaElement[] {
-  return [{ name: 'root', num_children: columns.length }, ...columns.map((column) => column.element)];
+  return [
+    { name: 'root', num_children: columns.length },
+    ...columns.flatMap((column) => [
+      column.descendants ? { ...column.element, num_children: 1 } : column.element,
+      ...(column.descendants ?? []),
+    ]),
+  ];
 }
 
-/** The key-value metadata: provenance, source, range, row count and anonymisation (never the key). */
+/**
+ * The key-value metadata: provenance, schema version, a random export id (made here, from nothing
+ * about the machine or the data, so files from many machines can be told apart), source, range,
+ * row count and anonymisation (never the key).
+ */
 function exportMetadata(
   source: Resolution,
   range: ExportRange,
@@ -252,7 +308,8 @@ function exportMetadata(
   return [
     { key: 'futurnal.exporter', value: EXPORTER },
     { key: 'futurnal.exporter_version', value: packageJson.version },
-    { key: 'futurnal.format_version', value: FORMAT_VERSION },
+    { key: 'futurnal.format_version', value: String(SCHEMA_VERSION) },
+    { key: 'futurnal.export_id', value: randomUUID() },
     { key: 'futurnal.source', value: source },
     { key: 'futurnal.range_start_ms', value: String(range.start) },
     { key: 'futurnal.range_end_ms', value: String(range.end) },
@@ -263,9 +320,11 @@ function exportMetadata(
 
 function rowEncoder(anonymizer: ReturnType<typeof createAnonymizer> | undefined): RowEncoder {
   const transformLabels = anonymizer ? anonymizer.labels : (entries: LabelEntry[]) => entries;
-  const cache = new WeakMap<Labels, string>();
+  const cache = new WeakMap<Labels, EncodedLabels>();
+  // rows come series by series: the last label set answers almost every look-up
+  let last: { labels: Labels; encoded: EncodedLabels } | undefined;
   return {
-    metricName: anonymizer ? anonymizer.metricName : (name) => name,
+    metricName: anonymizer ? (name, metric) => anonymizer.metricName(name, metric.family) : (name) => name,
     timestamp: anonymizer ? anonymizer.timestamp : (ms) => ms,
     range: (range) => {
       if (!anonymizer) return range;
@@ -273,14 +332,21 @@ function rowEncoder(anonymizer: ReturnType<typeof createAnonymizer> | undefined)
       return { start, end };
     },
     labels: (labels) => {
-      let json = cache.get(labels);
-      if (json === undefined) {
-        json = labelsJson(transformLabels(presentLabels(labels)));
-        cache.set(labels, json);
+      if (last?.labels === labels) return last.encoded;
+      let encoded = cache.get(labels);
+      if (encoded === undefined) {
+        encoded = encodeLabels(transformLabels(presentLabels(labels)));
+        cache.set(labels, encoded);
       }
-      return json;
+      last = { labels, encoded };
+      return encoded;
     },
   };
+}
+
+function encodeLabels(entries: readonly LabelEntry[]): EncodedLabels {
+  const sorted = [...entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return { json: labelsJson(sorted), map: sorted.map(([key, value]) => ({ key, value })) };
 }
 
 /** The labels that exist: an empty value is the same as an absent label. */
@@ -288,9 +354,8 @@ function presentLabels(labels: Labels): LabelEntry[] {
   return Object.entries(labels).filter(([, value]) => value !== '');
 }
 
-/** JSON object text with keys in code-unit order (built by hand: JS objects put integer-like keys first). */
-function labelsJson(entries: readonly LabelEntry[]): string {
-  const sorted = [...entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+/** JSON object text of entries sorted in code-unit order (built by hand: JS objects put integer-like keys first). */
+function labelsJson(sorted: readonly LabelEntry[]): string {
   return `{${sorted.map(([name, value]) => `${JSON.stringify(name)}:${JSON.stringify(value)}`).join(',')}}`;
 }
 
