@@ -150,7 +150,7 @@ export class TimeSeriesStorage implements MetricsSink {
         : [new RowTier(this.db), new ChunkTier(this.db, this.health)];
       this.tier = tier;
       const tierDerived = options.compressed ? options.intervals.filter((i) => TIER_DERIVED_INTERVALS.includes(i)) : [];
-      this.rollups = new Rollups(this.db, this.head, options.intervals, tierDerived);
+      this.rollups = new Rollups(this.db, this.head, tier, options.intervals, tierDerived);
       const mode = options.compressed ? 'compressed' : 'uncompressed';
       reconcileLayout({
         db: this.db,

@@ -41,12 +41,13 @@ function countedContext(db: Db, compressed: boolean, calls: { n: number }): Quer
   const health = new StoreHealth(Date.now);
   const tierDerived = compressed ? TIER_DERIVED_INTERVALS : [];
   const registry = new SeriesRegistry(db, 10_000, health);
+  const tier = compressed ? new ChunkTier(db, health) : new RowTier(db);
   return {
     registry,
     catalog: new InferredCatalog((name) => registry.ofMetric(name).length > 0),
     head: counted(head, calls),
-    tier: counted(compressed ? new ChunkTier(db, health) : new RowTier(db), calls),
-    rollups: counted(new Rollups(db, head, INTERVALS, tierDerived), calls),
+    tier: counted(tier, calls),
+    rollups: counted(new Rollups(db, head, tier, INTERVALS, tierDerived), calls),
   };
 }
 

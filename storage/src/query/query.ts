@@ -8,7 +8,7 @@
 import { InvalidQueryError } from '../errors.ts';
 import type { MetricCatalog } from '../metrics/catalog.ts';
 import type { Head, HeadRow } from '../head/head.ts';
-import { accumulate, mergeInto, type SlotSummaries } from '../rollup/bucket-math.ts';
+import { accumulate, mergeInto, summarize, type SlotSummaries, type Summary } from '../rollup/bucket-math.ts';
 import type { Rollups } from '../rollup/rollups.ts';
 import type { SeriesRegistry } from '../series/registry.ts';
 import type { Tier } from '../tier/tier.ts';
@@ -144,19 +144,35 @@ function alignedRange(interval: Interval, start: number, end: number): [number, 
   return [Math.floor(start / width) * width, (Math.floor((end - 1) / width) + 1) * width];
 }
 
+/** One bucket's summary from its raw samples: the tier's and the head's (all of them, folded or not). */
+function summarizeFromRaw(ctx: QueryContext, seriesId: number, slot: number, width: number, headRows: HeadRow[]): Summary {
+  const [start, end] = [slot * width, (slot + 1) * width];
+  const inHead = headRows.filter((r) => r.ts >= start && r.ts < end);
+  const points = readRaw(ctx, seriesId, start, end, inHead);
+  return summarize(
+    points.map((p) => p.timestamp),
+    points.map((p) => p.value),
+    width,
+  ).get(slot)!;
+}
+
 /**
- * Buckets of one series overlapping [start, end): the materialised ones, plus those computed from
- * the tier (for a tier-derived interval, or one the store does not maintain), plus the head rows
- * not folded in yet.
+ * Summaries of one series' buckets overlapping [start, end), by slot ascending: the materialised
+ * ones, plus those computed from the tier (for a tier-derived interval, or one the store does not
+ * maintain), plus the head rows not folded in yet (`headRows`: the series' head rows over the
+ * aligned range, by time). count/sum/min/max/first/last are exact; so is the counter increase
+ * when `counters` is set: a bucket whose increase is unknown (its parts interleave in time: a late
+ * sample not folded yet, or one beside a damaged chunk) is recomputed from its raw samples.
  */
-export function readBuckets(
+export function readSlots(
   ctx: QueryContext,
   interval: Interval,
   seriesId: number,
   start: number,
   end: number,
+  counters: boolean,
   headRows = headRowsOf(ctx, seriesId, ...alignedRange(interval, start, end)),
-): Point[] {
+): [number, Summary][] {
   const width = INTERVAL_MS[interval];
   const fromSlot = Math.floor(start / width);
   const toSlot = Math.floor((end - 1) / width);
@@ -164,25 +180,37 @@ export function readBuckets(
   const slots: SlotSummaries = maintained ? ctx.rollups.read(interval, seriesId, fromSlot, toSlot) : new Map();
   if (!maintained || ctx.rollups.isTierDerived(interval)) {
     const stored = ctx.tier.read(seriesId, fromSlot * width, (toSlot + 1) * width);
-    const fromTier: SlotSummaries = new Map();
-    for (let i = 0; i < stored.ts.length; i++)
-      accumulate(fromTier, Math.floor(stored.ts[i]! / width), stored.values[i]!);
-    mergeSlots(slots, fromTier);
+    mergeSlots(slots, summarize(stored.ts, stored.values, width));
   }
   const cursor = maintained ? ctx.rollups.cursor(interval) : 0;
   const pending: SlotSummaries = new Map();
-  for (const row of headRows) if (row.id > cursor) accumulate(pending, Math.floor(row.ts / width), row.value);
+  for (const row of headRows) if (row.id > cursor) accumulate(pending, Math.floor(row.ts / width), row.ts, row.value);
   mergeSlots(slots, pending);
-  return [...slots.entries()]
-    .sort((a, b) => a[0] - b[0])
-    .map(([slot, s]) => ({
-      timestamp: slot * width,
-      value: s.sum / s.count,
-      count: s.count,
-      sum: s.sum,
-      min: s.min,
-      max: s.max,
-    }));
+  if (counters) {
+    for (const [slot, s] of slots)
+      if (Number.isNaN(s.inc)) slots.set(slot, summarizeFromRaw(ctx, seriesId, slot, width, headRows));
+  }
+  return [...slots.entries()].sort((a, b) => a[0] - b[0]);
+}
+
+/** Buckets of one series overlapping [start, end) (see readSlots). */
+export function readBuckets(
+  ctx: QueryContext,
+  interval: Interval,
+  seriesId: number,
+  start: number,
+  end: number,
+  headRows?: HeadRow[],
+): Point[] {
+  const width = INTERVAL_MS[interval];
+  return readSlots(ctx, interval, seriesId, start, end, false, headRows).map(([slot, s]) => ({
+    timestamp: slot * width,
+    value: s.sum / s.count,
+    count: s.count,
+    sum: s.sum,
+    min: s.min,
+    max: s.max,
+  }));
 }
 
 export function queryMetrics(ctx: QueryContext, q: MetricQuery): SeriesResult[] {

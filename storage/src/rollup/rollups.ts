@@ -1,10 +1,14 @@
 /**
- * Rollups: per interval, a table of count/sum/min/max per series and slot, maintained
+ * Rollups: per interval, a table of bucket summaries per series and slot (count/sum/min/max, the
+ * first and last samples and the counter increase inside the bucket: bucket-math.ts), maintained
  * incrementally. Each interval keeps a cursor into the head (the last head id folded in);
  * `aggregateStep` folds the rows after it into their buckets with one grouped upsert, so
  * its cost follows the new data, a second run changes nothing, and late samples (which arrive in
  * the head like any other) are counted exactly once. Samples are never overwritten (a repeated
- * (series, timestamp) is ignored at ingest), which is what makes the upsert exact.
+ * (series, timestamp) is ignored at ingest), which is what makes the upsert exact. New samples of a
+ * bucket that all come after its last one extend it exactly; a late sample landing among those
+ * already folded makes the upsert mark the bucket stale (inc NULL), and the same transaction
+ * recomputes it from its samples (tier and folded head rows), so every column stays exact.
  *
  * With compression, the fine intervals (1m, 5m) are "tier-derived": their rows cover only samples
  * still in the head, and buckets of compacted samples are computed from the chunks when read
@@ -15,7 +19,9 @@ import type { Statement } from 'better-sqlite3';
 import type { Db } from '../db/connection.ts';
 import type { Head } from '../head/head.ts';
 import { INTERVAL_MS, type Interval } from '../types.ts';
-import { sqlSum, type SlotSummaries, type Summary } from './bucket-math.ts';
+import { ChunkCorruptError } from '../errors.ts';
+import type { SeriesSamples, Tier } from '../tier/tier.ts';
+import { sqlCounterIncrease, sqlSum, summarize, type SlotSummaries, type Summary } from './bucket-math.ts';
 
 /** The intervals whose compacted buckets are computed from compressed chunks, not stored. */
 export const TIER_DERIVED_INTERVALS: readonly Interval[] = ['1m', '5m'];
@@ -39,6 +45,12 @@ interface IntervalStatements {
   forgetMoved: Statement;
   /** Folds head rows with from < id <= to that fall in the buckets listed in temp.moved_buckets. */
   refoldMoved: Statement;
+  /** Buckets a fold marked stale (a late sample among folded ones). */
+  stale: Statement;
+  /** A series' head rows in [start, end) with id <= upTo, by time. */
+  headSamples: Statement;
+  /** Overwrites a bucket's summary. */
+  replace: Statement;
 }
 
 export class Rollups {
@@ -51,6 +63,7 @@ export class Rollups {
   constructor(
     private readonly db: Db,
     private readonly head: Head,
+    private readonly tier: Tier,
     readonly maintained: readonly Interval[],
     /** Maintained intervals whose compacted part is computed from the tier when read. */
     readonly tierDerived: readonly Interval[],
@@ -121,7 +134,7 @@ export class Rollups {
   /** Adds summaries to an interval's stored buckets (merged into any already there). */
   store(interval: Interval, seriesId: number, slots: SlotSummaries): void {
     const upsert = this.statements(interval).upsert;
-    for (const [slot, s] of slots) upsert.run(seriesId, slot, s.count, s.sum, s.min, s.max);
+    for (const [slot, s] of slots) upsert.run(seriesId, slot, ...summaryColumns(s));
   }
 
   cursor(interval: Interval): number {
@@ -151,6 +164,7 @@ export class Rollups {
         if (from >= upTo) return null;
         const to = Math.min(upTo, from + AGGREGATE_STEP_ROWS);
         const changes = stmts.fold.run(from, to).changes;
+        this.recomputeStale(interval, to);
         this.writeCursor.run(interval, to);
         return changes;
       })
@@ -160,11 +174,47 @@ export class Rollups {
   /** Materialised summaries of one series with fromSlot <= slot <= toSlot. */
   read(interval: Interval, seriesId: number, fromSlot: number, toSlot: number): SlotSummaries {
     const out: SlotSummaries = new Map();
-    const rows = this.statements(interval).read.all(seriesId, fromSlot, toSlot) as number[][];
-    for (const [slot, count, sum, min, max] of rows) {
-      out.set(slot!, { count: count!, sum: sum!, min: min!, max: max! } satisfies Summary);
+    const rows = this.statements(interval).read.all(seriesId, fromSlot, toSlot) as (number | null)[][];
+    for (const [slot, count, sum, min, max, firstTs, first, lastTs, last, inc] of rows) {
+      out.set(slot!, {
+        count: count!,
+        sum: sum!,
+        min: min!,
+        max: max!,
+        firstTs: firstTs!,
+        first: first!,
+        lastTs: lastTs!,
+        last: last!,
+        inc: inc ?? Number.NaN,
+      } satisfies Summary);
     }
     return out;
+  }
+
+  /**
+   * Recomputes the buckets the last fold marked stale from the samples they summarise: the tier's
+   * (unless the interval is tier-derived, whose rows cover only the head) and the head rows folded
+   * so far (id <= upTo). One beside a damaged chunk cannot be: it stays stale (its increase unknown,
+   * its other columns exact) and is tried again at the next fold, until retention deletes the chunk.
+   */
+  private recomputeStale(interval: Interval, upTo: number): void {
+    const stmts = this.statements(interval);
+    const width = INTERVAL_MS[interval];
+    for (const [seriesId, slot] of stmts.stale.all() as [number, number][]) {
+      const [start, end] = [slot * width, (slot + 1) * width];
+      const stored = this.isTierDerived(interval) ? { ts: [], values: [] } : this.readTier(seriesId, start, end);
+      if (!stored) continue;
+      const inHead = stmts.headSamples.all(start, end, seriesId, upTo) as [number, number][];
+      const ts = [...stored.ts, ...inHead.map((r) => r[0])];
+      const values = [...stored.values, ...inHead.map((r) => r[1])];
+      const order = ts.map((_, i) => i).sort((a, b) => ts[a]! - ts[b]!);
+      const summary = summarize(
+        order.map((i) => ts[i]!),
+        order.map((i) => values[i]!),
+        width,
+      ).get(slot)!;
+      stmts.replace.run(...summaryColumns(summary), seriesId, slot);
+    }
   }
 
   /** Deletes buckets lying entirely before the cutoff; returns how many. */
@@ -194,6 +244,16 @@ export class Rollups {
     return false;
   }
 
+  /** The tier's samples in [start, end), or undefined when a damaged chunk holds some of them. */
+  private readTier(seriesId: number, start: number, end: number): SeriesSamples | undefined {
+    try {
+      return this.tier.read(seriesId, start, end);
+    } catch (err) {
+      if (err instanceof ChunkCorruptError) return undefined;
+      throw err;
+    }
+  }
+
   private statements(interval: Interval): IntervalStatements {
     const stmts = this.stmts.get(interval);
     if (!stmts) throw new Error(`interval ${interval} is not maintained`);
@@ -201,29 +261,64 @@ export class Rollups {
   }
 }
 
-/** How an upsert folds new counts into a stored bucket (the sum saturating, never NULL: bucket-math.ts). */
-const MERGE = `count = count + excluded.count, sum = ${sqlSum('sum + excluded.sum')}, min = MIN(min, excluded.min), max = MAX(max, excluded.max)`;
+/** A summary's columns, in COLUMNS order after series_id and slot. */
+function summaryColumns(s: Summary): number[] {
+  return [s.count, s.sum, s.min, s.max, s.firstTs, s.first, s.lastTs, s.last, s.inc];
+}
 
-/** count/sum/min/max of a group of head rows. */
-const FOLD_COLUMNS = `COUNT(*), ${sqlSum('SUM(value)')}, MIN(value), MAX(value)`;
+const COLUMNS = 'series_id, slot, count, sum, min, max, first_ts, first, last_ts, last, inc';
+
+/**
+ * How an upsert folds new buckets into stored ones (the sum saturating, never NULL: bucket-math.ts).
+ * Every expression reads the stored row as it was. When the new samples interleave with the stored
+ * ones, inc becomes NULL: the bucket is stale, recomputed before the transaction ends.
+ */
+const MERGE = `count = count + excluded.count, sum = ${sqlSum('sum + excluded.sum')},
+  min = MIN(min, excluded.min), max = MAX(max, excluded.max),
+  inc = CASE
+    WHEN excluded.first_ts > last_ts THEN inc + excluded.inc + ${sqlCounterIncrease('last', 'excluded.first')}
+    WHEN excluded.last_ts < first_ts THEN excluded.inc + inc + ${sqlCounterIncrease('excluded.last', 'first')}
+  END,
+  first = CASE WHEN excluded.first_ts < first_ts THEN excluded.first ELSE first END,
+  first_ts = MIN(first_ts, excluded.first_ts),
+  last = CASE WHEN excluded.last_ts > last_ts THEN excluded.last ELSE last END,
+  last_ts = MAX(last_ts, excluded.last_ts)`;
+
+/**
+ * The buckets of the head rows matching `where` (its ? parameters are the statement's), summarised in
+ * one pass: window functions give each row its bucket's first and last values and its predecessor
+ * in the bucket (itself for the first, which adds 0).
+ */
+function foldSelect(width: number, where: string): string {
+  return `SELECT series_id, slot, COUNT(*), ${sqlSum('SUM(value)')}, MIN(value), MAX(value),
+      MIN(ts), MAX(first), MAX(ts), MAX(last), TOTAL(${sqlCounterIncrease('previous', 'value')})
+    FROM (
+      SELECT series_id, ts / ${width} AS slot, ts, value,
+        FIRST_VALUE(value) OVER bucket AS first,
+        LAST_VALUE(value) OVER (bucket ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS last,
+        LAG(value, 1, value) OVER bucket AS previous
+      FROM head WHERE ${where}
+      WINDOW bucket AS (PARTITION BY series_id, ts / ${width} ORDER BY ts)
+    )
+    GROUP BY series_id, slot`;
+}
 
 function prepareInterval(db: Db, interval: Interval): IntervalStatements {
   const table = `rollup_${interval}`;
   const width = INTERVAL_MS[interval];
   return {
     fold: db.prepare(
-      `INSERT INTO ${table} (series_id, slot, count, sum, min, max)
-       SELECT series_id, ts / ${INTERVAL_MS[interval]}, ${FOLD_COLUMNS}
-       FROM head WHERE id > ? AND id <= ? GROUP BY series_id, ts / ${INTERVAL_MS[interval]}
+      `INSERT INTO ${table} (${COLUMNS}) ${foldSelect(width, 'id > ? AND id <= ?')}
        ON CONFLICT (series_id, slot) DO UPDATE SET ${MERGE}`,
     ),
     upsert: db.prepare(
-      `INSERT INTO ${table} (series_id, slot, count, sum, min, max) VALUES (?, ?, ?, ?, ?, ?)
+      `INSERT INTO ${table} (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (series_id, slot) DO UPDATE SET ${MERGE}`,
     ),
     read: db
       .prepare(
-        `SELECT slot, count, sum, min, max FROM ${table} WHERE series_id = ? AND slot >= ? AND slot <= ? ORDER BY slot`,
+        `SELECT slot, count, sum, min, max, first_ts, first, last_ts, last, inc FROM ${table}
+         WHERE series_id = ? AND slot >= ? AND slot <= ? ORDER BY slot`,
       )
       .raw(),
     deleteBefore: db.prepare(`DELETE FROM ${table} WHERE series_id = ? AND slot < ?`),
@@ -237,10 +332,18 @@ function prepareInterval(db: Db, interval: Interval): IntervalStatements {
       `DELETE FROM ${table} WHERE (series_id, slot) IN (SELECT series_id, slot FROM temp.moved_buckets)`,
     ),
     refoldMoved: db.prepare(
-      `INSERT INTO ${table} (series_id, slot, count, sum, min, max)
-       SELECT series_id, ts / ${width}, ${FOLD_COLUMNS}
-       FROM head WHERE ts >= ? AND ts < ? AND +id > ? AND +id <= ? AND (series_id, ts / ${width}) IN (SELECT series_id, slot FROM temp.moved_buckets)
-       GROUP BY series_id, ts / ${width}`,
+      `INSERT INTO ${table} (${COLUMNS}) ${foldSelect(
+        width,
+        `ts >= ? AND ts < ? AND +id > ? AND +id <= ? AND (series_id, ts / ${width}) IN (SELECT series_id, slot FROM temp.moved_buckets)`,
+      )}`,
+    ),
+    stale: db.prepare(`SELECT series_id, slot FROM ${table} WHERE inc IS NULL`).raw(),
+    headSamples: db
+      .prepare('SELECT ts, value FROM head WHERE ts >= ? AND ts < ? AND series_id = ? AND id <= ? ORDER BY ts')
+      .raw(),
+    replace: db.prepare(
+      `UPDATE ${table} SET count = ?, sum = ?, min = ?, max = ?, first_ts = ?, first = ?, last_ts = ?, last = ?, inc = ?
+       WHERE series_id = ? AND slot = ?`,
     ),
   };
 }
