@@ -145,7 +145,13 @@ function alignedRange(interval: Interval, start: number, end: number): [number, 
 }
 
 /** One bucket's summary from its raw samples: the tier's and the head's (all of them, folded or not). */
-function summarizeFromRaw(ctx: QueryContext, seriesId: number, slot: number, width: number, headRows: HeadRow[]): Summary {
+function summarizeFromRaw(
+  ctx: QueryContext,
+  seriesId: number,
+  slot: number,
+  width: number,
+  headRows: HeadRow[],
+): Summary {
   const [start, end] = [slot * width, (slot + 1) * width];
   const inHead = headRows.filter((r) => r.ts >= start && r.ts < end);
   const points = readRaw(ctx, seriesId, start, end, inHead);
