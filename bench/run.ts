@@ -2,7 +2,8 @@
  * `npm run bench`: puts the naive seed design, DuckDB and this engine (uncompressed and
  * compressed) through the same workload in one run and prints a table of figures (medians of
  * repeated operations) and ratios against the naive design, then the export of 1M samples through
- * the engine (time and peak memory, in a child process). Not a test: it asserts nothing.
+ * the engine (time and peak memory, in a child process), and counter rates served from the rollups
+ * (storage/bench/counters.ts, in a child process). Not a test: it asserts nothing.
  *
  * Options: --quick (a smaller load, for a smoke run), --series-samples N (samples per series).
  */
@@ -158,4 +159,18 @@ const exported = JSON.parse(
 console.log(
   `\nAnonymised Parquet export of ${exported.rows.toLocaleString('en-US')} samples through the engine: ${exported.seconds.toFixed(2)} s, ` +
     `${exported.fileMiB} MiB, peak RSS ${exported.peakRssMiB} MiB (${exported.rssBeforeMiB} MiB before the export).`,
+);
+
+// Counter rates served from the rollups against the raw computation and the same gauge query (a white-box script of the engine).
+process.stdout.write(
+  execFileSync(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      new URL('../storage/bench/counters.ts', import.meta.url).pathname,
+      ...(quick ? ['--quick'] : []),
+    ],
+    { encoding: 'utf8' },
+  ),
 );

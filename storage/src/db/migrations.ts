@@ -163,28 +163,24 @@ const storeMarker: Migration = (db) => {
 };
 
 /** The columns counter functions need in every rollup table (rollup/bucket-math.ts describes them). */
-const COUNTER_COLUMNS = [
-  'first_ts INTEGER NOT NULL DEFAULT 0',
-  'first REAL NOT NULL DEFAULT 0',
-  'last_ts INTEGER NOT NULL DEFAULT 0',
-  'last REAL NOT NULL DEFAULT 0',
-  'inc REAL',
-];
+const COUNTER_COLUMNS = ['first_ts INTEGER', 'first REAL', 'last_ts INTEGER', 'last REAL', 'inc REAL'];
 
 /**
  * Counter rollups: each bucket also keeps its first and last samples and the counter increase over
  * its own consecutive samples, so that increase and rate are served from the rollups. Existing
  * buckets cannot gain them without their samples, which only the engine can decode (chunks): they
  * are emptied with their cursors, and opening the store rebuilds every configured interval from the
- * tier and folds the head again (tier/layout.ts), as for a newly configured interval. `inc` is NULL
- * only inside a fold, for a bucket that a late sample makes recompute from its samples (rollups.ts);
- * the partial index finds those.
+ * tier and folds the head again (tier/layout.ts), as for a newly configured interval. The columns
+ * are NULL for series that are not counters; `inc` alone is NULL only inside a fold, for a bucket
+ * that a late sample makes recompute from its samples (rollups.ts); the partial index finds those.
  */
 const counterRollups: Migration = (db) => {
   for (const interval of INTERVALS) {
     db.exec(`DELETE FROM rollup_${interval}`);
     for (const column of COUNTER_COLUMNS) db.exec(`ALTER TABLE rollup_${interval} ADD COLUMN ${column}`);
-    db.exec(`CREATE INDEX rollup_${interval}_stale ON rollup_${interval} (series_id, slot) WHERE inc IS NULL`);
+    db.exec(
+      `CREATE INDEX rollup_${interval}_stale ON rollup_${interval} (series_id, slot) WHERE first_ts IS NOT NULL AND inc IS NULL`,
+    );
   }
   db.exec('DELETE FROM rollup_state');
 };

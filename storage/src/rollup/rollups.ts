@@ -5,10 +5,15 @@
  * `aggregateStep` folds the rows after it into their buckets with one grouped upsert, so
  * its cost follows the new data, a second run changes nothing, and late samples (which arrive in
  * the head like any other) are counted exactly once. Samples are never overwritten (a repeated
- * (series, timestamp) is ignored at ingest), which is what makes the upsert exact. New samples of a
- * bucket that all come after its last one extend it exactly; a late sample landing among those
- * already folded makes the upsert mark the bucket stale (inc NULL), and the same transaction
- * recomputes it from its samples (tier and folded head rows), so every column stays exact.
+ * (series, timestamp) is ignored at ingest), which is what makes the upsert exact.
+ *
+ * The counter columns (first and last samples, increase inside the bucket) are kept for the series
+ * the catalog calls counters (a histogram's series included); for others they are NULL, which
+ * costs a byte each, and counter functions on such a bucket compute it from its samples. Counters
+ * are folded in their own statement, with window functions (each row's predecessor in its bucket).
+ * New samples of a bucket that all come after its last one extend it exactly; a late sample landing
+ * among those already folded makes the upsert mark the bucket stale (inc NULL, first_ts not), and
+ * the same transaction recomputes it from its samples (tier and folded head rows).
  *
  * With compression, the fine intervals (1m, 5m) are "tier-derived": their rows cover only samples
  * still in the head, and buckets of compacted samples are computed from the chunks when read
@@ -21,6 +26,7 @@ import type { Head } from '../head/head.ts';
 import { INTERVAL_MS, type Interval } from '../types.ts';
 import { ChunkCorruptError } from '../errors.ts';
 import type { SeriesSamples, Tier } from '../tier/tier.ts';
+import type { CounterSeries } from './counter-series.ts';
 import { sqlCounterIncrease, sqlSum, summarize, type SlotSummaries, type Summary } from './bucket-math.ts';
 
 /** The intervals whose compacted buckets are computed from compressed chunks, not stored. */
@@ -30,8 +36,8 @@ export const TIER_DERIVED_INTERVALS: readonly Interval[] = ['1m', '5m'];
 export const AGGREGATE_STEP_ROWS = 100_000;
 
 interface IntervalStatements {
-  /** Folds head rows with from < id <= to into their buckets (in SQLite, one pass). */
-  fold: Statement;
+  /** Folds head rows with from < id <= to into their buckets (in SQLite, one pass per kind of series). */
+  fold: FoldStatements;
   /** Merges one summary into its bucket. */
   upsert: Statement;
   read: Statement;
@@ -44,7 +50,7 @@ interface IntervalStatements {
   /** Deletes the buckets listed in temp.moved_buckets. */
   forgetMoved: Statement;
   /** Folds head rows with from < id <= to that fall in the buckets listed in temp.moved_buckets. */
-  refoldMoved: Statement;
+  refoldMoved: FoldStatements;
   /** Buckets a fold marked stale (a late sample among folded ones). */
   stale: Statement;
   /** A series' head rows in [start, end) with id <= upTo, by time. */
@@ -53,12 +59,24 @@ interface IntervalStatements {
   replace: Statement;
 }
 
+/** One statement for the counter series (listed in temp.counter_series), one for the others. */
+interface FoldStatements {
+  counters: Statement;
+  others: Statement;
+}
+
+function runFold(fold: FoldStatements, ...params: number[]): number {
+  return fold.others.run(...params).changes + fold.counters.run(...params).changes;
+}
+
 export class Rollups {
   private readonly stmts = new Map<Interval, IntervalStatements>();
   private readonly readCursor: Statement;
   private readonly writeCursor: Statement;
   private readonly deleteCursor: Statement;
   private readonly clearMoved: Statement;
+  private readonly clearCounters: Statement;
+  private readonly addCounter: Statement;
 
   constructor(
     private readonly db: Db,
@@ -67,10 +85,15 @@ export class Rollups {
     readonly maintained: readonly Interval[],
     /** Maintained intervals whose compacted part is computed from the tier when read. */
     readonly tierDerived: readonly Interval[],
+    /** The series whose buckets keep the counter columns. */
+    private readonly counterSeries: CounterSeries,
   ) {
     db.exec(
       'CREATE TEMP TABLE IF NOT EXISTS moved_buckets (series_id INTEGER NOT NULL, slot INTEGER NOT NULL, PRIMARY KEY (series_id, slot)) WITHOUT ROWID',
     );
+    db.exec('CREATE TEMP TABLE IF NOT EXISTS counter_series (id INTEGER PRIMARY KEY)');
+    this.clearCounters = db.prepare('DELETE FROM temp.counter_series');
+    this.addCounter = db.prepare('INSERT INTO temp.counter_series (id) VALUES (?)');
     this.clearMoved = db.prepare('DELETE FROM temp.moved_buckets');
     for (const interval of maintained) this.stmts.set(interval, prepareInterval(db, interval));
     this.readCursor = db.prepare('SELECT cursor FROM rollup_state WHERE interval = ?').pluck();
@@ -96,19 +119,27 @@ export class Rollups {
   forgetMoving(afterId: number, lastId: number): void {
     if (this.tierDerived.length === 0) return;
     const [first, last] = this.head.tsSpan(afterId, lastId);
+    this.listCounters();
     for (const interval of this.tierDerived) {
       const width = INTERVAL_MS[interval];
       const stmts = this.statements(interval);
       this.clearMoved.run();
       stmts.collectMoving.run(afterId, lastId);
       stmts.forgetMoved.run();
-      stmts.refoldMoved.run(
+      runFold(
+        stmts.refoldMoved,
         Math.floor(first / width) * width,
         (Math.floor(last / width) + 1) * width,
         lastId,
         this.cursor(interval),
       );
     }
+  }
+
+  /** Lists the counter series in temp.counter_series, for the folds that follow in the transaction. */
+  private listCounters(): void {
+    this.clearCounters.run();
+    for (const id of this.counterSeries.ids()) this.addCounter.run(id);
   }
 
   /** Whether the interval has a cursor (is being folded) in this file. */
@@ -134,7 +165,8 @@ export class Rollups {
   /** Adds summaries to an interval's stored buckets (merged into any already there). */
   store(interval: Interval, seriesId: number, slots: SlotSummaries): void {
     const upsert = this.statements(interval).upsert;
-    for (const [slot, s] of slots) upsert.run(seriesId, slot, ...summaryColumns(s));
+    const counter = this.counterSeries.has(seriesId);
+    for (const [slot, s] of slots) upsert.run(seriesId, slot, ...summaryColumns(s, counter));
   }
 
   cursor(interval: Interval): number {
@@ -163,7 +195,8 @@ export class Rollups {
         const from = this.cursor(interval);
         if (from >= upTo) return null;
         const to = Math.min(upTo, from + AGGREGATE_STEP_ROWS);
-        const changes = stmts.fold.run(from, to).changes;
+        this.listCounters();
+        const changes = runFold(stmts.fold, from, to);
         this.recomputeStale(interval, to);
         this.writeCursor.run(interval, to);
         return changes;
@@ -181,10 +214,10 @@ export class Rollups {
         sum: sum!,
         min: min!,
         max: max!,
-        firstTs: firstTs!,
-        first: first!,
-        lastTs: lastTs!,
-        last: last!,
+        firstTs: firstTs ?? Number.NaN,
+        first: first ?? Number.NaN,
+        lastTs: lastTs ?? Number.NaN,
+        last: last ?? Number.NaN,
         inc: inc ?? Number.NaN,
       } satisfies Summary);
     }
@@ -213,7 +246,7 @@ export class Rollups {
         order.map((i) => values[i]!),
         width,
       ).get(slot)!;
-      stmts.replace.run(...summaryColumns(summary), seriesId, slot);
+      stmts.replace.run(...summaryColumns(summary, true), seriesId, slot);
     }
   }
 
@@ -261,9 +294,10 @@ export class Rollups {
   }
 }
 
-/** A summary's columns, in COLUMNS order after series_id and slot. */
-function summaryColumns(s: Summary): number[] {
-  return [s.count, s.sum, s.min, s.max, s.firstTs, s.first, s.lastTs, s.last, s.inc];
+/** A summary's columns, in COLUMNS order after series_id and slot (the counter ones NULL unless `counter`). */
+function summaryColumns(s: Summary, counter: boolean): (number | null)[] {
+  const counterColumns = counter ? [s.firstTs, s.first, s.lastTs, s.last, s.inc] : [null, null, null, null, null];
+  return [s.count, s.sum, s.min, s.max, ...counterColumns];
 }
 
 const COLUMNS = 'series_id, slot, count, sum, min, max, first_ts, first, last_ts, last, inc';
@@ -271,7 +305,8 @@ const COLUMNS = 'series_id, slot, count, sum, min, max, first_ts, first, last_ts
 /**
  * How an upsert folds new buckets into stored ones (the sum saturating, never NULL: bucket-math.ts).
  * Every expression reads the stored row as it was. When the new samples interleave with the stored
- * ones, inc becomes NULL: the bucket is stale, recomputed before the transaction ends.
+ * ones, inc becomes NULL: the bucket is stale, recomputed before the transaction ends. Where either
+ * side has no counter columns (NULL), the result has none (MIN with a NULL is NULL).
  */
 const MERGE = `count = count + excluded.count, sum = ${sqlSum('sum + excluded.sum')},
   min = MIN(min, excluded.min), max = MAX(max, excluded.max),
@@ -284,12 +319,21 @@ const MERGE = `count = count + excluded.count, sum = ${sqlSum('sum + excluded.su
   last = CASE WHEN excluded.last_ts > last_ts THEN excluded.last ELSE last END,
   last_ts = MAX(last_ts, excluded.last_ts)`;
 
+/** count/sum/min/max of a group of head rows. */
+const FOLD_COLUMNS = `COUNT(*), ${sqlSum('SUM(value)')}, MIN(value), MAX(value)`;
+
+/** The buckets of the head rows of non-counter series matching `where` (its ? parameters are the statement's). */
+function othersSelect(width: number, where: string): string {
+  return `SELECT series_id, ts / ${width}, ${FOLD_COLUMNS}, NULL, NULL, NULL, NULL, NULL
+    FROM head WHERE ${where} AND series_id NOT IN temp.counter_series GROUP BY series_id, ts / ${width}`;
+}
+
 /**
- * The buckets of the head rows matching `where` (its ? parameters are the statement's), summarised in
- * one pass: window functions give each row its bucket's first and last values and its predecessor
- * in the bucket (itself for the first, which adds 0).
+ * The buckets of the head rows of counter series matching `where`, summarised in one pass: window
+ * functions give each row its bucket's first and last values and its predecessor in the bucket
+ * (itself for the first, which adds 0).
  */
-function foldSelect(width: number, where: string): string {
+function countersSelect(width: number, where: string): string {
   return `SELECT series_id, slot, COUNT(*), ${sqlSum('SUM(value)')}, MIN(value), MAX(value),
       MIN(ts), MAX(first), MAX(ts), MAX(last), TOTAL(${sqlCounterIncrease('previous', 'value')})
     FROM (
@@ -297,19 +341,32 @@ function foldSelect(width: number, where: string): string {
         FIRST_VALUE(value) OVER bucket AS first,
         LAST_VALUE(value) OVER (bucket ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS last,
         LAG(value, 1, value) OVER bucket AS previous
-      FROM head WHERE ${where}
+      FROM head WHERE ${where} AND series_id IN temp.counter_series
       WINDOW bucket AS (PARTITION BY series_id, ts / ${width} ORDER BY ts)
     )
     GROUP BY series_id, slot`;
+}
+
+/** Buckets a fold must recompute (the condition of the migration's partial index rollup_<interval>_stale). */
+const STALE = 'first_ts IS NOT NULL AND inc IS NULL';
+
+function foldStatements(db: Db, table: string, width: number, where: string, conflict: string): FoldStatements {
+  return {
+    counters: db.prepare(`INSERT INTO ${table} (${COLUMNS}) ${countersSelect(width, where)} ${conflict}`),
+    others: db.prepare(`INSERT INTO ${table} (${COLUMNS}) ${othersSelect(width, where)} ${conflict}`),
+  };
 }
 
 function prepareInterval(db: Db, interval: Interval): IntervalStatements {
   const table = `rollup_${interval}`;
   const width = INTERVAL_MS[interval];
   return {
-    fold: db.prepare(
-      `INSERT INTO ${table} (${COLUMNS}) ${foldSelect(width, 'id > ? AND id <= ?')}
-       ON CONFLICT (series_id, slot) DO UPDATE SET ${MERGE}`,
+    fold: foldStatements(
+      db,
+      table,
+      width,
+      'id > ? AND id <= ?',
+      `ON CONFLICT (series_id, slot) DO UPDATE SET ${MERGE}`,
     ),
     upsert: db.prepare(
       `INSERT INTO ${table} (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -331,13 +388,14 @@ function prepareInterval(db: Db, interval: Interval): IntervalStatements {
     forgetMoved: db.prepare(
       `DELETE FROM ${table} WHERE (series_id, slot) IN (SELECT series_id, slot FROM temp.moved_buckets)`,
     ),
-    refoldMoved: db.prepare(
-      `INSERT INTO ${table} (${COLUMNS}) ${foldSelect(
-        width,
-        `ts >= ? AND ts < ? AND +id > ? AND +id <= ? AND (series_id, ts / ${width}) IN (SELECT series_id, slot FROM temp.moved_buckets)`,
-      )}`,
+    refoldMoved: foldStatements(
+      db,
+      table,
+      width,
+      `ts >= ? AND ts < ? AND +id > ? AND +id <= ? AND (series_id, ts / ${width}) IN (SELECT series_id, slot FROM temp.moved_buckets)`,
+      '',
     ),
-    stale: db.prepare(`SELECT series_id, slot FROM ${table} WHERE inc IS NULL`).raw(),
+    stale: db.prepare(`SELECT series_id, slot FROM ${table} WHERE ${STALE}`).raw(),
     headSamples: db
       .prepare('SELECT ts, value FROM head WHERE ts >= ? AND ts < ? AND series_id = ? AND id <= ? ORDER BY ts')
       .raw(),
