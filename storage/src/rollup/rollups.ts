@@ -330,17 +330,16 @@ function othersSelect(width: number, where: string): string {
 
 /**
  * The buckets of the head rows of counter series matching `where`, summarised in one pass: window
- * functions give each row its bucket's first and last values and its predecessor in the bucket
- * (itself for the first, which adds 0).
+ * functions give each row its predecessor and successor in its bucket (values are never NULL, so a
+ * NULL one marks the bucket's first or last row; the first row adds 0 to the increase).
  */
 function countersSelect(width: number, where: string): string {
   return `SELECT series_id, slot, COUNT(*), ${sqlSum('SUM(value)')}, MIN(value), MAX(value),
-      MIN(ts), MAX(first), MAX(ts), MAX(last), TOTAL(${sqlCounterIncrease('previous', 'value')})
+      MIN(ts), MAX(CASE WHEN previous IS NULL THEN value END), MAX(ts), MAX(CASE WHEN following IS NULL THEN value END),
+      TOTAL(CASE WHEN previous IS NULL THEN 0 ELSE ${sqlCounterIncrease('previous', 'value')} END)
     FROM (
       SELECT series_id, ts / ${width} AS slot, ts, value,
-        FIRST_VALUE(value) OVER bucket AS first,
-        LAST_VALUE(value) OVER (bucket ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS last,
-        LAG(value, 1, value) OVER bucket AS previous
+        LAG(value) OVER bucket AS previous, LEAD(value) OVER bucket AS following
       FROM head WHERE ${where} AND series_id IN temp.counter_series
       WINDOW bucket AS (PARTITION BY series_id, ts / ${width} ORDER BY ts)
     )
