@@ -10,7 +10,7 @@
  * The counter columns (first and last samples, increase inside the bucket) are kept for the series
  * the catalog calls counters (a histogram's series included); for others they are NULL, which
  * costs a byte each, and counter functions on such a bucket compute it from its samples. Counters
- * are folded in their own statement, with window functions (each row's predecessor in its bucket).
+ * are folded in their own statement, with window functions (each row's neighbours in its bucket).
  * New samples of a bucket that all come after its last one extend it exactly; a late sample landing
  * among those already folded makes the upsert mark the bucket stale (inc NULL, first_ts not), and
  * the same transaction recomputes it from its samples (tier and folded head rows).
