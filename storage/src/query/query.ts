@@ -144,22 +144,39 @@ function alignedRange(interval: Interval, start: number, end: number): [number, 
   return [Math.floor(start / width) * width, (Math.floor((end - 1) / width) + 1) * width];
 }
 
-/** One bucket's summary from its raw samples: the tier's and the head's (all of them, folded or not). */
-function summarizeFromRaw(
+/**
+ * Replaces the summaries whose counter increase is unknown (NaN: a late sample not folded yet, a
+ * series not folded as a counter) by ones computed from their raw samples (the tier's and every
+ * head row), read in one pass over the span of those buckets.
+ */
+function recomputeUnknown(
   ctx: QueryContext,
   seriesId: number,
-  slot: number,
   width: number,
+  slots: SlotSummaries,
   headRows: HeadRow[],
-): Summary {
-  const [start, end] = [slot * width, (slot + 1) * width];
-  const inHead = headRows.filter((r) => r.ts >= start && r.ts < end);
-  const points = readRaw(ctx, seriesId, start, end, inHead);
-  return summarize(
+): void {
+  const unknown = [...slots].filter(([, s]) => Number.isNaN(s.inc)).map(([slot]) => slot);
+  if (unknown.length === 0) return;
+  const [start, end] = [Math.min(...unknown) * width, (Math.max(...unknown) + 1) * width];
+  const points = readRaw(
+    ctx,
+    seriesId,
+    start,
+    end,
+    headRows.filter((r) => r.ts >= start && r.ts < end),
+  );
+  const fromRaw = summarize(
     points.map((p) => p.timestamp),
     points.map((p) => p.value),
     width,
-  ).get(slot)!;
+  );
+  for (const slot of unknown) {
+    // A bucket straddling a retention cutoff may have no samples left to compute from.
+    const summary = fromRaw.get(slot);
+    if (summary) slots.set(slot, summary);
+    else slots.delete(slot);
+  }
 }
 
 /**
@@ -192,10 +209,7 @@ export function readSlots(
   const pending: SlotSummaries = new Map();
   for (const row of headRows) if (row.id > cursor) accumulate(pending, Math.floor(row.ts / width), row.ts, row.value);
   mergeSlots(slots, pending);
-  if (counters) {
-    for (const [slot, s] of slots)
-      if (Number.isNaN(s.inc)) slots.set(slot, summarizeFromRaw(ctx, seriesId, slot, width, headRows));
-  }
+  if (counters) recomputeUnknown(ctx, seriesId, width, slots, headRows);
   return [...slots.entries()].sort((a, b) => a[0] - b[0]);
 }
 
