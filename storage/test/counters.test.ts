@@ -13,7 +13,7 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { MAX_TIMESTAMP } from '../src/ingest/validate.ts';
 import { counterPoints, counterPointsFromRaw, type CounterFunction } from '../src/query/counters.ts';
-import { readRaw, type QueryContext } from '../src/query/query.ts';
+import { readBuckets, readRaw, type QueryContext } from '../src/query/query.ts';
 import { TimeSeriesStorage } from '../src/storage.ts';
 import { INTERVALS, INTERVAL_MS, type Point, type Resolution } from '../src/types.ts';
 import { DAY, HOUR, MINUTE, MODES, T0, openStore, rng, tempDir } from '../../test/support/store.ts';
@@ -152,7 +152,13 @@ for (const mode of MODES) {
           try {
             const inserted: Point[] = [];
             for (const batch of batchesOf(samples, random)) {
-              await s.store.insertSamples(batch.map((p) => ({ name, ...p })));
+              // Beside it, a gauge with the same samples: the folds of both kinds share each step.
+              await s.store.insertSamples(
+                batch.flatMap((p) => [
+                  { name, ...p },
+                  { name: 'g_level', ...p },
+                ]),
+              );
               inserted.push(...batch);
               const action = random();
               if (action < 0.4) {
@@ -172,6 +178,17 @@ for (const mode of MODES) {
               assertServedExactly(ctx, id, byTime, start, end, integer);
               assertServedExactly(ctx, id, byTime, first, last + 1, integer);
               assertHoursSumMinutes(ctx, id, first, last + 1);
+              const counts = new Map<number, number>();
+              for (const p of byTime)
+                counts.set(
+                  Math.floor(p.timestamp / HOUR) * HOUR,
+                  (counts.get(Math.floor(p.timestamp / HOUR) * HOUR) ?? 0) + 1,
+                );
+              assert.deepEqual(
+                readBuckets(ctx, '1h', seriesIdOf(ctx, 'g_level'), first, last + 1).map((b) => [b.timestamp, b.count]),
+                [...counts],
+                'the gauge beside it keeps its counts',
+              );
             }
           } finally {
             s.cleanup();
