@@ -2,7 +2,8 @@
  * `npm run bench`: puts the naive seed design, DuckDB and this engine (uncompressed and
  * compressed) through the same workload in one run and prints a table of figures (medians of
  * repeated operations) and ratios against the naive design, then the export of 1M samples through
- * the engine (time and peak memory, in a child process). Not a test: it asserts nothing.
+ * the engine (time and peak memory, in a child process), and counter rates served from the rollups
+ * (storage/bench/counters.ts, in a child process). Not a test: it asserts nothing.
  *
  * Options: --quick (a smaller load, for a smoke run), --series-samples N (samples per series).
  */
@@ -162,3 +163,16 @@ console.log(
 );
 
 console.log(`\n${await histogramQuantileFigure(quick ? 3 : 30)}`);
+// Counter rates served from the rollups against the raw computation and the same gauge query (a white-box script of the engine).
+process.stdout.write(
+  execFileSync(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      new URL('../storage/bench/counters.ts', import.meta.url).pathname,
+      ...(quick ? ['--quick'] : []),
+    ],
+    { encoding: 'utf8' },
+  ),
+);

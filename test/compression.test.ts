@@ -10,7 +10,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import Database from 'better-sqlite3';
-import { ChunkCorruptError, type MetricSample, type TimeSeriesStorage } from '../storage/src/index.ts';
+import { ChunkCorruptError, INTERVALS, type MetricSample, type TimeSeriesStorage } from '../storage/src/index.ts';
 import { DAY, HOUR, MINUTE, T0, openStore, regularSamples } from './support/store.ts';
 
 const EXACT = [
@@ -317,9 +317,14 @@ describe('chunk checksums', () => {
   it('gives the chunks of a file written before checksums theirs when it is opened', async () => {
     const { s, samples } = await compactedFile();
     try {
-      // Undo migrations 3 to 5 (checksums, quarantine, the store marker): a file as version 2 wrote it.
+      // Undo migrations 3 to 6 (checksums, quarantine, the store marker, counter rollups): a file as version 2 wrote it.
       const db = new Database(s.dbPath);
       db.exec('ALTER TABLE chunks DROP COLUMN checksum; DROP TABLE quarantine;');
+      for (const interval of INTERVALS) {
+        db.exec(`DROP INDEX rollup_${interval}_stale`);
+        for (const column of ['first_ts', 'first', 'last_ts', 'last', 'inc'])
+          db.exec(`ALTER TABLE rollup_${interval} DROP COLUMN ${column}`);
+      }
       db.pragma('application_id = 0');
       db.pragma('user_version = 2');
       db.close();

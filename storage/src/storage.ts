@@ -49,6 +49,7 @@ import {
   type RetentionPace,
 } from './retention/retention.ts';
 import { repairOnOpen } from './retention/repair.ts';
+import { counterSeriesOf } from './rollup/counter-series.ts';
 import { Rollups, TIER_DERIVED_INTERVALS } from './rollup/rollups.ts';
 import { SeriesRegistry } from './series/registry.ts';
 import { runSteps, runStepsYielding, type Step } from './steps.ts';
@@ -150,7 +151,14 @@ export class TimeSeriesStorage implements MetricsSink {
         : [new RowTier(this.db), new ChunkTier(this.db, this.health)];
       this.tier = tier;
       const tierDerived = options.compressed ? options.intervals.filter((i) => TIER_DERIVED_INTERVALS.includes(i)) : [];
-      this.rollups = new Rollups(this.db, this.head, options.intervals, tierDerived);
+      this.rollups = new Rollups(
+        this.db,
+        this.head,
+        tier,
+        options.intervals,
+        tierDerived,
+        counterSeriesOf(this.registry, this.catalog),
+      );
       const mode = options.compressed ? 'compressed' : 'uncompressed';
       reconcileLayout({
         db: this.db,

@@ -13,6 +13,7 @@ import { Head } from '../src/head/head.ts';
 import { StoreHealth } from '../src/health.ts';
 import { MAX_TIMESTAMP } from '../src/ingest/validate.ts';
 import type { QueryContext } from '../src/query/query.ts';
+import { counterSeriesOf } from '../src/rollup/counter-series.ts';
 import { Rollups, TIER_DERIVED_INTERVALS } from '../src/rollup/rollups.ts';
 import { SeriesRegistry } from '../src/series/registry.ts';
 import { TimeSeriesStorage } from '../src/storage.ts';
@@ -41,12 +42,14 @@ function countedContext(db: Db, compressed: boolean, calls: { n: number }): Quer
   const health = new StoreHealth(Date.now);
   const tierDerived = compressed ? TIER_DERIVED_INTERVALS : [];
   const registry = new SeriesRegistry(db, 10_000, health);
+  const tier = compressed ? new ChunkTier(db, health) : new RowTier(db);
+  const catalog = new InferredCatalog((name) => registry.ofMetric(name).length > 0);
   return {
     registry,
-    catalog: new InferredCatalog((name) => registry.ofMetric(name).length > 0),
+    catalog,
     head: counted(head, calls),
-    tier: counted(compressed ? new ChunkTier(db, health) : new RowTier(db), calls),
-    rollups: counted(new Rollups(db, head, INTERVALS, tierDerived), calls),
+    tier: counted(tier, calls),
+    rollups: counted(new Rollups(db, head, tier, INTERVALS, tierDerived, counterSeriesOf(registry, catalog)), calls),
   };
 }
 

@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import Database from 'better-sqlite3';
@@ -53,6 +53,9 @@ function assertRefusedUntouched(dir: string, dbPath: string, code: StorageErrorC
   assertRefused(dbPath, code, message);
   assertUntouched(dir, before);
 }
+
+/** A store written by the engine at schema version 5 (test/support/make-fixture-store.ts); copied, never opened in place. */
+const FIXTURE_V5 = join(import.meta.dirname, '..', '..', 'test', 'fixtures', 'store-v5.db');
 
 function withDir(run: (dir: string, dbPath: string) => void | Promise<void>): () => Promise<void> {
   return async () => {
@@ -256,15 +259,18 @@ describe('opening still accepts every usable store', () => {
   it(
     'recognises a store from before the marker by its tables, and marks it',
     withDir(async (_dir, dbPath) => {
-      await filledStore(dbPath);
+      // A file the engine wrote at schema version 5, taken back to version 4 (before the marker).
+      copyFileSync(FIXTURE_V5, dbPath);
       const db = new Database(dbPath);
       db.pragma('application_id = 0');
-      db.pragma(`user_version = ${MIGRATIONS.length - 1}`);
+      db.pragma('user_version = 4');
+      const series = db.prepare('SELECT COUNT(*) FROM series').pluck().get();
       db.close();
       const store = new TimeSeriesStorage({ dbPath });
-      assert.equal(store.getStats().series, 20);
+      assert.equal(store.getStats().series, series);
       store.close();
       assert.equal(pragma(dbPath, 'application_id'), STORE_APPLICATION_ID);
+      assert.equal(pragma(dbPath, 'user_version'), MIGRATIONS.length);
     }),
   );
 

@@ -5,7 +5,8 @@
  * Physical layout (see README "Schema"): `series` holds each (metric, label set) once; new samples
  * are appended to `head`; compaction moves them, per series, into `samples` (uncompressed) or
  * `chunks` (compressed, migration 2); `rollup_<interval>` keeps count/sum/min/max per series and slot
- * (slot = bucket start / interval width). The seed's relations (`metrics_raw`, `metrics_1m`...)
+ * (slot = bucket start / interval width), and since migration 7 the first and last samples and the
+ * counter increase inside the bucket. The seed's relations (`metrics_raw`, `metrics_1m`...)
  * are views over these tables, readable from the plain sqlite3 shell.
  */
 import { chunkChecksum } from '../compression/chunk.ts';
@@ -161,6 +162,29 @@ const storeMarker: Migration = (db) => {
   db.pragma(`application_id = ${STORE_APPLICATION_ID}`);
 };
 
+/** The columns counter functions need in every rollup table (rollup/bucket-math.ts describes them). */
+const COUNTER_COLUMNS = ['first_ts INTEGER', 'first REAL', 'last_ts INTEGER', 'last REAL', 'inc REAL'];
+
+/**
+ * Counter rollups: each bucket also keeps its first and last samples and the counter increase over
+ * its own consecutive samples, so that increase and rate are served from the rollups. Existing
+ * buckets cannot gain them without their samples, which only the engine can decode (chunks): they
+ * are emptied with their cursors, and opening the store rebuilds every configured interval from the
+ * tier and folds the head again (tier/layout.ts), as for a newly configured interval. The columns
+ * are NULL for series that are not counters; `inc` alone is NULL only inside a fold, for a bucket
+ * that a late sample makes recompute from its samples (rollups.ts); the partial index finds those.
+ */
+const counterRollups: Migration = (db) => {
+  for (const interval of INTERVALS) {
+    db.exec(`DELETE FROM rollup_${interval}`);
+    for (const column of COUNTER_COLUMNS) db.exec(`ALTER TABLE rollup_${interval} ADD COLUMN ${column}`);
+    db.exec(
+      `CREATE INDEX rollup_${interval}_stale ON rollup_${interval} (series_id, slot) WHERE first_ts IS NOT NULL AND inc IS NULL`,
+    );
+  }
+  db.exec('DELETE FROM rollup_state');
+};
+
 /** Index i holds the migration that takes user_version from i to i + 1. */
 export const MIGRATIONS: readonly Migration[] = [
   initialSchema,
@@ -168,6 +192,7 @@ export const MIGRATIONS: readonly Migration[] = [
   chunkChecksums,
   quarantine,
   storeMarker,
+  counterRollups,
 ];
 
 /** Refuses a store whose user_version is beyond the last migration this code knows (SCHEMA_TOO_NEW). */

@@ -32,6 +32,7 @@ export class Head {
   private readonly latestStmt: Statement;
   private readonly spanStmt: Statement;
   private readonly nextStmt: Statement;
+  private readonly lastBeforeStmt: Statement;
   private readonly countRangeStmt: Statement;
   private readonly countBeforeStmt: Statement;
   private readonly totalsStmt: Statement;
@@ -56,6 +57,9 @@ export class Head {
     this.latestStmt = db.prepare('SELECT series_id, MAX(ts) FROM head GROUP BY series_id').raw();
     this.spanStmt = db.prepare('SELECT MIN(ts), MAX(ts) FROM head WHERE id > ? AND id <= ?').raw();
     this.nextStmt = db.prepare('SELECT MIN(ts) FROM head WHERE ts >= ? AND series_id = ?').pluck();
+    this.lastBeforeStmt = db
+      .prepare('SELECT ts, value FROM head WHERE ts < ? AND ts > ? AND series_id = ? ORDER BY ts DESC LIMIT 1')
+      .raw();
     this.countRangeStmt = db.prepare('SELECT COUNT(*) FROM head WHERE ts >= ? AND ts < ?').pluck();
     this.countBeforeStmt = db.prepare('SELECT COUNT(*), MIN(ts), MAX(ts) FROM head WHERE ts < ?').raw();
     this.totalsStmt = db.prepare('SELECT COUNT(*), MIN(ts), MAX(ts) FROM head').raw();
@@ -130,6 +134,12 @@ export class Head {
   /** The first timestamp of a series in the head at or after `from`, if any. */
   next(seriesId: number, from: number): number | undefined {
     return (this.nextStmt.get(from, seriesId) as number | null) ?? undefined;
+  }
+
+  /** A series' last row with after < ts < before, if any (`after` bounds the scan of the time index). */
+  lastBefore(seriesId: number, before: number, after: number): { ts: number; value: number } | undefined {
+    const row = this.lastBeforeStmt.get(before, after, seriesId) as [number, number] | undefined;
+    return row && { ts: row[0], value: row[1] };
   }
 
   countRange(start: number, end: number): number {

@@ -9,15 +9,25 @@
  * a sample gets a point: the sum of its samples' increases (the series' very first sample adds
  * 0), or that divided by the bucket's width in seconds. So a bucket's increase is the sum of its
  * finer buckets' increases, exactly.
+ *
+ * Served from the rollups: a bucket's summary holds the increase inside it and its first and last
+ * values (rollup/bucket-math.ts), so its increase is that inner increase plus the increase from the
+ * last sample before the bucket (looked up once, before the first bucket; then the previous
+ * bucket's last) to its first. Raw resolution reads only [start, end) and that one predecessor.
  */
+import { counterIncrease } from '../rollup/bucket-math.ts';
 import { INTERVAL_MS, type Point, type Resolution } from '../types.ts';
-import { readRaw, type QueryContext } from './query.ts';
+import { readRaw, readSlots, type QueryContext } from './query.ts';
+
+export { counterIncrease };
 
 export type CounterFunction = 'rate' | 'increase';
 
-/** The increase from one counter value to the next: the difference, or the new value after a reset. */
-export function counterIncrease(previous: number, current: number): number {
-  return current >= previous ? current - previous : current;
+/** The series' last raw sample (tier or head) before `before`, if any. */
+export function lastSampleBefore(ctx: QueryContext, seriesId: number, before: number): Point | undefined {
+  const stored = ctx.tier.lastBefore(seriesId, before);
+  const last = ctx.head.lastBefore(seriesId, before, stored?.ts ?? Number.NEGATIVE_INFINITY) ?? stored;
+  return last && { timestamp: last.ts, value: last.value };
 }
 
 /** The points of `fn` over one counter series in [start, end) at `resolution`. */
@@ -29,7 +39,18 @@ export function counterPoints(
   end: number,
   fn: CounterFunction,
 ): Point[] {
-  return counterPointsFromRaw(readRaw(ctx, seriesId, 0, end), resolution, start, end, fn);
+  if (resolution === 'raw') {
+    const previous = lastSampleBefore(ctx, seriesId, start);
+    const samples = readRaw(ctx, seriesId, start, end);
+    return counterPointsFromRaw(previous ? [previous, ...samples] : samples, resolution, start, end, fn);
+  }
+  const width = INTERVAL_MS[resolution];
+  let previous = lastSampleBefore(ctx, seriesId, Math.floor(start / width) * width)?.value;
+  return readSlots(ctx, resolution, seriesId, start, end, true).map(([slot, s]) => {
+    const increase = s.inc + (previous === undefined ? 0 : counterIncrease(previous, s.first));
+    previous = s.last;
+    return { timestamp: slot * width, value: fn === 'rate' ? increase / (width / 1000) : increase };
+  });
 }
 
 /**

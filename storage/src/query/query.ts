@@ -11,7 +11,7 @@ import { InvalidQueryError } from '../errors.ts';
 import { isLabelName } from '../ingest/validate.ts';
 import type { MetricCatalog } from '../metrics/catalog.ts';
 import type { Head, HeadRow } from '../head/head.ts';
-import { accumulate, mergeInto, type SlotSummaries } from '../rollup/bucket-math.ts';
+import { accumulate, mergeInto, summarize, type SlotSummaries, type Summary } from '../rollup/bucket-math.ts';
 import type { Rollups } from '../rollup/rollups.ts';
 import type { SeriesRegistry } from '../series/registry.ts';
 import type { Tier } from '../tier/tier.ts';
@@ -203,18 +203,57 @@ function alignedRange(interval: Interval, start: number, end: number): [number, 
 }
 
 /**
- * Buckets of one series overlapping [start, end): the materialised ones, plus those computed from
- * the tier (for a tier-derived interval, or one the store does not maintain), plus the head rows
- * not folded in yet.
+ * Replaces the summaries whose counter increase is unknown (NaN: a late sample not folded yet, a
+ * series not folded as a counter) by ones computed from their raw samples (the tier's and every
+ * head row), read in one pass over the span of those buckets.
  */
-export function readBuckets(
+function recomputeUnknown(
+  ctx: QueryContext,
+  seriesId: number,
+  width: number,
+  slots: SlotSummaries,
+  headRows: HeadRow[],
+): void {
+  const unknown = [...slots].filter(([, s]) => Number.isNaN(s.inc)).map(([slot]) => slot);
+  if (unknown.length === 0) return;
+  const [start, end] = [Math.min(...unknown) * width, (Math.max(...unknown) + 1) * width];
+  const points = readRaw(
+    ctx,
+    seriesId,
+    start,
+    end,
+    headRows.filter((r) => r.ts >= start && r.ts < end),
+  );
+  const fromRaw = summarize(
+    points.map((p) => p.timestamp),
+    points.map((p) => p.value),
+    width,
+  );
+  for (const slot of unknown) {
+    // A bucket straddling a retention cutoff may have no samples left to compute from.
+    const summary = fromRaw.get(slot);
+    if (summary) slots.set(slot, summary);
+    else slots.delete(slot);
+  }
+}
+
+/**
+ * Summaries of one series' buckets overlapping [start, end), by slot ascending: the materialised
+ * ones, plus those computed from the tier (for a tier-derived interval, or one the store does not
+ * maintain), plus the head rows not folded in yet (`headRows`: the series' head rows over the
+ * aligned range, by time). count/sum/min/max/first/last are exact; so is the counter increase
+ * when `counters` is set: a bucket whose increase is unknown (its parts interleave in time: a late
+ * sample not folded yet, or one beside a damaged chunk) is recomputed from its raw samples.
+ */
+export function readSlots(
   ctx: QueryContext,
   interval: Interval,
   seriesId: number,
   start: number,
   end: number,
+  counters: boolean,
   headRows = headRowsOf(ctx, seriesId, ...alignedRange(interval, start, end)),
-): Point[] {
+): [number, Summary][] {
   const width = INTERVAL_MS[interval];
   const fromSlot = Math.floor(start / width);
   const toSlot = Math.floor((end - 1) / width);
@@ -222,25 +261,34 @@ export function readBuckets(
   const slots: SlotSummaries = maintained ? ctx.rollups.read(interval, seriesId, fromSlot, toSlot) : new Map();
   if (!maintained || ctx.rollups.isTierDerived(interval)) {
     const stored = ctx.tier.read(seriesId, fromSlot * width, (toSlot + 1) * width);
-    const fromTier: SlotSummaries = new Map();
-    for (let i = 0; i < stored.ts.length; i++)
-      accumulate(fromTier, Math.floor(stored.ts[i]! / width), stored.values[i]!);
-    mergeSlots(slots, fromTier);
+    mergeSlots(slots, summarize(stored.ts, stored.values, width));
   }
   const cursor = maintained ? ctx.rollups.cursor(interval) : 0;
   const pending: SlotSummaries = new Map();
-  for (const row of headRows) if (row.id > cursor) accumulate(pending, Math.floor(row.ts / width), row.value);
+  for (const row of headRows) if (row.id > cursor) accumulate(pending, Math.floor(row.ts / width), row.ts, row.value);
   mergeSlots(slots, pending);
-  return [...slots.entries()]
-    .sort((a, b) => a[0] - b[0])
-    .map(([slot, s]) => ({
-      timestamp: slot * width,
-      value: s.sum / s.count,
-      count: s.count,
-      sum: s.sum,
-      min: s.min,
-      max: s.max,
-    }));
+  if (counters) recomputeUnknown(ctx, seriesId, width, slots, headRows);
+  return [...slots.entries()].sort((a, b) => a[0] - b[0]);
+}
+
+/** Buckets of one series overlapping [start, end) (see readSlots). */
+export function readBuckets(
+  ctx: QueryContext,
+  interval: Interval,
+  seriesId: number,
+  start: number,
+  end: number,
+  headRows?: HeadRow[],
+): Point[] {
+  const width = INTERVAL_MS[interval];
+  return readSlots(ctx, interval, seriesId, start, end, false, headRows).map(([slot, s]) => ({
+    timestamp: slot * width,
+    value: s.sum / s.count,
+    count: s.count,
+    sum: s.sum,
+    min: s.min,
+    max: s.max,
+  }));
 }
 
 /** Each series of the metric, as stored: raw samples or buckets (count, sum, min, max; value = the average). */

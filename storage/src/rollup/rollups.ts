@@ -1,10 +1,19 @@
 /**
- * Rollups: per interval, a table of count/sum/min/max per series and slot, maintained
+ * Rollups: per interval, a table of bucket summaries per series and slot (count/sum/min/max, the
+ * first and last samples and the counter increase inside the bucket: bucket-math.ts), maintained
  * incrementally. Each interval keeps a cursor into the head (the last head id folded in);
  * `aggregateStep` folds the rows after it into their buckets with one grouped upsert, so
  * its cost follows the new data, a second run changes nothing, and late samples (which arrive in
  * the head like any other) are counted exactly once. Samples are never overwritten (a repeated
  * (series, timestamp) is ignored at ingest), which is what makes the upsert exact.
+ *
+ * The counter columns (first and last samples, increase inside the bucket) are kept for the series
+ * the catalog calls counters (a histogram's series included); for others they are NULL, which
+ * costs a byte each, and counter functions on such a bucket compute it from its samples. Counters
+ * are folded in their own statement, with window functions (each row's neighbours in its bucket).
+ * New samples of a bucket that all come after its last one extend it exactly; a late sample landing
+ * among those already folded makes the upsert mark the bucket stale (inc NULL, first_ts not), and
+ * the same transaction recomputes it from its samples (tier and folded head rows).
  *
  * With compression, the fine intervals (1m, 5m) are "tier-derived": their rows cover only samples
  * still in the head, and buckets of compacted samples are computed from the chunks when read
@@ -15,7 +24,10 @@ import type { Statement } from 'better-sqlite3';
 import type { Db } from '../db/connection.ts';
 import type { Head } from '../head/head.ts';
 import { INTERVAL_MS, type Interval } from '../types.ts';
-import { sqlSum, type SlotSummaries, type Summary } from './bucket-math.ts';
+import { ChunkCorruptError } from '../errors.ts';
+import type { SeriesSamples, Tier } from '../tier/tier.ts';
+import type { CounterSeries } from './counter-series.ts';
+import { sqlCounterIncrease, sqlSum, summarize, type SlotSummaries, type Summary } from './bucket-math.ts';
 
 /** The intervals whose compacted buckets are computed from compressed chunks, not stored. */
 export const TIER_DERIVED_INTERVALS: readonly Interval[] = ['1m', '5m'];
@@ -24,8 +36,8 @@ export const TIER_DERIVED_INTERVALS: readonly Interval[] = ['1m', '5m'];
 export const AGGREGATE_STEP_ROWS = 100_000;
 
 interface IntervalStatements {
-  /** Folds head rows with from < id <= to into their buckets (in SQLite, one pass). */
-  fold: Statement;
+  /** Folds head rows with from < id <= to into their buckets (in SQLite, one pass per kind of series). */
+  fold: FoldStatements;
   /** Merges one summary into its bucket. */
   upsert: Statement;
   read: Statement;
@@ -38,7 +50,23 @@ interface IntervalStatements {
   /** Deletes the buckets listed in temp.moved_buckets. */
   forgetMoved: Statement;
   /** Folds head rows with from < id <= to that fall in the buckets listed in temp.moved_buckets. */
-  refoldMoved: Statement;
+  refoldMoved: FoldStatements;
+  /** Buckets a fold marked stale (a late sample among folded ones). */
+  stale: Statement;
+  /** A series' head rows in [start, end) with id <= upTo, by time. */
+  headSamples: Statement;
+  /** Overwrites a bucket's summary. */
+  replace: Statement;
+}
+
+/** One statement for the counter series (listed in temp.counter_series), one for the others. */
+interface FoldStatements {
+  counters: Statement;
+  others: Statement;
+}
+
+function runFold(fold: FoldStatements, ...params: number[]): number {
+  return fold.others.run(...params).changes + fold.counters.run(...params).changes;
 }
 
 export class Rollups {
@@ -47,17 +75,25 @@ export class Rollups {
   private readonly writeCursor: Statement;
   private readonly deleteCursor: Statement;
   private readonly clearMoved: Statement;
+  private readonly clearCounters: Statement;
+  private readonly addCounter: Statement;
 
   constructor(
     private readonly db: Db,
     private readonly head: Head,
+    private readonly tier: Tier,
     readonly maintained: readonly Interval[],
     /** Maintained intervals whose compacted part is computed from the tier when read. */
     readonly tierDerived: readonly Interval[],
+    /** The series whose buckets keep the counter columns. */
+    private readonly counterSeries: CounterSeries,
   ) {
     db.exec(
       'CREATE TEMP TABLE IF NOT EXISTS moved_buckets (series_id INTEGER NOT NULL, slot INTEGER NOT NULL, PRIMARY KEY (series_id, slot)) WITHOUT ROWID',
     );
+    db.exec('CREATE TEMP TABLE IF NOT EXISTS counter_series (id INTEGER PRIMARY KEY)');
+    this.clearCounters = db.prepare('DELETE FROM temp.counter_series');
+    this.addCounter = db.prepare('INSERT INTO temp.counter_series (id) VALUES (?)');
     this.clearMoved = db.prepare('DELETE FROM temp.moved_buckets');
     for (const interval of maintained) this.stmts.set(interval, prepareInterval(db, interval));
     this.readCursor = db.prepare('SELECT cursor FROM rollup_state WHERE interval = ?').pluck();
@@ -83,19 +119,27 @@ export class Rollups {
   forgetMoving(afterId: number, lastId: number): void {
     if (this.tierDerived.length === 0) return;
     const [first, last] = this.head.tsSpan(afterId, lastId);
+    this.listCounters();
     for (const interval of this.tierDerived) {
       const width = INTERVAL_MS[interval];
       const stmts = this.statements(interval);
       this.clearMoved.run();
       stmts.collectMoving.run(afterId, lastId);
       stmts.forgetMoved.run();
-      stmts.refoldMoved.run(
+      runFold(
+        stmts.refoldMoved,
         Math.floor(first / width) * width,
         (Math.floor(last / width) + 1) * width,
         lastId,
         this.cursor(interval),
       );
     }
+  }
+
+  /** Lists the counter series in temp.counter_series, for the folds that follow in the transaction. */
+  private listCounters(): void {
+    this.clearCounters.run();
+    for (const id of this.counterSeries.ids()) this.addCounter.run(id);
   }
 
   /** Whether the interval has a cursor (is being folded) in this file. */
@@ -121,7 +165,8 @@ export class Rollups {
   /** Adds summaries to an interval's stored buckets (merged into any already there). */
   store(interval: Interval, seriesId: number, slots: SlotSummaries): void {
     const upsert = this.statements(interval).upsert;
-    for (const [slot, s] of slots) upsert.run(seriesId, slot, s.count, s.sum, s.min, s.max);
+    const counter = this.counterSeries.has(seriesId);
+    for (const [slot, s] of slots) upsert.run(seriesId, slot, ...summaryColumns(s, counter));
   }
 
   cursor(interval: Interval): number {
@@ -150,7 +195,9 @@ export class Rollups {
         const from = this.cursor(interval);
         if (from >= upTo) return null;
         const to = Math.min(upTo, from + AGGREGATE_STEP_ROWS);
-        const changes = stmts.fold.run(from, to).changes;
+        this.listCounters();
+        const changes = runFold(stmts.fold, from, to);
+        this.recomputeStale(interval, to);
         this.writeCursor.run(interval, to);
         return changes;
       })
@@ -160,11 +207,47 @@ export class Rollups {
   /** Materialised summaries of one series with fromSlot <= slot <= toSlot. */
   read(interval: Interval, seriesId: number, fromSlot: number, toSlot: number): SlotSummaries {
     const out: SlotSummaries = new Map();
-    const rows = this.statements(interval).read.all(seriesId, fromSlot, toSlot) as number[][];
-    for (const [slot, count, sum, min, max] of rows) {
-      out.set(slot!, { count: count!, sum: sum!, min: min!, max: max! } satisfies Summary);
+    const rows = this.statements(interval).read.all(seriesId, fromSlot, toSlot) as (number | null)[][];
+    for (const [slot, count, sum, min, max, firstTs, first, lastTs, last, inc] of rows) {
+      out.set(slot!, {
+        count: count!,
+        sum: sum!,
+        min: min!,
+        max: max!,
+        firstTs: firstTs ?? Number.NaN,
+        first: first ?? Number.NaN,
+        lastTs: lastTs ?? Number.NaN,
+        last: last ?? Number.NaN,
+        inc: inc ?? Number.NaN,
+      } satisfies Summary);
     }
     return out;
+  }
+
+  /**
+   * Recomputes the buckets the last fold marked stale from the samples they summarise: the tier's
+   * (unless the interval is tier-derived, whose rows cover only the head) and the head rows folded
+   * so far (id <= upTo). One beside a damaged chunk cannot be: it stays stale (its increase unknown,
+   * its other columns exact) and is tried again at the next fold, until retention deletes the chunk.
+   */
+  private recomputeStale(interval: Interval, upTo: number): void {
+    const stmts = this.statements(interval);
+    const width = INTERVAL_MS[interval];
+    for (const [seriesId, slot] of stmts.stale.all() as [number, number][]) {
+      const [start, end] = [slot * width, (slot + 1) * width];
+      const stored = this.isTierDerived(interval) ? { ts: [], values: [] } : this.readTier(seriesId, start, end);
+      if (!stored) continue;
+      const inHead = stmts.headSamples.all(start, end, seriesId, upTo) as [number, number][];
+      const ts = [...stored.ts, ...inHead.map((r) => r[0])];
+      const values = [...stored.values, ...inHead.map((r) => r[1])];
+      const order = ts.map((_, i) => i).sort((a, b) => ts[a]! - ts[b]!);
+      const summary = summarize(
+        order.map((i) => ts[i]!),
+        order.map((i) => values[i]!),
+        width,
+      ).get(slot)!;
+      stmts.replace.run(...summaryColumns(summary, true), seriesId, slot);
+    }
   }
 
   /** Deletes buckets lying entirely before the cutoff; returns how many. */
@@ -194,6 +277,16 @@ export class Rollups {
     return false;
   }
 
+  /** The tier's samples in [start, end), or undefined when a damaged chunk holds some of them. */
+  private readTier(seriesId: number, start: number, end: number): SeriesSamples | undefined {
+    try {
+      return this.tier.read(seriesId, start, end);
+    } catch (err) {
+      if (err instanceof ChunkCorruptError) return undefined;
+      throw err;
+    }
+  }
+
   private statements(interval: Interval): IntervalStatements {
     const stmts = this.stmts.get(interval);
     if (!stmts) throw new Error(`interval ${interval} is not maintained`);
@@ -201,29 +294,87 @@ export class Rollups {
   }
 }
 
-/** How an upsert folds new counts into a stored bucket (the sum saturating, never NULL: bucket-math.ts). */
-const MERGE = `count = count + excluded.count, sum = ${sqlSum('sum + excluded.sum')}, min = MIN(min, excluded.min), max = MAX(max, excluded.max)`;
+/** A summary's columns, in COLUMNS order after series_id and slot (the counter ones NULL unless `counter`). */
+function summaryColumns(s: Summary, counter: boolean): (number | null)[] {
+  const counterColumns = counter ? [s.firstTs, s.first, s.lastTs, s.last, s.inc] : [null, null, null, null, null];
+  return [s.count, s.sum, s.min, s.max, ...counterColumns];
+}
+
+const COLUMNS = 'series_id, slot, count, sum, min, max, first_ts, first, last_ts, last, inc';
+
+/**
+ * How an upsert folds new buckets into stored ones (the sum saturating, never NULL: bucket-math.ts).
+ * Every expression reads the stored row as it was. When the new samples interleave with the stored
+ * ones, inc becomes NULL: the bucket is stale, recomputed before the transaction ends. Where either
+ * side has no counter columns (NULL), the result has none (MIN with a NULL is NULL).
+ */
+const MERGE = `count = count + excluded.count, sum = ${sqlSum('sum + excluded.sum')},
+  min = MIN(min, excluded.min), max = MAX(max, excluded.max),
+  inc = CASE
+    WHEN excluded.first_ts > last_ts THEN inc + excluded.inc + ${sqlCounterIncrease('last', 'excluded.first')}
+    WHEN excluded.last_ts < first_ts THEN excluded.inc + inc + ${sqlCounterIncrease('excluded.last', 'first')}
+  END,
+  first = CASE WHEN excluded.first_ts < first_ts THEN excluded.first ELSE first END,
+  first_ts = MIN(first_ts, excluded.first_ts),
+  last = CASE WHEN excluded.last_ts > last_ts THEN excluded.last ELSE last END,
+  last_ts = MAX(last_ts, excluded.last_ts)`;
 
 /** count/sum/min/max of a group of head rows. */
 const FOLD_COLUMNS = `COUNT(*), ${sqlSum('SUM(value)')}, MIN(value), MAX(value)`;
+
+/** The buckets of the head rows of non-counter series matching `where` (its ? parameters are the statement's). */
+function othersSelect(width: number, where: string): string {
+  return `SELECT series_id, ts / ${width}, ${FOLD_COLUMNS}, NULL, NULL, NULL, NULL, NULL
+    FROM head WHERE ${where} AND series_id NOT IN temp.counter_series GROUP BY series_id, ts / ${width}`;
+}
+
+/**
+ * The buckets of the head rows of counter series matching `where`, summarised in one pass: window
+ * functions give each row its predecessor and successor in its bucket (values are never NULL, so a
+ * NULL one marks the bucket's first or last row; the first row adds 0 to the increase).
+ */
+function countersSelect(width: number, where: string): string {
+  return `SELECT series_id, slot, COUNT(*), ${sqlSum('SUM(value)')}, MIN(value), MAX(value),
+      MIN(ts), MAX(CASE WHEN previous IS NULL THEN value END), MAX(ts), MAX(CASE WHEN following IS NULL THEN value END),
+      TOTAL(CASE WHEN previous IS NULL THEN 0 ELSE ${sqlCounterIncrease('previous', 'value')} END)
+    FROM (
+      SELECT series_id, ts / ${width} AS slot, ts, value,
+        LAG(value) OVER bucket AS previous, LEAD(value) OVER bucket AS following
+      FROM head WHERE ${where} AND series_id IN temp.counter_series
+      WINDOW bucket AS (PARTITION BY series_id, ts / ${width} ORDER BY ts)
+    )
+    GROUP BY series_id, slot`;
+}
+
+/** Buckets a fold must recompute (the condition of the migration's partial index rollup_<interval>_stale). */
+const STALE = 'first_ts IS NOT NULL AND inc IS NULL';
+
+function foldStatements(db: Db, table: string, width: number, where: string, conflict: string): FoldStatements {
+  return {
+    counters: db.prepare(`INSERT INTO ${table} (${COLUMNS}) ${countersSelect(width, where)} ${conflict}`),
+    others: db.prepare(`INSERT INTO ${table} (${COLUMNS}) ${othersSelect(width, where)} ${conflict}`),
+  };
+}
 
 function prepareInterval(db: Db, interval: Interval): IntervalStatements {
   const table = `rollup_${interval}`;
   const width = INTERVAL_MS[interval];
   return {
-    fold: db.prepare(
-      `INSERT INTO ${table} (series_id, slot, count, sum, min, max)
-       SELECT series_id, ts / ${INTERVAL_MS[interval]}, ${FOLD_COLUMNS}
-       FROM head WHERE id > ? AND id <= ? GROUP BY series_id, ts / ${INTERVAL_MS[interval]}
-       ON CONFLICT (series_id, slot) DO UPDATE SET ${MERGE}`,
+    fold: foldStatements(
+      db,
+      table,
+      width,
+      'id > ? AND id <= ?',
+      `ON CONFLICT (series_id, slot) DO UPDATE SET ${MERGE}`,
     ),
     upsert: db.prepare(
-      `INSERT INTO ${table} (series_id, slot, count, sum, min, max) VALUES (?, ?, ?, ?, ?, ?)
+      `INSERT INTO ${table} (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (series_id, slot) DO UPDATE SET ${MERGE}`,
     ),
     read: db
       .prepare(
-        `SELECT slot, count, sum, min, max FROM ${table} WHERE series_id = ? AND slot >= ? AND slot <= ? ORDER BY slot`,
+        `SELECT slot, count, sum, min, max, first_ts, first, last_ts, last, inc FROM ${table}
+         WHERE series_id = ? AND slot >= ? AND slot <= ? ORDER BY slot`,
       )
       .raw(),
     deleteBefore: db.prepare(`DELETE FROM ${table} WHERE series_id = ? AND slot < ?`),
@@ -236,11 +387,20 @@ function prepareInterval(db: Db, interval: Interval): IntervalStatements {
     forgetMoved: db.prepare(
       `DELETE FROM ${table} WHERE (series_id, slot) IN (SELECT series_id, slot FROM temp.moved_buckets)`,
     ),
-    refoldMoved: db.prepare(
-      `INSERT INTO ${table} (series_id, slot, count, sum, min, max)
-       SELECT series_id, ts / ${width}, ${FOLD_COLUMNS}
-       FROM head WHERE ts >= ? AND ts < ? AND +id > ? AND +id <= ? AND (series_id, ts / ${width}) IN (SELECT series_id, slot FROM temp.moved_buckets)
-       GROUP BY series_id, ts / ${width}`,
+    refoldMoved: foldStatements(
+      db,
+      table,
+      width,
+      `ts >= ? AND ts < ? AND +id > ? AND +id <= ? AND (series_id, ts / ${width}) IN (SELECT series_id, slot FROM temp.moved_buckets)`,
+      '',
+    ),
+    stale: db.prepare(`SELECT series_id, slot FROM ${table} WHERE ${STALE}`).raw(),
+    headSamples: db
+      .prepare('SELECT ts, value FROM head WHERE ts >= ? AND ts < ? AND series_id = ? AND id <= ? ORDER BY ts')
+      .raw(),
+    replace: db.prepare(
+      `UPDATE ${table} SET count = ?, sum = ?, min = ?, max = ?, first_ts = ?, first = ?, last_ts = ?, last = ?, inc = ?
+       WHERE series_id = ? AND slot = ?`,
     ),
   };
 }

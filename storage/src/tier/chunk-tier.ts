@@ -29,7 +29,7 @@ import { HOUR_MS } from '../../../shared/constants.ts';
 import type { Db } from '../db/connection.ts';
 import { ChunkCorruptError } from '../errors.ts';
 import type { StoreHealth } from '../health.ts';
-import type { SeriesSamples, Tier } from './tier.ts';
+import type { Sample, SeriesSamples, Tier } from './tier.ts';
 
 /** Width of the aligned window a chunk belongs to: 720 samples at the collector's 10 s. */
 export const CHUNK_WINDOW_MS = 2 * HOUR_MS;
@@ -106,6 +106,7 @@ export class ChunkTier implements Tier {
   private readonly deleteSeriesStmt: Statement;
   private readonly nextStmt: Statement;
   private readonly latestStmt: Statement;
+  private readonly lastStartBeforeStmt: Statement;
   private readonly totalsStmt: Statement;
   private readonly beforeStmt: Statement;
   private readonly straddlingAllStmt: Statement;
@@ -148,6 +149,9 @@ export class ChunkTier implements Tier {
       .pluck();
     this.latestStmt = db
       .prepare('SELECT last_ts FROM chunks WHERE series_id = ? ORDER BY first_ts DESC LIMIT 1')
+      .pluck();
+    this.lastStartBeforeStmt = db
+      .prepare('SELECT MAX(first_ts) FROM chunks WHERE series_id = ? AND first_ts < ?')
       .pluck();
     this.totalsStmt = db.prepare('SELECT COALESCE(SUM(count), 0), MIN(first_ts), MAX(last_ts) FROM chunks').raw();
     this.beforeStmt = db
@@ -239,6 +243,14 @@ export class ChunkTier implements Tier {
 
   latest(seriesId: number): number | undefined {
     return (this.latestStmt.get(seriesId) as number | undefined) ?? undefined;
+  }
+
+  lastBefore(seriesId: number, before: number): Sample | undefined {
+    // Chunks never straddle windows, so the last sample before `before` is in the window of the last chunk starting before it.
+    const start = this.lastStartBeforeStmt.get(seriesId, before) as number | null;
+    if (start === null) return undefined;
+    const { ts, values } = this.read(seriesId, windowStart(start), before);
+    return ts.length === 0 ? undefined : { ts: ts.at(-1)!, value: values.at(-1)! };
   }
 
   totals(): { samples: number; oldest: number | null; newest: number | null } {

@@ -52,7 +52,9 @@ function rebuildSeries(ctx: LayoutContext, interval: Interval, seriesId: number)
   const width = INTERVAL_MS[interval];
   const slots: SlotSummaries = new Map();
   for (const part of windowsOf(ctx.tier, seriesId)) {
-    for (let i = 0; i < part.ts.length; i++) accumulate(slots, Math.floor(part.ts[i]! / width), part.values[i]!);
+    for (let i = 0; i < part.ts.length; i++) {
+      accumulate(slots, Math.floor(part.ts[i]! / width), part.ts[i]!, part.values[i]!);
+    }
   }
   ctx.db.transaction(() => ctx.rollups.store(interval, seriesId, slots)).immediate();
 }

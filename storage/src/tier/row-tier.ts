@@ -4,7 +4,7 @@
  */
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../db/connection.ts';
-import type { SeriesSamples, Tier } from './tier.ts';
+import type { Sample, SeriesSamples, Tier } from './tier.ts';
 
 export class RowTier implements Tier {
   private readonly insertStmt: Statement;
@@ -15,6 +15,7 @@ export class RowTier implements Tier {
   private readonly deleteSeriesStmt: Statement;
   private readonly nextStmt: Statement;
   private readonly latestStmt: Statement;
+  private readonly lastBeforeStmt: Statement;
   private readonly totalsStmt: Statement;
   private readonly beforeStmt: Statement;
 
@@ -31,6 +32,9 @@ export class RowTier implements Tier {
     this.deleteSeriesStmt = db.prepare('DELETE FROM samples WHERE series_id = ?');
     this.nextStmt = db.prepare('SELECT MIN(ts) FROM samples WHERE series_id = ? AND ts >= ?').pluck();
     this.latestStmt = db.prepare('SELECT MAX(ts) FROM samples WHERE series_id = ?').pluck();
+    this.lastBeforeStmt = db
+      .prepare('SELECT ts, value FROM samples WHERE series_id = ? AND ts < ? ORDER BY ts DESC LIMIT 1')
+      .raw();
     this.totalsStmt = db.prepare('SELECT COUNT(*), MIN(ts), MAX(ts) FROM samples').raw();
     this.beforeStmt = db.prepare('SELECT COUNT(*), MIN(ts), MAX(ts) FROM samples WHERE ts < ?').raw();
   }
@@ -70,6 +74,11 @@ export class RowTier implements Tier {
 
   latest(seriesId: number): number | undefined {
     return (this.latestStmt.get(seriesId) as number | null) ?? undefined;
+  }
+
+  lastBefore(seriesId: number, before: number): Sample | undefined {
+    const row = this.lastBeforeStmt.get(seriesId, before) as [number, number] | undefined;
+    return row && { ts: row[0], value: row[1] };
   }
 
   totals(): { samples: number; oldest: number | null; newest: number | null } {

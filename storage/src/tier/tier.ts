@@ -10,6 +10,12 @@ export interface SeriesSamples {
   values: number[];
 }
 
+/** One sample. */
+export interface Sample {
+  ts: number;
+  value: number;
+}
+
 /** How many samples, and the oldest and newest of their timestamps (null when none). */
 export interface SampleSpan {
   samples: number;
@@ -46,6 +52,8 @@ export interface Tier {
    */
   next(seriesId: number, from: number): number | undefined;
   latest(seriesId: number): number | undefined;
+  /** The series' last sample with ts < before, if any. */
+  lastBefore(seriesId: number, before: number): Sample | undefined;
   /** Total samples, and the oldest and newest timestamps, over every series. */
   totals(): SampleSpan;
   /** Samples older than the cutoff, with the oldest and newest of them. */
