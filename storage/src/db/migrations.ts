@@ -161,6 +161,22 @@ const storeMarker: Migration = (db) => {
   db.pragma(`application_id = ${STORE_APPLICATION_ID}`);
 };
 
+/**
+ * Declared metric metadata (describeMetric): a metric's type, unit and help, one row per name (a
+ * histogram under its base name). Undeclared metrics have no row: their type is inferred from the
+ * name when read, so a store from before this migration needs nothing filled in.
+ */
+const metricMetadata: Migration = (db) => {
+  db.exec(`
+    CREATE TABLE metric_metadata (
+      name TEXT PRIMARY KEY,
+      type TEXT NOT NULL CHECK (type IN ('gauge', 'counter', 'histogram', 'summary', 'unknown')),
+      unit TEXT,
+      help TEXT
+    ) STRICT;
+  `);
+};
+
 /** Index i holds the migration that takes user_version from i to i + 1. */
 export const MIGRATIONS: readonly Migration[] = [
   initialSchema,
@@ -168,6 +184,7 @@ export const MIGRATIONS: readonly Migration[] = [
   chunkChecksums,
   quarantine,
   storeMarker,
+  metricMetadata,
 ];
 
 /** Refuses a store whose user_version is beyond the last migration this code knows (SCHEMA_TOO_NEW). */
