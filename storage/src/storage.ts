@@ -278,6 +278,12 @@ export class TimeSeriesStorage implements MetricsSink {
     this.write(() => this.catalog.declare(checked));
   }
 
+  /** A metric's metadata: as declared, else its type inferred from its name and the series stored. */
+  metricMetadata(name: string): MetricMetadata {
+    this.assertOpen();
+    return this.catalog.metadata(name);
+  }
+
   /** The metrics that have series, with their metadata; a histogram once, under its base name. */
   listMetrics(): ListedMetric[] {
     this.assertOpen();
