@@ -180,13 +180,13 @@ export class Baselines {
   /** The values a baseline describes over [start, end): raw samples, 1m rates of a counter, none for a histogram. */
   private windowPoints(measure: BaselineMeasure | undefined, seriesId: number, start: number, end: number): Point[] {
     if (measure === undefined) return [];
-    if (measure === 'rate') return counterPoints(this.ctx, seriesId, '1m', start, end, 'rate');
+    if (measure === 'rate') return minuteRates(this.ctx, seriesId, start, end);
     return readRaw(this.ctx, seriesId, start, end);
   }
 
   /** What detection compares, per 1m bucket: its average, or a counter's rate. */
   private minutePoints(measure: BaselineMeasure, seriesId: number, start: number, end: number): Point[] {
-    if (measure === 'rate') return counterPoints(this.ctx, seriesId, '1m', start, end, 'rate');
+    if (measure === 'rate') return minuteRates(this.ctx, seriesId, start, end);
     return readBuckets(this.ctx, '1m', seriesId, start, end);
   }
 
@@ -216,6 +216,19 @@ export class Baselines {
     };
     return { id: this.ctx.alerts.record(alert), ...alert };
   }
+}
+
+/**
+ * A counter's rate in each 1m bucket of [start, end). An increase beyond the float64 range (a
+ * client recording values near Number.MAX_VALUE) saturates at ±Number.MAX_VALUE, so the statistics
+ * stay finite, as the gauges' do; a bucket whose overflows went both ways (NaN) is left out.
+ */
+function minuteRates(ctx: QueryContext, seriesId: number, start: number, end: number): Point[] {
+  return counterPoints(ctx, seriesId, '1m', start, end, 'rate').flatMap((p) =>
+    Number.isNaN(p.value)
+      ? []
+      : [{ timestamp: p.timestamp, value: Math.min(Number.MAX_VALUE, Math.max(-Number.MAX_VALUE, p.value)) }],
+  );
 }
 
 interface Breach {
