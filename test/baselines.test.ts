@@ -675,6 +675,23 @@ for (const mode of MODES) {
       }
     });
 
+    it("a counter's rate beyond the float64 range saturates: its baseline stays finite", async () => {
+      const s = openStore({ enableCompression: mode.enableCompression, now: () => TYPED_NOW });
+      try {
+        const values = Array.from({ length: 60 }, (_, i) => (i % 2 ? Number.MAX_VALUE : -Number.MAX_VALUE));
+        await s.store.insertSamples(
+          values.map((value, i) => ({ name: 'huge_total', value, timestamp: TYPED_NOW - (60 - i) * MINUTE })),
+        );
+        assert.equal(await s.store.computeBaselines({ windowDays: 1 }), 1);
+        const b = s.store.getBaselines()[0]!;
+        for (const figure of [b.mean, b.stddev, b.p50, b.p95, b.p99])
+          assert.ok(Number.isFinite(figure), String(figure));
+        assert.equal(b.p99, Number.MAX_VALUE, 'an increase from -MAX to +MAX saturates');
+      } finally {
+        s.cleanup();
+      }
+    });
+
     it("a histogram's series get no baseline, and lose the one they had before they were known as one", async () => {
       const s = openStore({ enableCompression: mode.enableCompression, now: () => TYPED_NOW });
       try {
