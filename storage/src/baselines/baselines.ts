@@ -12,11 +12,11 @@
  * steady rate: no anomaly. Histograms (their base name and their `_bucket`, `_sum`, `_count`
  * series) get no baseline: a stored one is removed. A summary is treated as a gauge.
  *
- * Choices: a series with fewer than MIN_BASELINE_SAMPLES samples (for a counter, 1m rates) in the window gets no baseline
- * (an existing one is removed, since it no longer describes the series), so it is not checked. A
- * constant series (stddev 0) breaches when a bucket's average differs from the mean by more than
- * 0.1 % of |mean| (1e-9 when the mean is 0), and such a breach is critical: a constant that moves
- * is as far out as it gets. Otherwise severity follows |z|: >= 2 x threshold critical,
+ * Choices: a series with fewer than MIN_BASELINE_SAMPLES samples (for a counter, 1m rates) in the
+ * window gets no baseline (an existing one is removed, since it no longer describes the series), so
+ * it is not checked. A constant series (stddev 0) breaches when a bucket's average differs from
+ * the mean by more than 0.1 % of |mean| (1e-9 when the mean is 0), and such a breach is critical: a
+ * constant that moves is as far out as it gets. Otherwise severity follows |z|: >= 2 x threshold critical,
  * >= 1.5 x threshold warning, else info. A series whose window holds a damaged chunk is skipped
  * (its baseline, if any, is kept; the chunk is reported in the store's health), so that one damaged
  * chunk does not stop the job for every other series.
