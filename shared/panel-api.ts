@@ -14,6 +14,7 @@ import type {
   Labels,
   MatchOp,
   MetricQuery,
+  MetricType,
   Resolution,
   RetentionPreview as StoreRetentionPreview,
   SeriesResult,
@@ -33,6 +34,7 @@ export type {
   Labels,
   MatchOp,
   MetricQuery,
+  MetricType,
   Resolution,
   SeriesResult,
   Severity,
@@ -42,10 +44,17 @@ export type {
 /** How a metric's values are formatted; derived from the metric name's suffix (Prometheus style). */
 export type Unit = 'bytes' | 'percent' | 'milliseconds' | 'seconds' | 'count' | 'none';
 
+/** A metric with its metadata (declared, else inferred from its name); a histogram under its base name. */
 export interface MetricInfo {
   name: string;
   seriesCount: number;
+  /** How values are formatted: the declared unit when it is one of these, else from the name's suffix. */
   unit: Unit;
+  type: MetricType;
+  /** The unit as declared (any text), if one was. */
+  declaredUnit?: string;
+  /** The declared one-line help, if any. */
+  help?: string;
 }
 
 export interface LabelInfo {

@@ -594,3 +594,137 @@ for (const mode of MODES) {
     });
   });
 }
+
+// ---------------------------------------------------------------------------------------------
+// By metric type: a counter's baseline is of its 1m rates, a histogram's series get none.
+
+/** Minute-aligned: the window [NOW - 1 d, NOW) is 1440 whole minutes. */
+const TYPED_NOW = T0 + 3 * DAY;
+const COUNTER_STEP = 10_000;
+
+/**
+ * A counter sampled every 10 s from TYPED_NOW - 2 d, rising by a random whole increment each time,
+ * restarting once inside the window (the sample after the restart holds just its increment). The
+ * increment of each sample is kept: the reference rates come from them, not from the store's rule.
+ */
+function counterSamples(): { samples: MetricSample[]; increments: number[] } {
+  const next = rng(99);
+  const samples: MetricSample[] = [];
+  const increments: number[] = [];
+  const restartAt = TYPED_NOW - 10 * HOUR + 20_000;
+  let value = 5_000;
+  for (let ts = TYPED_NOW - 2 * DAY; ts < TYPED_NOW; ts += COUNTER_STEP) {
+    const increment = 1 + Math.floor(next() * 20);
+    value = ts === restartAt ? increment : value + increment;
+    samples.push({ name: 'jobs_done_total', value, timestamp: ts });
+    increments.push(increment);
+  }
+  return { samples, increments };
+}
+
+/** Each whole minute's rate per second over [from, to): the sum of its samples' increments over 60 s. */
+function minuteRates(samples: MetricSample[], increments: number[], from: number, to: number): number[] {
+  const perMinute = new Map<number, number>();
+  samples.forEach((s, i) => {
+    if (s.timestamp < from || s.timestamp >= to) return;
+    const minute = Math.floor(s.timestamp / MINUTE) * MINUTE;
+    perMinute.set(minute, (perMinute.get(minute) ?? 0) + increments[i]!);
+  });
+  return [...perMinute.values()].map((increase) => increase / 60);
+}
+
+for (const mode of MODES) {
+  describe(`baselines by metric type (${mode.name})`, () => {
+    it("a counter's baseline is of its 1m rates, across a restart; rising steadily is no anomaly, a burst is", async () => {
+      let clock = TYPED_NOW;
+      const s = openStore({ enableCompression: mode.enableCompression, now: () => clock });
+      try {
+        const { samples, increments } = counterSamples();
+        await s.store.insertSamples(samples.filter((x) => x.timestamp < TYPED_NOW - 12 * HOUR));
+        await s.store.rollUpAndCompact();
+        await s.store.insertSamples(samples.filter((x) => x.timestamp >= TYPED_NOW - 12 * HOUR));
+        assert.ok(
+          samples.some((x, i) => i > 0 && x.value < samples[i - 1]!.value && x.timestamp >= TYPED_NOW - DAY),
+          'premise: the counter restarts inside the window',
+        );
+
+        assert.equal(await s.store.computeBaselines({ windowDays: 1 }), 1);
+        const rates = minuteRates(samples, increments, TYPED_NOW - DAY, TYPED_NOW);
+        assert.equal(rates.length, 1440);
+        assertBaseline(s.store.getBaselines()[0], expectedOf(rates), 'jobs_done_total');
+
+        assert.deepEqual(await s.store.detectAnomalies(), [], 'a counter rising at its usual rate');
+
+        // A burst: the next minute rises 200 a sample, 1200 in the minute.
+        const last = samples.at(-1)!.value;
+        await s.store.insertSamples(
+          Array.from({ length: 6 }, (_, i) => ({
+            name: 'jobs_done_total',
+            value: last + 200 * (i + 1),
+            timestamp: TYPED_NOW + i * COUNTER_STEP,
+          })),
+        );
+        clock = TYPED_NOW + MINUTE;
+        const alerts = await s.store.detectAnomalies();
+        assert.equal(alerts.length, 1);
+        assert.equal(alerts[0]!.value, 1200 / 60);
+        assert.equal(alerts[0]!.timestamp, TYPED_NOW);
+        assert.match(alerts[0]!.message ?? '', /jobs_done_total rose at 20\/s in the minute/);
+      } finally {
+        s.cleanup();
+      }
+    });
+
+    it("a counter's rate beyond the float64 range saturates: its baseline stays finite", async () => {
+      const s = openStore({ enableCompression: mode.enableCompression, now: () => TYPED_NOW });
+      try {
+        const values = Array.from({ length: 60 }, (_, i) => (i % 2 ? Number.MAX_VALUE : -Number.MAX_VALUE));
+        await s.store.insertSamples(
+          values.map((value, i) => ({ name: 'huge_total', value, timestamp: TYPED_NOW - (60 - i) * MINUTE })),
+        );
+        assert.equal(await s.store.computeBaselines({ windowDays: 1 }), 1);
+        const b = s.store.getBaselines()[0]!;
+        for (const figure of [b.mean, b.stddev, b.p50, b.p95, b.p99])
+          assert.ok(Number.isFinite(figure), String(figure));
+        assert.equal(b.p99, Number.MAX_VALUE, 'an increase from -MAX to +MAX saturates');
+      } finally {
+        s.cleanup();
+      }
+    });
+
+    it("a histogram's series get no baseline, and lose the one they had before they were known as one", async () => {
+      const s = openStore({ enableCompression: mode.enableCompression, now: () => TYPED_NOW });
+      try {
+        const minutes = Array.from({ length: 120 }, (_, i) => TYPED_NOW - (120 - i) * MINUTE);
+        const parts = ['sum', 'count'].map((suffix) => `lat_seconds_${suffix}`);
+        await s.store.insertSamples(
+          minutes.flatMap((ts, i) =>
+            parts.map((name) => ({ name, value: i * (name.endsWith('sum') ? 0.5 : 2), timestamp: ts })),
+          ),
+        );
+        await s.store.computeBaselines({ windowDays: 1 });
+        assert.deepEqual(
+          s.store.getBaselines().map((b) => b.metricName),
+          [...parts].sort(),
+          'premise: without buckets these are plain metrics',
+        );
+
+        await s.store.insertSamples(
+          minutes.flatMap((ts, i) =>
+            ['0.5', '+Inf'].map((le, k) => ({
+              name: 'lat_seconds_bucket',
+              value: i * (k + 1),
+              timestamp: ts,
+              labels: { le },
+            })),
+          ),
+        );
+        assert.equal(s.store.metricMetadata('lat_seconds').type, 'histogram');
+        assert.equal(await s.store.computeBaselines({ windowDays: 1 }), 0);
+        assert.deepEqual(s.store.getBaselines(), []);
+      } finally {
+        s.cleanup();
+      }
+    });
+  });
+}

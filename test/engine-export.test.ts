@@ -993,7 +993,7 @@ for (const mode of MODES) {
         raw.close();
 
         const store = s.reopen();
-        assert.deepEqual(store.listMetrics(), [{ name: 'good', seriesCount: 1 }]);
+        assert.deepEqual(store.listMetrics(), [{ name: 'good', type: 'unknown', seriesCount: 1 }]);
         assert.deepEqual(store.listLabels('dmg0'), []);
         assert.deepEqual(store.queryMetrics({ metricName: 'dmg1', start: T0, end: T0 + DAY }), []);
         const problems = store.getStats().problems;

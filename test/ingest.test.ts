@@ -61,7 +61,7 @@ for (const mode of MODES) {
           { name: 'm', value: 2, timestamp: T0 + 1, labels: { b: '2', a: '1' } },
           { name: 'm', value: 3, timestamp: T0 + 2, labels: { b: '2', a: '1', c: '' } },
         ]);
-        assert.deepEqual(s.store.listMetrics(), [{ name: 'm', seriesCount: 1 }]);
+        assert.deepEqual(s.store.listMetrics(), [{ name: 'm', type: 'unknown', seriesCount: 1 }]);
         const [series] = s.store.queryMetrics({ metricName: 'm', start: T0, end: T0 + 10, aggregation: 'raw' });
         assert.deepEqual(series!.labels, { a: '1', b: '2' });
         assert.deepEqual(
@@ -165,7 +165,7 @@ for (const mode of MODES) {
         ) as MetricSample;
         assert.equal(await s.store.insertSamples([sample, infinite]), 2);
         await s.store.rollUpAndCompact();
-        assert.deepEqual(s.store.listMetrics(), [{ name: 'good', seriesCount: 2 }]);
+        assert.deepEqual(s.store.listMetrics(), [{ name: 'good', type: 'unknown', seriesCount: 2 }]);
         const read = s.store
           .queryMetrics({ metricName: 'good', start: T0, end: T0 + 10, aggregation: 'raw' })
           .map((r) => [r.labels, r.points.map((p) => [p.timestamp, p.value])]);
@@ -197,7 +197,11 @@ for (const mode of MODES) {
         const astral = ['\u{1F600}', '\u{1F601}', 'x\u{1D518}y'];
         assert.equal(await s.store.insertSamples(astral.map((v) => ({ ...base, labels: { v } }))), 3);
         assert.deepEqual(s.store.listLabels('m'), [{ name: 'v', values: [...astral].sort() }]);
-        assert.deepEqual(s.store.listMetrics(), [{ name: 'm', seriesCount: 3 }], 'three values, three series');
+        assert.deepEqual(
+          s.store.listMetrics(),
+          [{ name: 'm', type: 'unknown', seriesCount: 3 }],
+          'three values, three series',
+        );
       } finally {
         s.cleanup();
       }

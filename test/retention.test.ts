@@ -180,7 +180,7 @@ for (const mode of MODES) {
         for (const i of s.store.intervals) await s.store.aggregate(i);
         await s.store.compact();
         assert.equal(s.store.deleteSeries({ labels: { source: 'demo' } }), 200);
-        assert.deepEqual(s.store.listMetrics(), [{ name: 'a', seriesCount: 1 }]);
+        assert.deepEqual(s.store.listMetrics(), [{ name: 'a', type: 'unknown', seriesCount: 1 }]);
         assert.equal(count(s.dbPath, `SELECT COUNT(*) FROM metrics_1m WHERE labels LIKE '%demo%'`), 0);
         assert.equal(s.store.getStats().samples, 100);
       } finally {

@@ -1,18 +1,21 @@
 /**
  * The collector writing real samples into a real store: the host's own process metrics, the
  * database and WAL size, the samples-ingested counter, the machine's load and free memory; the
- * per-process sampler measures CPU actually spent; the host service's collector runs end to end.
+ * per-process sampler measures CPU actually spent; the host service's collector runs end to end,
+ * declares every metric's type, unit and help, and counts and times the panel API's calls (a
+ * counter per method and a histogram of their latency).
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { TimeSeriesStorage } from '../storage/src/index.ts';
+import { TimeSeriesStorage, bucketBound } from '../storage/src/index.ts';
 import { CountingSink, ProcessSampler, collectHostOnce, hostSamples } from '../electron/collector/collector.ts';
 import { dataPaths } from '../electron/host/data-dir.ts';
 import { openHostService } from '../electron/host/host-service.ts';
-import { METRIC } from '../electron/collector/metric-catalog.ts';
+import { METRIC, METRIC_METADATA, PANEL_CALL_BUCKETS } from '../electron/collector/metric-catalog.ts';
+import { PanelCallStats, instrumentPanel } from '../electron/collector/panel-calls.ts';
 import { unitOf } from '../electron/collector/units.ts';
 
 describe('collector', () => {
@@ -140,6 +143,114 @@ describe('collector', () => {
       assert.equal(service.store.getStats().samples, stored);
       const metrics = await service.panel.listMetrics();
       assert.ok(metrics.some((m) => m.name === METRIC.walSize && m.unit === 'bytes'));
+    } finally {
+      await service.close();
+    }
+  });
+});
+
+describe("the app's own metric types", () => {
+  let dir: string;
+
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'shell-collector-types-'));
+  });
+
+  after(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('the host declares every metric it records, and counts and times the panel calls it answers', async () => {
+    const service = openHostService({
+      paths: dataPaths(join(dir, 'service')),
+      emit: () => undefined,
+      jobTimings: null,
+      collectEveryMs: null,
+    });
+    try {
+      for (const [name, meta] of Object.entries(METRIC_METADATA)) {
+        assert.deepEqual(service.store.metricMetadata(name), { name, ...meta }, name);
+      }
+      const calls = { listMetrics: 3, getStatus: 2 };
+      for (const [method, times] of Object.entries(calls)) {
+        for (let i = 0; i < times; i++) assert.ok((await service.dispatch({ id: i, method, args: [] })).ok);
+      }
+      const failing = await service.dispatch({ id: 9, method: 'listLabels', args: [] });
+      assert.equal(failing.ok, false, 'refused by the schema: the handler never ran, so it is not counted');
+      const badRegex = { metricName: 'm', start: 0, end: 1, labels: { a: { op: '=~', value: '(' } } };
+      assert.equal((await service.dispatch({ id: 10, method: 'query', args: [badRegex] })).ok, false);
+      const handled: Record<string, number> = { ...calls, query: 1 };
+
+      await service.collect();
+      const raw = (metricName: string) =>
+        service.store.queryMetrics({ metricName, start: 0, end: Date.now() + 60_000, aggregation: 'raw' });
+      const counted = Object.fromEntries(raw(METRIC.panelCalls).map((s) => [s.labels.method, s.points[0]!.value]));
+      assert.deepEqual(counted, handled);
+      const total = Object.values(handled).reduce((a, b) => a + b, 0);
+      assert.equal(raw(`${METRIC.panelCallDuration}_count`)[0]?.points[0]?.value, total);
+      const buckets = raw(`${METRIC.panelCallDuration}_bucket`)
+        .map((s) => ({ le: bucketBound(s.labels.le)!, value: s.points[0]!.value }))
+        .sort((a, b) => a.le - b.le);
+      assert.deepEqual(
+        buckets.map((b) => b.le),
+        [...PANEL_CALL_BUCKETS, Infinity],
+      );
+      assert.equal(buckets.at(-1)!.value, total, 'the +Inf bucket holds every call');
+      assert.ok(
+        buckets.every((b, i) => i === 0 || b.value >= buckets[i - 1]!.value),
+        'buckets are cumulative',
+      );
+
+      const listed = await service.panel.listMetrics();
+      assert.deepEqual(
+        listed.find((m) => m.name === METRIC.panelCallDuration),
+        {
+          name: METRIC.panelCallDuration,
+          type: 'histogram',
+          unit: 'seconds',
+          declaredUnit: 'seconds',
+          help: METRIC_METADATA[METRIC.panelCallDuration].help,
+          seriesCount: PANEL_CALL_BUCKETS.length + 3,
+        },
+      );
+      assert.equal(listed.find((m) => m.name === METRIC.panelCalls)?.type, 'counter');
+    } finally {
+      await service.close();
+    }
+  });
+
+  test('each call lands in the buckets its duration is at or below, and in the sum and count', async () => {
+    const service = openHostService({
+      paths: dataPaths(join(dir, 'buckets')),
+      emit: () => undefined,
+      jobTimings: null,
+      collectEveryMs: null,
+    });
+    try {
+      const durationsMs = [0.3, 2, 300, 2000, 1, 10];
+      const ticks = durationsMs.flatMap((d) => [0, d]);
+      const stats = new PanelCallStats();
+      const panel = instrumentPanel(service.panel, stats, () => ticks.shift()!);
+      for (let i = 0; i < durationsMs.length; i++) await panel.getSettings();
+      const seconds = durationsMs.map((d) => d / 1000);
+      const samples = stats.samples(1000);
+      const value = (name: string, le?: string) => samples.find((s) => s.name === name && s.labels?.le === le)?.value;
+      for (const bound of PANEL_CALL_BUCKETS) {
+        const expected = seconds.filter((s) => s <= bound).length;
+        assert.equal(value(`${METRIC.panelCallDuration}_bucket`, String(bound)), expected, `le ${bound}`);
+      }
+      assert.equal(value(`${METRIC.panelCallDuration}_bucket`, '+Inf'), seconds.length);
+      assert.equal(value(`${METRIC.panelCallDuration}_count`), seconds.length);
+      assert.equal(
+        value(`${METRIC.panelCallDuration}_sum`),
+        seconds.reduce((a, b) => a + b, 0),
+      );
+      assert.deepEqual(
+        samples.filter((s) => s.name === METRIC.panelCalls),
+        [{ name: METRIC.panelCalls, value: seconds.length, timestamp: 1000, labels: { method: 'getSettings' } }],
+      );
+      // The store takes them as the declared histogram's series.
+      assert.equal(await service.store.insertSamples(samples), samples.length);
     } finally {
       await service.close();
     }

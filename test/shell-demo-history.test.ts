@@ -12,7 +12,8 @@ import { after, before, describe, test } from 'node:test';
 import { dataPaths } from '../electron/host/data-dir.ts';
 import { DEMO_STEP_MS, demoBatches } from '../electron/demo/demo-history.ts';
 import { openHostService, type HostService } from '../electron/host/host-service.ts';
-import { CATALOG, METRIC } from '../electron/collector/metric-catalog.ts';
+import { CATALOG, DEMO_HISTOGRAMS, METRIC } from '../electron/collector/metric-catalog.ts';
+import { bucketBound } from '../storage/src/index.ts';
 
 const CLI = join(import.meta.dirname, '..', 'electron', 'demo', 'demo-history-cli.ts');
 const DAY = 86_400_000;
@@ -21,6 +22,16 @@ const NOW = Date.UTC(2026, 4, 20, 9, 30, 0);
 function seriesKey(name: string, labels: Record<string, string> = {}): string {
   return `${name}${JSON.stringify(Object.fromEntries(Object.entries(labels).sort()))}`;
 }
+
+/** Every series of the demo histograms: a `_bucket` per bound and +Inf, `_sum`, `_count`; with its step. */
+const HISTOGRAM_SERIES = DEMO_HISTOGRAMS.flatMap((h) => {
+  const step = h.calls.stepMs ?? DEMO_STEP_MS;
+  return [
+    ...[...h.bounds.map(String), '+Inf'].map((le) => ({ name: `${h.name}_bucket`, labels: { le }, step })),
+    { name: `${h.name}_sum`, labels: {}, step },
+    { name: `${h.name}_count`, labels: {}, step },
+  ];
+});
 
 test('generates 30 days at a 1-minute step for every catalog series, labelled source="demo"', () => {
   const bySeries = new Map<string, { first: number; last: number; count: number; values: number[] }>();
@@ -39,7 +50,7 @@ test('generates 30 days at a 1-minute step for every catalog series, labelled so
   }
   assert.deepEqual(
     [...bySeries.keys()].sort(),
-    CATALOG.map((s) => seriesKey(s.name, { ...s.labels, source: 'demo' })).sort(),
+    [...CATALOG, ...HISTOGRAM_SERIES].map((s) => seriesKey(s.name, { ...s.labels, source: 'demo' })).sort(),
   );
   for (const series of CATALOG) {
     const entry = bySeries.get(seriesKey(series.name, { ...series.labels, source: 'demo' }))!;
@@ -66,6 +77,27 @@ test('generates 30 days at a 1-minute step for every catalog series, labelled so
   const counter = bySeries.get(seriesKey(METRIC.samplesIngested, { source: 'demo' }))!;
   const drops = counter.values.filter((v, i) => i > 0 && v < counter.values[i - 1]!).length;
   assert.ok(drops >= 1 && drops <= 3);
+  // A histogram: at every step its buckets are cumulative in le, the +Inf bucket equals the count,
+  // every series covers 30 days at its step, and all restart together.
+  for (const h of DEMO_HISTOGRAMS) {
+    const of = (name: string, labels: Record<string, string> = {}) =>
+      bySeries.get(seriesKey(name, { ...labels, source: 'demo' }))!;
+    const les = [...h.bounds.map(String), '+Inf'].sort((a, b) => bucketBound(a)! - bucketBound(b)!);
+    const buckets = les.map((le) => of(`${h.name}_bucket`, { le }).values);
+    const count = of(`${h.name}_count`).values;
+    const step = h.calls.stepMs ?? DEMO_STEP_MS;
+    assert.equal(count.length, (30 * DAY) / step);
+    count.forEach((total, i) => {
+      assert.ok(
+        buckets.every((b, k) => k === 0 || b[i]! >= buckets[k - 1]![i]!),
+        `cumulative at step ${i}`,
+      );
+      assert.equal(buckets.at(-1)![i], total);
+    });
+    const restarts = count.filter((v, i) => i > 0 && v < count[i - 1]!).length;
+    assert.ok(restarts >= 1 && restarts <= 3);
+    assert.ok(count.at(-1)! > 0 && buckets[0]!.at(-1)! < count.at(-1)!, 'calls fall in more than one bucket');
+  }
 });
 
 test('is deterministic for a seed', () => {
@@ -101,13 +133,15 @@ describe('loading and removing through the panel handlers', () => {
 
   test('loadDemoHistory stores, rolls up and flags the demo data', async () => {
     const { samples } = await service.panel.loadDemoHistory();
-    const expected = CATALOG.reduce((sum, s) => sum + (30 * DAY) / (s.demo.stepMs ?? DEMO_STEP_MS), 0);
+    const expected =
+      CATALOG.reduce((sum, s) => sum + (30 * DAY) / (s.demo.stepMs ?? DEMO_STEP_MS), 0) +
+      HISTOGRAM_SERIES.reduce((sum, s) => sum + (30 * DAY) / s.step, 0);
     assert.equal(samples, expected);
     const status = await service.panel.getStatus();
     assert.equal(status.hasDemoData, true);
     assert.equal(status.samples, expected + 1);
     assert.ok(status.oldest! <= NOW - 30 * DAY + DEMO_STEP_MS);
-    for (const metric of new Set(CATALOG.map((s) => s.name))) {
+    for (const metric of new Set([...CATALOG, ...DEMO_HISTOGRAMS].map((s) => s.name))) {
       const labels = await service.panel.listLabels(metric);
       assert.deepEqual(labels.find((l) => l.name === 'source')?.values, ['demo'], metric);
     }

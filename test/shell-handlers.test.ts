@@ -51,6 +51,59 @@ function hostUnderTest(prefix: string, seed: (service: HostService) => Promise<v
   return { host, call, ok };
 }
 
+describe('listMetrics with declared metadata and a histogram', () => {
+  const HISTOGRAM = 'app_latency_seconds';
+  const samples = ['a', 'b'].flatMap((route) => [
+    ...['0.1', '1', '+Inf'].map((le, i) => ({
+      name: `${HISTOGRAM}_bucket`,
+      value: i + 1,
+      timestamp: NOW - 1000,
+      labels: { route, le },
+    })),
+    { name: `${HISTOGRAM}_sum`, value: 0.7, timestamp: NOW - 1000, labels: { route } },
+    { name: `${HISTOGRAM}_count`, value: 3, timestamp: NOW - 1000, labels: { route } },
+  ]);
+  const { ok } = hostUnderTest('shell-handlers-meta-', async (service) => {
+    service.store.describeMetric({ name: HISTOGRAM, type: 'histogram', unit: 'seconds', help: 'Request latency' });
+    service.store.describeMetric({ name: 'app_queue_depth', type: 'gauge', unit: 'requests', help: 'Queued requests' });
+    await service.store.insertSamples([
+      ...samples,
+      { name: 'app_queue_depth', value: 4, timestamp: NOW - 1000 },
+      { name: 'app_jobs_total', value: 9, timestamp: NOW - 1000 },
+    ]);
+  });
+
+  test('a histogram is listed once under its base name, with its declared metadata', async () => {
+    const histogramSeries = new Set(samples.map((s) => `${s.name}${JSON.stringify(s.labels)}`)).size;
+    assert.deepEqual(await ok('listMetrics'), [
+      { name: 'app_jobs_total', seriesCount: 1, unit: 'count', type: 'counter' },
+      {
+        name: HISTOGRAM,
+        seriesCount: histogramSeries,
+        unit: 'seconds',
+        type: 'histogram',
+        declaredUnit: 'seconds',
+        help: 'Request latency',
+      },
+      {
+        name: 'app_queue_depth',
+        seriesCount: 1,
+        unit: 'none',
+        type: 'gauge',
+        declaredUnit: 'requests',
+        help: 'Queued requests',
+      },
+    ]);
+  });
+
+  test("listLabels of a histogram's base name gives the labels of all its series", async () => {
+    assert.deepEqual(await ok('listLabels', HISTOGRAM), [
+      { name: 'le', values: ['+Inf', '0.1', '1'] },
+      { name: 'route', values: ['a', 'b'] },
+    ]);
+  });
+});
+
 describe('panel handlers on a real store', () => {
   const { host, call, ok } = hostUnderTest('shell-handlers-', async (service) => {
     // Five days of hourly samples for two series of one metric, and one counter.
@@ -63,10 +116,10 @@ describe('panel handlers on a real store', () => {
     assert.equal(await service.store.insertSamples(samples), 360);
   });
 
-  test('listMetrics gives names, series counts and units from the suffix', async () => {
+  test('listMetrics gives names, series counts, types inferred from the names and units from the suffix', async () => {
     assert.deepEqual(await ok('listMetrics'), [
-      { name: 'app_memory_bytes', seriesCount: 2, unit: 'bytes' },
-      { name: 'app_requests_total', seriesCount: 1, unit: 'count' },
+      { name: 'app_memory_bytes', seriesCount: 2, unit: 'bytes', type: 'unknown' },
+      { name: 'app_requests_total', seriesCount: 1, unit: 'count', type: 'counter' },
     ]);
   });
 

@@ -71,6 +71,7 @@ describe('storage host in a child process', () => {
         name: 'test_latency_milliseconds',
         seriesCount: 2,
         unit: 'milliseconds',
+        type: 'unknown',
       },
     );
     const series = await first.panel.query({

@@ -87,7 +87,7 @@ describe('HTTP bridge in a real browser', () => {
     const metrics = await page.evaluate(() => (window as unknown as BridgeWindow).telemetry.listMetrics());
     assert.deepEqual(
       metrics.find((m) => m.name === 'test_queue_total'),
-      { name: 'test_queue_total', seriesCount: 1, unit: 'count' },
+      { name: 'test_queue_total', seriesCount: 1, unit: 'count', type: 'counter' },
     );
     const settings = await page.evaluate(() => (window as unknown as BridgeWindow).telemetry.getSettings());
     assert.equal(settings.dataDir, join(dir, 'data'));

@@ -1,14 +1,16 @@
 /**
  * The collector: every 10 s it measures the app itself (CPU, memory and event-loop delay of each
- * process, database and WAL size, samples ingested) and the machine (load, free memory) and writes
- * the samples through the engine's MetricsSink. The storage host measures itself and the store;
+ * process, database and WAL size, samples ingested, the panel API's calls and their latency) and
+ * the machine (load, free memory) and writes the samples through the engine's MetricsSink; at start
+ * it declares the type, unit and help of every metric it records (metric-catalog.ts). The storage host measures itself and the store;
  * the process that owns the host (Electron main or the preview server) measures itself (and the
  * renderer, where Electron tells it) and sends its samples to the host.
  */
 import { freemem, loadavg } from 'node:os';
 import { monitorEventLoopDelay, performance, type IntervalHistogram } from 'node:perf_hooks';
-import type { MetricSample, MetricsSink } from '../../storage/src/index.ts';
-import { METRIC, type ProcessRole } from './metric-catalog.ts';
+import type { MetricSample, MetricsSink, TimeSeriesStorage } from '../../storage/src/index.ts';
+import { METRIC, METRIC_METADATA, type MetricName, type ProcessRole } from './metric-catalog.ts';
+import type { PanelCallStats } from './panel-calls.ts';
 import { atReportedPrecision } from './units.ts';
 
 export const COLLECT_EVERY_MS = 10_000;
@@ -82,6 +84,25 @@ export interface HostCollectorDeps {
   /** Current database and WAL size. */
   fileSizes: () => { dbBytes: number; walBytes: number };
   now: () => number;
+  /** The panel API's calls, when this host answers them. */
+  panelCalls?: PanelCallStats;
+}
+
+/**
+ * Declares every metric of the catalog in the store. A declaration the store refuses (its data says
+ * otherwise, e.g. an older version recorded the name as another type) is reported and skipped.
+ */
+export function declareAppMetrics(
+  store: Pick<TimeSeriesStorage, 'describeMetric'>,
+  onError: (name: MetricName, err: unknown) => void,
+): void {
+  for (const [name, meta] of Object.entries(METRIC_METADATA) as [MetricName, (typeof METRIC_METADATA)[MetricName]][]) {
+    try {
+      store.describeMetric({ name, ...meta });
+    } catch (err) {
+      onError(name, err);
+    }
+  }
 }
 
 /** What the storage host records about itself, the store and the machine at one instant. */
@@ -94,6 +115,7 @@ export function hostSamples(deps: HostCollectorDeps, timestamp: number): MetricS
     { name: METRIC.samplesIngested, value: deps.sink.total, timestamp },
     { name: METRIC.load1, value: loadavg()[0] ?? 0, timestamp },
     { name: METRIC.freeMemory, value: freemem(), timestamp },
+    ...(deps.panelCalls?.samples(timestamp) ?? []),
   ];
 }
 

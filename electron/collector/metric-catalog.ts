@@ -1,9 +1,10 @@
 /**
- * The app's own metrics: every series the collector records, with its labels and the shape of its
- * synthetic demo history. Names follow Prometheus conventions; the suffix gives the unit (units.ts).
+ * The app's own metrics: every metric the collector records with its declared type, unit and help
+ * (declared in the store at start), every series with its labels, and the shape of its synthetic
+ * demo history. Names follow Prometheus conventions; the suffix gives the display unit (units.ts).
  */
-import type { Labels } from '../../storage/src/index.ts';
-import { HOUR_MS } from '../../shared/constants.ts';
+import type { Labels, MetricMetadata } from '../../storage/src/index.ts';
+import { HOUR_MS, MINUTE_MS } from '../../shared/constants.ts';
 
 export const METRIC = {
   cpu: 'process_cpu_percent',
@@ -19,9 +20,45 @@ export const METRIC = {
   exportDuration: 'telemetry_export_duration_seconds',
   load1: 'host_load1',
   freeMemory: 'host_memory_free_bytes',
+  panelCalls: 'telemetry_panel_calls_total',
+  panelCallDuration: 'telemetry_panel_call_duration_seconds',
 } as const;
 
 export type MetricName = (typeof METRIC)[keyof typeof METRIC];
+
+/** What each metric is: declared in the store when the host starts (host-service.ts). */
+export const METRIC_METADATA: Readonly<Record<MetricName, Omit<MetricMetadata, 'name'>>> = {
+  [METRIC.cpu]: { type: 'gauge', unit: 'percent', help: 'CPU used by the process since the previous sample' },
+  [METRIC.residentMemory]: { type: 'gauge', unit: 'bytes', help: 'Resident memory of the process' },
+  [METRIC.heapUsed]: { type: 'gauge', unit: 'bytes', help: 'V8 heap in use by the process' },
+  [METRIC.loopDelayMean]: {
+    type: 'gauge',
+    unit: 'milliseconds',
+    help: 'Mean event-loop delay of the process since the previous sample',
+  },
+  [METRIC.loopDelayP99]: {
+    type: 'gauge',
+    unit: 'milliseconds',
+    help: '99th percentile of the event-loop delay of the process since the previous sample',
+  },
+  [METRIC.dbSize]: { type: 'gauge', unit: 'bytes', help: 'Size of the telemetry database file' },
+  [METRIC.walSize]: { type: 'gauge', unit: 'bytes', help: 'Size of the telemetry database write-ahead log' },
+  [METRIC.samplesIngested]: { type: 'counter', help: 'Samples the collector stored since the host started' },
+  [METRIC.rollupDuration]: { type: 'gauge', unit: 'milliseconds', help: 'Duration of the last rollup job' },
+  [METRIC.jobErrors]: { type: 'counter', help: "Failures of the storage host's background jobs, per job" },
+  [METRIC.exportDuration]: { type: 'gauge', unit: 'seconds', help: 'Duration of a Parquet export' },
+  [METRIC.load1]: { type: 'gauge', help: "The machine's one-minute load average" },
+  [METRIC.freeMemory]: { type: 'gauge', unit: 'bytes', help: 'Free memory of the machine' },
+  [METRIC.panelCalls]: { type: 'counter', help: 'Panel API calls the storage host answered, per method' },
+  [METRIC.panelCallDuration]: {
+    type: 'histogram',
+    unit: 'seconds',
+    help: 'Time the storage host took to answer a panel API call',
+  },
+};
+
+/** Upper bounds (seconds) of the buckets of METRIC.panelCallDuration, besides +Inf. */
+export const PANEL_CALL_BUCKETS: readonly number[] = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1];
 
 /** The storage host's background jobs (host/jobs.ts); each failure counts in METRIC.jobErrors{job}. */
 export const HOST_JOBS = ['rollup', 'baselines', 'retention', 'checkpoint'] as const;
@@ -54,8 +91,22 @@ export interface CatalogSeries {
   demo: DemoShape;
 }
 
+/** A histogram's demo history: calls per step (a DemoShape) and their latency, log-normal around a median. */
+export interface DemoHistogram {
+  name: MetricName;
+  bounds: readonly number[];
+  calls: DemoShape;
+  /** Median latency (seconds); a spike multiplies it by `spikeFactor`. */
+  medianSeconds: number;
+  /** Standard deviation of the latency's natural logarithm. */
+  sigma: number;
+  spikeFactor: number;
+}
+
 const MB = 1024 * 1024;
 const GB = 1024 * MB;
+/** The demo's panel calls are counted every 5 minutes. */
+const DEMO_CALLS_STEP_MS = 5 * MINUTE_MS;
 
 function perProcess(name: MetricName, shapes: Partial<Record<ProcessRole, DemoShape>>): CatalogSeries[] {
   return Object.entries(shapes).map(([process, demo]) => ({ name, labels: { process }, demo }));
@@ -112,5 +163,37 @@ export const CATALOG: readonly CatalogSeries[] = [
     name: METRIC.freeMemory,
     labels: {},
     demo: { base: 6 * GB, daily: -1.5 * GB, noise: 200 * MB, spike: -2 * GB, min: 200 * MB },
+  },
+  // Panel calls per method, every 5 minutes: the window polls its status and queries its charts.
+  ...(
+    [
+      ['query', 40],
+      ['getStatus', 12],
+      ['listMetrics', 2],
+    ] as const
+  ).map(([method, perMinute]) => ({
+    name: METRIC.panelCalls,
+    labels: { method },
+    demo: {
+      base: perMinute,
+      daily: perMinute / 2,
+      noise: perMinute / 10,
+      spike: 0,
+      min: 0,
+      counter: true,
+      stepMs: DEMO_CALLS_STEP_MS,
+    },
+  })),
+];
+
+/** The histograms of the demo history: the latency of the panel calls above, every 5 minutes. */
+export const DEMO_HISTOGRAMS: readonly DemoHistogram[] = [
+  {
+    name: METRIC.panelCallDuration,
+    bounds: PANEL_CALL_BUCKETS,
+    calls: { base: 54, daily: 27, noise: 5, spike: 0, min: 0, stepMs: DEMO_CALLS_STEP_MS },
+    medianSeconds: 0.004,
+    sigma: 0.9,
+    spikeFactor: 8,
   },
 ];

@@ -1,12 +1,19 @@
 /**
  * Demo history: 30 days of synthetic samples at a 1-minute step for every series of the metric
- * catalog (a daily cycle, quieter weekends, noise, a few spikes, counters that restart), labelled
- * source="demo", so the 1h and 1d views have something to show on the first run. Deterministic for
- * a given seed; removable with one deleteSeries call.
+ * catalog (a daily cycle, quieter weekends, noise, a few spikes, counters that restart) and for its
+ * histograms (cumulative `_bucket{le}`, `_sum`, `_count`: calls whose latency is log-normal, slower
+ * during spikes), labelled source="demo", so the 1h and 1d views have something to show on the
+ * first run. Deterministic for a given seed; removable with one deleteSeries call.
  */
-import type { MetricSample } from '../../storage/src/index.ts';
+import { HISTOGRAM_SUFFIXES, INF_BOUND, LE_LABEL, type MetricSample } from '../../storage/src/index.ts';
 import type { ShellStore } from '../host/shell-store.ts';
-import { CATALOG, type CatalogSeries, type DemoShape } from '../collector/metric-catalog.ts';
+import {
+  CATALOG,
+  DEMO_HISTOGRAMS,
+  type CatalogSeries,
+  type DemoHistogram,
+  type DemoShape,
+} from '../collector/metric-catalog.ts';
 import { seededRandom, type Random } from '../../shared/random.ts';
 import { atReportedPrecision } from '../collector/units.ts';
 import { DAY_MS, MINUTE_MS } from '../../shared/constants.ts';
@@ -94,6 +101,74 @@ class DemoSeries {
   }
 }
 
+/** The standard normal distribution function (Abramowitz and Stegun 7.1.26: within 1.5e-7). */
+function normalCdf(x: number): number {
+  const z = Math.abs(x) / Math.SQRT2;
+  const t = 1 / (1 + 0.3275911 * z);
+  const poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))));
+  const erf = 1 - poly * Math.exp(-z * z);
+  return x >= 0 ? (1 + erf) / 2 : (1 - erf) / 2;
+}
+
+/** One histogram's series: each step's calls (a DemoShape per minute) spread over the buckets, restarting with the process. */
+class DemoHistogramSeries {
+  readonly stepMs: number;
+  private readonly calls: DemoSeries;
+  private readonly spikes: Window[];
+  private readonly restarts: number[];
+  /** Cumulative count per bound, the last for +Inf. */
+  private readonly buckets: number[];
+  private sum = 0;
+  private count = 0;
+
+  constructor(
+    private readonly histogram: DemoHistogram,
+    start: number,
+    end: number,
+    random: Random,
+  ) {
+    this.calls = new DemoSeries({ name: histogram.name, labels: {}, demo: histogram.calls }, start, end, random);
+    this.stepMs = this.calls.stepMs;
+    this.spikes = randomWindows(random, SPIKES_PER_SERIES, start, end, Math.max(25 * MINUTE_MS, this.stepMs));
+    this.restarts = randomWindows(random, RESTARTS_PER_COUNTER, start, end, 0).map((w) => w.from);
+    this.buckets = new Array<number>(histogram.bounds.length + 1).fill(0);
+  }
+
+  samplesAt(timestamp: number): MetricSample[] {
+    const h = this.histogram;
+    if (this.restarts.some((r) => r > timestamp - this.stepMs && r <= timestamp)) this.reset();
+    const calls = Math.round((this.calls.valueAt(timestamp) * this.stepMs) / MINUTE_MS);
+    const spiking = this.spikes.some((w) => timestamp >= w.from && timestamp < w.to);
+    const median = h.medianSeconds * (spiking ? h.spikeFactor : 1);
+    // The expected share of calls at or below each bound, rounded: cumulative, as the bounds grow.
+    h.bounds.forEach((bound, i) => {
+      this.buckets[i]! += Math.round(calls * normalCdf(Math.log(bound / median) / h.sigma));
+    });
+    this.buckets[h.bounds.length]! += calls;
+    this.sum += calls * median * Math.exp((h.sigma * h.sigma) / 2);
+    this.count += calls;
+    const labels = { [DEMO_LABEL.name]: DEMO_LABEL.value };
+    const les = [...h.bounds.map(String), INF_BOUND];
+    const sumName = `${h.name}${HISTOGRAM_SUFFIXES.sum}`;
+    return [
+      ...les.map((le, i) => ({
+        name: `${h.name}${HISTOGRAM_SUFFIXES.bucket}`,
+        value: this.buckets[i]!,
+        timestamp,
+        labels: { ...labels, [LE_LABEL]: le },
+      })),
+      { name: sumName, value: atReportedPrecision(sumName, this.sum), timestamp, labels },
+      { name: `${h.name}${HISTOGRAM_SUFFIXES.count}`, value: this.count, timestamp, labels },
+    ];
+  }
+
+  private reset(): void {
+    this.buckets.fill(0);
+    this.sum = 0;
+    this.count = 0;
+  }
+}
+
 /** The demo samples in batches, time-major (every series is appended in time order). */
 export function* demoBatches(plan: DemoPlan): Generator<MetricSample[]> {
   const days = plan.days ?? DEMO_DAYS;
@@ -101,6 +176,7 @@ export function* demoBatches(plan: DemoPlan): Generator<MetricSample[]> {
   const start = end - days * DAY_MS + DEMO_STEP_MS;
   const random = seededRandom(plan.seed ?? 20_240_601);
   const series = CATALOG.map((s) => new DemoSeries(s, start, end, random));
+  const histograms = DEMO_HISTOGRAMS.map((h) => new DemoHistogramSeries(h, start, end, random));
   const batchSize = plan.batchSize ?? 20_000;
   let batch: MetricSample[] = [];
   for (let timestamp = start; timestamp <= end; timestamp += DEMO_STEP_MS) {
@@ -108,6 +184,7 @@ export function* demoBatches(plan: DemoPlan): Generator<MetricSample[]> {
       if ((timestamp - start) % s.stepMs !== 0) continue;
       batch.push({ name: s.name, value: s.valueAt(timestamp), timestamp, labels: s.labels });
     }
+    for (const h of histograms) if ((timestamp - start) % h.stepMs === 0) batch.push(...h.samplesAt(timestamp));
     if (batch.length >= batchSize) {
       yield batch;
       batch = [];

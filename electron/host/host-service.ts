@@ -6,7 +6,15 @@
  * closes the store.
  */
 import { TimeSeriesStorage, type Labels } from '../../storage/src/index.ts';
-import { COLLECT_EVERY_MS, CountingSink, ProcessSampler, collectHostOnce, every } from '../collector/collector.ts';
+import {
+  COLLECT_EVERY_MS,
+  CountingSink,
+  ProcessSampler,
+  collectHostOnce,
+  declareAppMetrics,
+  every,
+} from '../collector/collector.ts';
+import { PanelCallStats, instrumentPanel } from '../collector/panel-calls.ts';
 import { ensureDataDirs, type DataPaths } from './data-dir.ts';
 import { createDispatcher, type Dispatcher } from './host-dispatch.ts';
 import type { HostApi, HostEvent } from './host-protocol.ts';
@@ -44,14 +52,17 @@ export function openHostService(options: HostServiceOptions): HostService {
   const onError = options.onError ?? logError;
   ensureDataDirs(options.paths);
   const store = new TimeSeriesStorage({ dbPath: options.paths.dbPath, now });
+  declareAppMetrics(store, (name, err) => onError(`declaring ${name}`, err));
   const sink = new CountingSink(store);
   const record = (name: MetricName, value: number, labels?: Labels): Promise<number> =>
     sink.insertSamples([{ name, value, timestamp: now(), labels }]);
   const jobs = new JobScheduler({ store, record, onError: (job, err) => onError(`job ${job}`, err) });
   const sampler = new ProcessSampler('host');
-  const collect = (): Promise<number> => collectHostOnce({ sink, sampler, now, fileSizes: () => store.diskUsage() });
+  const panelCalls = new PanelCallStats();
+  const collect = (): Promise<number> =>
+    collectHostOnce({ sink, sampler, now, panelCalls, fileSizes: () => store.diskUsage() });
 
-  const panel = createPanelHandlers({
+  const handlers = createPanelHandlers({
     store,
     paths: options.paths,
     jobs,
@@ -60,6 +71,7 @@ export function openHostService(options: HostServiceOptions): HostService {
     emit: (panelEvent) => options.emit({ event: 'panel', panelEvent }),
     reveal: (path) => options.emit({ event: 'reveal', path }),
   });
+  const panel = instrumentPanel(handlers, panelCalls);
   let closing: Promise<void> | undefined;
   const stopCollector =
     options.collectEveryMs === null

@@ -18,7 +18,7 @@ import type { PanelEvent } from '../../shared/events.ts';
 import type { ExportRequest, ExportResult, PanelApi, Settings } from '../../shared/panel-api.ts';
 import { ShellError } from './shell-errors.ts';
 import { MAX_QUERY_POINTS } from './panel-schemas.ts';
-import { unitOf } from '../collector/units.ts';
+import { displayUnit } from '../collector/units.ts';
 
 export interface HandlerContext {
   store: ShellStore;
@@ -69,7 +69,11 @@ export function createPanelHandlers(ctx: HandlerContext) {
 
   return {
     async listMetrics() {
-      return store.listMetrics().map((m) => ({ ...m, unit: unitOf(m.name) }));
+      return store.listMetrics().map(({ unit, ...m }) => ({
+        ...m,
+        unit: displayUnit(m.name, unit),
+        ...(unit === undefined ? {} : { declaredUnit: unit }),
+      }));
     },
     async listLabels(metricName) {
       return store.listLabels(metricName);

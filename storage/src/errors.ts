@@ -58,6 +58,20 @@ export class InvalidArgumentError extends StorageError {
   }
 }
 
+/**
+ * A metric declaration (describeMetric) contradicts the data the store holds for that metric, or
+ * another declaration: nothing was changed. Its code is INVALID_ARGUMENT; `metricName` names it.
+ */
+export class MetricConflictError extends StorageError {
+  readonly metricName: string;
+
+  constructor(metricName: string, reason: string) {
+    super('INVALID_ARGUMENT', `${metricName}: ${reason}`);
+    this.name = 'MetricConflictError';
+    this.metricName = metricName;
+  }
+}
+
 /** A stored chunk fails its checksum: the samples of that series and time range cannot be trusted. */
 export class ChunkCorruptError extends StorageError {
   readonly seriesId: number;

@@ -26,6 +26,10 @@ export {
   METRIC_NAME_RE,
   isLabelName,
 } from './ingest/validate.ts';
+export { HISTOGRAM_SUFFIXES, histogramBase, inferMetricType } from './metrics/catalog.ts';
+export { INF_BOUND, LE_LABEL, bucketBound } from './metrics/bucket-bound.ts';
+export { MAX_HELP_LENGTH, MAX_UNIT_LENGTH } from './metrics/metadata.ts';
+export type { ListedMetric } from './metrics/stored-catalog.ts';
 export { SEVERITIES } from './alerts/alerts.ts';
 export { MIN_BASELINE_SAMPLES } from './baselines/baselines.ts';
 export { defaultExportPath } from './export/parquet-export.ts';

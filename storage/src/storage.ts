@@ -27,7 +27,9 @@ import { Settings } from './db/settings.ts';
 import { InvalidArgumentError, StorageError, translateDiskError } from './errors.ts';
 import { Head } from './head/head.ts';
 import { StoreHealth } from './health.ts';
-import { InferredCatalog, type MetricCatalog } from './metrics/catalog.ts';
+import { HISTOGRAM_SUFFIXES } from './metrics/catalog.ts';
+import { checkMetadata } from './metrics/metadata.ts';
+import { StoredCatalog, type ListedMetric } from './metrics/stored-catalog.ts';
 import { HeadAppender } from './head/head-append.ts';
 import { Quarantine } from './head/quarantine.ts';
 import {
@@ -67,6 +69,7 @@ import type {
   Interval,
   Labels,
   NewAlert,
+  MetricMetadata,
   MetricQuery,
   MetricSample,
   MetricsSink,
@@ -100,7 +103,7 @@ export class TimeSeriesStorage implements MetricsSink {
   private readonly alerts: AlertLog;
   private readonly baselines: Baselines;
   private readonly health: StoreHealth;
-  private readonly catalog: MetricCatalog;
+  private readonly catalog: StoredCatalog;
   private readonly quarantine: Quarantine;
   private readonly lock: StoreLock | undefined;
   private readonly reserve: SpaceReserve | undefined;
@@ -144,7 +147,7 @@ export class TimeSeriesStorage implements MetricsSink {
         options.retentionDays ?? this.settings.getNumber('telemetry_retention_days') ?? DEFAULT_RETENTION_DAYS,
       );
       this.registry = new SeriesRegistry(this.db, options.maxSeries, this.health);
-      this.catalog = new InferredCatalog((name) => this.registry.ofMetric(name).length > 0);
+      this.catalog = new StoredCatalog(this.db, this.registry);
       this.head = new Head(this.db);
       const [tier, otherTier] = options.compressed
         ? [new ChunkTier(this.db, this.health), new RowTier(this.db)]
@@ -190,7 +193,9 @@ export class TimeSeriesStorage implements MetricsSink {
 
   async insertSamples(samples: MetricSample[]): Promise<number> {
     this.assertOpen();
-    const copies = validateBatch(samples, { maxLabelsPerSeries: this.maxLabelsPerSeries });
+    const copies = validateBatch(samples, { maxLabelsPerSeries: this.maxLabelsPerSeries }, (name) =>
+      this.catalog.declaredType(name),
+    );
     return this.write(() => this.appender.append(copies));
   }
 
@@ -271,17 +276,37 @@ export class TimeSeriesStorage implements MetricsSink {
     return { cutoff, samples, from: oldest, to: newest };
   }
 
-  listMetrics(): { name: string; seriesCount: number }[] {
+  /**
+   * Declares a metric's type, unit and help (stored; see README "Metric types"). Bad metadata is
+   * INVALID_ARGUMENT; a declaration that conflicts with the stored data a MetricConflictError.
+   */
+  describeMetric(meta: MetricMetadata): void {
     this.assertOpen();
-    return [...this.registry.metrics()]
-      .map(([name, series]) => ({ name, seriesCount: series.length }))
-      .sort((a, b) => a.name.localeCompare(b.name));
+    const checked = checkMetadata(meta);
+    this.write(() => this.catalog.declare(checked));
   }
 
+  /** A metric's metadata: as declared, else its type inferred from its name and the series stored. */
+  metricMetadata(name: string): MetricMetadata {
+    this.assertOpen();
+    return this.catalog.metadata(name);
+  }
+
+  /** The metrics that have series, with their metadata; a histogram once, under its base name. */
+  listMetrics(): ListedMetric[] {
+    this.assertOpen();
+    return this.catalog.list();
+  }
+
+  /** The labels of a metric's series (for a histogram's base name: of all its series, `le` included). */
   listLabels(metricName: string): { name: string; values: string[] }[] {
     this.assertOpen();
     const values = new Map<string, Set<string>>();
-    for (const s of this.registry.ofMetric(metricName)) {
+    const names =
+      this.catalog.metadata(metricName).type === 'histogram'
+        ? [metricName, ...Object.values(HISTOGRAM_SUFFIXES).map((suffix) => `${metricName}${suffix}`)]
+        : [metricName];
+    for (const s of names.flatMap((name) => this.registry.ofMetric(name))) {
       for (const [name, value] of Object.entries(s.labels)) {
         const set = values.get(name) ?? new Set<string>();
         set.add(value);

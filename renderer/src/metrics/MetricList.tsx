@@ -1,7 +1,10 @@
-/** The metric picker: a searchable list showing each metric's series count and unit. */
+/** The metric picker: a searchable list showing each metric's series count, unit and type (when not a plain gauge). */
 import { useMemo, useState } from 'react';
-import type { MetricInfo } from '../../../shared/panel-api.ts';
+import type { MetricInfo, MetricType } from '../../../shared/panel-api.ts';
 import { unitName } from '../lib/format.ts';
+
+/** Types worth a tag: a gauge, or an unknown metric shown as one, needs none. */
+const SHOWN_TYPES: ReadonlySet<MetricType> = new Set(['counter', 'histogram', 'summary']);
 
 interface Props {
   metrics: MetricInfo[];
@@ -31,12 +34,14 @@ export function MetricList({ metrics, selected, onSelect }: Props) {
               type="button"
               className="metric-item"
               aria-current={metric.name === selected ? 'true' : undefined}
+              title={metric.help}
               onClick={() => onSelect(metric.name)}
             >
               <span className="metric-name">{metric.name}</span>
               <span className="metric-meta">
                 {metric.seriesCount} series
                 {unitName(metric.unit) !== '' && <span className="unit-badge">{unitName(metric.unit)}</span>}
+                {SHOWN_TYPES.has(metric.type) && <span className="unit-badge">{metric.type}</span>}
               </span>
             </button>
           </li>

@@ -4,11 +4,19 @@
  * the newest complete 1m bucket of each series with its baseline and records an `anomaly` alert
  * once per breach.
  *
- * Choices: a series with fewer than MIN_BASELINE_SAMPLES samples in the window gets no baseline
- * (an existing one is removed, since it no longer describes the series), so it is not checked. A
- * constant series (stddev 0) breaches when a bucket's average differs from the mean by more than
- * 0.1 % of |mean| (1e-9 when the mean is 0), and such a breach is critical: a constant that moves
- * is as far out as it gets. Otherwise severity follows |z|: >= 2 x threshold critical,
+ * What is measured follows the metric's type (its catalog metadata): a gauge's (or an unknown
+ * metric's) values; a counter's rate per second, as counterPoints gives it at 1m (each 1m bucket's
+ * increase, reset-aware, over 60 s), for the baseline window and for detection alike, so that both
+ * compare the same statistic whatever the sampling interval (a per-sample rate of a counter sampled
+ * hourly would be 60 times smaller than its 1m bucket rate). A counter that rises steadily has a
+ * steady rate: no anomaly. Histograms (their base name and their `_bucket`, `_sum`, `_count`
+ * series) get no baseline: a stored one is removed. A summary is treated as a gauge.
+ *
+ * Choices: a series with fewer than MIN_BASELINE_SAMPLES samples (for a counter, 1m rates) in the
+ * window gets no baseline (an existing one is removed, since it no longer describes the series), so
+ * it is not checked. A constant series (stddev 0) breaches when a bucket's average differs from
+ * the mean by more than 0.1 % of |mean| (1e-9 when the mean is 0), and such a breach is critical: a
+ * constant that moves is as far out as it gets. Otherwise severity follows |z|: >= 2 x threshold critical,
  * >= 1.5 x threshold warning, else info. A series whose window holds a damaged chunk is skipped
  * (its baseline, if any, is kept; the chunk is reported in the store's health), so that one damaged
  * chunk does not stop the job for every other series.
@@ -18,8 +26,10 @@ import { DAY_MS, MINUTE_MS } from '../../../shared/constants.ts';
 import type { Db } from '../db/connection.ts';
 import type { AlertLog } from '../alerts/alerts.ts';
 import { ChunkCorruptError } from '../errors.ts';
+import { counterPoints } from '../query/counters.ts';
 import { readBuckets, readRaw, type QueryContext } from '../query/query.ts';
-import type { Alert, Baseline, Labels, Series, Severity } from '../types.ts';
+import type { Alert, Baseline, Labels, Point, Series, Severity } from '../types.ts';
+import { baselineMeasure, type BaselineMeasure } from './measure.ts';
 import { summarize } from './stats.ts';
 
 export const DEFAULT_WINDOW_DAYS = 7;
@@ -104,7 +114,8 @@ export class Baselines {
     const windowStart = windowEnd - windowDays * DAY_MS;
     let written = 0;
     for (const s of [...this.ctx.registry.all()]) {
-      const points = unlessDamaged(() => readRaw(this.ctx, s.id, windowStart, windowEnd));
+      const measure = baselineMeasure(this.ctx.catalog, s.metricName);
+      const points = unlessDamaged(() => this.windowPoints(measure, s.id, windowStart, windowEnd));
       if (!points) continue;
       const values = Float64Array.from(points, (p) => p.value);
       this.ctx.db
@@ -152,17 +163,31 @@ export class Baselines {
       const series = this.ctx.registry
         .ofMetric(baseline.metricName)
         .find((s) => s.labelsJson === JSON.stringify(baseline.labels));
-      if (!series) continue;
+      const measure = series && baselineMeasure(this.ctx.catalog, series.metricName);
+      if (!series || !measure) continue;
       const buckets = unlessDamaged(() =>
-        readBuckets(this.ctx, '1m', series.id, newestCompleteEnd - LOOKBACK_MS, newestCompleteEnd),
+        this.minutePoints(measure, series.id, newestCompleteEnd - LOOKBACK_MS, newestCompleteEnd),
       );
       const bucket = buckets?.at(-1);
       if (!bucket) continue;
       const breach = assess(baseline, bucket.value, zThreshold);
       if (!breach || this.ctx.alerts.has(series.metricName, series.labelsJson, 'anomaly', bucket.timestamp)) continue;
-      recorded.push(this.record(series, baseline, bucket.timestamp, bucket.value, breach, zThreshold));
+      recorded.push(this.record(series, baseline, bucket.timestamp, bucket.value, breach, zThreshold, measure));
     }
     return recorded;
+  }
+
+  /** The values a baseline describes over [start, end): raw samples, 1m rates of a counter, none for a histogram. */
+  private windowPoints(measure: BaselineMeasure | undefined, seriesId: number, start: number, end: number): Point[] {
+    if (measure === undefined) return [];
+    if (measure === 'rate') return minuteRates(this.ctx, seriesId, start, end);
+    return readRaw(this.ctx, seriesId, start, end);
+  }
+
+  /** What detection compares, per 1m bucket: its average, or a counter's rate. */
+  private minutePoints(measure: BaselineMeasure, seriesId: number, start: number, end: number): Point[] {
+    if (measure === 'rate') return minuteRates(this.ctx, seriesId, start, end);
+    return readBuckets(this.ctx, '1m', seriesId, start, end);
   }
 
   private record(
@@ -172,9 +197,11 @@ export class Baselines {
     value: number,
     breach: Breach,
     zThreshold: number,
+    measure: BaselineMeasure,
   ): Alert {
+    const what = measure === 'rate' ? `rose at ${value}/s` : `averaged ${value}`;
     const message =
-      `${series.metricName} averaged ${value} in the minute from ${new Date(timestamp).toISOString()}, ` +
+      `${series.metricName} ${what} in the minute from ${new Date(timestamp).toISOString()}, ` +
       `${breach.direction} the baseline mean ${baseline.mean} ± ${zThreshold}σ (σ = ${baseline.stddev}` +
       `${Number.isFinite(breach.z) ? `, z = ${breach.z.toFixed(2)}` : ''})`;
     const alert = {
@@ -189,6 +216,19 @@ export class Baselines {
     };
     return { id: this.ctx.alerts.record(alert), ...alert };
   }
+}
+
+/**
+ * A counter's rate in each 1m bucket of [start, end). An increase beyond the float64 range (a
+ * client recording values near Number.MAX_VALUE) saturates at ±Number.MAX_VALUE, so the statistics
+ * stay finite, as the gauges' do; a bucket whose overflows went both ways (NaN) is left out.
+ */
+function minuteRates(ctx: QueryContext, seriesId: number, start: number, end: number): Point[] {
+  return counterPoints(ctx, seriesId, '1m', start, end, 'rate').flatMap((p) =>
+    Number.isNaN(p.value)
+      ? []
+      : [{ timestamp: p.timestamp, value: Math.min(Number.MAX_VALUE, Math.max(-Number.MAX_VALUE, p.value)) }],
+  );
 }
 
 interface Breach {

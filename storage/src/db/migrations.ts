@@ -162,6 +162,22 @@ const storeMarker: Migration = (db) => {
   db.pragma(`application_id = ${STORE_APPLICATION_ID}`);
 };
 
+/**
+ * Declared metric metadata (describeMetric): a metric's type, unit and help, one row per name (a
+ * histogram under its base name). Undeclared metrics have no row: their type is inferred from the
+ * name when read, so a store from before this migration needs nothing filled in.
+ */
+const metricMetadata: Migration = (db) => {
+  db.exec(`
+    CREATE TABLE metric_metadata (
+      name TEXT PRIMARY KEY,
+      type TEXT NOT NULL CHECK (type IN ('gauge', 'counter', 'histogram', 'summary', 'unknown')),
+      unit TEXT,
+      help TEXT
+    ) STRICT;
+  `);
+};
+
 /** The columns counter functions need in every rollup table (rollup/bucket-math.ts describes them). */
 const COUNTER_COLUMNS = ['first_ts INTEGER', 'first REAL', 'last_ts INTEGER', 'last REAL', 'inc REAL'];
 
@@ -192,6 +208,7 @@ export const MIGRATIONS: readonly Migration[] = [
   chunkChecksums,
   quarantine,
   storeMarker,
+  metricMetadata,
   counterRollups,
 ];
 

@@ -9,6 +9,7 @@
  */
 import { InvalidArgumentError, InvalidSampleError } from '../errors.ts';
 import type { Labels, MetricSample } from '../types.ts';
+import { checkHistogramSample, type DeclaredType } from './histogram-samples.ts';
 
 export interface SampleLimits {
   maxLabelsPerSeries: number;
@@ -122,10 +123,20 @@ function copySample(sample: unknown, index: number, limits: SampleLimits): Metri
   return copied === undefined ? { name, value, timestamp } : { name, value, timestamp, labels: copied };
 }
 
-/** Validates a batch; returns plain copies of its samples, which are what the caller must store. */
-export function validateBatch(samples: unknown, limits: SampleLimits): MetricSample[] {
+/**
+ * Validates a batch (with the histogram rules, given the declared types); returns plain copies of
+ * its samples, which are what the caller must store.
+ */
+export function validateBatch(
+  samples: unknown,
+  limits: SampleLimits,
+  declaredType: DeclaredType = () => undefined,
+): MetricSample[] {
   if (!Array.isArray(samples)) throw new InvalidArgumentError('insertSamples expects an array of samples');
   const copies: MetricSample[] = new Array(samples.length);
-  for (let i = 0; i < copies.length; i++) copies[i] = copySample(samples[i], i, limits);
+  for (let i = 0; i < copies.length; i++) {
+    copies[i] = copySample(samples[i], i, limits);
+    checkHistogramSample(copies[i]!, i, declaredType);
+  }
   return copies;
 }
