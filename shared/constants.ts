@@ -31,3 +31,16 @@ export const DEFAULT_RETENTION_DAYS = 30;
  * them (an export must not overwrite one) and so does the shell (a damaged store is moved aside with them).
  */
 export const SQLITE_SUFFIXES = { wal: '-wal', shm: '-shm', journal: '-journal' } as const;
+
+/**
+ * Prometheus' naming of a classic histogram's series: `<base>_bucket{le}`, `<base>_sum` and
+ * `<base>_count` (a summary's `_sum` and `_count` too). The engine infers types from it; the
+ * collector reports a `_sum` at its base name's precision.
+ */
+export const HISTOGRAM_SUFFIXES = { bucket: '_bucket', sum: '_sum', count: '_count' } as const;
+
+/** The base name of a histogram's `_bucket`, `_sum` or `_count` series name, else undefined. */
+export function histogramBase(name: string): string | undefined {
+  const suffix = Object.values(HISTOGRAM_SUFFIXES).find((s) => name.endsWith(s) && name.length > s.length);
+  return suffix === undefined ? undefined : name.slice(0, -suffix.length);
+}

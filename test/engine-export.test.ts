@@ -128,9 +128,14 @@ function bucketsOfSamples(samples: MetricSample[], interval: Interval): BucketRo
 }
 
 /** Raw samples of every metric as the store's queryMetrics returns them. */
+/** Every stored series' metric name (listMetrics shows a histogram once, under its base name). */
+function seriesNames(store: TimeSeriesStorage): string[] {
+  return (store.sql('SELECT DISTINCT metric_name AS name FROM series') as { name: string }[]).map((r) => r.name);
+}
+
 function rawOfStore(store: TimeSeriesStorage, range = ALL): RawRow[] {
   return sortRaw(
-    store.listMetrics().flatMap(({ name }) =>
+    seriesNames(store).flatMap((name) =>
       store.queryMetrics({ metricName: name, ...range, aggregation: 'raw' }).flatMap((r) =>
         r.points.map((p) => ({
           metric: r.metricName,
@@ -146,7 +151,7 @@ function rawOfStore(store: TimeSeriesStorage, range = ALL): RawRow[] {
 /** Buckets of every metric as the store's queryMetrics returns them. */
 function bucketsOfStore(store: TimeSeriesStorage, interval: Interval, range = ALL): BucketRow[] {
   return sortBuckets(
-    store.listMetrics().flatMap(({ name }) =>
+    seriesNames(store).flatMap((name) =>
       store.queryMetrics({ metricName: name, ...range, aggregation: interval }).flatMap((r) =>
         r.points.map((p) => ({
           metric: r.metricName,

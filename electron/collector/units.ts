@@ -5,7 +5,7 @@
  * digits of which two mean something, and the store keeps a value of two decimals in about a
  * byte where the full double costs seven (see storage/src/compression).
  */
-import { histogramBase } from '../../storage/src/index.ts';
+import { histogramBase } from '../../shared/constants.ts';
 import type { Unit } from '../../shared/panel-api.ts';
 
 const SUFFIX_UNITS: readonly (readonly [suffix: string, unit: Unit])[] = [

@@ -4,15 +4,16 @@
  * `<name>_bucket` series exist is a histogram (its `_bucket`, `_sum` and `_count` series are its
  * counters); anything else is unknown (shown as a gauge).
  */
+import { HISTOGRAM_SUFFIXES, histogramBase } from '../../../shared/constants.ts';
 import type { MetricMetadata, MetricType } from '../types.ts';
+
+export { HISTOGRAM_SUFFIXES, histogramBase };
 
 /** Where the query functions, baselines and the export learn what a metric is. */
 export interface MetricCatalog {
   /** The metric's metadata: declared, else inferred from its name and the series stored. */
   metadata(name: string): MetricMetadata;
 }
-
-export const HISTOGRAM_SUFFIXES = { bucket: '_bucket', sum: '_sum', count: '_count' } as const;
 
 /** The type Prometheus' naming gives `name`, given which metric names have series. */
 export function inferMetricType(name: string, hasMetric: (name: string) => boolean): MetricType {
@@ -21,12 +22,6 @@ export function inferMetricType(name: string, hasMetric: (name: string) => boole
   const base = histogramBase(name);
   if (base !== undefined && hasMetric(`${base}${HISTOGRAM_SUFFIXES.bucket}`)) return 'counter';
   return 'unknown';
-}
-
-/** The base name of a histogram's `_bucket`, `_sum` or `_count` series name, else undefined. */
-export function histogramBase(name: string): string | undefined {
-  const suffix = Object.values(HISTOGRAM_SUFFIXES).find((s) => name.endsWith(s) && name.length > s.length);
-  return suffix === undefined ? undefined : name.slice(0, -suffix.length);
 }
 
 /** Metadata from naming alone, over the names a registry holds. */

@@ -19,7 +19,8 @@ import { HISTOGRAM_SUFFIXES, histogramBase } from '../metrics/catalog.ts';
 import type { Labels, MetricQuery, MetricType, QueryFunction, Resolution, Series, SeriesResult } from '../types.ts';
 import { keptLabels } from './aggregate.ts';
 import { counterPoints } from './counters.ts';
-import { histogramQuantile, parseLe } from './histogram-quantile.ts';
+import { histogramQuantile } from './histogram-quantile.ts';
+import { bucketBound, LE_LABEL } from '../metrics/bucket-bound.ts';
 import { pickResolution, type Aggregation, type QueryContext } from './query.ts';
 
 const FITTING_TYPE: Record<QueryFunction, MetricType> = {
@@ -82,11 +83,11 @@ function counterSeries(
 
 /** The histogram's bucket series the matchers select, ordered by labels then bound; those without a valid `le` are skipped. */
 function bucketSeries(ctx: QueryContext, q: MetricQuery): BucketSeries[] {
-  if (q.fn === 'quantile' && q.labels !== undefined && Object.hasOwn(q.labels, 'le'))
+  if (q.fn === 'quantile' && q.labels !== undefined && Object.hasOwn(q.labels, LE_LABEL))
     throw new InvalidQueryError('a quantile needs every bucket of the histogram: it may not match on le');
   const found = ctx.registry.match(`${q.metricName}${HISTOGRAM_SUFFIXES.bucket}`, q.labels).flatMap((series) => {
-    const { le: text, ...rest } = series.labels;
-    const le = text === undefined ? undefined : parseLe(text);
+    const { [LE_LABEL]: text, ...rest } = series.labels;
+    const le = bucketBound(text);
     return le === undefined ? [] : [{ series, le, rest, key: JSON.stringify(rest) }];
   });
   found.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.le - b.le));

@@ -23,13 +23,6 @@ export interface HistogramBucket {
 const SMALL_DELTA_TOLERANCE = 1e-12;
 const MIN_NORMAL = 2.2250738585072014e-308;
 
-/** A bound written as Prometheus' `le` label writes it ("0.5", ".2", "1e0", "+Inf"), else undefined. */
-export function parseLe(text: string): number | undefined {
-  if (/^[+-]?inf(inity)?$/i.test(text)) return text.startsWith('-') ? -Infinity : Infinity;
-  if (!/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(text)) return undefined;
-  return Number(text);
-}
-
 /** Prometheus' almost.Equal: a and b differ by less than epsilon times their magnitude. */
 function almostEqual(a: number, b: number, epsilon: number): boolean {
   if (a === b) return true;
