@@ -26,6 +26,7 @@ import {
   type Interval,
   type Labels,
   type MetricSample,
+  type MetricType,
   type StorageError,
   TimeSeriesStorage,
 } from '../storage/src/index.ts';
@@ -1131,6 +1132,31 @@ for (const mode of MODES) {
         const meta = await duck.kvMetadata(path);
         assert.equal(meta['futurnal.format_version'], '2');
         assert.match(meta['futurnal.export_id'] ?? '', EXPORT_ID);
+      }
+    });
+
+    it("writes a declared unit on every row of its metric (a histogram's on its three series)", async () => {
+      const units: Record<string, string> = {
+        room_temperature_celsius: 'celsius',
+        jobs_done_total: 'jobs',
+        job_duration_seconds: 'seconds',
+      };
+      const declared = openStore({ enableCompression: mode.enableCompression, now: () => T0 + 10 * DAY });
+      try {
+        for (const [name, unit] of Object.entries(units)) {
+          const type = name === 'job_duration_seconds' ? 'histogram' : (TYPE_OF[name] as MetricType);
+          declared.store.describeMetric({ name, type, unit });
+        }
+        await declared.store.insertSamples(samples);
+        const path = (await declared.store.exportToParquet(join(declared.dir, 'units.parquet'))).path;
+        const rows = await labelColumnsOfFile(path);
+        assert.equal(rows.length, samples.length);
+        for (const r of rows) {
+          const family = r.metric.startsWith('job_duration_seconds_') ? 'job_duration_seconds' : r.metric;
+          assert.equal(r.unit, units[family], r.metric);
+        }
+      } finally {
+        declared.cleanup();
       }
     });
 

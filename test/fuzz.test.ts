@@ -70,7 +70,17 @@ const WEIRD_STRINGS = [
   '(?=a)',
   '[',
 ];
-const METRICS = ['fuzz_cpu_percent', 'fuzz_requests_total', 'fuzz_memory_bytes', 'fuzz_extreme'];
+/** Gauges, a counter and a histogram (its `_bucket` series get an `le`, the query uses its base name). */
+const METRICS = [
+  'fuzz_cpu_percent',
+  'fuzz_requests_total',
+  'fuzz_memory_bytes',
+  'fuzz_extreme',
+  'fuzz_latency_seconds_bucket',
+  'fuzz_latency_seconds_count',
+];
+const QUERIED_METRICS = [...METRICS, 'fuzz_latency_seconds'];
+const LE_VALUES = ['0.1', '1', '+Inf'];
 const LABEL_VALUES = ['a', 'b', 'é', '😀', '', 'x'.repeat(1024)];
 
 function weirdValue(r: Random): unknown {
@@ -98,8 +108,10 @@ function deepNest(depth: number): unknown {
 function randomSample(r: Random, hostile: boolean): MetricSample {
   const labels: Record<string, string> = r() < 0.7 ? { process: pick(r, ['main', 'host', 'gpu']) } : {};
   if (r() < 0.3) labels.kind = pick(r, LABEL_VALUES);
+  const name = pick(r, METRICS);
+  if (name.endsWith('_bucket')) labels.le = hostile && r() < 0.3 ? pick(r, WEIRD_STRINGS) : pick(r, LE_VALUES);
   const sample: Record<string, unknown> = {
-    name: pick(r, METRICS),
+    name,
     value: r() < 0.2 ? pick(r, EXTREME_FINITE) : Math.round(r() * 1e6) / 100,
     timestamp: r() < 0.05 ? pick(r, hostile ? EXTREME_TIMESTAMPS : EDGE_TIMESTAMPS) : NOW - Math.floor(r() * 10 * DAY),
     labels,
@@ -131,12 +143,20 @@ function randomQuery(r: Random): Record<string, unknown> {
   const start = r() < 0.15 ? pick(r, EXTREME_TIMESTAMPS) : NOW - Math.floor(r() * 12 * DAY);
   const end = r() < 0.15 ? pick(r, EXTREME_TIMESTAMPS) : start + Math.floor(r() * 3 * DAY) + 1;
   const query: Record<string, unknown> = {
-    metricName: r() < 0.9 ? pick(r, METRICS) : weirdValue(r),
+    metricName: r() < 0.9 ? pick(r, QUERIED_METRICS) : weirdValue(r),
     start,
     end,
     aggregation: pick(r, [undefined, 'auto', 'raw', '1m', '5m', '1h', '1d', '2m', 7]),
     maxPoints: pick(r, [undefined, 1, 2, 10, 800, 20_000, 0, -1, 1.5, NaN, 1e9]),
   };
+  if (r() < 0.4) query.fn = pick(r, ['rate', 'increase', 'quantile', 'buckets', 'sum', '']);
+  if (r() < 0.3) query.q = pick(r, [0.5, 0.99, 0, 1, -1, NaN, '0.5']);
+  if (r() < 0.3) {
+    query.aggregate = {
+      op: pick(r, ['sum', 'avg', 'min', 'max', 'count', 'median']),
+      by: pick(r, [undefined, ['process'], ['le'], [], 'process', ['__proto__']]),
+    };
+  }
   if (r() < 0.5) query.labels = { [pick(r, ['process', 'kind', ...WEIRD_STRINGS])]: randomMatcher(r) };
   return query;
 }

@@ -241,7 +241,7 @@ describe('histogram samples at ingest', () => {
       await assertRefused(s.store, [good, bucket()], 1, /lat_bucket is a histogram bucket: .* got none/);
       await assertRefused(s.store, [good, bucket({ path: '/' })], 1, /got none/);
       for (const le of ['abc', 'NaN', '', '-Inf', '-inf', '++Inf', 'infin', '0x10', ' 1', '1 ', '1e400', '1,5']) {
-        await assertRefused(s.store, [good, good, bucket({ le })], 2, /le label must be a float or "\+Inf"/);
+        await assertRefused(s.store, [good, good, bucket({ le })], 2, /le label must be a float or \+Inf/);
       }
       const valid = ['+Inf', '0', '1', '-1', '0.25', '.5', '5.', '1e-3', '2.5E+2', '+3', 'Inf', '+inf', 'Infinity'];
       assert.equal(await s.store.insertSamples(valid.map((le) => bucket({ le }))), valid.length);

@@ -26,7 +26,7 @@ export {
   METRIC_NAME_RE,
   isLabelName,
 } from './ingest/validate.ts';
-export { HISTOGRAM_SUFFIXES, histogramBase, inferMetricType } from './metrics/catalog.ts';
+export { HISTOGRAM_SUFFIXES, histogramBase } from './metrics/catalog.ts';
 export { INF_BOUND, LE_LABEL, bucketBound } from './metrics/bucket-bound.ts';
 export { MAX_HELP_LENGTH, MAX_UNIT_LENGTH } from './metrics/metadata.ts';
 export type { ListedMetric } from './metrics/stored-catalog.ts';

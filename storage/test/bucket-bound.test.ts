@@ -1,7 +1,8 @@
 /**
  * The `le` of a histogram bucket (bucket-bound.ts), as properties: every finite float64 written the
- * way JavaScript or Go's %g writes it reads back as itself; "+Inf" is +Infinity; and any text
- * accepted is exactly a number's plain decimal spelling (never NaN, padded, hex or empty).
+ * way JavaScript or Go's %g writes it reads back as itself; "+Inf" (and Go's other spellings of
+ * positive infinity) is +Infinity; and any text accepted is a number's plain decimal spelling or
+ * such an infinity (never NaN, a negative infinity, padded, hex or empty).
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';

@@ -235,6 +235,58 @@ for (const mode of MODES) {
   });
 }
 
+for (const mode of MODES) {
+  describe(`a late sample in a bucket that straddles the retention cutoff (${mode.name})`, () => {
+    it("keeps its count, sum, min and max exact, for a counter as for a gauge; the increase is the samples left's", async () => {
+      const now = T0 + 4 * DAY + 12 * HOUR;
+      const s = openStore({ enableCompression: mode.enableCompression, now: () => now, retentionDays: 2 });
+      try {
+        const value = (t: number): number => (t - T0) / MINUTE;
+        for (const name of ['c_total', 'g_level']) {
+          const samples = [];
+          for (let t = T0; t < now; t += 10 * MINUTE)
+            if ((t / MINUTE) % 20 !== 0) samples.push({ name, value: value(t), timestamp: t });
+          await s.store.insertSamples(samples);
+        }
+        await s.store.rollUpAndCompact();
+        await s.store.applyRetention();
+        // The 1d bucket of day 2 holds the cutoff (day 2, 12:00): its first half expired.
+        const day = (metricName: string, fn?: 'increase') =>
+          s.store.queryMetrics({ metricName, start: T0 + 2 * DAY, end: T0 + 3 * DAY, aggregation: '1d', fn })[0]!
+            .points[0]!;
+        const [counter, increase, gauge] = [day('c_total'), day('c_total', 'increase'), day('g_level')];
+        const late = T0 + 2 * DAY + 20 * HOUR;
+        await s.store.insertSamples(
+          ['c_total', 'g_level'].map((name) => ({ name, value: value(late), timestamp: late })),
+        );
+        await s.store.rollUpAndCompact();
+        const grown = (p: Point): Point => ({
+          ...p,
+          count: p.count! + 1,
+          sum: p.sum! + value(late),
+          value: (p.sum! + value(late)) / (p.count! + 1),
+        });
+        assert.deepEqual(day('g_level'), grown(gauge));
+        assert.deepEqual(day('c_total'), grown(counter), "the counter's count, sum, min and max, as the gauge's");
+        assert.equal(increase.value, 1420, 'premise: before, the increase of every sample the bucket summarised');
+        // After a late sample its increase is recomputed from the samples left: the expired part is gone.
+        const left = (
+          s.store.sql("SELECT timestamp, value FROM metrics_raw WHERE metric_name = 'c_total' ORDER BY timestamp") as {
+            timestamp: number;
+            value: number;
+          }[]
+        ).map((r) => ({ timestamp: r.timestamp, value: r.value }));
+        assert.deepEqual(
+          [day('c_total', 'increase')],
+          counterPointsFromRaw(left, '1d', T0 + 2 * DAY, T0 + 3 * DAY, 'increase'),
+        );
+      } finally {
+        s.cleanup();
+      }
+    });
+  });
+}
+
 describe('a store written at schema version 5', () => {
   it('gets its rollups rebuilt with the counter columns, then serves counters exactly', async () => {
     const { dir, cleanup } = tempDir('counters-v5-');

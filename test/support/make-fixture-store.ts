@@ -3,11 +3,11 @@
  * after issue 14), kept so that later migrations are tested on a file the older code really wrote.
  * Two days of samples every minute, a fixed clock: a gauge, a counter with a reset, a classic
  * histogram (`_bucket{le}`, `_sum`, `_count`); rolled up and compacted, with the last hour left
- * in the head. Do not re-run it after the schema changes: the point is the old file.
+ * in the head. It refuses to overwrite the fixture: the point is the file the old code wrote.
  *
  *   node --import tsx test/support/make-fixture-store.ts && sqlite3 test/fixtures/store-v5.db VACUUM
  */
-import { rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { TimeSeriesStorage, type MetricSample } from '../../storage/src/index.ts';
 
@@ -35,7 +35,7 @@ function samplesAt(i: number): MetricSample[] {
 }
 
 const path = join(import.meta.dirname, '..', 'fixtures', 'store-v5.db');
-rmSync(path, { force: true });
+if (existsSync(path)) throw new Error(`${path} exists: it must stay the file the version-5 code wrote; never re-made`);
 const store = new TimeSeriesStorage({ dbPath: path, now: () => T0 + MINUTES * MINUTE });
 for (let i = 0; i < MINUTES - 60; i++) await store.insertSamples(samplesAt(i));
 await store.rollUpAndCompact();

@@ -22,7 +22,7 @@ export function checkHistogramSample(sample: MetricSample, index: number, declar
     if (bucketBound(le) === undefined) {
       throw new InvalidSampleError(
         index,
-        `${name} is a histogram bucket: its le label must be a float or "+Inf", got ${le === undefined ? 'none' : JSON.stringify(le)}`,
+        `${name} is a histogram bucket: its le label must be a float or +Inf, got ${le === undefined ? 'none' : JSON.stringify(le)}`,
       );
     }
     const base = name.slice(0, -BUCKET.length);

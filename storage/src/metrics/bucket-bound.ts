@@ -1,6 +1,6 @@
 /**
- * The `le` label of a histogram bucket: its upper bound, read as Prometheus reads it (Go's
- * ParseFloat): a decimal float ("0.5", ".2", "1e0", "2.0e-1") or positive infinity ("+Inf", as
+ * The `le` label of a histogram bucket: its upper bound, read as Prometheus reads it (the part of
+ * Go's ParseFloat that makes a bound): a decimal float ("0.5", ".2", "1e0", "2.0e-1") or positive infinity ("+Inf", as
  * clients write it, or "inf", "Infinity" in any case). NaN, a negative infinity, an empty value,
  * hex or padded text are not bounds. One parser for ingest, declarations and the query functions.
  */

@@ -19,8 +19,6 @@ import { counterIncrease } from '../rollup/bucket-math.ts';
 import { INTERVAL_MS, type Point, type Resolution } from '../types.ts';
 import { readRaw, readSlots, type QueryContext } from './query.ts';
 
-export { counterIncrease };
-
 export type CounterFunction = 'rate' | 'increase';
 
 /** The series' last raw sample (tier or head) before `before`, if any. */

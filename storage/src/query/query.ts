@@ -207,6 +207,24 @@ function alignedRange(interval: Interval, start: number, end: number): [number, 
  * series not folded as a counter) by ones computed from their raw samples (the tier's and every
  * head row), read in one pass over the span of those buckets.
  */
+/**
+ * The stored summary with the increase computed from the samples left: its count, sum, min and max
+ * are exact (the samples of a bucket straddling a retention cutoff may be partly gone), and its
+ * first and last samples are the stored ones where known (a non-counter's are not stored).
+ */
+function withIncreaseOf(stored: Summary, fromRaw: Summary): Summary {
+  const firstKnown = !Number.isNaN(stored.firstTs) && stored.firstTs <= fromRaw.firstTs;
+  const lastKnown = !Number.isNaN(stored.lastTs) && stored.lastTs >= fromRaw.lastTs;
+  return {
+    ...stored,
+    firstTs: firstKnown ? stored.firstTs : fromRaw.firstTs,
+    first: firstKnown ? stored.first : fromRaw.first,
+    lastTs: lastKnown ? stored.lastTs : fromRaw.lastTs,
+    last: lastKnown ? stored.last : fromRaw.last,
+    inc: fromRaw.inc,
+  };
+}
+
 function recomputeUnknown(
   ctx: QueryContext,
   seriesId: number,
@@ -232,7 +250,7 @@ function recomputeUnknown(
   for (const slot of unknown) {
     // A bucket straddling a retention cutoff may have no samples left to compute from.
     const summary = fromRaw.get(slot);
-    if (summary) slots.set(slot, summary);
+    if (summary) slots.set(slot, withIncreaseOf(slots.get(slot)!, summary));
     else slots.delete(slot);
   }
 }

@@ -56,7 +56,7 @@ interface IntervalStatements {
   /** A series' head rows in [start, end) with id <= upTo, by time. */
   headSamples: Statement;
   /** Overwrites a bucket's summary. */
-  replace: Statement;
+  recomputedIncrease: Statement;
 }
 
 /** One statement for the counter series (listed in temp.counter_series), one for the others. */
@@ -225,10 +225,12 @@ export class Rollups {
   }
 
   /**
-   * Recomputes the buckets the last fold marked stale from the samples they summarise: the tier's
-   * (unless the interval is tier-derived, whose rows cover only the head) and the head rows folded
-   * so far (id <= upTo). One beside a damaged chunk cannot be: it stays stale (its increase unknown,
-   * its other columns exact) and is tried again at the next fold, until retention deletes the chunk.
+   * Recomputes the increase of the buckets the last fold marked stale from the samples they
+   * summarise: the tier's (unless the interval is tier-derived, whose rows cover only the head) and
+   * the head rows folded so far (id <= upTo). In a bucket straddling a retention cutoff the expired
+   * samples' part of the increase is gone (its other columns stay exact). One beside a damaged chunk
+   * cannot be recomputed: it stays stale (its increase unknown, its other columns exact) and is
+   * tried again at the next fold, until retention deletes the chunk.
    */
   private recomputeStale(interval: Interval, upTo: number): void {
     const stmts = this.statements(interval);
@@ -246,7 +248,8 @@ export class Rollups {
         order.map((i) => values[i]!),
         width,
       ).get(slot)!;
-      stmts.replace.run(...summaryColumns(summary, true), seriesId, slot);
+      // count/sum/min/max and first/last are exact already (the upsert merges them whatever the order).
+      stmts.recomputedIncrease.run(summary.inc, seriesId, slot);
     }
   }
 
@@ -398,9 +401,6 @@ function prepareInterval(db: Db, interval: Interval): IntervalStatements {
     headSamples: db
       .prepare('SELECT ts, value FROM head WHERE ts >= ? AND ts < ? AND series_id = ? AND id <= ? ORDER BY ts')
       .raw(),
-    replace: db.prepare(
-      `UPDATE ${table} SET count = ?, sum = ?, min = ?, max = ?, first_ts = ?, first = ?, last_ts = ?, last = ?, inc = ?
-       WHERE series_id = ? AND slot = ?`,
-    ),
+    recomputedIncrease: db.prepare(`UPDATE ${table} SET inc = ? WHERE series_id = ? AND slot = ?`),
   };
 }
