@@ -26,6 +26,7 @@ import { ByteWriter, ParquetWriter } from 'hyparquet-writer';
 import type { ColumnSource, KeyValue, SchemaElement, Writer } from 'hyparquet-writer';
 import packageJson from '../../../package.json' with { type: 'json' };
 import { StorageError, translateDiskError } from '../errors.ts';
+import { byCodeUnits } from '../series/labels.ts';
 import type { AnonymizeOptions, ExportResult, Interval, Labels, Resolution } from '../types.ts';
 import { createAnonymizer } from './anonymize.ts';
 import type { AnonymizationDescription, LabelEntry } from './anonymize.ts';
@@ -345,7 +346,7 @@ function rowEncoder(anonymizer: ReturnType<typeof createAnonymizer> | undefined)
 }
 
 function encodeLabels(entries: readonly LabelEntry[]): EncodedLabels {
-  const sorted = [...entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const sorted = [...entries].sort(([a], [b]) => byCodeUnits(a, b));
   return { json: labelsJson(sorted), map: sorted.map(([key, value]) => ({ key, value })) };
 }
 

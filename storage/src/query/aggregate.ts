@@ -5,6 +5,7 @@
  * timestamp does not count there (count is the number of series that have one, avg divides by it).
  * An absent label and an empty value are the same, as everywhere in the engine.
  */
+import { byCodeUnits } from '../series/labels.ts';
 import type { AggregateOp, Labels, Point } from '../types.ts';
 
 export interface LabelledPoints {
@@ -45,6 +46,27 @@ export function keptLabels(labels: Labels, by: readonly string[]): Labels {
   return kept;
 }
 
+/**
+ * Items grouped by a label set (keyed by its JSON text), the groups in that text's order: `create`
+ * starts a group's state, `add` folds an item into it.
+ */
+export function groupByLabels<T, S>(
+  items: Iterable<T>,
+  labelsOf: (item: T) => Labels,
+  create: () => S,
+  add: (state: S, item: T) => void,
+): { labels: Labels; state: S }[] {
+  const groups = new Map<string, { labels: Labels; state: S }>();
+  for (const item of items) {
+    const labels = labelsOf(item);
+    const key = JSON.stringify(labels);
+    let group = groups.get(key);
+    if (group === undefined) groups.set(key, (group = { labels, state: create() }));
+    add(group.state, item);
+  }
+  return [...groups.entries()].sort(([a], [b]) => byCodeUnits(a, b)).map(([, group]) => group);
+}
+
 function accumulate(into: Map<number, Accumulator>, points: readonly Point[]): void {
   for (const { timestamp, value } of points) {
     const a = into.get(timestamp);
@@ -64,21 +86,16 @@ export function aggregateSeries(
   op: AggregateOp,
   by: readonly string[] = [],
 ): AggregatedSeries[] {
-  const groups = new Map<string, { labels: Labels; byTime: Map<number, Accumulator> }>();
-  for (const s of series) {
-    const labels = keptLabels(s.labels, by);
-    const key = JSON.stringify(labels);
-    let group = groups.get(key);
-    if (group === undefined) groups.set(key, (group = { labels, byTime: new Map() }));
-    accumulate(group.byTime, s.points);
-  }
-  return [...groups.entries()]
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([, { labels, byTime }]) => ({
-      labels,
-      aggregatedBy: Object.keys(labels),
-      points: [...byTime.entries()]
-        .sort(([a], [b]) => a - b)
-        .map(([timestamp, a]) => ({ timestamp, value: RESULT[op](a) })),
-    }));
+  return groupByLabels(
+    series,
+    (s) => keptLabels(s.labels, by),
+    () => new Map<number, Accumulator>(),
+    (byTime, s) => accumulate(byTime, s.points),
+  ).map(({ labels, state: byTime }) => ({
+    labels,
+    aggregatedBy: Object.keys(labels),
+    points: [...byTime.entries()]
+      .sort(([a], [b]) => a - b)
+      .map(([timestamp, a]) => ({ timestamp, value: RESULT[op](a) })),
+  }));
 }

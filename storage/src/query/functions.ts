@@ -17,10 +17,11 @@
 import { InvalidQueryError } from '../errors.ts';
 import { HISTOGRAM_SUFFIXES, histogramBase } from '../metrics/catalog.ts';
 import type { Labels, MetricQuery, MetricType, QueryFunction, Resolution, Series, SeriesResult } from '../types.ts';
-import { keptLabels } from './aggregate.ts';
+import { groupByLabels, keptLabels } from './aggregate.ts';
 import { counterPoints } from './counters.ts';
 import { histogramQuantile } from './histogram-quantile.ts';
 import { bucketBound, LE_LABEL } from '../metrics/bucket-bound.ts';
+import { byCodeUnits } from '../series/labels.ts';
 import { pickResolution, type Aggregation, type QueryContext } from './query.ts';
 
 const FITTING_TYPE: Record<QueryFunction, MetricType> = {
@@ -90,38 +91,38 @@ function bucketSeries(ctx: QueryContext, q: MetricQuery): BucketSeries[] {
     const le = bucketBound(text);
     return le === undefined ? [] : [{ series, le, rest, key: JSON.stringify(rest) }];
   });
-  found.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.le - b.le));
+  found.sort((a, b) => byCodeUnits(a.key, b.key) || a.le - b.le);
   return found.map(({ series, le, rest }) => ({ series, le, rest }));
 }
 
 /** Per label set (without le, or only the `by` labels when merging), per time bucket, per bound: the summed increase and how many series added to it. */
 type Increases = Map<number, Map<number, { sum: number; n: number }>>;
 
+/** The bucket series' increases, grouped as Increases says. */
 function increasesByGroup(
   ctx: QueryContext,
   q: MetricQuery,
   resolution: Resolution,
   buckets: BucketSeries[],
   by: readonly string[] | undefined,
-): Map<string, { labels: Labels; byTime: Increases }> {
-  const groups = new Map<string, { labels: Labels; byTime: Increases }>();
-  for (const { series, le, rest } of buckets) {
-    const labels = by === undefined ? rest : keptLabels(rest, by);
-    const key = JSON.stringify(labels);
-    let group = groups.get(key);
-    if (group === undefined) groups.set(key, (group = { labels, byTime: new Map() }));
-    for (const { timestamp, value } of counterPoints(ctx, series.id, resolution, q.start, q.end, 'increase')) {
-      let bounds = group.byTime.get(timestamp);
-      if (bounds === undefined) group.byTime.set(timestamp, (bounds = new Map()));
-      const at = bounds.get(le);
-      if (at === undefined) bounds.set(le, { sum: value, n: 1 });
-      else {
-        at.sum += value;
-        at.n++;
+): { labels: Labels; state: Increases }[] {
+  return groupByLabels(
+    buckets,
+    ({ rest }) => (by === undefined ? rest : keptLabels(rest, by)),
+    (): Increases => new Map(),
+    (byTime, { series, le }) => {
+      for (const { timestamp, value } of counterPoints(ctx, series.id, resolution, q.start, q.end, 'increase')) {
+        let bounds = byTime.get(timestamp);
+        if (bounds === undefined) byTime.set(timestamp, (bounds = new Map()));
+        const at = bounds.get(le);
+        if (at === undefined) bounds.set(le, { sum: value, n: 1 });
+        else {
+          at.sum += value;
+          at.n++;
+        }
       }
-    }
-  }
-  return groups;
+    },
+  );
 }
 
 function quantileSeries(
@@ -133,23 +134,20 @@ function quantileSeries(
   const merging = aggregatesBeforeFunction(q);
   const by = merging ? (q.aggregate?.by ?? []) : undefined;
   const average = merging && q.aggregate?.op === 'avg';
-  const groups = increasesByGroup(ctx, q, resolution, buckets, by);
-  return [...groups.entries()]
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([, { labels, byTime }]) => ({
-      metricName: q.metricName,
-      labels,
-      resolution,
-      fn: 'quantile' as const,
-      ...(merging ? { aggregatedBy: Object.keys(labels) } : {}),
-      points: [...byTime.entries()]
-        .sort(([a], [b]) => a - b)
-        .flatMap(([timestamp, bounds]) => {
-          const counts = [...bounds].map(([le, { sum, n }]) => ({ le, count: average ? sum / n : sum }));
-          const value = histogramQuantile(q.q, counts);
-          return Number.isFinite(value) ? [{ timestamp, value }] : [];
-        }),
-    }));
+  return increasesByGroup(ctx, q, resolution, buckets, by).map(({ labels, state: byTime }) => ({
+    metricName: q.metricName,
+    labels,
+    resolution,
+    fn: 'quantile' as const,
+    ...(merging ? { aggregatedBy: Object.keys(labels) } : {}),
+    points: [...byTime.entries()]
+      .sort(([a], [b]) => a - b)
+      .flatMap(([timestamp, bounds]) => {
+        const counts = [...bounds].map(([le, { sum, n }]) => ({ le, count: average ? sum / n : sum }));
+        const value = histogramQuantile(q.q, counts);
+        return Number.isFinite(value) ? [{ timestamp, value }] : [];
+      }),
+  }));
 }
 
 function histogramSeries(

@@ -20,6 +20,11 @@ export function canonicalLabels(labels: Labels | undefined): Labels {
   return out;
 }
 
+/** Text in code-unit order (as `sort()` orders label names), not the locale's: label sets and their JSON. */
+export function byCodeUnits(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 export function labelsToJson(labels: Labels | undefined): string {
   return JSON.stringify(canonicalLabels(labels));
 }
