@@ -109,10 +109,10 @@ export function slotCount(interval: Interval, start: number, end: number): numbe
   return Math.floor((end - 1) / width) - Math.floor(start / width) + 1;
 }
 
-function headRowsBySeries(rows: HeadRow[], wanted: Set<number>): Map<number, HeadRow[]> {
+/** Head rows by series, each list keeping the rows' order. */
+function headRowsBySeries(rows: HeadRow[]): Map<number, HeadRow[]> {
   const out = new Map<number, HeadRow[]>();
   for (const row of rows) {
-    if (!wanted.has(row.seriesId)) continue;
     const list = out.get(row.seriesId);
     if (list) list.push(row);
     else out.set(row.seriesId, [row]);
@@ -145,7 +145,14 @@ export function pickResolution(
   q: MetricQuery,
   maxPoints: number,
   rawAllowed: boolean,
-  headRows = () => headRowsBySeries(ctx.head.readRange(q.start, q.end), new Set(series.map((s) => s.id))),
+  headRows = () =>
+    headRowsBySeries(
+      ctx.head.readSeriesRange(
+        series.map((s) => s.id),
+        q.start,
+        q.end,
+      ),
+    ),
 ): Resolution {
   if (rawAllowed && fitsRaw(ctx, series, headRows(), q, maxPoints)) return 'raw';
   return INTERVALS.find((i) => slotCount(i, q.start, q.end) <= maxPoints) ?? '1d';
@@ -153,7 +160,7 @@ export function pickResolution(
 
 /** Head rows of one series with ts in [start, end), by time. */
 function headRowsOf(ctx: QueryContext, seriesId: number, start: number, end: number): HeadRow[] {
-  return ctx.head.readRange(start, end).filter((r) => r.seriesId === seriesId);
+  return ctx.head.readSeriesRange([seriesId], start, end);
 }
 
 /** Raw samples of one series in [start, end): the tier's and the head's runs merged by time. */
@@ -313,8 +320,8 @@ export function readBuckets(
 function storedSeries(ctx: QueryContext, q: MetricQuery, aggregation: Aggregation, maxPoints: number): SeriesResult[] {
   const series = ctx.registry.match(q.metricName, q.labels);
   if (series.length === 0) return [];
-  const wanted = new Set(series.map((s) => s.id));
-  const rawHead = headRowsBySeries(ctx.head.readRange(q.start, q.end), wanted);
+  const ids = series.map((s) => s.id);
+  const rawHead = headRowsBySeries(ctx.head.readSeriesRange(ids, q.start, q.end));
   const resolution: Resolution =
     aggregation === 'auto'
       ? pickResolution(ctx, series, q, maxPoints, q.aggregate === undefined, () => rawHead)
@@ -322,7 +329,7 @@ function storedSeries(ctx: QueryContext, q: MetricQuery, aggregation: Aggregatio
   const headRows =
     resolution === 'raw'
       ? rawHead
-      : headRowsBySeries(ctx.head.readRange(...alignedRange(resolution, q.start, q.end)), wanted);
+      : headRowsBySeries(ctx.head.readSeriesRange(ids, ...alignedRange(resolution, q.start, q.end)));
   return series.map((s): SeriesResult => {
     const own = headRows.get(s.id) ?? [];
     const points =
