@@ -1,8 +1,8 @@
 /**
  * The engine maintains itself: a library user who never calls the rollup job gets a folded,
  * compacted store equal to one maintained by hand; queries stay exact while the store's own job
- * runs; the option turns it off; an explicit call waits for it; close() during it leaves a sound
- * file with every acknowledged sample. (Crash safety of the automatic path is in crash.test.ts.)
+ * runs; the option turns it off; an explicit call waits for it; a failed run is in the health and
+ * retried; close() during it leaves a sound file with every acknowledged sample. (Crash safety of the automatic path is in crash.test.ts.)
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -166,6 +166,37 @@ for (const mode of MODES) {
         assert.equal(totals(store, '1h').count, 100_050);
         assert.deepEqual(store.getStats().problems, []);
       }));
+
+    it('reports a failed run in the health, never as an unhandled rejection, and retries on its timer', async () => {
+      const rejections: unknown[] = [];
+      const onRejection = (reason: unknown) => rejections.push(reason);
+      process.on('unhandledRejection', onRejection);
+      const s = openStore({
+        enableCompression: mode.enableCompression,
+        autoMaintenance: { maxHeadRows: 100, maxHeadAgeMs: 20 },
+      });
+      try {
+        const other = new Database(s.dbPath);
+        other.exec(`CREATE TRIGGER refuse BEFORE INSERT ON rollup_1h BEGIN SELECT RAISE(ABORT, 'refused'); END`);
+        await s.store.insertSamples(regularSamples(SERIES.slice(0, 2), T0, 100, 1_000, () => 1));
+        await until(() => s.store.getStats().problems.some((p) => p.kind === 'job-failed'), 'the run failed');
+        assert.deepEqual(
+          s.store.getStats().problems.map((p) => [p.kind, p.subject]),
+          [['job-failed', 'rollup']],
+        );
+        assert.equal(headRows(s.store), 200, 'nothing was folded');
+        other.exec('DROP TRIGGER refuse');
+        other.close();
+        await until(() => headRows(s.store) === 0, 'a later run folded the head');
+        await s.store.maintenanceIdle();
+        assert.deepEqual(s.store.getStats().problems, []);
+        assert.equal(totals(s.store, '1h').count, 200);
+        assert.deepEqual(rejections, []);
+      } finally {
+        process.off('unhandledRejection', onRejection);
+        s.cleanup();
+      }
+    });
 
     it('closes during its own job without an error, leaving a sound file with every sample', async () => {
       const rejections: unknown[] = [];
