@@ -208,7 +208,9 @@ for (const mode of MODES) {
         await insertInBatches(s.store, samples, 10_000);
         await until(() => s.store.sql('SELECT * FROM rollup_state WHERE cursor > 0').length > 0, 'the job began');
         assert.ok(headRows(s.store) > 0, 'closed before the job was done');
+        const queued = s.store.rollUpAndCompact();
         s.store.close();
+        await assert.rejects(queued, { code: 'STORE_CLOSED' });
         await sleep(50); // the job's next step would run here
         const check = new Database(s.dbPath, { readonly: true });
         assert.equal(check.pragma('integrity_check', { simple: true }), 'ok');

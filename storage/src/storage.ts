@@ -589,6 +589,7 @@ export class TimeSeriesStorage implements MetricsSink {
       this.health.clear('job-failed', job);
       return result;
     } catch (err) {
+      this.assertOpen(); // closed under the job: whatever it met after that, it is STORE_CLOSED
       throw this.reportJobFailure(job, err);
     }
   }
