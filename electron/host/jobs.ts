@@ -1,6 +1,8 @@
 /**
  * The storage host's background jobs, run one at a time through a single queue so that no two of
  * them write at once: rollups (aggregate every maintained interval, then compact) every minute,
+ * through the same `rollUpAndCompact` the store also runs on its own as its head grows (a call waits
+ * for the store's own run, so the job folds what is left and its duration is recorded as before),
  * baselines and anomaly detection every 15 minutes, retention at
  * start-up, daily and whenever the setting changes, and a WAL checkpoint after retention and every
  * few minutes. Work the panel starts (demo history) goes through the same queue. A job that fails

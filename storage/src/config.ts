@@ -7,6 +7,7 @@ import { realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { InvalidArgumentError } from './errors.ts';
 import { MAX_TIMESTAMP } from './ingest/validate.ts';
+import { DEFAULT_MAX_HEAD_AGE_MS, DEFAULT_MAX_HEAD_ROWS } from './maintenance/auto-maintenance.ts';
 import { MAX_RETENTION_DAYS, MIN_RETENTION_DAYS } from '../../shared/constants.ts';
 import { INTERVALS, type ExportOptions, type Interval, type Resolution, type StorageConfig } from './types.ts';
 
@@ -55,7 +56,26 @@ export function checkConfig(config: StorageConfig) {
     maxLabelsPerSeries: config.maxLabelsPerSeries ?? DEFAULT_MAX_LABELS,
     maxSizeBytes: config.maxSizeBytes,
     now: config.now ?? Date.now,
+    autoMaintenance: checkAutoMaintenance(config.autoMaintenance),
   };
+}
+
+/** The longest delay a Node timer takes (a longer one would fire at once). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** The automatic maintenance's thresholds, or undefined when it is turned off. */
+function checkAutoMaintenance(option: unknown): { maxHeadRows: number; maxHeadAgeMs: number } | undefined {
+  if (option === false) return undefined;
+  const thresholds = option === undefined || option === true ? {} : option;
+  if (thresholds === null || typeof thresholds !== 'object')
+    throw new InvalidArgumentError('autoMaintenance must be true, false or an object of thresholds');
+  const { maxHeadRows, maxHeadAgeMs } = thresholds as { maxHeadRows?: unknown; maxHeadAgeMs?: unknown };
+  if (maxHeadRows !== undefined && (!Number.isInteger(maxHeadRows) || (maxHeadRows as number) < 1))
+    throw new InvalidArgumentError('autoMaintenance.maxHeadRows must be a positive integer');
+  const maxAge = checkPositive(maxHeadAgeMs, 'autoMaintenance.maxHeadAgeMs', DEFAULT_MAX_HEAD_AGE_MS);
+  if (maxAge > MAX_TIMER_MS)
+    throw new InvalidArgumentError(`autoMaintenance.maxHeadAgeMs must be at most ${MAX_TIMER_MS}`);
+  return { maxHeadRows: (maxHeadRows as number | undefined) ?? DEFAULT_MAX_HEAD_ROWS, maxHeadAgeMs: maxAge };
 }
 
 export function checkExportOptions(options: ExportOptions): { source: Resolution; start: number; end: number } {

@@ -5,6 +5,7 @@
 export * from './types.ts';
 export * from './errors.ts';
 export { DEFAULT_MAX_LABELS, DEFAULT_MAX_SERIES } from './config.ts';
+export { DEFAULT_MAX_HEAD_AGE_MS, DEFAULT_MAX_HEAD_ROWS } from './maintenance/auto-maintenance.ts';
 export { TimeSeriesStorage } from './storage.ts';
 export { DEFAULT_MAX_POINTS } from './query/query.ts';
 export { counterPointsFromRaw } from './query/counters.ts';

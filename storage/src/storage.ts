@@ -31,6 +31,7 @@ import { HISTOGRAM_SUFFIXES } from './metrics/catalog.ts';
 import { checkMetadata } from './metrics/metadata.ts';
 import { StoredCatalog, type ListedMetric } from './metrics/stored-catalog.ts';
 import { HeadAppender } from './head/head-append.ts';
+import { AutoMaintenance } from './maintenance/auto-maintenance.ts';
 import { Quarantine } from './head/quarantine.ts';
 import {
   countBucketRows,
@@ -115,6 +116,10 @@ export class TimeSeriesStorage implements MetricsSink {
   private readonly maxLabelsPerSeries: number;
   private days: number;
   private closed = false;
+  /** Folds and compacts the head on its own (undefined when the config turns that off). */
+  private readonly autoMaintenance: AutoMaintenance | undefined;
+  /** The maintenance jobs (rollups, compaction, retention), one at a time, explicit and automatic alike. */
+  private jobQueue: Promise<unknown> = Promise.resolve();
 
   constructor(config: StorageConfig) {
     const options = checkConfig(config);
@@ -176,6 +181,12 @@ export class TimeSeriesStorage implements MetricsSink {
       this.alerts = new AlertLog(this.db, this.now);
       this.baselines = new Baselines({ db: this.db, alerts: this.alerts, now: this.now, ...this.queryContext() });
       this.appender = new HeadAppender(this.db, this.registry, this.head, tier);
+      this.autoMaintenance = options.autoMaintenance
+        ? new AutoMaintenance(
+            { ...options.autoMaintenance, now: this.now, run: () => this.rollUpAndCompact() },
+            this.head.totals().samples,
+          )
+        : undefined;
     } catch (err) {
       this.db.close();
       this.lock?.release();
@@ -196,7 +207,9 @@ export class TimeSeriesStorage implements MetricsSink {
     const copies = validateBatch(samples, { maxLabelsPerSeries: this.maxLabelsPerSeries }, (name) =>
       this.catalog.declaredType(name),
     );
-    return this.write(() => this.appender.append(copies));
+    const stored = this.write(() => this.appender.append(copies));
+    this.autoMaintenance?.noteWritten(stored);
+    return stored;
   }
 
   queryMetrics(query: MetricQuery): SeriesResult[] {
@@ -213,6 +226,10 @@ export class TimeSeriesStorage implements MetricsSink {
         `interval ${interval} is not one of this store's aggregationIntervals (${this.intervals.join(', ')})`,
       );
     }
+    return this.exclusive(() => this.fold(interval));
+  }
+
+  private async fold(interval: Interval): Promise<number> {
     const upTo = this.head.maxId();
     const written = await this.writeInSteps(() => this.rollups.aggregateStep(interval, upTo));
     this.settings.setNumber('last_rollup_at', this.now());
@@ -222,6 +239,10 @@ export class TimeSeriesStorage implements MetricsSink {
   /** Moves head samples that every stored rollup interval has folded into the tier; returns samples moved. */
   async compact(): Promise<number> {
     this.assertOpen();
+    return this.exclusive(() => this.compactFolded());
+  }
+
+  private async compactFolded(): Promise<number> {
     const upTo = this.rollups.foldedUpTo();
     const beforeMove = (afterId: number, lastId: number) => this.rollups.forgetMoving(afterId, lastId);
     const moved = await this.writeInSteps(() => compactionStep(this.db, this.head, this.tier, upTo, beforeMove));
@@ -232,19 +253,37 @@ export class TimeSeriesStorage implements MetricsSink {
   /**
    * The rollup job: folds new samples into every maintained interval and compacts, in the cheapest
    * order (stored intervals, compaction, then the tier-derived ones, whose rows would otherwise be
-   * written only for compaction to remove them again).
+   * written only for compaction to remove them again). The store also runs it on its own (see
+   * `autoMaintenance`); a call while that runs waits for it, then folds what came since.
    */
   async rollUpAndCompact(): Promise<{ buckets: number; moved: number }> {
     this.assertOpen();
-    return this.runJob('rollup', () => this.foldAndCompact());
+    return this.exclusive(async () => {
+      const giveBack = this.autoMaintenance?.take();
+      try {
+        return await this.runJob('rollup', () => this.foldAndCompact());
+      } catch (err) {
+        giveBack?.();
+        throw err;
+      }
+    });
+  }
+
+  /**
+   * Resolves once the store's own maintenance is done: no automatic run under way or about to
+   * start (rows below the thresholds stay in the head until they pass them). At once when
+   * automatic maintenance is off.
+   */
+  async maintenanceIdle(): Promise<void> {
+    await this.autoMaintenance?.idle();
   }
 
   private async foldAndCompact(): Promise<{ buckets: number; moved: number }> {
     const derived = this.intervals.filter((i) => this.rollups.isTierDerived(i));
     let buckets = 0;
-    for (const interval of this.intervals) if (!derived.includes(interval)) buckets += await this.aggregate(interval);
-    const moved = await this.compact();
-    for (const interval of derived) buckets += await this.aggregate(interval);
+    for (const interval of this.intervals) if (!derived.includes(interval)) buckets += await this.fold(interval);
+    const moved = await this.compactFolded();
+    for (const interval of derived) buckets += await this.fold(interval);
     return { buckets, moved };
   }
 
@@ -254,12 +293,14 @@ export class TimeSeriesStorage implements MetricsSink {
    */
   async applyRetention(): Promise<number> {
     this.assertOpen();
-    // Folding first keeps a bucket that straddles the cutoff whole; when it fails, delete first.
-    const folded = this.foldAllUnlessFailing();
-    const deleted = await this.runJob('retention', async () => this.expireOnAnyDisk());
-    if (this.quarantine.size() === 0) this.health.clear('quarantined', QUARANTINED_HEAD);
-    if (!folded) this.foldAllUnlessFailing();
-    return deleted;
+    return this.exclusive(async () => {
+      // Folding first keeps a bucket that straddles the cutoff whole; when it fails, delete first.
+      const folded = this.foldAllUnlessFailing();
+      const deleted = await this.runJob('retention', async () => this.expireOnAnyDisk());
+      if (this.quarantine.size() === 0) this.health.clear('quarantined', QUARANTINED_HEAD);
+      if (!folded) this.foldAllUnlessFailing();
+      return deleted;
+    });
   }
 
   setRetentionDays(days: number): void {
@@ -446,9 +487,16 @@ export class TimeSeriesStorage implements MetricsSink {
     });
   }
 
+  /**
+   * Closes the store at once (synchronously). Automatic maintenance schedules nothing more; a job
+   * under way (automatic or not) stops before its next step: each step is its own transaction, so
+   * what it did is committed whole and the rest waits in the head for the next open. Such a job's
+   * promise rejects with STORE_CLOSED (an automatic one's is swallowed).
+   */
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.autoMaintenance?.stop();
     try {
       this.db.close();
     } finally {
@@ -541,6 +589,7 @@ export class TimeSeriesStorage implements MetricsSink {
       this.health.clear('job-failed', job);
       return result;
     } catch (err) {
+      this.assertOpen(); // closed under the job: whatever it met after that, it is STORE_CLOSED
       throw this.reportJobFailure(job, err);
     }
   }
@@ -605,6 +654,16 @@ export class TimeSeriesStorage implements MetricsSink {
       quarantine: this.quarantine,
       ...this.queryContext(),
     };
+  }
+
+  /** Runs a maintenance job after the ones queued before it (none runs beside another). */
+  private exclusive<T>(job: () => Promise<T>): Promise<T> {
+    const result = this.jobQueue.then(() => {
+      this.assertOpen();
+      return job();
+    });
+    this.jobQueue = result.catch(() => undefined);
+    return result;
   }
 
   /**
