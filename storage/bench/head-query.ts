@@ -42,7 +42,7 @@ async function main(): Promise<void> {
     dbPath: join(dir, 'telemetry.db'),
     now: () => T0 + SAMPLES * STEP_MS,
     autoMaintenance: false,
-  } as ConstructorParameters<typeof TimeSeriesStorage>[0]);
+  });
   try {
     for (let i = 0; i < SAMPLES; i += 5) await store.insertSamples([0, 1, 2, 3, 4].flatMap((d) => batchAt(i + d)));
     const range = { start: T0, end: T0 + SAMPLES * STEP_MS, aggregation: 'raw' as const };
