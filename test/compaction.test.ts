@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import Database from 'better-sqlite3';
 import { DAY, MODES, T0, openStore, regularSamples } from './support/store.ts';
 
 const SERIES = Array.from({ length: 20 }, (_, k) => ({ name: 'backlog', labels: { k: String(k) } }));
@@ -93,3 +94,52 @@ for (const mode of MODES) {
     });
   });
 }
+
+describe('compaction of in-order samples (compressed)', () => {
+  it('rewrites only the last chunk of a window, and cuts the chunks as one compaction of everything would', async () => {
+    // One series at 1 s: 7,200 samples per two-hour window, ten chunks of 720.
+    const series = [{ name: 'steady', labels: { k: '0' } }];
+    const all = regularSamples(series, T0, 6_000, 1_000, (_, i) => (i % 500) / 4);
+    const rounds = [all.slice(0, 2_500), all.slice(2_500, 4_000), all.slice(4_000)];
+    const chunksOf = (s: ReturnType<typeof openStore>) =>
+      s.store.sql('SELECT first_ts, last_ts, count, payload FROM chunks ORDER BY first_ts');
+    const stepwise = openStore({ autoMaintenance: false });
+    const atOnce = openStore({ autoMaintenance: false });
+    try {
+      await stepwise.store.insertSamples(rounds[0]!);
+      await stepwise.store.rollUpAndCompact();
+      const writes = new Database(stepwise.dbPath);
+      writes.exec(`CREATE TABLE chunk_writes (kind TEXT NOT NULL);
+        CREATE TRIGGER count_updates AFTER UPDATE ON chunks BEGIN INSERT INTO chunk_writes VALUES ('update'); END;
+        CREATE TRIGGER count_inserts AFTER INSERT ON chunks BEGIN INSERT INTO chunk_writes VALUES ('insert'); END;`);
+      const counted = (): Record<string, number> =>
+        Object.fromEntries(
+          (
+            writes.prepare('SELECT kind, COUNT(*) AS n FROM chunk_writes GROUP BY kind').all() as {
+              kind: string;
+              n: number;
+            }[]
+          ).map((r) => [r.kind, r.n]),
+        );
+      await stepwise.store.insertSamples(rounds[1]!);
+      await stepwise.store.rollUpAndCompact();
+      // 2,500 samples left a last chunk of 340 (3 x 720 + 340); 1,500 more fill it and add two chunks.
+      assert.deepEqual(counted(), { update: 1, insert: 2 }, 'only the last chunk was rewritten');
+      await stepwise.store.insertSamples(rounds[2]!);
+      await stepwise.store.rollUpAndCompact();
+      writes.close();
+
+      await atOnce.store.insertSamples(all);
+      await atOnce.store.rollUpAndCompact();
+      assert.deepEqual(chunksOf(stepwise), chunksOf(atOnce));
+      const [r] = stepwise.store.queryMetrics({ metricName: 'steady', start: T0, end: T0 + DAY, aggregation: 'raw' });
+      assert.deepEqual(
+        r!.points,
+        all.map((x) => ({ timestamp: x.timestamp, value: x.value })),
+      );
+    } finally {
+      stepwise.cleanup();
+      atOnce.cleanup();
+    }
+  });
+});

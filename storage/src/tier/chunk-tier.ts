@@ -2,8 +2,9 @@
  * The compressed tier (`enableCompression: true`, the default): each series' samples are kept in
  * chunks, one or more per UTC-aligned two-hour window, each a BLOB in the codec of
  * storage/src/compression (decimal/ALP-style or XOR values, delta-of-delta timestamps; lossless).
- * A window's chunks are rewritten whole when samples arrive for it (late data included), whole
- * windows are dropped by retention, and only the window holding the cutoff is split.
+ * Samples after a window's last chunk (the usual case) rewrite only that chunk, or start new ones;
+ * samples among stored ones (late data) rewrite the window whole. Whole windows are dropped by
+ * retention, and only the window holding the cutoff is split.
  *
  * Every chunk is stored with its checksum (compression/chunk.ts) and verified before it is decoded:
  * a damaged chunk is a ChunkCorruptError naming its series and time range, for every read that
@@ -72,6 +73,10 @@ function lowerBound(xs: Float64Array, x: number): number {
 interface Run {
   ts: ArrayLike<number>;
   values: ArrayLike<number>;
+}
+
+function runOf(chunk: DecodedChunk): Run {
+  return { ts: chunk.timestamps, values: chunk.values };
 }
 
 /** Merges two ascending runs of samples into new typed arrays. */
@@ -286,6 +291,7 @@ export class ChunkTier implements Tier {
     const rows = (this.windowStmt.all(seriesId, start, start + CHUNK_WINDOW_MS) as ChunkRow[]).filter((row) =>
       this.isIntact(row),
     );
+    if (this.appendToWindow(seriesId, rows.at(-1), added)) return;
     let existing: Run = { ts: [], values: [] };
     for (const row of rows) {
       const chunk = decodeChunk(row.payload);
@@ -298,6 +304,21 @@ export class ChunkTier implements Tier {
       merged.values,
       rows.map((r) => r.id),
     );
+  }
+
+  /**
+   * In-order samples (all after the window's last chunk, the usual case) touch only that chunk: it
+   * is rewritten with them while it has room, else they start new chunks; the window's other chunks
+   * (full ones, as every rewrite leaves them) stay as they are, so compaction costs what is new,
+   * not what the window holds, and the chunks come out as a rewrite of the whole window would cut
+   * them. False when samples arrive among stored ones: the window is then merged whole.
+   */
+  private appendToWindow(seriesId: number, tail: ChunkRow | undefined, added: Run): boolean {
+    if (tail === undefined || !(added.ts[0]! > tail.last_ts)) return false;
+    const kept: Run = tail.count < DEFAULT_CHUNK_SAMPLES ? runOf(decodeChunk(tail.payload)) : { ts: [], values: [] };
+    const merged = merge(kept, added);
+    this.write(seriesId, merged.ts, merged.values, tail.count < DEFAULT_CHUNK_SAMPLES ? [tail.id] : []);
+    return true;
   }
 
   /**
