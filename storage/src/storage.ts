@@ -295,10 +295,10 @@ export class TimeSeriesStorage implements MetricsSink {
     this.assertOpen();
     return this.exclusive(async () => {
       // Folding first keeps a bucket that straddles the cutoff whole; when it fails, delete first.
-      const folded = this.foldAllUnlessFailing();
+      const folded = await this.foldForRetention();
       const deleted = await this.runJob('retention', async () => this.expireOnAnyDisk());
       if (this.quarantine.size() === 0) this.health.clear('quarantined', QUARANTINED_HEAD);
-      if (!folded) this.foldAllUnlessFailing();
+      if (!folded) await this.foldForRetention();
       return deleted;
     });
   }
@@ -557,36 +557,35 @@ export class TimeSeriesStorage implements MetricsSink {
   }
 
   /**
-   * Folds the head into every maintained interval, for retention; false when that fails even after
-   * setting aside what no job can process, reported as the rollup job's failure. Only the rollup
-   * job itself clears that report: it also compacts, which this does not.
+   * Folds the head into every maintained interval, for retention, as the rollup job runs (what no
+   * job can process set aside, one more try); false when that fails, reported as the rollup job's
+   * failure. Only the rollup job itself clears that report: it also compacts, which this does not.
    */
-  private foldAllUnlessFailing(): boolean {
-    try {
+  private foldForRetention(): Promise<boolean> {
+    const foldAll = async (): Promise<void> =>
       this.write(() => {
         const upTo = this.head.maxId();
         for (const interval of this.intervals) runSteps(() => this.rollups.aggregateStep(interval, upTo));
       });
-      return true;
-    } catch (err) {
-      if (!this.closed && this.setAsideUnprocessable() > 0) return this.foldAllUnlessFailing();
-      this.reportJobFailure('rollup', err);
-      return false;
-    }
+    return this.runJob('rollup', foldAll, { clearsReport: false }).then(
+      () => true,
+      () => false,
+    );
   }
 
   /**
    * Runs a background job. When it fails, the head rows no job can process are set aside in
    * quarantine and the job runs once more; a failure that remains is reported in the health (until
-   * the job next succeeds) and thrown, typed when the disk is full.
+   * the job next succeeds, which clears it unless `clearsReport` is false) and thrown, typed when
+   * the disk is full.
    */
-  private async runJob<T>(job: string, run: () => Promise<T>): Promise<T> {
+  private async runJob<T>(job: string, run: () => Promise<T>, { clearsReport = true } = {}): Promise<T> {
     try {
       const result = await run().catch(async (err: unknown) => {
         if (this.closed || this.setAsideUnprocessable() === 0) throw err;
         return run();
       });
-      this.health.clear('job-failed', job);
+      if (clearsReport) this.health.clear('job-failed', job);
       return result;
     } catch (err) {
       this.assertOpen(); // closed under the job: whatever it met after that, it is STORE_CLOSED

@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { exportMetric, exportMetricCache } from '../src/export/export-metric.ts';
-import { InferredCatalog, type MetricCatalog } from '../src/metrics/catalog.ts';
+import { inferMetricType, type MetricCatalog } from '../src/metrics/catalog.ts';
 import type { MetricMetadata } from '../src/types.ts';
 
 const NAMES = [
@@ -28,9 +28,10 @@ const NAMES = [
 ];
 
 function catalogOf(declared: MetricMetadata[]): MetricCatalog {
-  const inferred = new InferredCatalog((name) => NAMES.includes(name));
   const byName = new Map(declared.map((m) => [m.name, m]));
-  return { metadata: (name) => byName.get(name) ?? inferred.metadata(name) };
+  return {
+    metadata: (name) => byName.get(name) ?? { name, type: inferMetricType(name, (n) => NAMES.includes(n)) },
+  };
 }
 
 describe('exportMetric', () => {

@@ -3,7 +3,7 @@
  * in 1970 and one in 9999 is exported (raw and as buckets) with a handful of reads of the head, the
  * tier and the rollups, counted by observing the engine's own components.
  */
-import { InferredCatalog } from '../src/metrics/catalog.ts';
+import { inferMetricType, type MetricCatalog } from '../src/metrics/catalog.ts';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -43,7 +43,9 @@ function countedContext(db: Db, compressed: boolean, calls: { n: number }): Quer
   const tierDerived = compressed ? TIER_DERIVED_INTERVALS : [];
   const registry = new SeriesRegistry(db, 10_000, health);
   const tier = compressed ? new ChunkTier(db, health) : new RowTier(db);
-  const catalog = new InferredCatalog((name) => registry.ofMetric(name).length > 0);
+  const catalog: MetricCatalog = {
+    metadata: (name) => ({ name, type: inferMetricType(name, (n) => registry.ofMetric(n).length > 0) }),
+  };
   return {
     registry,
     catalog,

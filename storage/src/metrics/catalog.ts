@@ -23,12 +23,3 @@ export function inferMetricType(name: string, hasMetric: (name: string) => boole
   if (base !== undefined && hasMetric(`${base}${HISTOGRAM_SUFFIXES.bucket}`)) return 'counter';
   return 'unknown';
 }
-
-/** Metadata from naming alone, over the names a registry holds. */
-export class InferredCatalog implements MetricCatalog {
-  constructor(private readonly hasMetric: (name: string) => boolean) {}
-
-  metadata(name: string): MetricMetadata {
-    return { name, type: inferMetricType(name, this.hasMetric) };
-  }
-}
