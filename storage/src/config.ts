@@ -110,6 +110,28 @@ export function checkExportOptions(options: ExportOptions): { source: Resolution
   return { source, start, end };
 }
 
+/** The longest name and value an embedder's own setting may have. */
+export const MAX_APP_SETTING_NAME = 200;
+export const MAX_APP_SETTING_VALUE = 1 << 20;
+
+/** An embedder's setting name: a non-empty string of at most MAX_APP_SETTING_NAME characters. */
+export function checkAppSettingName(name: unknown): string {
+  if (typeof name !== 'string' || name.length === 0 || name.length > MAX_APP_SETTING_NAME) {
+    throw new InvalidArgumentError(`a setting name must be a string of 1 to ${MAX_APP_SETTING_NAME} characters`);
+  }
+  return name;
+}
+
+/** An embedder's setting value: a string of at most MAX_APP_SETTING_VALUE characters, or null to remove it. */
+export function checkAppSettingValue(value: unknown): string | null {
+  if (value !== null && (typeof value !== 'string' || value.length > MAX_APP_SETTING_VALUE)) {
+    throw new InvalidArgumentError(
+      `a setting value must be null or a string of at most ${MAX_APP_SETTING_VALUE} characters`,
+    );
+  }
+  return value;
+}
+
 /** A positive number option, or its default when absent. */
 export function checkPositive(value: unknown, name: string, fallback: number): number {
   if (value === undefined) return fallback;

@@ -14,6 +14,8 @@ import {
   checkInterval,
   checkNotStoreFile,
   checkPositive,
+  checkAppSettingName,
+  checkAppSettingValue,
   checkRetentionDays,
 } from './config.ts';
 import { Baselines, DEFAULT_WINDOW_DAYS, DEFAULT_Z_THRESHOLD } from './baselines/baselines.ts';
@@ -315,6 +317,20 @@ export class TimeSeriesStorage implements MetricsSink {
     const cutoff = this.retentionCutoff(checkRetentionDays(days));
     const { samples, oldest, newest } = mergeSpans(this.tier.countBefore(cutoff), this.head.countBefore(cutoff));
     return { cutoff, samples, from: oldest, to: newest };
+  }
+
+  /** An embedder's own setting (kept in the store's settings table, beside the retention), or null. */
+  getAppSetting(name: string): string | null {
+    this.assertOpen();
+    return this.settings.getText(`app.${checkAppSettingName(name)}`);
+  }
+
+  /** Stores an embedder's own setting (a string, e.g. JSON); null removes it. It survives restarts and retention. */
+  setAppSetting(name: string, value: string | null): void {
+    this.assertOpen();
+    const key = `app.${checkAppSettingName(name)}` as const;
+    const checked = checkAppSettingValue(value);
+    this.write(() => (checked === null ? this.settings.delete(key) : this.settings.setText(key, checked)));
   }
 
   /**
