@@ -51,7 +51,7 @@ export function ExportView() {
   return (
     <div className="export-view">
       <section className="card" aria-labelledby="export-title">
-        <h2 id="export-title">Export</h2>
+        <h1 id="export-title">Export</h1>
         <p className="muted">
           Writes the stored samples to a Parquet file in the exports folder. Label values are replaced by keyed hashes
           unless you keep them; the key is never written, so the file cannot be linked back to you.

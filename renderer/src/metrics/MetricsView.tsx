@@ -37,7 +37,7 @@ export function MetricsView({ selection, onSelection }: Props) {
   if (metrics.error !== undefined) return <ErrorBanner error={metrics.error} onRetry={metrics.reload} />;
   if (metrics.data !== undefined && list.length === 0) {
     return (
-      <EmptyState title="No metrics recorded yet">
+      <EmptyState title="No metrics recorded yet" level={1}>
         <p>
           Once the app records telemetry, each metric shows up here. To explore the panel now, load 30 days of demo
           history; you can remove it again in Settings.
@@ -57,7 +57,7 @@ export function MetricsView({ selection, onSelection }: Props) {
         selected={current?.name ?? null}
         onSelect={(metric) => onSelection((s) => ({ ...s, metric, filters: [] }))}
       />
-      <main className="metrics-main">
+      <div className="metrics-main">
         {current !== null && (
           <Suspense fallback={<p className="muted chart-loading">Loading the chart…</p>}>
             <MetricPanel
@@ -69,7 +69,7 @@ export function MetricsView({ selection, onSelection }: Props) {
             />
           </Suspense>
         )}
-      </main>
+      </div>
     </div>
   );
 }
