@@ -3,10 +3,11 @@
  * on any view (support/strict-test.ts): axe-core finds no violation on any view (metrics, alerts,
  * export with its result, settings with the status, the recovery screen) in light and dark; the
  * sections are real tabs moved through with arrow keys; a skip link passes the top bar; the metric
- * list is one Tab stop moved through with arrow keys; the focus ring is whole on every control of
- * the toolbar, the tabs and the list.
+ * list is one Tab stop moved through with arrow keys; the focus ring is whole on the toolbar, the
+ * tabs, the list and every control of the alerts, export and settings views.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
+import type { Locator } from '@playwright/test';
 import { join } from 'node:path';
 import { dataPaths } from '../electron/host/data-dir.ts';
 import { expectNoAxeViolations } from './support/axe.ts';
@@ -151,7 +152,7 @@ test('the metric list is one Tab stop; arrow keys, Home and End move in it, Ente
   expect(await list.locator(':focus').count(), 'one Tab leaves the list').toBe(0);
 });
 
-test('the focus ring is whole on the range buttons, the toolbar, the tabs and the metric list', async ({
+test('the focus ring is whole on the toolbar, the tabs, the metric list and every control of the other views', async ({
   page,
   preview,
 }) => {
@@ -168,10 +169,22 @@ test('the focus ring is whole on the range buttons, the toolbar, the tabs and th
   ];
   expect(controls.length).toBeGreaterThan(8);
   const problems: string[] = [];
-  for (const control of controls) {
+  const check = async (control: Locator) => {
     await control.focus();
     const problem = await focusRingProblem(control);
     if (problem !== null) problems.push(problem);
+  };
+  for (const control of controls) await check(control);
+  // Every control of the Export and Settings views (options opened), alerts' filters included.
+  for (const section of ['Alerts', 'Export', 'Settings'] as const) {
+    await openTab(page, section);
+    await expect(page.getByRole('tabpanel', { name: section }).getByRole('button').first()).toBeVisible();
+    if (section === 'Export') await page.getByText('Options').click();
+    await page.keyboard.press('Tab');
+    const inPanel = page.getByRole('tabpanel', { name: section }).locator('button, input, select, summary, a[href]');
+    for (const control of await inPanel.all()) {
+      if ((await control.isVisible()) && (await control.isEnabled())) await check(control);
+    }
   }
   expect(problems).toEqual([]);
 });

@@ -10,7 +10,9 @@ export async function focusRingProblem(element: Locator): Promise<string | null>
   await element.scrollIntoViewIfNeeded();
   return element.evaluate((el) => {
     const name = (node: Element | null) =>
-      node === null ? 'nothing' : `${node.tagName.toLowerCase()}.${[...node.classList].join('.')}`;
+      node === null
+        ? 'nothing'
+        : `${node.tagName.toLowerCase()}.${[...node.classList].join('.')} "${(node.textContent ?? '').slice(0, 30)}"`;
     if (!el.matches(':focus-visible')) return `${name(el)} does not match :focus-visible`;
     const style = getComputedStyle(el);
     const width = parseFloat(style.outlineWidth);
@@ -29,7 +31,7 @@ export async function focusRingProblem(element: Locator): Promise<string | null>
       // Half a pixel of slack for subpixel layout.
       const cut = [clip.left - ring.left, clip.top - ring.top, ring.right - clip.right, ring.bottom - clip.bottom];
       if (cut.some((px) => px > 0.5)) {
-        return `the ring of ${name(el)} "${el.textContent ?? ''}" is clipped by ${name(up)} (${cut.map((px) => px.toFixed(1)).join(', ')} px)`;
+        return `the ring of ${name(el)} is clipped by ${name(up)} (${cut.map((px) => px.toFixed(1)).join(', ')} px)`;
       }
     }
     const middle = offset + width / 2;
