@@ -9,7 +9,10 @@ import { z } from 'zod';
 import {
   AGGREGATE_OPS,
   DEFAULT_MAX_LABELS as MAX_LABELS,
+  INCIDENT_STATES,
   INTERVALS,
+  MAX_FOR_SECONDS,
+  MAX_RULE_NAME_LENGTH,
   LABEL_NAME_RE,
   MAX_LABEL_NAME_LENGTH,
   MAX_LABEL_VALUE_LENGTH,
@@ -19,11 +22,13 @@ import {
   METRIC_NAME_RE,
   MIN_RETENTION_DAYS,
   QUERY_FUNCTIONS,
+  RULE_FUNCTIONS,
   SEVERITIES,
   isLabelName,
 } from '../../storage/src/index.ts';
 import type { HostApi, HostMethod } from './host-protocol.ts';
 import type { PanelApi, PanelMethod } from '../../shared/panel-api.ts';
+import { CLOCK_TIME_RE } from '../../shared/notifications.ts';
 
 const metricName = z
   .string()
@@ -109,6 +114,42 @@ const alertFilter = z
 
 const baselineFilter = z.strictObject({ metricName: metricName.optional(), labels: labels.optional() });
 
+const id = z.int().min(1);
+
+/** An alert rule as the engine takes it; the engine checks it again, with the metric's type. */
+const alertRule = z
+  .strictObject({
+    id: id.optional(),
+    name: z.string().trim().min(1).max(MAX_RULE_NAME_LENGTH),
+    metricName,
+    labels: labelRecord(labelMatcher, 'label matchers').optional(),
+    fn: z.enum(RULE_FUNCTIONS).optional(),
+    q: z.number().gt(0).lt(1).optional(),
+    aggregate: aggregate.optional(),
+    op: z.enum(['>', '<']),
+    threshold: z.number().refine(Number.isFinite, 'the threshold must be a finite number'),
+    forSeconds: z.int().min(0).max(MAX_FOR_SECONDS),
+    severity,
+    enabled: z.boolean().optional(),
+  })
+  .refine(quantileFits, "q (in (0, 1)) is given exactly when fn is 'quantile'");
+
+const timeRange = z
+  .strictObject({ start: timestamp, end: timestamp })
+  .refine(startBeforeEnd, 'start must be before end');
+
+const incidentFilter = z.strictObject({
+  state: z.enum(INCIDENT_STATES).optional(),
+  severity: severity.optional(),
+  metricName: metricName.optional(),
+});
+
+const clockTime = z.string().regex(CLOCK_TIME_RE, 'a time of day is HH:MM');
+const notificationSettings = z.strictObject({
+  enabled: z.boolean(),
+  quietHours: z.strictObject({ from: clockTime, to: clockTime }).nullable(),
+});
+
 const noArgs = z.tuple([]);
 
 /** One argument-tuple schema per panel method; `satisfies` keeps them in step with PanelApi. */
@@ -127,6 +168,15 @@ export const PANEL_SCHEMAS = {
   getBaselines: z.tuple([baselineFilter]),
   loadDemoHistory: noArgs,
   removeDemoHistory: noArgs,
+  saveAlertRule: z.tuple([alertRule]),
+  listAlertRules: noArgs,
+  deleteAlertRule: z.tuple([id]),
+  previewAlertRule: z.tuple([alertRule, timeRange]),
+  listIncidents: z.union([noArgs, z.tuple([incidentFilter])]),
+  acknowledgeIncident: z.tuple([id]),
+  getAlertingStatus: noArgs,
+  getNotificationSettings: noArgs,
+  setNotificationSettings: z.tuple([notificationSettings]),
 } satisfies { [M in PanelMethod]: z.ZodType<Parameters<PanelApi[M]>> };
 
 const metricSample = z.strictObject({
