@@ -1,8 +1,9 @@
 /**
  * Baselines for anomaly detection: per series, the mean, population standard deviation and
  * p50/p95/p99 of its raw samples over the last `windowDays`; and anomaly detection, which compares
- * the newest complete 1m bucket of each series with its baseline and records an `anomaly` alert
- * once per breach.
+ * each complete 1m bucket of each series since it was last checked (baselines.checked_to) with its
+ * baseline, records an `anomaly` alert once per breaching minute and carries the series' anomaly
+ * incident (alerts/runs.ts: consecutive breaching minutes in one direction are one incident).
  *
  * What is measured follows the metric's type (its catalog metadata): a gauge's (or an unknown
  * metric's) values; a counter's rate per second, as counterPoints gives it at 1m (each 1m bucket's
