@@ -3,8 +3,9 @@
  * (the interface the app's Electron notifier and the preview's browser notifier implement): a
  * firing warning or critical incident notified once, also across a restart, never when turned off,
  * within quiet hours, for info or pending incidents; its text in the metric's unit; clicking opens
- * the incident. Through the host's dispatcher (zod first): the alerting calls work, a saved rule is
- * evaluated at once and its notification event is emitted once; malformed calls are refused.
+ * the incident; the app's notifier shows Electron's native notification. Through the host's
+ * dispatcher (zod first): the alerting calls work, a saved rule is evaluated at once and its
+ * notification event is emitted once; malformed calls are refused.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -15,6 +16,7 @@ import { dataPaths } from '../electron/host/data-dir.ts';
 import type { HostEvent, HostReply } from '../electron/host/host-protocol.ts';
 import { openHostService, type HostService } from '../electron/host/host-service.ts';
 import { IncidentNotifications, inQuietHours } from '../electron/host/incident-notifications.ts';
+import { ElectronNotifier, type NativeNotificationClass } from '../electron/window/electron-notifier.ts';
 import { TimeSeriesStorage, type AlertRule } from '../storage/src/index.ts';
 import type { IncidentNotice, Notifier } from '../shared/notifications.ts';
 
@@ -134,6 +136,53 @@ describe('incident notifications (recording notifier)', () => {
     );
     assert.equal(inQuietHours(at(12, 0), { from: '12:00', to: '12:00' }), false, 'an empty span');
     assert.equal(inQuietHours(at(12, 0), null), false);
+  });
+});
+
+describe("the app's notifier", () => {
+  /** Electron's Notification as main sees it: what was shown, and its click listeners. */
+  function nativeNotifications(supported: boolean) {
+    const shown: { options: { title: string; body: string; urgency?: string }; click?: () => void }[] = [];
+    const Native = class {
+      private readonly entry: (typeof shown)[number];
+      constructor(options: { title: string; body: string; urgency?: 'normal' | 'critical' }) {
+        this.entry = { options };
+      }
+      static isSupported(): boolean {
+        return supported;
+      }
+      on(_event: 'click', listener: () => void): this {
+        this.entry.click = listener;
+        return this;
+      }
+      show(): void {
+        shown.push(this.entry);
+      }
+    } satisfies NativeNotificationClass;
+    return { Native, shown };
+  }
+  const notice: IncidentNotice = { incidentId: 7, severity: 'critical', title: 'Critical: x', body: 'x above 1' };
+
+  test('shows a native notification with the notice, urgent when critical; a click opens the incident', () => {
+    const { Native, shown } = nativeNotifications(true);
+    const opened: number[] = [];
+    new ElectronNotifier(Native).notify(notice, () => opened.push(notice.incidentId));
+    new ElectronNotifier(Native).notify({ ...notice, severity: 'warning' }, () => undefined);
+    assert.deepEqual(
+      shown.map((s) => s.options),
+      [
+        { title: 'Critical: x', body: 'x above 1', urgency: 'critical' },
+        { title: 'Critical: x', body: 'x above 1', urgency: 'normal' },
+      ],
+    );
+    shown[0]!.click!();
+    assert.deepEqual(opened, [7]);
+  });
+
+  test('shows nothing where the system has no notifications', () => {
+    const { Native, shown } = nativeNotifications(false);
+    new ElectronNotifier(Native).notify(notice, () => undefined);
+    assert.deepEqual(shown, []);
   });
 });
 
