@@ -38,7 +38,7 @@ test.describe('recorded alerts', () => {
     await expect(row).toHaveCount(1);
     await expect(row).toContainText(`host=${FIXTURE.hosts[0]}`);
     await expect(row).toContainText('912 ms');
-    await expect(row).toContainText('vs 500 ms');
+    await expect(row).toContainText('912 ms above 500 ms');
 
     await row.getByRole('button', { name: /^Open / }).click();
     await expect(page.getByRole('heading', { level: 1, name: FIXTURE.metric })).toBeVisible();

@@ -54,7 +54,7 @@ export function AlertHistory({ onOpen }: { onOpen: (alert: Alert) => void }) {
               <th scope="col">Metric</th>
               <th scope="col">Labels</th>
               <th scope="col">Severity</th>
-              <th scope="col">Value / threshold</th>
+              <th scope="col">Value and threshold</th>
               <th scope="col">
                 <span className="visually-hidden">Open</span>
               </th>
@@ -71,9 +71,11 @@ export function AlertHistory({ onOpen }: { onOpen: (alert: Alert) => void }) {
                   <td>
                     <span className={`badge severity-${alert.severity}`}>{alert.severity}</span>
                   </td>
-                  <td className="nowrap" title={alert.message ?? undefined}>
+                  <td className="nowrap">
                     {formatValue(alert.value, unit)}{' '}
-                    <span className="muted">vs {formatValue(alert.threshold, unit)}</span>
+                    <span className="muted">
+                      {alert.value >= alert.threshold ? 'above' : 'below'} {formatValue(alert.threshold, unit)}
+                    </span>
                   </td>
                   <td>
                     <button
