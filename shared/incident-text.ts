@@ -38,7 +38,7 @@ export function seriesName(metricName: string, labels: Labels): string {
 }
 
 /** How far the peak lies from the baseline mean, in σ (null for a constant baseline, σ = 0). */
-export function sigmasAtPeak(incident: Incident): number | null {
+function sigmasAtPeak(incident: Incident): number | null {
   const a = incident.anomaly;
   return a && a.stddev > 0 ? Math.abs(incident.peak - a.mean) / a.stddev : null;
 }

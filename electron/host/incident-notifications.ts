@@ -18,8 +18,8 @@ import {
 import type { Unit } from '../../shared/panel-api.ts';
 import type { ShellStore } from './shell-store.ts';
 
-export const SETTINGS_KEY = 'notifications';
-export const NOTIFIED_KEY = 'notified-incidents';
+const SETTINGS_KEY = 'notifications';
+const NOTIFIED_KEY = 'notified-incidents';
 /** How many handled incident ids are remembered (the newest; older incidents no longer fire). */
 const REMEMBERED = 1000;
 

@@ -17,7 +17,7 @@ import { asRuleError, ruleQuery } from './rule-check.ts';
 import type { RuleStore, StoredRule } from './rules.ts';
 import { advance, type Condition, type Run } from './runs.ts';
 
-export const LOOKBACK_MS = ALERT_LOOKBACK_DAYS * DAY_MS;
+const LOOKBACK_MS = ALERT_LOOKBACK_DAYS * DAY_MS;
 
 export interface RuleEvaluationContext {
   query: QueryContext;
