@@ -1,6 +1,7 @@
 /**
  * Alert rule evaluation against a direct computation from the raw samples (fast-check, fixed
- * seed): random gauge or counter samples on two series, some arriving minutes late, the store
+ * seed): random gauge or counter samples on two series (each its own incidents, or summed into
+ * one), some arriving minutes late, the store
  * evaluated at random instants (with maintenance in between or not). After every evaluation the
  * stored incidents equal what a plain reading of the rule gives: each minute judged once, by the
  * first evaluation after it is complete, on the samples that had arrived by then (a gauge's 1m
@@ -23,7 +24,7 @@ interface Arrival {
 }
 
 interface ExpectedIncident {
-  labels: { set: string };
+  labels: { set?: string };
   state: Incident['state'];
   start: number;
   end: number | null;
@@ -47,7 +48,7 @@ function minuteValue(kind: 'gauge' | 'counter', samples: MetricSample[], m: numb
 
 /** The incidents of one series, from its minute verdicts in order (value when breaching). */
 function expectedRuns(
-  set: string,
+  set: string | undefined,
   verdicts: { minute: number; breach: number | undefined }[],
   rule: AlertRule,
 ): ExpectedIncident[] {
@@ -63,7 +64,15 @@ function expectedRuns(
       continue;
     }
     length++;
-    if (!run) run = { labels: { set }, state: 'pending', start: minute, end: null, firedAt: null, peak: breach };
+    if (!run)
+      run = {
+        labels: set === undefined ? {} : { set },
+        state: 'pending',
+        start: minute,
+        end: null,
+        firedAt: null,
+        peak: breach,
+      };
     run.peak = rule.op === '>' ? Math.max(run.peak, breach) : Math.min(run.peak, breach);
     if (length === needed) run.firedAt = minute;
     run.state = run.firedAt === null ? 'pending' : 'firing';
@@ -75,7 +84,7 @@ function expectedRuns(
 function comparable(incidents: (Incident | ExpectedIncident)[]) {
   return incidents
     .map(({ labels, state, start, end, firedAt, peak }) => ({ set: labels.set, state, start, end, firedAt, peak }))
-    .sort((a, b) => a.set!.localeCompare(b.set!) || a.start - b.start);
+    .sort((a, b) => (a.set ?? '').localeCompare(b.set ?? '') || a.start - b.start);
 }
 
 const scenario = fc.record({
@@ -95,7 +104,25 @@ const scenario = fc.record({
   op: fc.constantFrom<'>' | '<'>('>', '<'),
   threshold: fc.integer({ min: 0, max: 20 }),
   forMinutes: fc.nat(4),
+  summed: fc.boolean(),
 });
+
+/** The rule's value of minute `m`: per set, or summed across the sets that have one (none: no value). */
+function ruleValue(
+  kind: 'gauge' | 'counter',
+  arrived: MetricSample[],
+  set: string | undefined,
+  m: number,
+): number | undefined {
+  if (set !== undefined)
+    return minuteValue(
+      kind,
+      arrived.filter((x) => x.labels!.set === set),
+      m,
+    );
+  const values = SETS.map((s) => ruleValue(kind, arrived, s, m)).filter((v) => v !== undefined);
+  return values.length === 0 ? undefined : values.reduce((a, b) => a + b, 0);
+}
 
 describe('alert rules: evaluation', () => {
   it('matches a direct computation from the raw samples at every evaluation (late data judged as it had arrived)', async () => {
@@ -114,14 +141,16 @@ describe('alert rules: evaluation', () => {
             name: 'prop',
             metricName: name,
             ...(sc.kind === 'counter' ? { fn: 'rate' as const } : {}),
+            ...(sc.summed ? { aggregate: { op: 'sum' as const } } : {}),
             op: sc.op,
             threshold: sc.kind === 'counter' ? sc.threshold / 60 : sc.threshold,
             forSeconds: sc.forMinutes * 60,
             severity: 'warning',
           };
           s.store.saveAlertRule(rule);
-          const verdicts = new Map<string, { minute: number; breach: number | undefined }[]>(
-            SETS.map((set) => [set, []]),
+          const groups = sc.summed ? [undefined] : [...SETS];
+          const verdicts = new Map<string | undefined, { minute: number; breach: number | undefined }[]>(
+            groups.map((set) => [set, []]),
           );
           let judgedTo = T0;
           const times = [...sc.evaluations].sort((a, b) => a - b);
@@ -134,17 +163,16 @@ describe('alert rules: evaluation', () => {
             if (sc.maintain[k]) await s.store.rollUpAndCompact();
             await s.store.evaluateAlertRules(at);
             const to = Math.floor(at / MINUTE) * MINUTE;
-            for (const set of SETS) {
-              const mine = arrived.filter((x) => x.labels!.set === set);
+            for (const set of groups) {
               for (let m = judgedTo; m < to; m += MINUTE) {
-                const value = minuteValue(sc.kind, mine, m);
+                const value = ruleValue(sc.kind, arrived, set, m);
                 const breaches =
                   value !== undefined && (rule.op === '>' ? value > rule.threshold : value < rule.threshold);
                 verdicts.get(set)!.push({ minute: m, breach: breaches ? value : undefined });
               }
             }
             judgedTo = Math.max(judgedTo, to);
-            const expected = SETS.flatMap((set) => expectedRuns(set, verdicts.get(set)!, rule));
+            const expected = groups.flatMap((set) => expectedRuns(set, verdicts.get(set)!, rule));
             assert.deepEqual(
               comparable(s.store.listIncidents()),
               comparable(expected),
