@@ -183,7 +183,7 @@ describe('alert rules: evaluation', () => {
           s.cleanup();
         }
       }),
-      { seed: 20_261_130, numRuns: 40 },
+      { seed: 20_261_130, numRuns: 25 },
     );
   });
 
