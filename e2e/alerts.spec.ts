@@ -3,8 +3,8 @@
  * that time; the demo history yields incidents (its memory rule and anomalies), and opening one
  * shows only its series, its threshold or band, and its span where the incident lies; a rule
  * written in the editor is previewed, saved, fires at once and raises exactly one browser
- * notification (permission granted), which opens the incident when clicked. Screenshots go to
- * e2e/screenshots/.
+ * notification (permission granted), which opens the incident when clicked; paused, its incident
+ * resolves, and it can be deleted. Screenshots go to e2e/screenshots/.
  */
 import type { Page } from '@playwright/test';
 import { cpSync } from 'node:fs';
@@ -231,6 +231,17 @@ test.describe('a rule written in the panel', () => {
       await rename('Queue far too deep', 'Queue too deep');
       expect(await shown()).toEqual([]);
       await expect(firing).toHaveCount(1);
+
+      // Paused, its incident is resolved; deleted, the rule is gone and its incident stays.
+      const ruleRow = page.getByTestId('rule-row').filter({ hasText: 'Queue too deep' });
+      await ruleRow.getByRole('button', { name: 'Pause' }).click();
+      await expect(ruleRow).toContainText('paused');
+      await expect(firing).toHaveCount(0);
+      const resolved = page.locator('[data-testid="incident-row"][data-state="resolved"]');
+      await expect(resolved.filter({ hasText: 'Queue too deep' })).toHaveCount(1);
+      await ruleRow.getByRole('button', { name: 'Delete Queue too deep' }).click();
+      await expect(page.getByTestId('rule-row')).toHaveCount(0);
+      await expect(resolved).toHaveCount(1);
     },
   );
 });
