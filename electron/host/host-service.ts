@@ -25,6 +25,9 @@ import { createPanelHandlers } from './panel-handlers.ts';
 import type { IngestContext } from './ingest-handlers.ts';
 import { IngestConfig } from '../ingest/ingest-settings.ts';
 import { IngestStatusBoard } from '../ingest/ingest-status.ts';
+import { IncidentNotifications } from './incident-notifications.ts';
+import { displayUnit } from '../collector/units.ts';
+import type { PanelEvent } from '../../shared/events.ts';
 
 export interface HostServiceOptions {
   paths: DataPaths;
@@ -61,7 +64,21 @@ export function openHostService(options: HostServiceOptions): HostService {
   const sink = new CountingSink(store);
   const record = (name: MetricName, value: number, labels?: Labels): Promise<number> =>
     sink.insertSamples([{ name, value, timestamp: now(), labels }]);
-  const jobs = new JobScheduler({ store, record, onError: (job, err) => onError(`job ${job}`, err) });
+  const emitPanel = (panelEvent: PanelEvent): void => options.emit({ event: 'panel', panelEvent });
+  // The host decides what to notify; the window shows it (Electron's main natively, the preview's page in the browser).
+  const notifications = new IncidentNotifications({
+    store,
+    notifier: { notify: (notice) => emitPanel({ name: 'incident-notification', payload: notice }) },
+    open: (incidentId) => emitPanel({ name: 'open-incident', payload: { incidentId } }),
+    unitOf: (name) => displayUnit(name, store.metricMetadata(name).unit),
+    now,
+  });
+  const jobs = new JobScheduler({
+    store,
+    record,
+    onError: (job, err) => onError(`job ${job}`, err),
+    onIncidents: (incidents) => notifications.consider(incidents),
+  });
   const sampler = new ProcessSampler('host');
   const panelCalls = new PanelCallStats();
   const collect = (): Promise<number> =>
@@ -75,8 +92,9 @@ export function openHostService(options: HostServiceOptions): HostService {
     jobs,
     record,
     now,
-    emit: (panelEvent) => options.emit({ event: 'panel', panelEvent }),
+    emit: emitPanel,
     reveal: (path) => options.emit({ event: 'reveal', path }),
+    notifications,
   });
   const panel = instrumentPanel(handlers, panelCalls);
   let closing: Promise<void> | undefined;

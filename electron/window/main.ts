@@ -13,6 +13,7 @@ import {
   BrowserWindow,
   dialog,
   ipcMain,
+  Notification,
   protocol,
   session,
   shell,
@@ -31,6 +32,8 @@ import { rendererDir } from '../scripts/project.ts';
 import { SECURITY_HEADERS } from '../panel-files/security-headers.ts';
 import { APP_HOST, APP_SCHEME, APP_URL, isTrustedSender } from './security.ts';
 import { readIndexPage, readStaticFile } from '../panel-files/static-files.ts';
+import { ElectronNotifier } from './electron-notifier.ts';
+import type { PanelEvent } from '../../shared/events.ts';
 
 const FORBIDDEN: CallReply = {
   ok: false,
@@ -114,8 +117,19 @@ function connect(window: BrowserWindow, supervisor: HostSupervisor): void {
   ipcMain.handle(TRANSPORT.recoveryChannel, (event, envelope: unknown) =>
     trusted(event) ? supervisor.handleRecoveryCall(envelope) : FORBIDDEN,
   );
-  supervisor.onEvent((event) => {
+  const send = (event: PanelEvent): void => {
     if (!window.isDestroyed()) window.webContents.send(TRANSPORT.eventChannel, event);
+  };
+  const notifier = new ElectronNotifier(Notification);
+  supervisor.onEvent((event) => {
+    // An incident to notify is shown natively here; clicking it opens the incident in the panel.
+    if (event.name !== 'incident-notification') return send(event);
+    notifier.notify(event.payload, () => {
+      if (window.isDestroyed()) return;
+      window.show();
+      window.focus();
+      send({ name: 'open-incident', payload: { incidentId: event.payload.incidentId } });
+    });
   });
 }
 
