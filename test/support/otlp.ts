@@ -19,14 +19,26 @@ export interface ReceiverHarness {
   close(): Promise<void>;
 }
 
-export async function startReceiver(
-  options: { settings?: Partial<OtlpRequestSettings>; store?: Partial<StorageConfig>; maxQueuedPoints?: number } = {},
-): Promise<ReceiverHarness> {
+export interface ReceiverHarnessOptions {
+  settings?: Partial<OtlpRequestSettings>;
+  store?: Partial<StorageConfig>;
+  maxQueuedPoints?: number;
+  /** Runs before each write reaches the store (a test holds writes back with it). */
+  beforeWrite?: () => Promise<void>;
+}
+
+export async function startReceiver(options: ReceiverHarnessOptions = {}): Promise<ReceiverHarness> {
   const opened = openStore({ autoMaintenance: false, ...options.store });
   const settings: OtlpRequestSettings = { resourceAttributes: [], ...options.settings };
   const results: OtlpExportResult[] = [];
   const receiver = new OtlpReceiver({
-    store: opened.store,
+    store: {
+      insertSamples: async (samples) => {
+        await options.beforeWrite?.();
+        return opened.store.insertSamples(samples);
+      },
+      describeMetric: (meta) => opened.store.describeMetric(meta),
+    },
     settings: () => settings,
     onResult: (result) => results.push(result),
     ...(options.maxQueuedPoints ? { maxQueuedPoints: options.maxQueuedPoints } : {}),

@@ -127,6 +127,11 @@ export class OtlpReceiver {
 
   constructor(private readonly options: OtlpReceiverOptions) {}
 
+  /** True while data points wait to be stored. */
+  get busy(): boolean {
+    return this.queuedPoints > 0;
+  }
+
   /** `http://127.0.0.1:PORT/v1/metrics` while listening, else null. */
   get address(): string | null {
     return this.server ? `http://127.0.0.1:${this.port}${OTLP_METRICS_PATH}` : null;
