@@ -79,6 +79,7 @@ export function post(
         port: target.port,
         path: options.path ?? target.pathname,
         method: options.method ?? 'POST',
+        agent: false,
         headers: { 'Content-Length': String(Buffer.byteLength(body)), ...headers },
       },
       (res) => {
