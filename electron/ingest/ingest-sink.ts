@@ -1,6 +1,6 @@
 /**
  * Samples from another program into the store, in steps: units (an OTLP data point, a scraped
- * sample group) are written in batches of about STEP_SAMPLES samples, handing the event loop back
+ * sample group) are written in batches of about STEP_UNITS samples, handing the event loop back
  * between batches so the panel's calls are answered during a large request. A unit is stored whole
  * or not at all and counted as accepted or rejected: when a batch is refused for one of its samples
  * (a label limit, the series limit), the rest of the request is written unit by unit so that only
@@ -8,10 +8,8 @@
  * full disk, a closed store) rejects the units not yet written, with its message.
  */
 import { CardinalityLimitError, InvalidSampleError, StorageError, type MetricSample } from '../../storage/src/index.ts';
+import { Pacer, STEP_UNITS } from './pacing.ts';
 import { Rejections } from './rejections.ts';
-
-/** Samples per write: small enough that one write holds the event loop only a few milliseconds. */
-export const STEP_SAMPLES = 4_000;
 
 export interface IngestUnit {
   /** Stored together in one write, or not at all. */
@@ -28,8 +26,6 @@ export interface IngestResult {
   accepted: number;
   rejections: Rejections;
 }
-
-const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /** Why the engine refused a unit's samples, or null when the error is not about them. */
 function sampleFault(err: unknown, samples: readonly MetricSample[]): string | null {
@@ -52,7 +48,7 @@ export async function ingestInSteps(
   let accepted = 0;
   let oneByOne = false;
   let next = 0;
-  let sinceYield = 0;
+  const pacer = new Pacer();
   while (next < units.length) {
     const end = oneByOne ? next + 1 : stepEnd(units, next);
     const step = units.slice(next, end);
@@ -75,20 +71,16 @@ export async function ingestInSteps(
     for (const unit of step) unit.commit?.();
     accepted += step.length;
     next = end;
-    sinceYield += samples.length;
-    if (sinceYield >= STEP_SAMPLES && next < units.length) {
-      sinceYield = 0;
-      await yieldToEventLoop();
-    }
+    if (next < units.length) await pacer.advance(samples.length);
   }
   return { accepted, rejections };
 }
 
-/** The end of the step starting at `start`: at least one unit, about STEP_SAMPLES samples. */
+/** The end of the step starting at `start`: at least one unit, about STEP_UNITS samples. */
 function stepEnd(units: readonly IngestUnit[], start: number): number {
   let samples = 0;
   let end = start;
-  while (end < units.length && (end === start || samples + (units[end]?.samples.length ?? 0) <= STEP_SAMPLES)) {
+  while (end < units.length && (end === start || samples + (units[end]?.samples.length ?? 0) <= STEP_UNITS)) {
     samples += units[end]?.samples.length ?? 0;
     end += 1;
   }

@@ -25,7 +25,7 @@ import {
   type OtlpEncoding,
 } from './codec.ts';
 import { BodyEncodingError, BodyTooLargeError, MAX_BODY_BYTES, readBody } from './request-body.ts';
-import type { ExportRequest } from './schema.ts';
+import { pointsOf, type ExportRequest } from './schema.ts';
 import { SeriesState } from './series-state.ts';
 import { translateRequest, type MetricFamily } from './translate.ts';
 
@@ -107,10 +107,7 @@ function countPoints(request: ExportRequest): number {
   let points = 0;
   for (const resource of request.resourceMetrics ?? []) {
     for (const scope of resource.scopeMetrics ?? []) {
-      for (const m of scope.metrics ?? []) {
-        const data = m.gauge ?? m.sum ?? m.histogram ?? m.exponentialHistogram ?? m.summary;
-        points += data?.dataPoints?.length ?? 0;
-      }
+      for (const metric of scope.metrics ?? []) points += pointsOf(metric);
     }
   }
   return points;
@@ -258,7 +255,7 @@ export class OtlpReceiver {
       throw err;
     }
     try {
-      return decodeRequest(body, encoding);
+      return await decodeRequest(body, encoding);
     } catch (err) {
       if (err instanceof OtlpDecodeError) throw new Refusal(400, GRPC.invalidArgument, err.message);
       throw err;
@@ -295,7 +292,9 @@ export class OtlpReceiver {
 
   private async ingest(request: ExportRequest): Promise<OtlpExportResult> {
     const settings = this.options.settings();
-    const translation = translateRequest(request, this.state, { resourceAttributes: settings.resourceAttributes });
+    const translation = await translateRequest(request, this.state, {
+      resourceAttributes: settings.resourceAttributes,
+    });
     const families = translation.families.filter((family) => this.declare(family, translation.rejections));
     const units = families.flatMap((family) => family.points);
     const { accepted, rejections } = await ingestInSteps(this.options.store, units, translation.rejections);

@@ -15,6 +15,8 @@ export const ExportRequestType = root.lookupType(
 export const ExportResponseType = root.lookupType(
   'opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse',
 );
+export const ResourceType = root.lookupType('opentelemetry.proto.resource.v1.Resource');
+export const MetricType = root.lookupType('opentelemetry.proto.metrics.v1.Metric');
 /** google.rpc.Status: the body of an OTLP error response. */
 export const StatusType = root.lookupType('google.rpc.Status');
 
@@ -110,11 +112,21 @@ export interface OtlpMetric {
   summary?: { dataPoints?: SummaryDataPoint[] | null } | null;
 }
 
+export interface OtlpResource {
+  attributes?: KeyValue[] | null;
+}
+
+export interface ResourceMetrics {
+  resource?: OtlpResource | null;
+  scopeMetrics?: { metrics?: OtlpMetric[] | null }[] | null;
+}
+
 export interface ExportRequest {
-  resourceMetrics?:
-    | {
-        resource?: { attributes?: KeyValue[] | null } | null;
-        scopeMetrics?: { metrics?: OtlpMetric[] | null }[] | null;
-      }[]
-    | null;
+  resourceMetrics?: ResourceMetrics[] | null;
+}
+
+/** How many data points a metric carries, whatever its kind. */
+export function pointsOf(metric: OtlpMetric): number {
+  const data = metric.gauge ?? metric.sum ?? metric.histogram ?? metric.exponentialHistogram ?? metric.summary;
+  return data?.dataPoints?.length ?? 0;
 }

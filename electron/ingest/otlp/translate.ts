@@ -19,12 +19,14 @@ import {
 } from '../../../storage/src/index.ts';
 import type { Labels, MetricMetadata, MetricSample } from '../../../storage/src/index.ts';
 import type { IngestUnit } from '../ingest-sink.ts';
+import { Pacer } from '../pacing.ts';
 import { Rejections } from '../rejections.ts';
 import { classicBuckets } from './exponential.ts';
 import { attributeText, prometheusLabelName, prometheusMetricName, prometheusUnit, type OtlpKind } from './naming.ts';
 import {
   FLAG_NO_RECORDED_VALUE,
   TEMPORALITY,
+  pointsOf,
   toNumber,
   type ExportRequest,
   type HistogramDataPoint,
@@ -311,13 +313,22 @@ function translateMetric(metric: OtlpMetric, resource: Labels, tx: Transaction, 
   if (family.points.length > 0) out.families.push(family);
 }
 
-export function translateRequest(request: ExportRequest, state: SeriesState, options: TranslateOptions): Translation {
+/** Maps a request, yielding to the event loop through `pacer` between metrics. */
+export async function translateRequest(
+  request: ExportRequest,
+  state: SeriesState,
+  options: TranslateOptions,
+  pacer = new Pacer(),
+): Promise<Translation> {
   const out: Translation = { families: [], pointCount: 0, rejections: new Rejections() };
   const tx = new Transaction(state);
   for (const resourceMetrics of request.resourceMetrics ?? []) {
     const resource = resourceLabels(resourceMetrics.resource?.attributes ?? [], options.resourceAttributes);
     for (const scope of resourceMetrics.scopeMetrics ?? []) {
-      for (const metric of scope.metrics ?? []) translateMetric(metric, resource, tx, out);
+      for (const metric of scope.metrics ?? []) {
+        translateMetric(metric, resource, tx, out);
+        await pacer.advance(pointsOf(metric));
+      }
     }
   }
   return out;
