@@ -279,6 +279,59 @@ describe('OTLP to Prometheus mapping', () => {
       assert.equal(raw(h, `latency_r${round}_count`)[0]?.points[0]?.value, values.length);
     }
   });
+
+  for (const temporality of [CUMULATIVE, DELTA]) {
+    it(`keeps every bucket an exponential histogram ever had, counting all its observations (${temporality === DELTA ? 'delta' : 'cumulative'})`, async () => {
+      h = await startReceiver();
+      const exports = [
+        [0.3, 0.4, 1.5, 1.6],
+        [0.01, 1.55, 70, 71.5],
+        [-2.5, 0.35, 3000],
+      ];
+      for (const [k, values] of exports.entries()) {
+        const seen = temporality === DELTA ? values : exports.slice(0, k + 1).flat();
+        const point = {
+          ...exponentialPoint(seen, 5),
+          timeUnixNano: nanos(T + (k + 1) * SECOND),
+          startTimeUnixNano: nanos(temporality === DELTA ? T + k * SECOND : T),
+        };
+        await send(h, [
+          { name: 'wait', exponentialHistogram: { aggregationTemporality: temporality, dataPoints: [point] } },
+        ]);
+      }
+      const buckets = raw(h, 'wait_bucket');
+      assert.ok(buckets.length >= 8, `${buckets.length} bucket series`);
+      for (const series of buckets) {
+        const le = series.labels.le === '+Inf' ? Infinity : Number(series.labels.le);
+        // Every sample holds the count of the observations exported up to its time that are <= le.
+        for (const p of series.points) {
+          const exported = exports.slice(0, Math.round((p.timestamp - T) / SECOND)).flat();
+          assert.equal(
+            p.value,
+            exported.filter((v) => v <= le).length,
+            `le ${series.labels.le} at +${p.timestamp - T} ms`,
+          );
+        }
+        const last = series.points.at(-1);
+        assert.equal(last?.timestamp, T + 3 * SECOND, `le ${series.labels.le} is written at the last export`);
+        // A bucket that appears late also has a sample at the export before (the count below it
+        // then), so the increase up to its first export loses none of its observations.
+        assert.ok(
+          series.points.some((p) => p.timestamp === T + 2 * SECOND),
+          `le ${series.labels.le} has a sample at the second export`,
+        );
+      }
+      const [quantile] = h.opened.store.queryMetrics({
+        metricName: 'wait',
+        start: T,
+        end: T + 3_600_000,
+        aggregation: '1h',
+        fn: 'quantile',
+        q: 0.5,
+      });
+      assert.equal(quantile?.points.length, 1);
+    });
+  }
 });
 
 /** An OTLP exponential histogram point of the values at `scale`, bucketed as the specification says. */

@@ -1,7 +1,8 @@
 /**
  * An OTLP metrics request as the store's samples, per OpenTelemetry's Prometheus compatibility
  * specification: gauges as they are; monotonic cumulative sums as counters (a new start time is a
- * reset: a 0 is written just after the previous sample, so the store sees the drop); delta sums
+ * reset: a 0 is written at the new start, or just after the previous sample, so the store sees the
+ * drop); delta sums
  * added up per series into cumulative values; non-monotonic sums as gauges; histograms as
  * `_bucket{le}` (cumulative), `_sum`, `_count`; exponential histograms through classic buckets
  * (exponential.ts); summaries as `{quantile}` series with `_sum` and `_count`. `service.name` (after
@@ -248,38 +249,93 @@ function metadataOf(name: string, metric: OtlpMetric, kind: OtlpKind): MetricMet
   };
 }
 
-/** Turns one point's values into samples under its mode, staging the state it changes. */
-function storedPoint(
+function seriesKey(stream: string, value: PointValue): string {
+  return `${stream}\u0000${value.name}\u0000${value.labels.le ?? ''}`;
+}
+
+/** The value of the bucket series at `le` when the point has no bucket there: that of the nearest bound below. */
+function cumulativeAt(buckets: readonly PointValue[], le: number): number {
+  let value = 0;
+  for (const b of buckets) if (Number(b.labels.le) <= le) value = Math.max(value, b.value);
+  return value;
+}
+
+/**
+ * An exponential histogram's values completed with every bound its stream had before (a bucket
+ * series, once written, is written at every point, holding the count up to its bound), and the
+ * bounds that appear for the first time.
+ */
+function withKnownBounds(
   values: PointValue[],
+  known: ReadonlySet<string> | undefined,
+): { values: PointValue[]; bounds: Set<string>; added: string[] } {
+  const buckets = values.filter((v) => v.labels.le !== undefined && v.labels.le !== INF_BOUND);
+  const present = new Set(buckets.map((v) => v.labels.le as string));
+  const inf = values.find((v) => v.labels.le === INF_BOUND) as PointValue;
+  const filled = [...values];
+  for (const le of known ?? []) {
+    if (present.has(le)) continue;
+    filled.push({ name: inf.name, labels: { ...inf.labels, le }, value: cumulativeAt(buckets, Number(le)) });
+  }
+  const added = known ? [...present].filter((le) => !known.has(le)) : [];
+  return { values: filled, bounds: new Set([...(known ?? []), ...present]), added };
+}
+
+/** The last value of the bucket series at the nearest known bound below `le` (0 when there is none). */
+function valueBelow(tx: Transaction, stream: string, known: ReadonlySet<string>, template: PointValue): number {
+  const le = Number(template.labels.le);
+  let nearest: string | undefined;
+  for (const b of known) if (Number(b) < le && (nearest === undefined || Number(b) > Number(nearest))) nearest = b;
+  if (nearest === undefined) return 0;
+  return tx.value(seriesKey(stream, { ...template, labels: { ...template.labels, le: nearest } })) ?? 0;
+}
+
+/**
+ * Turns one point's values into samples under its mode, staging the state it changes: delta values
+ * are added to their series' totals; a cumulative stream's new start time writes zeros first; an
+ * exponential histogram's bounds that appear for the first time start from the count below them
+ * (a delta total, or a sample at the stream's previous timestamp), so no observation is lost.
+ */
+function storedPoint(
+  pointValues: PointValue[],
   mode: Mode,
   key: string,
   point: NumberDataPoint,
   timestamp: number,
   tx: Transaction,
+  exponential: boolean,
 ): IngestUnit {
-  const samples: MetricSample[] = [];
-  const writes: PointWrites = { totals: [] };
-  if (mode === 'delta') {
-    for (const v of values) {
-      const seriesKey = `${key}\u0000${v.name}\u0000${v.labels.le ?? ''}`;
-      const total = tx.total(seriesKey) + v.value;
-      writes.totals.push([seriesKey, total]);
-      samples.push({ name: v.name, labels: v.labels, value: total, timestamp });
-    }
-  } else {
-    if (mode === 'cumulative') {
-      const startMs = msOf(point.startTimeUnixNano);
-      const previous = tx.start(key);
-      if (previous && startMs > 0 && startMs !== previous.startMs) {
-        const resetAt = Math.max(startMs, previous.lastMs + 1);
-        if (resetAt < timestamp) {
-          for (const v of values) samples.push({ name: v.name, labels: v.labels, value: 0, timestamp: resetAt });
-        }
-      }
-      if (startMs > 0) writes.start = [key, { startMs, lastMs: Math.max(previous?.lastMs ?? 0, timestamp) }];
-    }
-    for (const v of values) samples.push({ name: v.name, labels: v.labels, value: v.value, timestamp });
+  if (mode === 'gauge') {
+    return { samples: pointValues.map((v) => ({ name: v.name, labels: v.labels, value: v.value, timestamp })) };
   }
+  const previous = tx.stream(key);
+  const { values, bounds, added }: { values: PointValue[]; bounds?: Set<string>; added: string[] } = exponential
+    ? withKnownBounds(pointValues, previous?.bounds)
+    : { values: pointValues, added: [] };
+  const samples: MetricSample[] = [];
+  const writes: PointWrites = { values: [] };
+  const startMs = msOf(point.startTimeUnixNano);
+  /** A bound this known stream never had: its series starts from the count below it, at the previous timestamp. */
+  const startOfNew = (v: PointValue): number | null =>
+    previous?.bounds && added.includes(v.labels.le ?? '') ? valueBelow(tx, key, previous.bounds, v) : null;
+  if (mode === 'cumulative' && previous && previous.startMs > 0 && startMs > 0 && startMs !== previous.startMs) {
+    const resetAt = Math.max(startMs, previous.lastMs + 1);
+    if (resetAt < timestamp) {
+      for (const v of values) samples.push({ name: v.name, labels: v.labels, value: 0, timestamp: resetAt });
+    }
+  }
+  for (const v of values) {
+    const series = seriesKey(key, v);
+    const start = startOfNew(v);
+    if (start !== null && previous && previous.lastMs < timestamp) {
+      samples.push({ name: v.name, labels: v.labels, value: start, timestamp: previous.lastMs });
+    }
+    const value = mode === 'delta' ? (tx.value(series) ?? start ?? 0) + v.value : v.value;
+    if (mode === 'delta' || exponential) writes.values.push([series, value]);
+    samples.push({ name: v.name, labels: v.labels, value, timestamp });
+  }
+  const lastMs = Math.max(previous?.lastMs ?? 0, timestamp);
+  writes.stream = [key, { startMs, lastMs, ...(bounds ? { bounds } : {}) }];
   return { samples, commit: tx.stage(writes) };
 }
 
@@ -304,7 +360,7 @@ function translateMetric(metric: OtlpMetric, resource: Labels, tx: Transaction, 
       const mode = shape.mode(point);
       const values = shape.values(name, labels, point as never);
       const key = mode === 'gauge' ? '' : streamKey(name, labels);
-      family.points.push(storedPoint(values, mode, key, point, timestamp, tx));
+      family.points.push(storedPoint(values, mode, key, point, timestamp, tx, metric.exponentialHistogram != null));
     } catch (err) {
       if (!(err instanceof PointError)) throw err;
       out.rejections.add(`${name}: ${err.message}`);
