@@ -5,8 +5,9 @@
  * index i >> (s - S)), so its bounds are 2^(k/4) whatever scale the SDK picked or moved to: the same
  * few `le` series every time, at most four per doubling of the values. The classic buckets are then
  * cumulative, in value order: each negative bucket up to -base^i, the zero bucket up to the zero
- * threshold (always there, so its series never appears late), each positive bucket up to base^(i+1), and +Inf holding the count. A quantile read from
- * them is interpolated within a bucket at most 2^(1/4) (19 %) wide.
+ * threshold (always there, so its series never appears late), each positive bucket up to
+ * base^(i+1), and +Inf holding the count. A quantile read from them is interpolated within a bucket
+ * at most 2^(1/4) (19 %) wide.
  */
 import { toNumber, type ExponentialBuckets, type ExponentialHistogramDataPoint } from './schema.ts';
 

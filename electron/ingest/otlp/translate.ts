@@ -2,14 +2,14 @@
  * An OTLP metrics request as the store's samples, per OpenTelemetry's Prometheus compatibility
  * specification: gauges as they are; monotonic cumulative sums as counters (a new start time is a
  * reset: a 0 is written at the new start, or just after the previous sample, so the store sees the
- * drop); delta sums
- * added up per series into cumulative values; non-monotonic sums as gauges; histograms as
- * `_bucket{le}` (cumulative), `_sum`, `_count`; exponential histograms through classic buckets
- * (exponential.ts); summaries as `{quantile}` series with `_sum` and `_count`. `service.name` (after
- * `service.namespace/`) is `job`, `service.instance.id` is `instance`, the resource attributes the
- * settings list are kept, the others dropped; data point attributes become labels (names that
- * collide after sanitising join their values with `;`, in key order). Each data point becomes one
- * unit the sink stores whole or not at all; points that cannot be stored are counted with why.
+ * drop); delta sums added up per series into cumulative values; non-monotonic sums as gauges;
+ * histograms as `_bucket{le}` (cumulative), `_sum`, `_count`; exponential histograms through
+ * classic buckets (exponential.ts) whose series, once written, stay; summaries as `{quantile}`
+ * series with `_sum` and `_count`. `service.name` (after `service.namespace/`) is `job`,
+ * `service.instance.id` is `instance`, the resource attributes the settings list are kept, the
+ * others dropped; data point attributes become labels (names that collide after sanitising join
+ * their values with `;`, in key order). Each data point becomes one unit the sink stores whole or
+ * not at all; points that cannot be stored are counted with why.
  */
 import {
   HISTOGRAM_SUFFIXES,
