@@ -7,6 +7,8 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
@@ -84,6 +86,34 @@ describe('the OTLP receiver in the storage host', () => {
         [2],
       );
     } finally {
+      await service.close();
+      cleanup();
+    }
+  });
+
+  it('reports a port it cannot listen on as the last error, and listens once the port is free', async () => {
+    const { dir, cleanup } = tempDir('otlp-busy-');
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = (blocker.address() as AddressInfo).port;
+    const service = openHostService({
+      paths: dataPaths(dir),
+      emit: () => undefined,
+      jobTimings: null,
+      collectEveryMs: null,
+    });
+    try {
+      await service.panel.setIngestSettings({ otlp: { enabled: true, port } });
+      await service.otlp.settled();
+      const busy = (await service.panel.getIngestStatus()).otlp;
+      assert.equal(busy.address, null);
+      assert.match(busy.lastError ?? '', new RegExp(`cannot listen on 127\\.0\\.0\\.1:${port}: .*EADDRINUSE`));
+      await new Promise((resolve) => blocker.close(resolve));
+      await service.panel.setIngestSettings({ otlp: { enabled: true, port } });
+      await service.otlp.settled();
+      assert.equal((await service.panel.getIngestStatus()).otlp.address, `http://127.0.0.1:${port}/v1/metrics`);
+    } finally {
+      blocker.close();
       await service.close();
       cleanup();
     }

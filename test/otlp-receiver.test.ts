@@ -120,6 +120,41 @@ describe('OTLP receiver answers', () => {
     assert.equal(storedSamples(h), 1);
   });
 
+  it('rejects, with why, the points of a metric whose type contradicts the one stored, and stores the others', async () => {
+    h = await startReceiver();
+    const histogram = {
+      name: 'latency',
+      histogram: {
+        aggregationTemporality: 2,
+        dataPoints: [{ timeUnixNano: nanos(NOW), count: 1, sum: 2, bucketCounts: [1, 0], explicitBounds: [5] }],
+      },
+    };
+    const resource = (metrics: unknown[]) => ({ resourceMetrics: [{ scopeMetrics: [{ metrics }] }] });
+    assert.equal((await post(h.url, protobufRequest(resource([histogram])), PROTOBUF)).status, 200);
+    const gauge = {
+      name: 'latency',
+      gauge: {
+        dataPoints: [
+          { timeUnixNano: nanos(NOW + 1), asDouble: 3 },
+          { timeUnixNano: nanos(NOW + 2), asDouble: 4 },
+        ],
+      },
+    };
+    const other = { name: 'other', gauge: { dataPoints: [{ timeUnixNano: nanos(NOW), asDouble: 1 }] } };
+    const answer = await post(h.url, protobufRequest(resource([gauge, other])), PROTOBUF);
+    assert.equal(answer.status, 200);
+    const { rejected, message } = decodeProtobufResponse(answer.body);
+    assert.equal(rejected, 2);
+    assert.match(message, /^2 data points rejected: latency: /);
+    assert.equal(h.opened.store.metricMetadata('latency')?.type, 'histogram');
+    const points = (metricName: string) =>
+      h.opened.store
+        .queryMetrics({ metricName, start: 0, end: NOW + 60_000, aggregation: 'raw' })
+        .map((series) => series.points.map((p) => p.value));
+    assert.deepEqual(points('latency_count'), [[1]]);
+    assert.deepEqual(points('other'), [[1]]);
+  });
+
   const refusals: {
     name: string;
     status: number;
