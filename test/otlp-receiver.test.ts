@@ -22,6 +22,7 @@ import {
 } from './support/otlp.ts';
 
 const NOW = Date.now();
+const decodeProtobufStatus = (answer: { body: Buffer }): string => decodeStatus(answer.body).message;
 const PROTOBUF = { 'Content-Type': 'application/x-protobuf' };
 const JSON_TYPE = { 'Content-Type': 'application/json' };
 
@@ -213,7 +214,11 @@ describe('OTLP receiver answers', () => {
     {
       name: 'a gzip bomb',
       status: 413,
-      send: (h) => post(h.url, gzipSync(Buffer.alloc(MAX_BODY_BYTES * 2)), { ...PROTOBUF, 'Content-Encoding': 'gzip' }),
+      send: (h) =>
+        post(h.url, gzipSync(Buffer.alloc(MAX_BODY_BYTES * 2), { level: 1 }), {
+          ...PROTOBUF,
+          'Content-Encoding': 'gzip',
+        }),
     },
     {
       name: 'a body over 16 MiB',
@@ -272,17 +277,26 @@ describe('OTLP receiver answers', () => {
     assert.equal(storedSamples(h), 1);
   });
 
-  it('answers 503 with Retry-After while too many points wait, and stores only the admitted request', async () => {
+  it('answers 503 with Retry-After while too many points wait, and stores only the admitted requests', async () => {
     let release = (): void => undefined;
     const gate = new Promise<void>((resolve) => (release = resolve));
     h = await startReceiver({ maxQueuedPoints: 3, beforeWrite: () => gate });
+    const waitFor = async (points: number) => {
+      while (h.receiver.waitingPoints !== points) await new Promise((resolve) => setTimeout(resolve, 5));
+    };
     const first = post(h.url, protobufRequest(gaugeRequest(['a', 'b'])), PROTOBUF);
-    while (!h.receiver.busy) await new Promise((resolve) => setTimeout(resolve, 5));
-    const second = await post(h.url, protobufRequest(gaugeRequest(['c', 'd'])), PROTOBUF);
-    assert.equal(second.status, 503);
-    assert.equal(second.headers['retry-after'], '1');
+    await waitFor(2);
+    const overflowing = await post(h.url, protobufRequest(gaugeRequest(['c', 'd'])), PROTOBUF);
+    assert.equal(overflowing.status, 503);
+    assert.equal(overflowing.headers['retry-after'], '1');
+    const fitting = post(h.url, protobufRequest(gaugeRequest(['e'])), PROTOBUF);
+    await waitFor(3);
+    const full = await post(h.url, protobufRequest(gaugeRequest(['f'])), PROTOBUF);
+    assert.equal(full.status, 503);
+    assert.match(decodeProtobufStatus(full), /the store is busy: 3 data points wait/);
     release();
     assert.equal((await first).status, 200);
-    assert.equal(storedSamples(h), 2);
+    assert.equal((await fitting).status, 200);
+    assert.equal(storedSamples(h), 3);
   });
 });

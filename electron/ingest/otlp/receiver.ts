@@ -124,9 +124,9 @@ export class OtlpReceiver {
 
   constructor(private readonly options: OtlpReceiverOptions) {}
 
-  /** True while data points wait to be stored. */
-  get busy(): boolean {
-    return this.queuedPoints > 0;
+  /** Data points taken and not yet stored. */
+  get waitingPoints(): number {
+    return this.queuedPoints;
   }
 
   /** `http://127.0.0.1:PORT/v1/metrics` while listening, else null. */
@@ -265,19 +265,12 @@ export class OtlpReceiver {
   private async answer(req: IncomingMessage, requestEncoding: OtlpEncoding): Promise<Answer> {
     this.checkAccess(req);
     const { encoding, gzip } = this.checkRequest(req);
+    const limit = this.options.maxQueuedPoints ?? MAX_QUEUED_POINTS;
+    // Refused before its body is read when the queue is full already, and after when it would overflow it.
+    if (this.queuedPoints >= limit) throw this.busyRefusal();
     const request = await this.readRequest(req, encoding, gzip);
     const points = countPoints(request);
-    const limit = this.options.maxQueuedPoints ?? MAX_QUEUED_POINTS;
-    if (this.queuedPoints > 0 && this.queuedPoints + points > limit) {
-      throw new Refusal(
-        503,
-        GRPC.unavailable,
-        `the store is busy: ${this.queuedPoints} data points wait to be stored`,
-        {
-          'Retry-After': String(RETRY_AFTER_SECONDS),
-        },
-      );
-    }
+    if (this.queuedPoints > 0 && this.queuedPoints + points > limit) throw this.busyRefusal();
     this.queuedPoints += points;
     const run = this.queue.then(() => this.ingest(request));
     this.queue = run.catch(() => undefined);
@@ -288,6 +281,11 @@ export class OtlpReceiver {
     } finally {
       this.queuedPoints -= points;
     }
+  }
+
+  private busyRefusal(): Refusal {
+    const reason = `the store is busy: ${this.queuedPoints} data points wait to be stored`;
+    return new Refusal(503, GRPC.unavailable, reason, { 'Retry-After': String(RETRY_AFTER_SECONDS) });
   }
 
   private async ingest(request: ExportRequest): Promise<OtlpExportResult> {
