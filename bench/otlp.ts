@@ -6,17 +6,24 @@
  * counters, 10 label sets each) are encoded beforehand: the client's encoding is not the receiver's
  * cost. Then one burst of 100,000 points in a single request while the panel's `listMetrics` is
  * called in a loop through the host's IPC: the slowest call during the burst against the slowest
- * while idle. Also runs alone:
+ * while idle. Last, in this process, the receiver's pipeline against the engine's insertSamples of
+ * the same samples: a ratio that holds on a shared machine. Also runs alone:
  *
  *   node --import tsx bench/otlp.ts [--quick]
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { StorageHostClient, forkNodeHost } from '../electron/host/host-client.ts';
+import { ingestInSteps } from '../electron/ingest/ingest-sink.ts';
+import { STEP_UNITS } from '../electron/ingest/pacing.ts';
+import { decodeRequest } from '../electron/ingest/otlp/codec.ts';
 import { ExportRequestType } from '../electron/ingest/otlp/schema.ts';
+import { SeriesState } from '../electron/ingest/otlp/series-state.ts';
+import { translateRequest } from '../electron/ingest/otlp/translate.ts';
+import { TimeSeriesStorage, type MetricSample } from '../storage/src/index.ts';
 
 const METRICS = 100;
 const LABEL_SETS = 10;
@@ -109,6 +116,46 @@ async function receiverAddress(client: StorageHostClient): Promise<URL> {
   }
 }
 
+/**
+ * In this process, on a fresh store each: the receiver's pipeline (decode, map, store in steps) on
+ * the burst's body against `insertSamples` of the very samples it stores, in the sink's batches.
+ * The ratio is what the receiver costs over the engine's own ingest, whatever the machine's load.
+ */
+async function pipelineAgainstInsert(body: Buffer): Promise<{ pipelineMs: number; insertMs: number; samples: number }> {
+  const fresh = (): TimeSeriesStorage => {
+    const dir = mkdtempSync(join(tmpdir(), 'bench-otlp-pipe-'));
+    return new TimeSeriesStorage({ dbPath: join(dir, 'telemetry.db'), autoMaintenance: false });
+  };
+  const timed = async (work: (store: TimeSeriesStorage) => Promise<unknown>): Promise<number> => {
+    const store = fresh();
+    const start = performance.now();
+    await work(store);
+    const ms = performance.now() - start;
+    store.close();
+    rmSync(dirname(store.dbPath), { recursive: true, force: true });
+    return ms;
+  };
+  let samples: MetricSample[] = [];
+  const viaReceiver = async (store: TimeSeriesStorage): Promise<void> => {
+    const request = await decodeRequest(body, 'protobuf');
+    const translation = await translateRequest(request, new SeriesState(), { resourceAttributes: [] });
+    for (const family of translation.families) store.describeMetric(family.metadata);
+    const units = translation.families.flatMap((family) => family.points);
+    await ingestInSteps(store, units);
+    samples = units.flatMap((unit) => unit.samples);
+  };
+  const direct = async (store: TimeSeriesStorage): Promise<void> => {
+    for (let i = 0; i < samples.length; i += STEP_UNITS) await store.insertSamples(samples.slice(i, i + STEP_UNITS));
+  };
+  // Each twice, alternating, the faster run of each kept: the first runs warm the code up.
+  const runs = { pipeline: [] as number[], insert: [] as number[] };
+  for (let round = 0; round < 2; round++) {
+    runs.pipeline.push(await timed(viaReceiver));
+    runs.insert.push(await timed(direct));
+  }
+  return { pipelineMs: Math.min(...runs.pipeline), insertMs: Math.min(...runs.insert), samples: samples.length };
+}
+
 export async function otlpFigures(quick: boolean): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-otlp-'));
   const client = await StorageHostClient.start(forkNodeHost(dir, { otlp: 0 }));
@@ -135,6 +182,7 @@ export async function otlpFigures(quick: boolean): Promise<string> {
     const burstSeconds = (performance.now() - burstStart) / 1000;
     if (status !== 200) throw new Error(`the receiver answered ${status} to the burst`);
     const stored = (await client.panel.getIngestStatus()).otlp;
+    const pipe = await pipelineAgainstInsert(burst.body);
     return [
       `OTLP/HTTP receiver (load average ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores during the run)`,
       `OTLP/HTTP receiver, protobuf, end to end through the storage host: ${points.toLocaleString('en-US')} data points in ` +
@@ -143,6 +191,9 @@ export async function otlpFigures(quick: boolean): Promise<string> {
       `A burst of ${burst.points.toLocaleString('en-US')} points in one request (${(burst.body.length / 1024 / 1024).toFixed(1)} MiB): ` +
         `answered in ${burstSeconds.toFixed(2)} s; the slowest listMetrics call during it took ${busy.toFixed(0)} ms ` +
         `(${idle.toFixed(1)} ms while idle). Accepted ${stored.accepted.toLocaleString('en-US')}, rejected ${stored.rejected}.`,
+      `In one process, the same burst through the receiver's pipeline (decode, map, store in steps): ` +
+        `${pipe.pipelineMs.toFixed(0)} ms, against ${pipe.insertMs.toFixed(0)} ms for insertSamples of its ` +
+        `${pipe.samples.toLocaleString('en-US')} samples alone: ${(pipe.pipelineMs / pipe.insertMs).toFixed(2)}x the engine's own ingest.`,
     ].join('\n');
   } finally {
     agent.destroy();
