@@ -90,8 +90,23 @@ export function prometheusMetricName(otlpName: string, unit: string, kind: OtlpK
   return /^[0-9]/.test(name) ? `_${name}` : name;
 }
 
+/** Label names already sanitised: a stream's few attribute keys come with every one of its points. */
+const labelNames = new Map<string, string>();
+/** Beyond this many distinct keys the cache starts over (keys come from other programs). */
+const LABEL_NAME_CACHE_SIZE = 10_000;
+
 /** A label name the engine accepts: `[A-Za-z_][A-Za-z0-9_]*`, never starting with `__`. */
 export function prometheusLabelName(key: string): string {
+  let name = labelNames.get(key);
+  if (name === undefined) {
+    if (labelNames.size >= LABEL_NAME_CACHE_SIZE) labelNames.clear();
+    name = sanitiseLabelName(key);
+    labelNames.set(key, name);
+  }
+  return name;
+}
+
+function sanitiseLabelName(key: string): string {
   const name = key.replace(/[^A-Za-z0-9_]/g, '_');
   if (name === '') return 'key_';
   if (/^[0-9]/.test(name)) return `key_${name}`;

@@ -122,8 +122,12 @@ function byKey(a: KeyValue, b: KeyValue): number {
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
+/** One point stream: the metric and its label set (key order irrelevant). */
 function streamKey(name: string, labels: Labels): string {
-  return `${name}\u0000${JSON.stringify(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))}`;
+  const names = Object.keys(labels).sort();
+  let key = name;
+  for (const label of names) key += `\u0000${label}\u0001${labels[label]}`;
+  return key;
 }
 
 function numberValue(point: NumberDataPoint): number {
