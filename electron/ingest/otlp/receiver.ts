@@ -179,8 +179,8 @@ export class OtlpReceiver {
     } catch (err) {
       const refusal =
         err instanceof Refusal ? err : new Refusal(500, GRPC.internal, `internal error: ${(err as Error).message}`);
-      if (refusal.status !== 500 || !(err instanceof Refusal))
-        this.report({ accepted: 0, rejected: 0, error: refusal.message });
+      // A refused request stored nothing: its reason is the source's last error.
+      this.report({ accepted: 0, rejected: 0, error: refusal.message });
       answer = {
         status: refusal.status,
         body: encodeStatus(refusal.grpcCode, refusal.message, requestEncoding),
