@@ -23,7 +23,7 @@ import {
 } from 'electron';
 import type { MetricSample } from '../../storage/src/index.ts';
 import { startParentCollector } from '../collector/collector.ts';
-import { dataPaths, parseShellFlags, resolveDataDir } from '../host/data-dir.ts';
+import { dataPaths, hostArgs, parseShellFlags, resolveDataDir, type ShellFlags } from '../host/data-dir.ts';
 import type { HostChannel, StorageHostClient } from '../host/host-client.ts';
 import { HostSupervisor } from '../host/host-supervisor.ts';
 import { METRIC } from '../collector/metric-catalog.ts';
@@ -53,9 +53,9 @@ function utilityChannel(child: UtilityProcess): HostChannel {
   };
 }
 
-function launchStorageHost(dataDir: string): HostChannel {
+function launchStorageHost(dataDir: string, flags: ShellFlags): HostChannel {
   const entry = join(import.meta.dirname, 'storage-host.cjs');
-  const child = utilityProcess.fork(entry, ['--data-dir', dataDir], {
+  const child = utilityProcess.fork(entry, hostArgs(dataDir, flags), {
     serviceName: 'Telemetry storage',
     stdio: 'inherit',
   });
@@ -188,13 +188,14 @@ function superviseHost(supervisor: HostSupervisor, window: BrowserWindow): void 
 }
 
 async function run(): Promise<void> {
-  const dataDir = resolveDataDir(parseShellFlags(process.argv.slice(1)));
+  const flags = parseShellFlags(process.argv.slice(1));
+  const dataDir = resolveDataDir(flags);
   await app.whenReady();
   lockDown();
   serveRenderer(rendererDir(app.getAppPath()));
   const supervisor = new HostSupervisor({
     dbPath: dataPaths(dataDir).dbPath,
-    launch: () => launchStorageHost(dataDir),
+    launch: () => launchStorageHost(dataDir, flags),
     quit: () => app.quit(),
   });
   const { failure } = await supervisor.start();
