@@ -10,14 +10,22 @@ export interface ExportProgress {
   total: number;
 }
 
+/** Loading the demo history: ms of history written so far of `total`, then the fold of what was written. */
+export interface DemoProgress {
+  phase: 'samples' | 'rollups';
+  done: number;
+  total: number;
+}
+
 /** Event name -> payload. */
 export interface PanelEvents {
   'export-progress': ExportProgress;
+  'demo-progress': DemoProgress;
 }
 
 export type PanelEventName = keyof PanelEvents;
 
-export const PANEL_EVENTS = ['export-progress'] as const satisfies readonly PanelEventName[];
+export const PANEL_EVENTS = ['export-progress', 'demo-progress'] as const satisfies readonly PanelEventName[];
 
 /** One event as it travels: its name and payload. */
 export type PanelEvent = { [E in PanelEventName]: { name: E; payload: PanelEvents[E] } }[PanelEventName];

@@ -11,6 +11,7 @@ import type {
   Baseline,
   ExportResult,
   LabelMatcher,
+  LabelMatchers,
   Labels,
   MatchOp,
   MetricQuery,
@@ -31,6 +32,7 @@ export type {
   Baseline,
   ExportResult,
   LabelMatcher,
+  LabelMatchers,
   Labels,
   MatchOp,
   MetricQuery,
@@ -82,6 +84,8 @@ export interface ExportRequest {
   anonymize?: boolean;
   /** Label names kept verbatim when anonymising. */
   keepLabels?: string[];
+  /** Also export the demo history (series labelled source="demo"); default false. */
+  includeDemo?: boolean;
 }
 
 export interface Status {
@@ -120,6 +124,8 @@ export interface PanelApi {
   getBaselines(filter: BaselineFilter): Promise<Baseline[]>;
   loadDemoHistory(): Promise<{ samples: number }>;
   removeDemoHistory(): Promise<{ deleted: number }>;
+  /** Resolves when the engine accepts this matcher on this label (a regex RE2 compiles), else rejects with INVALID_QUERY. */
+  checkLabelMatcher(labelName: string, matcher: LabelMatcher): Promise<void>;
 }
 
 export type PanelMethod = keyof PanelApi;
@@ -140,6 +146,7 @@ export const PANEL_METHODS = [
   'getBaselines',
   'loadDemoHistory',
   'removeDemoHistory',
+  'checkLabelMatcher',
 ] as const satisfies readonly PanelMethod[];
 
 /** Fails to compile when PANEL_METHODS misses a method of PanelApi. */

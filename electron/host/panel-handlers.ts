@@ -8,14 +8,14 @@
 import { realpathSync, statSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { defaultExportPath } from '../../storage/src/index.ts';
+import { checkLabelMatchers, defaultExportPath } from '../../storage/src/index.ts';
 import type { DataPaths } from './data-dir.ts';
-import { hasDemoHistory, loadDemoHistory, removeDemoHistory } from '../demo/demo-history.ts';
+import { DEMO_LABEL, hasDemoHistory, loadDemoHistory, removeDemoHistory } from '../demo/demo-history.ts';
 import type { ShellStore } from './shell-store.ts';
 import type { JobScheduler } from './jobs.ts';
 import { METRIC, type MetricName } from '../collector/metric-catalog.ts';
-import type { PanelEvent } from '../../shared/events.ts';
-import type { ExportRequest, ExportResult, PanelApi, Settings } from '../../shared/panel-api.ts';
+import type { DemoProgress, PanelEvent } from '../../shared/events.ts';
+import type { ExportRequest, ExportResult, LabelMatchers, PanelApi, Settings } from '../../shared/panel-api.ts';
 import { ShellError } from './shell-errors.ts';
 import { MAX_QUERY_POINTS } from './panel-schemas.ts';
 import { displayUnit } from '../collector/units.ts';
@@ -35,6 +35,11 @@ export interface HandlerContext {
 function anonymizeOption(request: ExportRequest): boolean | { keepLabels: string[] } {
   if (request.anonymize === false) return false;
   return request.keepLabels ? { keepLabels: request.keepLabels } : true;
+}
+
+/** The series an export covers: all of them when the demo is asked for, else those not labelled as demo. */
+function exportSelector(request: ExportRequest): LabelMatchers | undefined {
+  return request.includeDemo === true ? undefined : { [DEMO_LABEL.name]: { op: '!=', value: DEMO_LABEL.value } };
 }
 
 /** The real path of `requested` when it names a file inside the exports folder; throws otherwise. */
@@ -104,6 +109,7 @@ export function createPanelHandlers(ctx: HandlerContext) {
           end: request.end,
           source: request.source,
           anonymize: anonymizeOption(request),
+          labels: exportSelector(request),
           onProgress: (done, total) => ctx.emit({ name: 'export-progress', payload: { done, total } }),
           signal: exporting.signal,
         });
@@ -132,10 +138,14 @@ export function createPanelHandlers(ctx: HandlerContext) {
       return store.getBaselines(filter);
     },
     async loadDemoHistory() {
-      return { samples: await ctx.jobs.exclusive(() => loadDemoHistory(store, { end: ctx.now() })) };
+      const onProgress = (payload: DemoProgress) => ctx.emit({ name: 'demo-progress', payload });
+      return { samples: await ctx.jobs.exclusive(() => loadDemoHistory(store, { end: ctx.now(), onProgress })) };
     },
     async removeDemoHistory() {
       return { deleted: await ctx.jobs.exclusive(async () => removeDemoHistory(store)) };
+    },
+    async checkLabelMatcher(labelName, matcher) {
+      checkLabelMatchers({ [labelName]: matcher });
     },
   } satisfies PanelApi;
 }

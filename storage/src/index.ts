@@ -32,5 +32,6 @@ export { INF_BOUND, LE_LABEL, bucketBound } from './metrics/bucket-bound.ts';
 export { MAX_HELP_LENGTH, MAX_UNIT_LENGTH } from './metrics/metadata.ts';
 export type { ListedMetric } from './metrics/stored-catalog.ts';
 export { SEVERITIES } from './alerts/alerts.ts';
+export { checkLabelMatchers } from './series/labels.ts';
 export { MIN_BASELINE_SAMPLES } from './baselines/baselines.ts';
 export { defaultExportPath } from './export/parquet-export.ts';
