@@ -6,6 +6,7 @@
  * argument lives in the host's entry (electron/host/panel-schemas.ts, host-dispatch.ts).
  */
 import type {
+  AggregateOp,
   Alert,
   AlertFilter,
   Baseline,
@@ -27,6 +28,7 @@ import type { Subscribe } from './events.ts';
 import type { RecoveryApi } from './store-recovery.ts';
 
 export type {
+  AggregateOp,
   Alert,
   AlertFilter,
   Baseline,
