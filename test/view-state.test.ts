@@ -63,6 +63,8 @@ test('every view survives the round trip through its hash', () => {
 test('a relative range stays relative and readable; an absolute one is two UTC instants', () => {
   assert.equal(viewHash({ ...DEFAULT_VIEW, range: { kind: 'relative', durationMs: 6 * 3_600_000 } }), '#range=6h');
   assert.equal(viewHash({ ...DEFAULT_VIEW, range: { kind: 'relative', durationMs: 90 * MINUTE } }), '#range=90m');
+  assert.equal(viewHash({ ...DEFAULT_VIEW, range: { kind: 'relative', durationMs: 24 * 3_600_000 } }), '#range=24h');
+  assert.equal(viewHash({ ...DEFAULT_VIEW, range: { kind: 'relative', durationMs: 7 * 86_400_000 } }), '#range=7d');
   const start = Date.UTC(2026, 10, 30, 12, 0, 0);
   const hash = viewHash({ ...DEFAULT_VIEW, range: { kind: 'absolute', start, end: start + 3_600_000 } });
   assert.equal(hash, '#from=2026-11-30T12%3A00%3A00.000Z&to=2026-11-30T13%3A00%3A00.000Z');

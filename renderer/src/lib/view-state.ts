@@ -49,9 +49,10 @@ const UNITS: readonly [string, number][] = [
   ['s', SECOND_MS],
 ];
 
-/** 6 hours -> "6h", 90 minutes -> "90m": the largest unit that divides the duration. */
+/** 6 hours -> "6h", 90 minutes -> "90m", 7 days -> "7d": the largest unit that divides it (days from two on, as the presets say 24h). */
 export function formatDuration(ms: number): string {
-  const [unit, size] = UNITS.find(([, size]) => ms % size === 0) ?? ['s', SECOND_MS];
+  const fits = ([unit, size]: [string, number]) => ms % size === 0 && (unit !== 'd' || ms >= 2 * DAY_MS);
+  const [unit, size] = UNITS.find(fits) ?? ['s', SECOND_MS];
   return `${Math.round(ms / size)}${unit}`;
 }
 

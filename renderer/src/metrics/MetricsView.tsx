@@ -2,13 +2,16 @@
  * The Metrics tab: the metric list beside the selected metric's panel, or an empty state while
  * the store holds nothing yet (the first-run banner above offers the demo history then).
  */
-import { useCallback, type Dispatch, type SetStateAction } from 'react';
+import { useCallback, useEffect, type Dispatch, type SetStateAction } from 'react';
 import { telemetry } from '../lib/api.ts';
 import type { ViewState } from '../lib/view-state.ts';
 import { useAsync } from '../hooks/use-async.ts';
 import { EmptyState, ErrorBanner } from '../components/Notice.tsx';
 import { MetricList } from './MetricList.tsx';
 import { MetricPanel } from './MetricPanel.tsx';
+
+/** How often an empty store is asked again for its metrics (the collector's first write comes within 10 s). */
+const EMPTY_POLL_MS = 5_000;
 
 /** What the Metrics tab shows: the view kept in the address (lib/view-state.ts). */
 export type MetricSelection = ViewState;
@@ -24,9 +27,16 @@ export function MetricsView({ selection, onSelection, hideDemo }: Props) {
   const metrics = useAsync(useCallback(() => telemetry().listMetrics(), []));
   const list = metrics.data ?? [];
   const current = list.find((m) => m.name === selection.metric) ?? list[0] ?? null;
+  const waiting = metrics.data !== undefined && list.length === 0;
+
+  useEffect(() => {
+    if (!waiting) return;
+    const timer = setInterval(metrics.reload, EMPTY_POLL_MS);
+    return () => clearInterval(timer);
+  }, [waiting, metrics.reload]);
 
   if (metrics.error !== undefined) return <ErrorBanner error={metrics.error} onRetry={metrics.reload} />;
-  if (metrics.data !== undefined && list.length === 0) {
+  if (waiting) {
     return (
       <EmptyState title="No metrics recorded yet">
         <p>
