@@ -186,7 +186,7 @@ export function MetricPanel({ metric, range, filters, fn, aggregate, hideDemo, o
           </div>
         )}
       </div>
-      {series.length > 0 && <LegendTable series={series} unit={metric.unit} scheme={scheme} />}
+      {series.some((s) => s.points > 0) && <LegendTable series={series} unit={metric.unit} scheme={scheme} />}
       <p className="hint">
         Drag across the chart to zoom in. Alert markers sit on top of the chart; select one to centre on it.
       </p>
