@@ -8,7 +8,8 @@
 import type { Page } from '@playwright/test';
 import { FIXTURE, HOUR_MS } from './support/fixture-data.ts';
 import { consoleErrors } from './support/console.ts';
-import { openMetric, rangeText, setCustomRange, shownRange, waitForChartIdle } from './support/panel.ts';
+import { openMetric, openTab, rangeText, setCustomRange, shownRange, waitForChartIdle } from './support/panel.ts';
+import { readParquet } from './support/parquet.ts';
 import { expect, test } from './support/test.ts';
 
 function hashParams(page: Page): URLSearchParams {
@@ -165,6 +166,34 @@ test.describe('with the demo history', () => {
     await expect(badge).toHaveCount(0);
     await page.getByRole('switch', { name: 'Show demo data' }).check();
     await expect(badge).toHaveText('Demo data');
+    expect(errors).toEqual([]);
+  });
+});
+
+test.describe('exports with the demo history', () => {
+  test.use({ seed: 'demo' });
+
+  test('an export leaves the demo out unless its option is checked', async ({ page, preview }) => {
+    const errors = consoleErrors(page);
+    await page.goto(preview.url);
+    await openTab(page, 'Export');
+    await page.getByText('Options').click();
+    await page.getByLabel('Time range').selectOption('24h');
+    const includeDemo = page.getByLabel('Include the demo history', { exact: false });
+    await expect(includeDemo).not.toBeChecked();
+    /** Exports and counts the rows with a `source` label (only the demo has one; its value is hashed). */
+    const exportedDemoRows = async () => {
+      await page.getByRole('button', { name: 'Export anonymised Parquet' }).click();
+      const fileName = page.getByTestId('export-result').locator('.file-name');
+      await expect(fileName).toHaveText(/\.parquet$/, { timeout: 60_000 });
+      const path = await fileName.getAttribute('title');
+      const { rows } = await readParquet(path ?? '');
+      expect(rows.length).toBeGreaterThan(0);
+      return rows.filter((row) => 'source' in (JSON.parse(String(row.labels)) as object)).length;
+    };
+    expect(await exportedDemoRows()).toBe(0);
+    await includeDemo.check();
+    expect(await exportedDemoRows()).toBeGreaterThan(1000);
     expect(errors).toEqual([]);
   });
 });
