@@ -3,11 +3,9 @@
  * offers 30 days of demo history, and shows the load's progress (the host's demo-progress events:
  * history written, then the fold into rollups) until it is done.
  */
-import { useState } from 'react';
-import type { DemoProgress } from '../../../shared/events.ts';
-import { telemetry } from '../lib/api.ts';
-import { useAction } from '../hooks/use-action.ts';
+import { useDemoLoad } from '../hooks/use-demo-load.ts';
 import { ErrorBanner } from '../components/Notice.tsx';
+import { DemoProgressBar } from './DemoProgressBar.tsx';
 
 interface Props {
   /** Called once the demo history is stored. */
@@ -15,27 +13,8 @@ interface Props {
   onDismiss: () => void;
 }
 
-function progressText(progress: DemoProgress | null): string {
-  if (progress === null) return 'Starting…';
-  if (progress.phase === 'rollups') return 'Folding it into rollups…';
-  return `Writing demo history… ${Math.floor((100 * progress.done) / progress.total)} %`;
-}
-
 export function FirstRunBanner({ onLoaded, onDismiss }: Props) {
-  const load = useAction();
-  const [progress, setProgress] = useState<DemoProgress | null>(null);
-
-  const start = () =>
-    load.run(async () => {
-      setProgress(null);
-      const unsubscribe = telemetry().on('demo-progress', setProgress);
-      try {
-        await telemetry().loadDemoHistory();
-      } finally {
-        unsubscribe();
-      }
-      onLoaded();
-    });
+  const load = useDemoLoad();
 
   return (
     <section className="first-run-banner" aria-labelledby="first-run-title">
@@ -47,17 +26,10 @@ export function FirstRunBanner({ onLoaded, onDismiss }: Props) {
         </p>
       </div>
       {load.busy ? (
-        <div className="first-run-progress" role="status">
-          <progress
-            aria-label="Loading demo history"
-            max={progress?.total ?? 1}
-            value={progress === null ? undefined : progress.done}
-          />
-          <span>{progressText(progress)}</span>
-        </div>
+        <DemoProgressBar progress={load.progress} />
       ) : (
         <div className="first-run-actions">
-          <button type="button" className="button primary" onClick={start}>
+          <button type="button" className="button primary" onClick={() => load.start(onLoaded)}>
             Load demo history
           </button>
           <button type="button" className="button" onClick={onDismiss}>
