@@ -60,11 +60,13 @@ test('a fresh store: the banner, a range fitted to the data, then the demo with 
   await waitForChartIdle(page);
   await expect.poll(async () => page.getByTestId('legend-row').count()).toBeGreaterThan(0);
   await expect(page.getByRole('switch', { name: 'Show demo data' })).toHaveCount(0);
+  await page.screenshot({ path: 'e2e/screenshots/first-run.png', fullPage: true });
 
   // Load the demo: the progress bar moves through the history, then the banner goes.
   await banner.getByRole('button', { name: 'Load demo history' }).click();
   const progress = banner.getByRole('progressbar', { name: 'Loading demo history' });
   await expect(progress).toBeVisible();
+  await page.screenshot({ path: 'e2e/screenshots/first-run-loading.png' });
   const seen = new Set<string>();
   await expect
     .poll(
