@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { test as base, expect } from '@playwright/test';
 import { TRANSPORT } from '../shared/panel-api.ts';
 import { e2eRoot } from './support/env.ts';
-import { consoleErrors } from './support/console.ts';
+import { collectErrors } from './support/strict-test.ts';
 import { rangeText, shownRange, waitForChartIdle } from './support/panel.ts';
 import { startPreview, type Preview } from './support/preview.ts';
 
@@ -44,7 +44,7 @@ test('a fresh store: the banner, a range fitted to the data, then the demo with 
   fresh,
 }) => {
   test.setTimeout(DEMO_LOAD_TIMEOUT_MS + 60_000);
-  const errors = consoleErrors(page);
+  const errors = collectErrors(page);
   // Open the page only once the collector has written (the case the old empty state missed).
   await expect.poll(() => metricsStored(fresh.url), { timeout: 30_000 }).toBeGreaterThan(0);
   await page.goto(fresh.url);

@@ -3,14 +3,13 @@
  * range, filters, function and aggregation live in the hash; reload, back and forward restore them;
  * a relative range stays relative; a bad hash opens the default view without an error; the last
  * view comes back when the page opens without a hash; "Copy link" copies the full address; the demo
- * switch hides the demo series (a saved choice, sent as source!="demo"). No console error.
+ * switch hides the demo series (a saved choice, sent as source!="demo"). No console error (support/strict-test.ts).
  */
 import type { Page } from '@playwright/test';
 import { FIXTURE, HOUR_MS } from './support/fixture-data.ts';
-import { consoleErrors } from './support/console.ts';
 import { openMetric, openTab, rangeText, setCustomRange, shownRange, waitForChartIdle } from './support/panel.ts';
 import { readParquet } from './support/parquet.ts';
-import { expect, test } from './support/test.ts';
+import { expect, test } from './support/strict-test.ts';
 
 function hashParams(page: Page): URLSearchParams {
   return new URLSearchParams(new URL(page.url()).hash.slice(1));
@@ -32,7 +31,6 @@ test.describe('with the fixture', () => {
   test.use({ seed: 'fixture' });
 
   test('the view survives a reload, and back and forward walk the views', async ({ page, preview, anchor }) => {
-    const errors = consoleErrors(page);
     await page.goto(preview.url);
     await openMetric(page, FIXTURE.metric);
     await expect.poll(() => hashParams(page).get('metric')).toBe(FIXTURE.metric);
@@ -77,7 +75,6 @@ test.describe('with the fixture', () => {
     await expect(rangeText(page)).toContainText('now');
     expect(hashParams(page).get('range')).toBe('24h');
     await waitForChartIdle(page);
-    expect(errors).toEqual([]);
   });
 
   test('a shared link opens its view; the last view returns without a hash; a bad hash is the default view', async ({
@@ -86,7 +83,6 @@ test.describe('with the fixture', () => {
     preview,
     anchor,
   }) => {
-    const errors = consoleErrors(page);
     const link = new URL(preview.url);
     link.hash = new URLSearchParams([
       ['metric', FIXTURE.metric],
@@ -122,7 +118,6 @@ test.describe('with the fixture', () => {
     await expect.poll(() => hashParams(page).get('range')).toBe('6h');
     await expect(chips(page)).toHaveCount(0);
     await expect(page.getByRole('alert')).toHaveCount(0);
-    expect(errors).toEqual([]);
   });
 });
 
@@ -133,7 +128,6 @@ test.describe('with the demo history', () => {
     page,
     preview,
   }) => {
-    const errors = consoleErrors(page);
     await page.goto(preview.url);
     const metric = 'process_cpu_percent';
     await openMetric(page, metric);
@@ -166,7 +160,6 @@ test.describe('with the demo history', () => {
     await expect(badge).toHaveCount(0);
     await page.getByRole('switch', { name: 'Show demo data' }).check();
     await expect(badge).toHaveText('Demo data');
-    expect(errors).toEqual([]);
   });
 });
 
@@ -174,7 +167,6 @@ test.describe('exports with the demo history', () => {
   test.use({ seed: 'demo' });
 
   test('an export leaves the demo out unless its option is checked', async ({ page, preview }) => {
-    const errors = consoleErrors(page);
     await page.goto(preview.url);
     await openTab(page, 'Export');
     await page.getByText('Options').click();
@@ -183,10 +175,15 @@ test.describe('exports with the demo history', () => {
     await expect(includeDemo).not.toBeChecked();
     /** Exports and counts the rows with a `source` label (only the demo has one; its value is hashed). */
     const exportedDemoRows = async () => {
+      const shownPath = page.getByTestId('export-result').getByTestId('export-path');
+      const previous = (await shownPath.count()) > 0 ? await shownPath.textContent() : null;
       await page.getByRole('button', { name: 'Export anonymised Parquet' }).click();
-      const fileName = page.getByTestId('export-result').locator('.file-name');
-      await expect(fileName).toHaveText(/\.parquet$/, { timeout: 60_000 });
-      const path = await fileName.getAttribute('title');
+      // The new file's path (not the previous export's, still shown until the new one is written).
+      await expect
+        .poll(async () => ((await shownPath.count()) > 0 ? await shownPath.textContent() : null), { timeout: 60_000 })
+        .toMatch(/\.parquet$/);
+      await expect(shownPath).not.toHaveText(previous ?? '', { timeout: 60_000 });
+      const path = await shownPath.textContent();
       const { rows } = await readParquet(path ?? '');
       expect(rows.length).toBeGreaterThan(0);
       return rows.filter((row) => 'source' in (JSON.parse(String(row.labels)) as object)).length;
@@ -194,6 +191,5 @@ test.describe('exports with the demo history', () => {
     expect(await exportedDemoRows()).toBe(0);
     await includeDemo.check();
     expect(await exportedDemoRows()).toBeGreaterThan(1000);
-    expect(errors).toEqual([]);
   });
 });

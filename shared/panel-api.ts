@@ -24,6 +24,7 @@ import type {
   StoreProblem,
 } from '../storage/src/types.ts';
 import type { PanelErrorPayload } from './errors.ts';
+import type { IngestSettings, IngestStatus, NewScrapeTarget, ScrapeTarget } from './ingest.ts';
 import type { Subscribe } from './events.ts';
 import type { RecoveryApi } from './store-recovery.ts';
 
@@ -90,6 +91,28 @@ export interface ExportRequest {
   includeDemo?: boolean;
 }
 
+/** The options an export was written with, kept beside its file (export-files.ts). */
+export interface ExportFileOptions {
+  source: Resolution;
+  anonymize: boolean;
+  keepLabels?: string[];
+  start?: number;
+  end?: number;
+  rows: number;
+}
+
+/** A Parquet file in the exports folder, as listExports gives it. */
+export interface ExportFile {
+  /** Its absolute path (the one revealExport and deleteExport take). */
+  path: string;
+  name: string;
+  bytes: number;
+  /** When it was written (ms). */
+  modified: number;
+  /** Null for a file whose options were not kept (written elsewhere, or by an older version). */
+  options: ExportFileOptions | null;
+}
+
 export interface Status {
   dbBytes: number;
   walBytes: number;
@@ -121,6 +144,10 @@ export interface PanelApi {
   /** Cancels the running export (its partial file is removed); false when none was running. */
   cancelExport(): Promise<boolean>;
   revealExport(path: string): Promise<void>;
+  /** The Parquet files in the exports folder, newest first. */
+  listExports(): Promise<ExportFile[]>;
+  /** Deletes one of them (and its kept options); any path outside the exports folder is refused. */
+  deleteExport(path: string): Promise<void>;
   getStatus(): Promise<Status>;
   listAlerts(filter: AlertFilter): Promise<Alert[]>;
   getBaselines(filter: BaselineFilter): Promise<Baseline[]>;
@@ -128,6 +155,15 @@ export interface PanelApi {
   removeDemoHistory(): Promise<{ deleted: number }>;
   /** Resolves when the engine accepts this matcher on this label (a regex RE2 compiles), else rejects with INVALID_QUERY. */
   checkLabelMatcher(labelName: string, matcher: LabelMatcher): Promise<void>;
+  /** The OTLP receiver's settings (shared/ingest.ts); saving restarts it. */
+  getIngestSettings(): Promise<IngestSettings>;
+  setIngestSettings(settings: IngestSettings): Promise<IngestSettings>;
+  listScrapeTargets(): Promise<ScrapeTarget[]>;
+  /** Creates a target, or updates the one with its id; returns it with its id. */
+  saveScrapeTarget(target: NewScrapeTarget): Promise<ScrapeTarget>;
+  deleteScrapeTarget(id: number): Promise<void>;
+  /** Per source: points accepted and rejected, the last error; per target its last scrape. */
+  getIngestStatus(): Promise<IngestStatus>;
 }
 
 export type PanelMethod = keyof PanelApi;
@@ -143,12 +179,20 @@ export const PANEL_METHODS = [
   'exportParquet',
   'cancelExport',
   'revealExport',
+  'listExports',
+  'deleteExport',
   'getStatus',
   'listAlerts',
   'getBaselines',
   'loadDemoHistory',
   'removeDemoHistory',
   'checkLabelMatcher',
+  'getIngestSettings',
+  'setIngestSettings',
+  'listScrapeTargets',
+  'saveScrapeTarget',
+  'deleteScrapeTarget',
+  'getIngestStatus',
 ] as const satisfies readonly PanelMethod[];
 
 /** Fails to compile when PANEL_METHODS misses a method of PanelApi. */

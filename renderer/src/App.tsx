@@ -1,7 +1,8 @@
 /**
- * The panel's shell: a top bar with the four tabs (Metrics, Alerts, Export, Settings), the demo
- * switch and the preview's "Copy link"; the first-run banner; and the Metrics view's state, kept
- * in the address (hooks/use-view-state.ts) and here, so an alert can open its metric at its time.
+ * The panel's shell: a skip link, a top bar with the four tabs (Metrics, Alerts, Export, Settings),
+ * the demo switch and the preview's "Copy link", the selected section as the main landmark (with
+ * the first-run banner above the Metrics view), and the Metrics view's state, kept in the address
+ * (hooks/use-view-state.ts) and here, so an alert can open its metric at its time.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Alert } from '../../shared/panel-api.ts';
@@ -17,6 +18,7 @@ import { FirstRunBanner } from './first-run/FirstRunBanner.tsx';
 import { CopyLinkButton } from './metrics/CopyLinkButton.tsx';
 import { MetricsView } from './metrics/MetricsView.tsx';
 import { SettingsView } from './settings/SettingsView.tsx';
+import { MAIN_CONTENT_ID, SectionPanel, SectionTabs, SkipLink } from './shell/SectionTabs.tsx';
 
 type Tab = 'metrics' | 'alerts' | 'export' | 'settings';
 
@@ -70,24 +72,13 @@ export function App() {
 
   return (
     <div className="app">
+      <SkipLink />
       <header className="topbar">
         <div className="brand">
           <span className="brand-mark" aria-hidden="true" />
           Telemetry
         </div>
-        <nav className="tabs" aria-label="Sections">
-          {TABS.map((t) => (
-            <button
-              key={t.id}
-              type="button"
-              className="tab"
-              aria-current={tab === t.id ? 'page' : undefined}
-              onClick={() => openTab(t.id)}
-            >
-              {t.label}
-            </button>
-          ))}
-        </nav>
+        <SectionTabs tabs={TABS} selected={tab} onSelect={openTab} />
         <div className="topbar-tools">
           {status.data?.hasDemoData === true && (
             <label className="check demo-switch" title='Series labelled source="demo": generated history'>
@@ -103,17 +94,20 @@ export function App() {
           {IN_BROWSER && tab === 'metrics' && <CopyLinkButton />}
         </div>
       </header>
-      {tab === 'metrics' && firstRun && !dismissed && (
-        <FirstRunBanner onLoaded={onDemoLoaded} onDismiss={() => setDismissed(true)} />
-      )}
-      <div className="content">
-        {tab === 'metrics' && (
-          <MetricsView key={dataVersion} selection={view} onSelection={setView} hideDemo={hideDemo} />
-        )}
-        {tab === 'alerts' && <AlertsView onOpen={openAlert} />}
-        {tab === 'export' && <ExportView />}
-        {tab === 'settings' && <SettingsView />}
-      </div>
+      {/* Landmarks and tabs (shell/SectionTabs.tsx): the selected section is the page's main content. */}
+      <main id={MAIN_CONTENT_ID} className="content" tabIndex={-1}>
+        <SectionPanel id={tab}>
+          {tab === 'metrics' && firstRun && !dismissed && (
+            <FirstRunBanner onLoaded={onDemoLoaded} onDismiss={() => setDismissed(true)} />
+          )}
+          {tab === 'metrics' && (
+            <MetricsView key={dataVersion} selection={view} onSelection={setView} hideDemo={hideDemo} />
+          )}
+          {tab === 'alerts' && <AlertsView onOpen={openAlert} />}
+          {tab === 'export' && <ExportView />}
+          {tab === 'settings' && <SettingsView />}
+        </SectionPanel>
+      </main>
     </div>
   );
 }

@@ -2,13 +2,16 @@
  * The Metrics tab: the metric list beside the selected metric's panel, or an empty state while
  * the store holds nothing yet (the first-run banner above offers the demo history then).
  */
-import { useCallback, useEffect, type Dispatch, type SetStateAction } from 'react';
+import { lazy, Suspense, useCallback, useEffect, type Dispatch, type SetStateAction } from 'react';
 import { telemetry } from '../lib/api.ts';
 import type { ViewState } from '../lib/view-state.ts';
 import { useAsync } from '../hooks/use-async.ts';
 import { EmptyState, ErrorBanner } from '../components/Notice.tsx';
 import { MetricList } from './MetricList.tsx';
-import { MetricPanel } from './MetricPanel.tsx';
+
+// The panel draws with Recharts: loaded on its own so the first paint does not wait for the chart
+// library (test/renderer-bundle.test.ts checks the entry chunk holds none of it).
+const MetricPanel = lazy(() => import('./MetricPanel.tsx').then((module) => ({ default: module.MetricPanel })));
 
 /** How often an empty store is asked again for its metrics (the collector's first write comes within 10 s). */
 const EMPTY_POLL_MS = 5_000;
@@ -38,7 +41,7 @@ export function MetricsView({ selection, onSelection, hideDemo }: Props) {
   if (metrics.error !== undefined) return <ErrorBanner error={metrics.error} onRetry={metrics.reload} />;
   if (waiting) {
     return (
-      <EmptyState title="No metrics recorded yet">
+      <EmptyState title="No metrics recorded yet" level={1}>
         <p>
           Once the app records telemetry, each metric shows up here, within seconds. To explore the panel now, load 30
           days of demo history; you can hide or remove it again at any time.
@@ -54,20 +57,22 @@ export function MetricsView({ selection, onSelection, hideDemo }: Props) {
         selected={current?.name ?? null}
         onSelect={(metric) => onSelection((s) => ({ ...s, metric, filters: [], fn: null, aggregate: null }))}
       />
-      <main className="metrics-main">
+      <div className="metrics-main">
         {current !== null && (
-          <MetricPanel
-            metric={current}
-            range={selection.range}
-            filters={selection.filters}
-            fn={selection.fn}
-            aggregate={selection.aggregate}
-            hideDemo={hideDemo}
-            onRange={(range) => onSelection((s) => ({ ...s, range }))}
-            onFilters={(filters) => onSelection((s) => ({ ...s, filters }))}
-          />
+          <Suspense fallback={<p className="muted chart-loading">Loading the chart…</p>}>
+            <MetricPanel
+              metric={current}
+              range={selection.range}
+              filters={selection.filters}
+              fn={selection.fn}
+              aggregate={selection.aggregate}
+              hideDemo={hideDemo}
+              onRange={(range) => onSelection((s) => ({ ...s, range }))}
+              onFilters={(filters) => onSelection((s) => ({ ...s, filters }))}
+            />
+          </Suspense>
         )}
-      </main>
+      </div>
     </div>
   );
 }
