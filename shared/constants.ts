@@ -33,6 +33,12 @@ export const DEFAULT_RETENTION_DAYS = 30;
 export const SQLITE_SUFFIXES = { wal: '-wal', shm: '-shm', journal: '-journal' } as const;
 
 /**
+ * The label every demo series carries (electron/demo/): the shell loads, removes and leaves it out
+ * of exports by it, and the panel marks and hides demo series by it.
+ */
+export const DEMO_LABEL = { name: 'source', value: 'demo' } as const;
+
+/**
  * Prometheus' naming of a classic histogram's series: `<base>_bucket{le}`, `<base>_sum` and
  * `<base>_count` (a summary's `_sum` and `_count` too). The engine infers types from it; the
  * collector reports a `_sum` at its base name's precision.

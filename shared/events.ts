@@ -11,6 +11,13 @@ export interface ExportProgress {
   total: number;
 }
 
+/** Loading the demo history: ms of history written so far of `total`, then the fold of what was written. */
+export interface DemoProgress {
+  phase: 'samples' | 'rollups';
+  done: number;
+  total: number;
+}
+
 /** Event name -> payload. */
 export interface PanelEvents {
   'export-progress': ExportProgress;
@@ -18,6 +25,7 @@ export interface PanelEvents {
   'incident-notification': IncidentNotice;
   /** The user clicked a native notification: the panel opens this incident. */
   'open-incident': { incidentId: number };
+  'demo-progress': DemoProgress;
 }
 
 export type PanelEventName = keyof PanelEvents;
@@ -26,6 +34,7 @@ export const PANEL_EVENTS = [
   'export-progress',
   'incident-notification',
   'open-incident',
+  'demo-progress',
 ] as const satisfies readonly PanelEventName[];
 
 /** One event as it travels: its name and payload. */

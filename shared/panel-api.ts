@@ -6,6 +6,7 @@
  * argument lives in the host's entry (electron/host/panel-schemas.ts, host-dispatch.ts).
  */
 import type {
+  AggregateOp,
   Alert,
   AlertFilter,
   AlertRule,
@@ -14,6 +15,7 @@ import type {
   IncidentFilter,
   ExportResult,
   LabelMatcher,
+  LabelMatchers,
   Labels,
   MatchOp,
   MetricQuery,
@@ -31,6 +33,7 @@ import type { Subscribe } from './events.ts';
 import type { RecoveryApi } from './store-recovery.ts';
 
 export type {
+  AggregateOp,
   Alert,
   AlertFilter,
   AlertRule,
@@ -39,6 +42,7 @@ export type {
   IncidentFilter,
   ExportResult,
   LabelMatcher,
+  LabelMatchers,
   Labels,
   MatchOp,
   MetricQuery,
@@ -90,6 +94,8 @@ export interface ExportRequest {
   anonymize?: boolean;
   /** Label names kept verbatim when anonymising. */
   keepLabels?: string[];
+  /** Also export the demo history (series labelled source="demo"); default false. */
+  includeDemo?: boolean;
 }
 
 /** The options an export was written with, kept beside its file (export-files.ts). */
@@ -161,6 +167,8 @@ export interface PanelApi {
   getBaselines(filter: BaselineFilter): Promise<Baseline[]>;
   loadDemoHistory(): Promise<{ samples: number }>;
   removeDemoHistory(): Promise<{ deleted: number }>;
+  /** Resolves when the engine accepts this matcher on this label (a regex RE2 compiles), else rejects with INVALID_QUERY. */
+  checkLabelMatcher(labelName: string, matcher: LabelMatcher): Promise<void>;
   /** The OTLP receiver's settings (shared/ingest.ts); saving restarts it. */
   getIngestSettings(): Promise<IngestSettings>;
   setIngestSettings(settings: IngestSettings): Promise<IngestSettings>;
@@ -202,6 +210,7 @@ export const PANEL_METHODS = [
   'getBaselines',
   'loadDemoHistory',
   'removeDemoHistory',
+  'checkLabelMatcher',
   'getIngestSettings',
   'setIngestSettings',
   'listScrapeTargets',

@@ -19,9 +19,10 @@ import {
 } from '../collector/metric-catalog.ts';
 import { seededRandom, type Random } from '../../shared/random.ts';
 import { atReportedPrecision } from '../collector/units.ts';
-import { DAY_MS, HOUR_MS, MINUTE_MS } from '../../shared/constants.ts';
+import { DAY_MS, DEMO_LABEL, HOUR_MS, MINUTE_MS } from '../../shared/constants.ts';
+import type { DemoProgress } from '../../shared/events.ts';
 
-export const DEMO_LABEL = { name: 'source', value: 'demo' } as const;
+export { DEMO_LABEL };
 export const DEMO_DAYS = 30;
 export const DEMO_STEP_MS = MINUTE_MS;
 
@@ -41,6 +42,8 @@ export interface DemoPlan {
   days?: number;
   batchSize?: number;
   seed?: number;
+  /** Called after each stored batch (phase 'samples', in ms of history written) and before the fold ('rollups'). */
+  onProgress?: (progress: DemoProgress) => void;
 }
 
 /** Standard normal noise (Box-Muller). */
@@ -212,14 +215,21 @@ export function* demoBatches(plan: DemoPlan): Generator<MetricSample[]> {
 /** Replaces any demo history with a fresh one ending at `plan.end`, then rolls it up and compacts. */
 export async function loadDemoHistory(store: ShellStore, plan: DemoPlan): Promise<number> {
   removeDemoHistory(store);
+  const total = (plan.days ?? DEMO_DAYS) * DAY_MS;
+  const historyStart = plan.end - total;
   let stored = 0;
-  for (const batch of demoBatches(plan)) stored += await store.insertSamples(batch);
+  for (const batch of demoBatches(plan)) {
+    stored += await store.insertSamples(batch);
+    const written = batch[batch.length - 1]!.timestamp - historyStart;
+    plan.onProgress?.({ phase: 'samples', done: Math.min(Math.max(written, 0), total), total });
+  }
+  plan.onProgress?.({ phase: 'rollups', done: total, total });
   await store.rollUpAndCompact();
   store.checkpoint();
   return stored;
 }
 
-/** Deletes every demo series; returns the samples deleted. */
+/** Deletes every demo series, with its alerts and baselines; returns the samples deleted. */
 export function removeDemoHistory(store: ShellStore): number {
   return store.deleteSeries({ labels: { [DEMO_LABEL.name]: DEMO_LABEL.value } });
 }

@@ -73,6 +73,11 @@ const labels = labelRecord(labelValue, 'labels');
 
 const labelMatcher = z.union([labelValue, z.strictObject({ op: z.enum(['=', '!=', '=~', '!~']), value: labelValue })]);
 
+/** The most conditions on one label in a query (several must all hold). */
+export const MAX_MATCHERS_PER_LABEL = 16;
+
+const labelMatchers = z.union([labelMatcher, z.array(labelMatcher).min(1).max(MAX_MATCHERS_PER_LABEL)]);
+
 /** Across series per time bucket: an op, and the label names kept (everything else aggregated away). */
 const aggregate = z.strictObject({ op: z.enum(AGGREGATE_OPS), by: z.array(labelName).max(MAX_LABELS).optional() });
 
@@ -88,7 +93,7 @@ const metricQuery = z
     metricName,
     start: timestamp,
     end: timestamp,
-    labels: labelRecord(labelMatcher, 'label matchers').optional(),
+    labels: labelRecord(labelMatchers, 'label matchers').optional(),
     aggregation: z.union([z.literal('auto'), resolution]).optional(),
     maxPoints: z.int().min(1).max(MAX_QUERY_POINTS).optional(),
     fn: z.enum(QUERY_FUNCTIONS).optional(),
@@ -105,6 +110,7 @@ const exportRequest = z
     source: resolution.optional(),
     anonymize: z.boolean().optional(),
     keepLabels: z.array(labelName).max(MAX_LABELS).optional(),
+    includeDemo: z.boolean().optional(),
   })
   .refine(startBeforeEnd, 'start must be before end');
 
@@ -192,6 +198,7 @@ export const PANEL_SCHEMAS = {
   getBaselines: z.tuple([baselineFilter]),
   loadDemoHistory: noArgs,
   removeDemoHistory: noArgs,
+  checkLabelMatcher: z.tuple([labelName, labelMatcher]),
   getIngestSettings: noArgs,
   setIngestSettings: z.tuple([ingestSettings]),
   listScrapeTargets: noArgs,

@@ -36,5 +36,6 @@ export type { ListedMetric } from './metrics/stored-catalog.ts';
 export { SEVERITIES } from './alerts/alerts.ts';
 export { INCIDENT_STATES } from './alerts/incidents.ts';
 export { MAX_FOR_SECONDS, MAX_RULE_NAME_LENGTH, RULE_FUNCTIONS } from './alerts/rule-check.ts';
+export { checkLabelMatchers } from './series/labels.ts';
 export { MIN_BASELINE_SAMPLES } from './baselines/baselines.ts';
 export { defaultExportPath } from './export/parquet-export.ts';

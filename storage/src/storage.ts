@@ -59,6 +59,7 @@ import { repairOnOpen } from './retention/repair.ts';
 import { counterSeriesOf } from './rollup/counter-series.ts';
 import { Rollups, TIER_DERIVED_INTERVALS } from './rollup/rollups.ts';
 import { SeriesRegistry } from './series/registry.ts';
+import { compileMatchers } from './series/labels.ts';
 import { runSteps, runStepsYielding, type Step } from './steps.ts';
 import { compactionStep } from './tier/compaction.ts';
 import { ChunkTier } from './tier/chunk-tier.ts';
@@ -416,16 +417,19 @@ export class TimeSeriesStorage implements MetricsSink {
   }
 
   /**
-   * Deletes every series matching the selector, with all its data; returns samples deleted. When
-   * another connection's read snapshot keeps the WAL from being reset, the deleted rows stay
-   * readable to it: reported as 'deletion-pending' until a checkpoint() resets the WAL.
+   * Deletes every series matching the selector, with all its data, its baselines and its alerts;
+   * returns samples deleted. When another connection's read snapshot keeps the WAL from being
+   * reset, the deleted rows stay readable to it: reported as 'deletion-pending' until a
+   * checkpoint() resets the WAL.
    */
   deleteSeries(selector: SeriesSelector): number {
     this.assertOpen();
     const names =
       selector.metricName === undefined ? [...this.registry.metrics()].map(([n]) => n) : [selector.metricName];
-    const ids = names.flatMap((name) => this.registry.match(name, selector.labels)).map((s) => s.id);
+    const series = names.flatMap((name) => this.registry.match(name, selector.labels));
+    const ids = series.map((s) => s.id);
     return this.write(() => {
+      this.db.transaction(() => series.forEach((s) => this.alerts.deleteOfSeries(s.metricName, s.labelsJson)))();
       const deleted = dropSeries(this.retentionContext(), ids);
       this.appender.forget(ids);
       this.db.pragma('incremental_vacuum');
@@ -524,10 +528,11 @@ export class TimeSeriesStorage implements MetricsSink {
       throw new InvalidArgumentError('output must be a file path');
     if (output) checkNotStoreFile(this.dbPath, output);
     const { source, start, end } = checkExportOptions(options);
+    const selected = compileMatchers(options.labels);
     const scope: ExportScope = {
-      series: [...this.registry.all()].sort(
-        (a, b) => a.metricName.localeCompare(b.metricName) || a.labelsJson.localeCompare(b.labelsJson),
-      ),
+      series: [...this.registry.all()]
+        .filter((s) => selected(s.labels))
+        .sort((a, b) => a.metricName.localeCompare(b.metricName) || a.labelsJson.localeCompare(b.labelsJson)),
       start,
       end,
     };

@@ -89,6 +89,9 @@ export type MatchOp = '=' | '!=' | '=~' | '!~';
 
 export type LabelMatcher = string | { op: MatchOp; value: string };
 
+/** Label name -> one matcher, or several that must all hold (`{ host: [{ op: '=~', value: 'web-.*' }, { op: '!=', value: 'web-3' }] }`). */
+export type LabelMatchers = Record<string, LabelMatcher | LabelMatcher[]>;
+
 export type Resolution = 'raw' | Interval;
 
 export interface MetricQuery {
@@ -97,7 +100,7 @@ export interface MetricQuery {
   start: number;
   /** ms, exclusive. */
   end: number;
-  labels?: Record<string, LabelMatcher>;
+  labels?: LabelMatchers;
   /** Default 'auto'. */
   aggregation?: 'raw' | Interval | 'auto';
   /**
@@ -302,6 +305,11 @@ export interface ExportOptions {
   end?: number;
   source?: Resolution;
   anonymize?: boolean | AnonymizeOptions;
+  /**
+   * Only the series whose labels satisfy these matchers (as a query's); e.g.
+   * `{ source: { op: '!=', value: 'demo' } }` leaves the demo history out. Default: every series.
+   */
+  labels?: LabelMatchers;
   onProgress?: (done: number, total: number) => void;
   /** Aborting it cancels the export between row groups: CANCELLED, and no file is left behind. */
   signal?: AbortSignal;
@@ -381,5 +389,5 @@ export interface RetentionPreview {
 
 export interface SeriesSelector {
   metricName?: string;
-  labels: Record<string, LabelMatcher>;
+  labels: LabelMatchers;
 }

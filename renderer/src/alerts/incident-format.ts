@@ -18,7 +18,13 @@ export function incidentText(incident: Incident, rule: AlertRule | undefined, un
 /** "rate of x{a="b"} summed by svc > 5 MiB for 5 min". */
 export function ruleCondition(rule: AlertRule, unit: Unit): string {
   const labels = Object.fromEntries(
-    Object.entries(rule.labels ?? {}).map(([name, m]) => [name, typeof m === 'string' ? m : `${m.op}${m.value}`]),
+    Object.entries(rule.labels ?? {}).map(([name, matchers]) => [
+      name,
+      [matchers]
+        .flat()
+        .map((m) => (typeof m === 'string' ? m : `${m.op}${m.value}`))
+        .join(' and '),
+    ]),
   );
   const fn = rule.fn === undefined ? '' : rule.fn === 'quantile' ? `p${(rule.q ?? 0) * 100} of ` : `${rule.fn} of `;
   const by = rule.aggregate

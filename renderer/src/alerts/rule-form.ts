@@ -3,7 +3,7 @@
  * text (`process=host, job!=x, path=~/api/.*`), `for` in minutes. A form that does not translate
  * says why, in a sentence.
  */
-import type { AlertRule, LabelMatcher, MatchOp } from '../../../shared/panel-api.ts';
+import type { AlertRule, LabelMatcher, LabelMatchers, MatchOp } from '../../../shared/panel-api.ts';
 
 export interface RuleForm {
   id?: number;
@@ -38,22 +38,25 @@ export const EMPTY_FORM: RuleForm = {
 
 const MATCHER_RE = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(=~|!~|!=|=)\s*(.*?)\s*$/;
 
-function parseLabels(text: string): Record<string, LabelMatcher> | undefined {
+function parseLabels(text: string): LabelMatchers | undefined {
   const parts = text.split(',').filter((p) => p.trim() !== '');
   if (parts.length === 0) return undefined;
-  return Object.fromEntries(
-    parts.map((part) => {
-      const match = MATCHER_RE.exec(part);
-      if (!match) throw new Error(`"${part.trim()}" is not a label matcher (name=value, name!=value, name=~regex)`);
-      const [, name, op, value] = match as unknown as [string, string, MatchOp, string];
-      return [name, op === '=' ? value : { op, value }];
-    }),
-  );
+  const labels: Record<string, LabelMatcher[]> = {};
+  for (const part of parts) {
+    const match = MATCHER_RE.exec(part);
+    if (!match) throw new Error(`"${part.trim()}" is not a label matcher (name=value, name!=value, name=~regex)`);
+    const [, name, op, value] = match as unknown as [string, string, MatchOp, string];
+    (labels[name] ??= []).push(op === '=' ? value : { op, value });
+  }
+  // One condition on a label stays a single matcher; several on one label are a list (all must hold).
+  return Object.fromEntries(Object.entries(labels).map(([name, list]) => [name, list.length === 1 ? list[0]! : list]));
 }
 
 function labelsText(labels: AlertRule['labels']): string {
   return Object.entries(labels ?? {})
-    .map(([name, m]) => (typeof m === 'string' ? `${name}=${m}` : `${name}${m.op}${m.value}`))
+    .flatMap(([name, matchers]) =>
+      [matchers].flat().map((m) => (typeof m === 'string' ? `${name}=${m}` : `${name}${m.op}${m.value}`)),
+    )
     .join(', ');
 }
 
