@@ -48,6 +48,13 @@ export function formatValue(value: number, unit: Unit): string {
   }
 }
 
+/** A value formatter for one chart: its unit, with "/s" when it shows a rate per second. */
+export function valueFormatter(unit: Unit, perSecond: boolean): (value: number) => string {
+  return perSecond
+    ? (value) => (Number.isFinite(value) ? `${formatValue(value, unit)}/s` : '–')
+    : (value) => formatValue(value, unit);
+}
+
 const UNIT_NAMES: Record<Unit, string> = {
   bytes: 'bytes',
   percent: 'percent',

@@ -1,21 +1,29 @@
 /**
- * The Metrics tab: the metric list beside the selected metric's panel, or an empty state that
- * offers the demo history when the store holds nothing yet.
+ * The Metrics tab: the metric list beside either the overview (every metric, or the pinned ones,
+ * side by side) or the selected metric's panel; or an empty state that offers the demo history
+ * when the store holds nothing yet.
  */
 import { useCallback, type Dispatch, type SetStateAction } from 'react';
 import { telemetry } from '../lib/api.ts';
+import type { ChartAggregate, ChartFn } from '../lib/chart-query.ts';
 import type { LabelFilter } from '../lib/label-filters.ts';
 import type { TimeRange } from '../lib/time-range.ts';
 import { useAction } from '../hooks/use-action.ts';
 import { useAsync } from '../hooks/use-async.ts';
 import { EmptyState, ErrorBanner } from '../components/Notice.tsx';
+import { OverviewView } from '../overview/OverviewView.tsx';
 import { MetricList } from './MetricList.tsx';
 import { MetricPanel } from './MetricPanel.tsx';
 
 export interface MetricSelection {
+  /** The metric in the detailed view; null: the overview. */
   metric: string | null;
   range: TimeRange;
   filters: LabelFilter[];
+  /** How the metric is drawn; absent: its type's default (a counter's rate, a histogram's quantiles). */
+  fn?: ChartFn;
+  /** An aggregation across series; absent or null: each series. */
+  aggregate?: ChartAggregate | null;
 }
 
 interface Props {
@@ -27,7 +35,10 @@ export function MetricsView({ selection, onSelection }: Props) {
   const metrics = useAsync(useCallback(() => telemetry().listMetrics(), []));
   const seed = useAction();
   const list = metrics.data ?? [];
-  const current = list.find((m) => m.name === selection.metric) ?? list[0] ?? null;
+  const current = list.find((m) => m.name === selection.metric) ?? null;
+  const open = (metric: string | null) =>
+    onSelection((s) => ({ ...s, metric, filters: [], fn: undefined, aggregate: null }));
+  const setRange = useCallback((range: TimeRange) => onSelection((s) => ({ ...s, range })), [onSelection]);
 
   const loadDemo = () => seed.run(() => telemetry().loadDemoHistory().then(metrics.reload));
 
@@ -49,20 +60,25 @@ export function MetricsView({ selection, onSelection }: Props) {
 
   return (
     <div className="metrics-view">
-      <MetricList
-        metrics={list}
-        selected={current?.name ?? null}
-        onSelect={(metric) => onSelection((s) => ({ ...s, metric, filters: [] }))}
-      />
+      <MetricList metrics={list} selected={current?.name ?? null} onSelect={open} />
       <main className="metrics-main">
-        {current !== null && (
+        {current !== null ? (
           <MetricPanel
             metric={current}
             range={selection.range}
             filters={selection.filters}
-            onRange={(range) => onSelection((s) => ({ ...s, range }))}
+            fn={selection.fn}
+            aggregate={selection.aggregate ?? null}
+            onRange={setRange}
             onFilters={(filters) => onSelection((s) => ({ ...s, filters }))}
+            onFn={(fn) => onSelection((s) => ({ ...s, fn }))}
+            onAggregate={(aggregate) => onSelection((s) => ({ ...s, aggregate }))}
+            onOverview={() => open(null)}
           />
+        ) : (
+          metrics.data !== undefined && (
+            <OverviewView metrics={list} range={selection.range} onRange={setRange} onOpen={open} />
+          )
         )}
       </main>
     </div>
