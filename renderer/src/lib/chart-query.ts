@@ -10,8 +10,8 @@ import type { ResolutionChoice } from './resolution.ts';
 export type ChartFn = 'rate' | 'cumulative' | 'quantiles';
 
 export const CHART_FNS: Readonly<Record<ChartFn, string>> = {
-  rate: 'Rate per second',
-  cumulative: 'Cumulative value',
+  rate: 'Rate /s',
+  cumulative: 'Cumulative',
   quantiles: 'p50 / p90 / p99',
 };
 

@@ -82,17 +82,20 @@ export function ChartFrame(props: Props) {
     >
       {loading && <div className="loading-bar" aria-hidden="true" />}
       {drawable && (
-        <MetricChart
-          series={series}
-          axis={axis}
-          start={start}
-          end={end}
-          width={size.width}
-          height={size.height}
-          scheme={scheme}
-          baseline={baseline}
-          alerts={alerts}
-        />
+        // The drawing is for the eye: the summary says what it shows, and nothing in it takes focus.
+        <div className="chart-drawing" aria-hidden="true" inert>
+          <MetricChart
+            series={series}
+            axis={axis}
+            start={start}
+            end={end}
+            width={size.width}
+            height={size.height}
+            scheme={scheme}
+            baseline={baseline}
+            alerts={alerts}
+          />
+        </div>
       )}
       {drawable && (
         <ChartOverlay

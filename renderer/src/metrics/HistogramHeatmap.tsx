@@ -42,14 +42,20 @@ function boundOf(le: string | undefined): number {
   return le !== undefined && /inf/i.test(le) ? Infinity : Number(le);
 }
 
+function medianStep(times: number[]): number {
+  const steps = times.slice(1).map((t, i) => t - times[i]!);
+  return steps.sort((a, b) => a - b)[Math.floor(steps.length / 2)] ?? 0;
+}
+
 /** Differences the cumulative `le` series into per-bucket rates, row 0 the lowest bound. */
 export function toHeatmap(results: SeriesResult[]): Heatmap {
   const sorted = results
     .filter((r) => r.labels[LE_LABEL] !== undefined)
     .sort((a, b) => boundOf(a.labels[LE_LABEL]) - boundOf(b.labels[LE_LABEL]));
-  const widthMs = bucketWidthMs(sorted[0]?.resolution ?? 'raw') ?? 60_000;
   const byTime = sorted.map((r) => new Map(r.points.map((p) => [p.timestamp, p.value])));
   const times = [...new Set(sorted.flatMap((r) => r.points.map((p) => p.timestamp)))].sort((a, b) => a - b);
+  // A cell spans the bucket, or the histogram's own step when it is observed less often.
+  const widthMs = Math.max(bucketWidthMs(sorted[0]?.resolution ?? 'raw') ?? 0, medianStep(times)) || 60_000;
   const cells: HeatmapCell[] = [];
   let max = 0;
   for (const t of times) {

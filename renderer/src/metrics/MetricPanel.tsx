@@ -136,13 +136,6 @@ export function MetricPanel(props: Props) {
           onZoomOut={() => setRange(zoomOut(range, Date.now()))}
           onLive={setLive}
         />
-        <ResolutionControl
-          choice={choice}
-          inUse={inUse}
-          spanMs={end - start}
-          plotWidth={box.width}
-          onChoice={setChoice}
-        />
       </div>
       <div className="panel-subbar">
         <LabelFilters key={metricName} metricName={metricName} filters={filters} onChange={props.onFilters} />
@@ -158,6 +151,13 @@ export function MetricPanel(props: Props) {
             labels={labels.data ?? []}
           />
           <BaselineControl series={series} selected={baselineKey} onSelect={setBaselineKey} />
+          <ResolutionControl
+            choice={choice}
+            inUse={inUse}
+            spanMs={end - start}
+            plotWidth={box.width}
+            onChoice={setChoice}
+          />
         </div>
       </div>
       {results.error !== undefined && <ErrorBanner error={results.error} onRetry={results.reload} />}

@@ -60,6 +60,14 @@ export function OverviewView({ metrics, range, onRange, onOpen }: Props) {
     <section className="overview" aria-label="Overview">
       <header className="panel-heading">
         <h1 className="panel-title">Overview</h1>
+        <div className="segmented" role="group" aria-label="Charts shown">
+          <button type="button" aria-pressed={prefs.mode === 'all'} onClick={() => setMode('all')}>
+            All metrics
+          </button>
+          <button type="button" aria-pressed={prefs.mode === 'pinned'} onClick={() => setMode('pinned')}>
+            Pinned ({prefs.pinned.length})
+          </button>
+        </div>
         <RangeText range={range} start={start} end={end} />
       </header>
       <div className="panel-toolbar">
@@ -72,14 +80,6 @@ export function OverviewView({ metrics, range, onRange, onOpen }: Props) {
           onZoomOut={() => setRange(zoomOut(range, Date.now()))}
           onLive={setLive}
         />
-        <div className="segmented" role="group" aria-label="Charts shown">
-          <button type="button" aria-pressed={prefs.mode === 'all'} onClick={() => setMode('all')}>
-            All metrics
-          </button>
-          <button type="button" aria-pressed={prefs.mode === 'pinned'} onClick={() => setMode('pinned')}>
-            Pinned ({prefs.pinned.length})
-          </button>
-        </div>
       </div>
       {shown.length === 0 && (
         <p className="muted overview-empty">
