@@ -74,7 +74,13 @@ export function TimeRangeBar({ range, now, live, liveActive, onRange, onZoomOut,
       <label className="switch live-switch">
         <input type="checkbox" checked={live} onChange={(e) => onLive(e.target.checked)} />
         <span className={liveActive ? 'live-dot on' : 'live-dot'} aria-hidden="true" />
-        {live && !liveActive ? 'Live (paused)' : 'Live'}
+        <span className="live-label">
+          {/* The longer text, invisible, holds the width, so the toggle never changes size. */}
+          <span className="live-label-sizer" aria-hidden="true">
+            Live (paused)
+          </span>
+          <span>{live && !liveActive ? 'Live (paused)' : 'Live'}</span>
+        </span>
       </label>
       {customOpen && (
         <form className="custom-range" onSubmit={applyCustom} aria-label="Custom range">
