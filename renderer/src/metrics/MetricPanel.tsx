@@ -95,9 +95,11 @@ export function MetricPanel(props: Props) {
     () => (alerts.data ?? NO_ALERTS).filter((a) => series.some((s) => sameLabels(s.labels, a.labels))),
     [alerts.data, series],
   );
+  // A baseline describes the stored values of one series: not a rate, a quantile or an aggregate.
+  const baselineApplies = (fn === null || fn === 'cumulative') && aggregate === null;
   const band = useMemo(
-    () => baselineBand(series, baselines.data ?? [], baselineKey),
-    [series, baselines.data, baselineKey],
+    () => (baselineApplies ? baselineBand(series, baselines.data ?? [], baselineKey) : null),
+    [baselineApplies, series, baselines.data, baselineKey],
   );
   const axis = useMemo(() => {
     const extent = seriesExtent(series);
@@ -150,7 +152,7 @@ export function MetricPanel(props: Props) {
             onAggregate={props.onAggregate}
             labels={labels.data ?? []}
           />
-          <BaselineControl series={series} selected={baselineKey} onSelect={setBaselineKey} />
+          {baselineApplies && <BaselineControl series={series} selected={baselineKey} onSelect={setBaselineKey} />}
           <ResolutionControl
             choice={choice}
             inUse={inUse}
