@@ -169,6 +169,15 @@ test('round ticks in the unit, and the chart fills the window', async ({ page, p
   await expect.poll(() => yTickLabels(page)).toEqual(expect.arrayContaining([expect.stringMatching(/ ms$/)]));
   expect((await yTickLabels(page)).every((label) => /^\d+(\.\d+)? ms$/.test(label))).toBe(true);
 
+  // An axis from zero says "0 ms" (never "0 µs"); a percent axis of values at or above zero stays there.
+  await openMetric(page, 'telemetry_rollup_duration_milliseconds');
+  await waitForChartIdle(page);
+  await expect.poll(async () => (await yTickLabels(page))[0]).toBe('0 ms');
+  expect((await yTickLabels(page)).every((label) => /^\d+(\.\d+)? ms$/.test(label))).toBe(true);
+  await openMetric(page, 'process_cpu_percent');
+  await waitForChartIdle(page);
+  await expect.poll(async () => (await yTickLabels(page))[0]).toBe('0%');
+
   // The panel reaches the bottom of the window (less the padding), the chart taking what is left.
   const main = (await page.locator('.metrics-main').boundingBox())!;
   const panel = (await page.locator('.metric-panel').boundingBox())!;
