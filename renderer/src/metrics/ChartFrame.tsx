@@ -2,11 +2,13 @@
  * A chart as one focusable, labelled element: the drawing, the pointer layer over it, an
  * accessible summary (latest, min and max per series) and the keyboard (+ and − zoom, the arrow
  * keys pan). Used by the detailed view and by every chart of the overview; the parent measures
- * the frame (it needs the width for the query) and passes the size in.
+ * the frame (it needs the width for the query) and passes the size in. The hovered time stays in
+ * here unless the parent shares it between charts, so a pointer move re-renders only the chart.
  */
-import { useId, type KeyboardEvent, type ReactNode, type RefObject } from 'react';
+import { useId, useState, useSyncExternalStore, type KeyboardEvent, type ReactNode, type RefObject } from 'react';
 import type { Alert } from '../../../shared/panel-api.ts';
 import type { ElementSize } from '../hooks/use-element-size.ts';
+import { createHoverStore, type HoverStore } from '../lib/hover-store.ts';
 import type { ColorScheme } from '../lib/palette.ts';
 import type { ChartSeries } from '../lib/series.ts';
 import { pan, zoomIn, zoomOut, zoomTo, type TimeRange } from '../lib/time-range.ts';
@@ -33,8 +35,8 @@ interface Props {
   baseline: BaselineBand | null;
   alerts: Alert[];
   loading: boolean;
-  hoverT: number | null;
-  onHover: (t: number | null) => void;
+  /** The time under the pointer when charts share it (the overview); absent, the chart keeps its own. */
+  sharedHover?: HoverStore;
   onRange: (range: TimeRange) => void;
   onDragChange: (dragging: boolean) => void;
   onAlertOpen: (alert: Alert) => void;
@@ -57,6 +59,9 @@ function rangeForKey(key: string, start: number, end: number): TimeRange | null 
 export function ChartFrame(props: Props) {
   const { frameRef, size, label, series, axis, format, start, end, scheme, baseline, alerts, loading } = props;
   const summaryId = useId();
+  const [ownHover] = useState(createHoverStore);
+  const hover = props.sharedHover ?? ownHover;
+  const hoverT = useSyncExternalStore(hover.subscribe, hover.get);
   const box = plotBox(size.width, size.height);
   const drawable = size.width > 0 && box.height > 0;
 
@@ -106,8 +111,8 @@ export function ChartFrame(props: Props) {
           format={format}
           scheme={scheme}
           alerts={alerts}
-          hoverT={props.hoverT}
-          onHover={props.onHover}
+          hoverT={hoverT}
+          onHover={hover.set}
           onZoom={(a, b) => props.onRange(zoomTo(a, b))}
           onDragChange={props.onDragChange}
           onAlertOpen={props.onAlertOpen}

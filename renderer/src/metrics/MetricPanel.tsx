@@ -55,7 +55,6 @@ export function MetricPanel(props: Props) {
   const [choice, setChoice] = useState<ResolutionChoice>('auto');
   const [live, setLive] = useState(true);
   const [dragging, setDragging] = useState(false);
-  const [hoverT, setHoverT] = useState<number | null>(null);
   const [baselineKey, setBaselineKey] = useState<string | null>(null);
   const [heatmap, setHeatmap] = useState(false);
   const liveActive = live && range.kind === 'relative' && !dragging;
@@ -176,8 +175,6 @@ export function MetricPanel(props: Props) {
         baseline={band}
         alerts={shownAlerts}
         loading={results.loading}
-        hoverT={hoverT}
-        onHover={setHoverT}
         onRange={setRange}
         onDragChange={setDragging}
         onAlertOpen={onAlertOpen}

@@ -8,6 +8,7 @@ import type { MetricInfo, SeriesResult } from '../../../shared/panel-api.ts';
 import { errorMessage, telemetry } from '../lib/api.ts';
 import { CHART_FNS, effectiveFn, isPerSecond, queryChart, type ChartRequest } from '../lib/chart-query.ts';
 import { unitName, valueFormatter } from '../lib/format.ts';
+import type { HoverStore } from '../lib/hover-store.ts';
 import type { ColorScheme } from '../lib/palette.ts';
 import { buildChartSeries, seriesExtent } from '../lib/series.ts';
 import type { TimeRange } from '../lib/time-range.ts';
@@ -26,8 +27,7 @@ interface Props {
   end: number;
   scheme: ColorScheme;
   pinned: boolean;
-  hoverT: number | null;
-  onHover: (t: number | null) => void;
+  hover: HoverStore;
   onRange: (range: TimeRange) => void;
   onDragChange: (dragging: boolean) => void;
   onOpen: (metric: string) => void;
@@ -105,8 +105,7 @@ function OverviewCardImpl(props: Props) {
         baseline={null}
         alerts={NO_ALERTS}
         loading={request === null || results.loading}
-        hoverT={props.hoverT}
-        onHover={props.onHover}
+        sharedHover={props.hover}
         onRange={props.onRange}
         onDragChange={props.onDragChange}
         onAlertOpen={open}

@@ -6,6 +6,7 @@
  */
 import { useCallback, useState } from 'react';
 import type { MetricInfo } from '../../../shared/panel-api.ts';
+import { createHoverStore } from '../lib/hover-store.ts';
 import { resolveRange, zoomOut, type TimeRange } from '../lib/time-range.ts';
 import { useColorScheme } from '../hooks/use-color-scheme.ts';
 import { useLiveClock } from '../hooks/use-live-clock.ts';
@@ -33,7 +34,7 @@ export function OverviewView({ metrics, range, onRange, onOpen }: Props) {
   const [prefs, setPrefs] = useState<OverviewPrefs>(loadOverviewPrefs);
   const [live, setLive] = useState(true);
   const [dragging, setDragging] = useState(false);
-  const [hoverT, setHoverT] = useState<number | null>(null);
+  const [hover] = useState(createHoverStore);
   const liveActive = live && range.kind === 'relative' && !dragging;
   const { now, refresh } = useLiveClock(liveActive, LIVE_INTERVAL_MS);
   const { start, end } = resolveRange(range, now);
@@ -86,7 +87,7 @@ export function OverviewView({ metrics, range, onRange, onOpen }: Props) {
           No metric is pinned yet: pin one with the ☆ of its chart under All metrics.
         </p>
       )}
-      <div className="overview-grid" onPointerLeave={() => setHoverT(null)}>
+      <div className="overview-grid" onPointerLeave={() => hover.set(null)}>
         {shown.map((metric) => (
           <OverviewCard
             key={metric.name}
@@ -95,8 +96,7 @@ export function OverviewView({ metrics, range, onRange, onOpen }: Props) {
             end={end}
             scheme={scheme}
             pinned={prefs.pinned.includes(metric.name)}
-            hoverT={hoverT}
-            onHover={setHoverT}
+            hover={hover}
             onRange={setRange}
             onDragChange={setDragging}
             onOpen={onOpen}
