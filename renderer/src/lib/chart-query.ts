@@ -25,10 +25,10 @@ export interface ChartAggregate {
   by: string[];
 }
 
-export const QUANTILES: readonly number[] = [0.5, 0.9, 0.99];
+const QUANTILES: readonly number[] = [0.5, 0.9, 0.99];
 
 /** The label a quantile line carries (Prometheus' summary convention), so it is named and coloured by it. */
-export const QUANTILE_LABEL = 'quantile';
+const QUANTILE_LABEL = 'quantile';
 
 /** The choices for a type; the first is the default. */
 export function chartFnsFor(type: MetricType): readonly ChartFn[] {

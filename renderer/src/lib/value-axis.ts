@@ -63,7 +63,7 @@ function pickScale(unit: Unit, magnitude: number): Scale {
 }
 
 /** 1, 2 or 5 times a power of ten, at least `rough`. */
-export function niceStep(rough: number): number {
+function niceStep(rough: number): number {
   const power = 10 ** Math.floor(Math.log10(rough));
   const fraction = rough / power;
   const nice = fraction <= 1 ? 1 : fraction <= 2 ? 2 : fraction <= 5 ? 5 : 10;

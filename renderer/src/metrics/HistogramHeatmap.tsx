@@ -24,13 +24,13 @@ interface Props {
   scheme: ColorScheme;
 }
 
-export interface HeatmapCell {
+interface HeatmapCell {
   t: number;
   row: number;
   perSecond: number;
 }
 
-export interface Heatmap {
+interface Heatmap {
   bounds: string[];
   widthMs: number;
   cells: HeatmapCell[];
@@ -48,7 +48,7 @@ function medianStep(times: number[]): number {
 }
 
 /** Differences the cumulative `le` series into per-bucket rates, row 0 the lowest bound. */
-export function toHeatmap(results: SeriesResult[]): Heatmap {
+function toHeatmap(results: SeriesResult[]): Heatmap {
   const sorted = results
     .filter((r) => r.labels[LE_LABEL] !== undefined)
     .sort((a, b) => boundOf(a.labels[LE_LABEL]) - boundOf(b.labels[LE_LABEL]));
