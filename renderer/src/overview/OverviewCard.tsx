@@ -49,20 +49,25 @@ function OverviewCardImpl(props: Props) {
     if (!inView || box.width <= 0) return;
     setRequest({ start, end, choice: 'auto', maxPoints: box.width });
   }, [inView, start, end, box.width]);
+  // The chart is drawn on the window its data was queried for, so a new range costs one drawing
+  // (when its data arrives), not two (the old data on the new window first).
   const results = useAsync(
     useCallback(
-      (): Promise<SeriesResult[]> =>
-        request === null ? Promise.resolve([]) : queryChart((q) => telemetry().query(q), metric, fn, request),
+      async (): Promise<{ request: ChartRequest | null; series: SeriesResult[] }> => ({
+        request,
+        series: request === null ? [] : await queryChart((q) => telemetry().query(q), metric, fn, request),
+      }),
       [metric, fn, request],
     ),
   );
-  const series = useMemo(() => buildChartSeries(results.data ?? []), [results.data]);
+  const drawnRequest = results.data?.request ?? null;
+  const series = useMemo(() => buildChartSeries(results.data?.series ?? []), [results.data]);
   const axis = useMemo(() => {
     const extent = seriesExtent(series);
     return valueAxis(extent?.min ?? 0, extent?.max ?? 1, metric.unit, box.height, isPerSecond(fn));
   }, [series, metric.unit, box.height, fn]);
   const open = () => props.onOpen(metric.name);
-  const drawn = request !== null && !results.loading;
+  const drawn = drawnRequest !== null && drawnRequest === request && !results.loading;
   const subtitle = [fn === null ? null : CHART_FNS[fn], unitName(metric.unit) || null].filter(Boolean).join(' · ');
 
   return (
@@ -73,7 +78,7 @@ function OverviewCardImpl(props: Props) {
       data-state={results.error !== undefined ? 'error' : drawn ? 'drawn' : 'waiting'}
       data-series={series.length}
       data-in-view={inView}
-      data-drawn-start={drawn ? request.start : undefined}
+      data-drawn-start={drawn ? drawnRequest.start : undefined}
       aria-label={metric.name}
     >
       <header className="overview-card-header">
@@ -99,8 +104,8 @@ function OverviewCardImpl(props: Props) {
         series={series}
         axis={axis}
         format={format}
-        start={start}
-        end={end}
+        start={drawnRequest?.start ?? start}
+        end={drawnRequest?.end ?? end}
         scheme={scheme}
         baseline={null}
         alerts={NO_ALERTS}
