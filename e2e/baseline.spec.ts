@@ -1,7 +1,7 @@
 /**
  * The baseline band against the fixture, whose template has each series' baseline computed by the
- * engine: ticking "Baseline ±2σ" draws one band per series across the whole plot, from mean − 2σ to
- * mean + 2σ on the chart's y axis; unticking removes them.
+ * engine: ticking "Baseline ±2σ" draws the band of one series (chosen beside it) across the whole
+ * plot, from mean − 2σ to mean + 2σ on the chart's y axis; unticking removes it.
  */
 import { FIXTURE, HOUR_MS, fixtureBaseline } from './support/fixture-data.ts';
 import {
@@ -23,7 +23,7 @@ function parseMs(label: string): number {
   return Number(match[1].replaceAll(',', ''));
 }
 
-test('the baseline band spans mean ± 2σ of each series on the y axis, and goes away when unticked', async ({
+test('the baseline band spans mean ± 2σ of the chosen series on the y axis, and goes away when unticked', async ({
   page,
   preview,
   anchor,
@@ -38,32 +38,31 @@ test('the baseline band spans mean ± 2σ of each series on the y axis, and goes
   await expect(bands).toHaveCount(0);
 
   await toggle.check();
-  await expect(bands).toHaveCount(FIXTURE.hosts.length);
-  await waitForChartIdle(page);
-
-  // Expected edges, lowest band first (the fixture's second host runs about 60 ms above the first).
-  const expected = FIXTURE.hosts
-    .map((host) => fixtureBaseline(anchor, host))
-    .map(({ mean, stddev }) => ({ low: mean - 2 * stddev, high: mean + 2 * stddev }))
-    .sort((a, b) => a.low - b.low);
-  expect(expected[0]!.high, 'the fixture bands must differ to tell them apart').not.toBe(expected[1]!.high);
-
-  const axis = await drawnYAxis(page, parseMs);
-  // SVG y grows downwards: the lowest band is the one whose bottom edge is lowest on screen.
-  const drawn = (await drawnBaselineBands(page)).sort((a, b) => b.bottom - a.bottom);
-  expect(drawn).toHaveLength(expected.length);
-  drawn.forEach((band, i) => {
-    const want = expected[i]!;
-    expect(Math.abs(band.bottom - axis.yOf(want.low)), `band ${i} bottom edge (px), low ${want.low}`).toBeLessThan(1);
-    expect(Math.abs(band.top - axis.yOf(want.high)), `band ${i} top edge (px), high ${want.high}`).toBeLessThan(1);
-  });
-
-  // Each band covers the whole time range: the plot area's full width (geometry without the stroke).
+  await expect(bands).toHaveCount(1);
   const plot = await page.getByTestId('chart-overlay').evaluate((e) => e.getBoundingClientRect().toJSON() as DOMRect);
-  const bandBoxes = await bands
-    .locator('path')
-    .evaluateAll((paths) => paths.map((p) => p.getBoundingClientRect().toJSON() as DOMRect));
-  for (const box of bandBoxes) {
+
+  // One band at a time, for the series chosen: each host's band spans its own mean ± 2σ.
+  const chooser = page.getByRole('combobox', { name: 'Baseline of series' });
+  const expected = FIXTURE.hosts.map((host) => {
+    const { mean, stddev } = fixtureBaseline(anchor, host);
+    return { host, low: mean - 2 * stddev, high: mean + 2 * stddev };
+  });
+  expect(expected[0]!.high, 'the fixture bands must differ to tell them apart').not.toBe(expected[1]!.high);
+  for (const want of expected) {
+    await chooser.selectOption({ label: `host=${want.host}, region=${FIXTURE.region}` });
+    await expect(bands).toHaveCount(1);
+    await waitForChartIdle(page);
+    const axis = await drawnYAxis(page, parseMs);
+    await expect
+      .poll(async () => {
+        const [band] = await drawnBaselineBands(page);
+        return band === undefined
+          ? Infinity
+          : Math.max(Math.abs(band.bottom - axis.yOf(want.low)), Math.abs(band.top - axis.yOf(want.high)));
+      }, `band edges (px) of ${want.host}, mean ± 2σ = ${want.low}..${want.high}`)
+      .toBeLessThan(1);
+    // The band covers the whole time range: the plot area's full width (geometry without the stroke).
+    const box = await bands.locator('path').evaluate((p) => p.getBoundingClientRect().toJSON() as DOMRect);
     expect(Math.abs(box.left - plot.left), 'band left edge vs the plot (px)').toBeLessThan(1);
     expect(Math.abs(box.right - plot.right), 'band right edge vs the plot (px)').toBeLessThan(1);
   }

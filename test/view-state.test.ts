@@ -9,6 +9,7 @@ import { test } from 'node:test';
 import fc from 'fast-check';
 import { DEFAULT_RANGE } from '../renderer/src/lib/time-range.ts';
 import { DEFAULT_VIEW, parseViewHash, viewHash, type ViewState } from '../renderer/src/lib/view-state.ts';
+import { CHART_AGGREGATE_OPS, CHART_FNS, type ChartFn } from '../renderer/src/lib/chart-query.ts';
 
 const FC = { seed: 20261130, numRuns: 300 } as const;
 const MINUTE = 60_000;
@@ -29,18 +30,11 @@ const view: fc.Arbitrary<ViewState> = fc.record(
         .map(([start, span]) => ({ kind: 'absolute' as const, start, end: start + span })),
     ),
     filters: fc.uniqueArray(filter, { maxLength: 6, selector: (f) => `${f.name}${f.op}${JSON.stringify(f.value)}` }),
-    fn: fc.option(
-      fc.oneof(
-        fc.constant({ name: 'rate' as const }),
-        fc.constant({ name: 'increase' as const }),
-        fc.double({ min: 0.001, max: 0.999, noNaN: true }).map((q) => ({ name: 'quantile' as const, q })),
-      ),
-      { nil: null },
-    ),
+    fn: fc.option(fc.constantFrom(...(Object.keys(CHART_FNS) as ChartFn[])), { nil: null }),
     aggregate: fc.option(
       fc.record(
         {
-          op: fc.constantFrom('sum', 'avg', 'min', 'max', 'count' as const),
+          op: fc.constantFrom(...CHART_AGGREGATE_OPS),
           by: fc.uniqueArray(labelName, { maxLength: 3 }),
         },
         { noNullPrototype: true },
@@ -134,9 +128,11 @@ test('each malformed field falls back to its default, the others are kept', () =
       },
     ],
     ['#fn=quantile', {}],
-    ['#fn=quantile&q=1', {}],
-    ['#fn=quantile&q=0.9', { fn: { name: 'quantile', q: 0.9 } }],
+    ['#fn=quantiles', { fn: 'quantiles' }],
+    ['#fn=cumulative', { fn: 'cumulative' }],
+    ['#fn=toString', {}],
     ['#fn=median', {}],
+    ['#agg=count', {}],
     ['#agg=median&by=host', {}],
     ['#agg=sum&by=host,bad-name', {}],
     ['#agg=avg&by=host,,host', { aggregate: { op: 'avg', by: ['host'] } }],

@@ -9,10 +9,13 @@ import { CartesianGrid, ComposedChart, Line, ReferenceArea, ReferenceLine, XAxis
 import type { Severity, SeriesResult } from '../../../shared/panel-api.ts';
 import { seriesName } from '../../../shared/incident-text.ts';
 import { useColorScheme } from '../hooks/use-color-scheme.ts';
-import { useElementWidth } from '../hooks/use-element-width.ts';
+import { useElementSize } from '../hooks/use-element-size.ts';
 import { formatTick } from '../lib/format.ts';
 import { CHROME, seriesColor, severityColor } from '../lib/palette.ts';
-import { CHART_HEIGHT, MARGIN, X_AXIS_HEIGHT, Y_AXIS_WIDTH, plotBox, timeTicks } from '../metrics/chart-geometry.ts';
+import { MARGIN, X_AXIS_HEIGHT, Y_AXIS_WIDTH, plotBox, timeTicks } from '../metrics/chart-geometry.ts';
+
+/** An incident's chart has a fixed height: it sits in the Alerts view's flow, above the incident list. */
+const ALERT_CHART_HEIGHT = 360;
 
 export interface Span {
   start: number;
@@ -36,8 +39,8 @@ interface Props {
 export function AlertChart({ series, start, end, format, threshold, band, spans, label }: Props) {
   const scheme = useColorScheme();
   const ref = useRef<HTMLDivElement>(null);
-  const width = useElementWidth(ref);
-  const box = plotBox(width);
+  const { width } = useElementSize(ref);
+  const box = plotBox(width, ALERT_CHART_HEIGHT);
   const chrome = CHROME[scheme];
   const xOf = (t: number): number => ((Math.min(Math.max(t, start), end) - start) / (end - start)) * box.width;
   return (
@@ -51,7 +54,7 @@ export function AlertChart({ series, start, end, format, threshold, band, spans,
       role="figure"
     >
       {width > 0 && (
-        <ComposedChart width={width} height={CHART_HEIGHT} margin={MARGIN} accessibilityLayer={false}>
+        <ComposedChart width={width} height={ALERT_CHART_HEIGHT} margin={MARGIN} accessibilityLayer={false}>
           <CartesianGrid stroke={chrome.grid} vertical={false} />
           <XAxis
             type="number"

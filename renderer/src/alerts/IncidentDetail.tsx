@@ -10,7 +10,7 @@ import { ErrorBanner } from '../components/Notice.tsx';
 import { useAsync } from '../hooks/use-async.ts';
 import { telemetry } from '../lib/api.ts';
 import { sameLabels } from '../lib/series.ts';
-import { AlertChart } from './AlertChart.tsx';
+import { AlertChart } from './LazyAlertChart.tsx';
 import { anomalyBand, incidentQuery, incidentText, windowAround } from './incident-format.ts';
 
 interface Props {

@@ -9,7 +9,7 @@ import { ErrorBanner } from '../components/Notice.tsx';
 import { useAction } from '../hooks/use-action.ts';
 import { telemetry } from '../lib/api.ts';
 import { formatValue } from '../lib/format.ts';
-import { AlertChart } from './AlertChart.tsx';
+import { AlertChart } from './LazyAlertChart.tsx';
 import { PREVIEW_SPAN_MS } from './incident-format.ts';
 import { EMPTY_FORM, formOf, ruleOf, type RuleForm } from './rule-form.ts';
 

@@ -5,9 +5,18 @@
 import type { Unit } from '../../../shared/panel-api.ts';
 import { DAY_MS, HOUR_MS, MINUTE_MS } from '../../../shared/constants.ts';
 
+import { formatValue } from '../../../shared/format-value.ts';
+
 export { formatBytes, formatValue } from '../../../shared/format-value.ts';
 
 const plain = new Intl.NumberFormat('en', { maximumFractionDigits: 2 });
+
+/** A value formatter for one chart: its unit, with "/s" when it shows a rate per second. */
+export function valueFormatter(unit: Unit, perSecond: boolean): (value: number) => string {
+  return perSecond
+    ? (value) => (Number.isFinite(value) ? `${formatValue(value, unit)}/s` : '–')
+    : (value) => formatValue(value, unit);
+}
 
 const UNIT_NAMES: Record<Unit, string> = {
   bytes: 'bytes',

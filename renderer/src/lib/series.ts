@@ -1,9 +1,10 @@
 /**
  * Turns query results into what the chart draws: per series, rows of {t, avg, band} with an
  * explicit break wherever buckets are missing (gaps, never interpolated), and the legend's exact
- * min/max/avg/last computed from the rollups' min/max/sum/count.
+ * min/max/avg/last computed from the rollups' min/max/sum/count; colours and names from the label set.
  */
 import type { Labels, SeriesResult } from '../../../shared/panel-api.ts';
+import { colorIndexOf } from './palette.ts';
 import { bucketWidthMs } from './resolution.ts';
 
 export interface ChartRow {
@@ -25,6 +26,8 @@ export interface ChartSeries {
   name: string;
   labels: Labels;
   colorIndex: number;
+  /** A dash pattern for a series whose colour an earlier series of the chart (by label set) already has. */
+  dash: string | undefined;
   rows: ChartRow[];
   /** Points actually drawn (rows minus gap breaks). */
   points: number;
@@ -46,23 +49,6 @@ export function formatLabels(labels: Labels): string {
   return entries.map(([name, value]) => `${name}=${value}`).join(', ');
 }
 
-/** Names series by the labels that differ between them, so the legend stays short. */
-function seriesNames(results: SeriesResult[]): string[] {
-  const varying = new Set<string>();
-  for (const result of results) {
-    for (const [name, value] of Object.entries(result.labels)) {
-      if (results.some((other) => other.labels[name] !== value)) varying.add(name);
-    }
-  }
-  return results.map((result) => {
-    const shown =
-      results.length > 1
-        ? Object.fromEntries(Object.entries(result.labels).filter(([n]) => varying.has(n)))
-        : result.labels;
-    return formatLabels(shown) || result.metricName;
-  });
-}
-
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)] ?? 0;
@@ -70,13 +56,15 @@ function median(values: number[]): number {
 
 /** The spacing beyond which two neighbouring points are separated by a gap. */
 function gapThreshold(result: SeriesResult): number {
-  const width = bucketWidthMs(result.resolution);
-  if (width !== null) return width * 1.5;
   const deltas: number[] = [];
   for (let i = 1; i < result.points.length; i += 1) {
     deltas.push(result.points[i]!.timestamp - result.points[i - 1]!.timestamp);
   }
-  return deltas.length === 0 ? Infinity : median(deltas) * 3;
+  const width = bucketWidthMs(result.resolution);
+  if (deltas.length === 0) return Infinity;
+  // A series sampled less often than the bucket (every 5 min in 1m buckets) is not full of gaps.
+  if (width !== null) return Math.max(width, median(deltas)) * 1.5;
+  return median(deltas) * 3;
 }
 
 function toRows(result: SeriesResult): ChartRow[] {
@@ -109,15 +97,36 @@ export function seriesStats(result: SeriesResult): SeriesStats | null {
   return { min, max, avg: sum / count, last: last.value, samples: count };
 }
 
+const DASHES = ['6 3', '2 2', '8 3 2 3'];
+
+/** Per key, the dash of a series sharing its colour with one whose key sorts before it. */
+function dashesOf(keys: string[]): Map<string, string | undefined> {
+  const seen = new Map<number, number>();
+  const dashes = new Map<string, string | undefined>();
+  for (const key of [...keys].sort()) {
+    const color = colorIndexOf(key);
+    const before = seen.get(color) ?? 0;
+    seen.set(color, before + 1);
+    dashes.set(key, before === 0 ? undefined : DASHES[(before - 1) % DASHES.length]);
+  }
+  return dashes;
+}
+
+/**
+ * Each series is named by its full label set and coloured from it (never from its place in the
+ * result); where two share a colour, the one whose labels sort later is dashed.
+ */
 export function buildChartSeries(results: SeriesResult[]): ChartSeries[] {
-  const names = seriesNames(results);
-  return results.map((result, index) => {
+  const dashes = dashesOf(results.map((r) => labelsKey(r.labels)));
+  return results.map((result) => {
     const rows = toRows(result);
+    const key = labelsKey(result.labels);
     return {
-      key: labelsKey(result.labels),
-      name: names[index] ?? result.metricName,
+      key,
+      name: formatLabels(result.labels) || result.metricName,
       labels: result.labels,
-      colorIndex: index,
+      colorIndex: colorIndexOf(key),
+      dash: dashes.get(key),
       rows,
       points: result.points.length,
       hasIsolated: rows.some((_, i) => isIsolated(rows, i)),
@@ -147,4 +156,18 @@ export function nearestRow(rows: ChartRow[], t: number, maxDistance: number): Ch
     if (best === null || Math.abs(candidate.t - t) < Math.abs(best.t - t)) best = candidate;
   }
   return best;
+}
+
+/** The lowest and highest value drawn (bands included), or null when nothing is drawn. */
+export function seriesExtent(series: ChartSeries[]): { min: number; max: number } | null {
+  let min = Infinity;
+  let max = -Infinity;
+  for (const s of series) {
+    for (const row of s.rows) {
+      if (row.band === null) continue;
+      min = Math.min(min, row.band[0]);
+      max = Math.max(max, row.band[1]);
+    }
+  }
+  return min <= max ? { min, max } : null;
 }

@@ -58,6 +58,23 @@ export function zoomOut(range: TimeRange, now: number): TimeRange {
   return { kind: 'absolute', start: Math.round(start - span / 2), end: Math.round(newEnd) };
 }
 
+/** Halves the window around its middle (the keyboard's "+"). */
+export function zoomIn(start: number, end: number): TimeRange {
+  const quarter = (end - start) / 4;
+  return zoomTo(start + quarter, end - quarter);
+}
+
+/**
+ * Moves the window by `fraction` of its span (negative: back in time); a window moved up to now
+ * or past it becomes "the last N" again, so panning never shows the future.
+ */
+export function pan(start: number, end: number, fraction: number, now: number): TimeRange {
+  const span = end - start;
+  const shift = Math.round(span * fraction);
+  if (end + shift >= now) return { kind: 'relative', durationMs: span };
+  return { kind: 'absolute', start: start + shift, end: end + shift };
+}
+
 /** `datetime-local` input value (local time, minutes) <-> ms. */
 export function toLocalInput(ms: number): string {
   const d = new Date(ms);

@@ -1,32 +1,31 @@
 /**
  * The Metrics view as an address: metric, range, label filters, function and aggregation kept in
- * the URL's hash (`#metric=cpu&range=6h&filter=host%3D~%22web-.*%22&fn=rate&agg=sum&by=host`), so a view
+ * the URL's hash (`#metric=cpu&range=6h&filter=host%3D~%22web-.*%22&fn=cumulative&agg=sum&by=host`), so a view
  * can be bookmarked, shared, reloaded and walked with back and forward. A relative range stays
  * relative (`range=6h`: the last six hours whenever the link is opened); an absolute one is kept as
  * two instants (`from`, `to`, ISO 8601 in UTC). Parsing checks every field and falls back to its
  * default when one is malformed, so a bad or foreign hash opens the default view, never an error.
  */
-import type { AggregateOp, MetricQuery } from '../../../shared/panel-api.ts';
 import { DAY_MS, HOUR_MS, MINUTE_MS, SECOND_MS } from '../../../shared/constants.ts';
+import {
+  CHART_AGGREGATE_OPS,
+  CHART_FNS,
+  type ChartAggregate,
+  type ChartAggregateOp,
+  type ChartFn,
+} from './chart-query.ts';
 import type { LabelFilter } from './label-filters.ts';
 import { DEFAULT_RANGE, MIN_SPAN_MS, type TimeRange } from './time-range.ts';
 
-/** The functions a view may apply (the chart picks them; `buckets` is the heatmap's, not a view's). */
-export type ViewFunction = { name: 'rate' } | { name: 'increase' } | { name: 'quantile'; q: number };
-
-export interface ViewAggregate {
-  op: AggregateOp;
-  /** Label names kept; empty aggregates every series into one. */
-  by: string[];
-}
-
 export interface ViewState {
-  /** null: the first metric listed. */
+  /** null: the overview. */
   metric: string | null;
   range: TimeRange;
   filters: LabelFilter[];
-  fn: ViewFunction | null;
-  aggregate: ViewAggregate | null;
+  /** How the metric is drawn (lib/chart-query.ts); null: its type's default. */
+  fn: ChartFn | null;
+  /** An aggregation across series; null: each series. */
+  aggregate: ChartAggregate | null;
 }
 
 export const DEFAULT_VIEW: ViewState = { metric: null, range: DEFAULT_RANGE, filters: [], fn: null, aggregate: null };
@@ -40,7 +39,6 @@ const METRIC_NAME = /^[A-Za-z_:][A-Za-z0-9_:.-]{0,199}$/;
 const LABEL_NAME = /^(?!__)[A-Za-z_][A-Za-z0-9_]{0,199}$/;
 /** PromQL's form, `name op "value"` (the value a JSON string, so `="~x"` and `=~"x"` differ). */
 const FILTER = /^([A-Za-z_][A-Za-z0-9_]*)(=~|!~|!=|=)("[\s\S]*")$/;
-const AGGREGATE_OPS: readonly AggregateOp[] = ['sum', 'avg', 'min', 'max', 'count'];
 
 const UNITS: readonly [string, number][] = [
   ['d', DAY_MS],
@@ -110,30 +108,16 @@ function parseFilters(params: URLSearchParams): LabelFilter[] {
   return filters;
 }
 
-function parseFunction(params: URLSearchParams): ViewFunction | null {
+function parseFunction(params: URLSearchParams): ChartFn | null {
   const name = params.get('fn');
-  if (name === 'rate' || name === 'increase') return { name };
-  if (name !== 'quantile') return null;
-  const q = Number(params.get('q'));
-  return params.get('q') !== '' && q > 0 && q < 1 ? { name, q } : null;
+  return name !== null && Object.hasOwn(CHART_FNS, name) ? (name as ChartFn) : null;
 }
 
-function parseAggregate(params: URLSearchParams): ViewAggregate | null {
-  const op = params.get('agg') as AggregateOp | null;
-  if (op === null || !AGGREGATE_OPS.includes(op)) return null;
+function parseAggregate(params: URLSearchParams): ChartAggregate | null {
+  const op = params.get('agg') as ChartAggregateOp | null;
+  if (op === null || !CHART_AGGREGATE_OPS.includes(op)) return null;
   const by = (params.get('by') ?? '').split(',').filter((name) => name !== '');
   return by.every((name) => LABEL_NAME.test(name)) ? { op, by: [...new Set(by)] } : null;
-}
-
-/** The query fields (`fn`, `q`, `aggregate`) of a view's function and aggregation. */
-export function queryFunction(
-  fn: ViewFunction | null,
-  aggregate: ViewAggregate | null,
-): Pick<MetricQuery, 'fn' | 'q' | 'aggregate'> {
-  return {
-    ...(fn === null ? {} : fn.name === 'quantile' ? { fn: fn.name, q: fn.q } : { fn: fn.name }),
-    ...(aggregate === null ? {} : { aggregate: aggregate.by.length > 0 ? aggregate : { op: aggregate.op } }),
-  };
 }
 
 /** The view a hash (with or without its `#`) describes; each malformed field takes its default. */
@@ -165,10 +149,7 @@ export function viewHash(view: ViewState): string {
     params.set('to', new Date(view.range.end).toISOString());
   }
   for (const f of view.filters) params.append('filter', formatFilter(f));
-  if (view.fn !== null) {
-    params.set('fn', view.fn.name);
-    if (view.fn.name === 'quantile') params.set('q', String(view.fn.q));
-  }
+  if (view.fn !== null) params.set('fn', view.fn);
   if (view.aggregate !== null) {
     params.set('agg', view.aggregate.op);
     if (view.aggregate.by.length > 0) params.set('by', view.aggregate.by.join(','));

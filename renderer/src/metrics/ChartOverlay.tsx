@@ -1,12 +1,13 @@
 /**
  * The interactive layer over the chart's plot area: a crosshair with a tooltip on hover, drag to
- * select a window to zoom into, and alert markers as buttons. Plain HTML, so hovering re-renders
- * only this layer, never the SVG underneath.
+ * select a window to zoom into, a plain click, and alert markers as buttons. The hovered time is
+ * held by the parent, so charts side by side can share one crosshair; the tooltip shows only on
+ * the chart under the pointer. Plain HTML, so hovering re-renders only this layer, never the SVG.
  */
 import { useState, type PointerEvent } from 'react';
-import type { Alert, Unit } from '../../../shared/panel-api.ts';
-import { formatDateTime, formatValue } from '../lib/format.ts';
-import { seriesColor, severityColor, type ColorScheme } from '../lib/palette.ts';
+import type { Alert } from '../../../shared/panel-api.ts';
+import { formatDateTime } from '../lib/format.ts';
+import { severityColor, swatchBackground, type ColorScheme } from '../lib/palette.ts';
 import { formatLabels, nearestRow, type ChartSeries } from '../lib/series.ts';
 import type { PlotBox } from './chart-geometry.ts';
 
@@ -15,12 +16,18 @@ interface Props {
   start: number;
   end: number;
   series: ChartSeries[];
-  unit: Unit;
+  /** Formats a value as the legend does (unit, "/s" for a rate). */
+  format: (value: number) => string;
   scheme: ColorScheme;
   alerts: Alert[];
+  /** The time under the pointer, on this chart or a linked one. */
+  hoverT: number | null;
+  onHover: (t: number | null) => void;
   onZoom: (start: number, end: number) => void;
   onDragChange: (dragging: boolean) => void;
   onAlertOpen: (alert: Alert) => void;
+  /** A click without a drag. */
+  onClick?: () => void;
 }
 
 const DRAG_THRESHOLD_PX = 4;
@@ -32,18 +39,22 @@ export function ChartOverlay({
   start,
   end,
   series,
-  unit,
+  format,
   scheme,
   alerts,
+  hoverT,
+  onHover,
   onZoom,
   onDragChange,
   onAlertOpen,
+  onClick,
 }: Props) {
-  const [hoverX, setHoverX] = useState<number | null>(null);
+  const [inside, setInside] = useState(false);
   const [dragFrom, setDragFrom] = useState<number | null>(null);
   const msPerPx = (end - start) / Math.max(box.width, 1);
   const timeAt = (x: number): number => start + x * msPerPx;
   const xOf = (t: number): number => (t - start) / msPerPx;
+  const hoverX = hoverT === null || hoverT < start || hoverT > end ? null : xOf(hoverT);
   const localX = (event: PointerEvent<HTMLDivElement>): number =>
     Math.min(box.width, Math.max(0, event.clientX - event.currentTarget.getBoundingClientRect().left));
 
@@ -59,11 +70,11 @@ export function ChartOverlay({
     setDragFrom(null);
     onDragChange(false);
     if (Math.abs(x - dragFrom) >= DRAG_THRESHOLD_PX) onZoom(timeAt(dragFrom), timeAt(x));
+    else onClick?.();
   };
 
-  const hoverT = hoverX === null ? null : timeAt(hoverX);
   const hits =
-    hoverT === null || dragFrom !== null
+    hoverX === null || hoverT === null || dragFrom !== null
       ? []
       : series.flatMap((s) => {
           const row = nearestRow(s.rows, hoverT, HOVER_REACH_PX * msPerPx);
@@ -77,9 +88,15 @@ export function ChartOverlay({
       style={{ left: box.left, top: box.top, width: box.width, height: box.height }}
       data-testid="chart-overlay"
       onPointerDown={onPointerDown}
-      onPointerMove={(event) => setHoverX(localX(event))}
+      onPointerMove={(event) => {
+        setInside(true);
+        onHover(timeAt(localX(event)));
+      }}
       onPointerUp={onPointerUp}
-      onPointerLeave={() => setHoverX(null)}
+      onPointerLeave={() => {
+        setInside(false);
+        onHover(null);
+      }}
     >
       {dragFrom !== null && hoverX !== null && (
         <div
@@ -87,9 +104,11 @@ export function ChartOverlay({
           style={{ left: Math.min(dragFrom, hoverX), width: Math.abs(hoverX - dragFrom) }}
         />
       )}
-      {hits.length > 0 && shownT !== null && (
+      {hoverX !== null && shownT !== null && (
+        <div className="chart-crosshair" data-testid="crosshair" data-t={shownT} style={{ left: xOf(shownT) }} />
+      )}
+      {inside && hits.length > 0 && shownT !== null && (
         <>
-          <div className="chart-crosshair" style={{ left: xOf(shownT) }} />
           <div
             className="chart-tooltip"
             role="status"
@@ -104,12 +123,12 @@ export function ChartOverlay({
             <div className="chart-tooltip-time">{formatDateTime(shownT)}</div>
             {hits.map(({ s, row }) => (
               <div key={s.key} className="chart-tooltip-row">
-                <span className="swatch" style={{ background: seriesColor(scheme, s.colorIndex) }} />
+                <span className="swatch" style={{ background: swatchBackground(scheme, s.colorIndex, s.dash) }} />
                 <span className="chart-tooltip-name">{s.name}</span>
-                <span className="chart-tooltip-value">{formatValue(row.avg ?? NaN, unit)}</span>
+                <span className="chart-tooltip-value">{format(row.avg ?? NaN)}</span>
                 {row.band !== null && row.band[0] !== row.band[1] && (
                   <span className="chart-tooltip-range">
-                    {formatValue(row.band[0], unit)} – {formatValue(row.band[1], unit)}
+                    {format(row.band[0])} – {format(row.band[1])}
                   </span>
                 )}
               </div>
@@ -123,8 +142,9 @@ export function ChartOverlay({
           type="button"
           className={`alert-marker severity-${alert.severity}`}
           style={{ left: xOf(alert.timestamp), borderTopColor: severityColor(scheme, alert.severity) }}
-          aria-label={`${alert.severity} alert at ${formatDateTime(alert.timestamp)}: ${alert.metricName} ${formatLabels(alert.labels)} value ${formatValue(alert.value, unit)}, threshold ${formatValue(alert.threshold, unit)}`}
-          title={`${alert.severity}: ${formatValue(alert.value, unit)} vs threshold ${formatValue(alert.threshold, unit)}${alert.message ? ` — ${alert.message}` : ''}`}
+          tabIndex={-1}
+          aria-label={`${alert.severity} alert at ${formatDateTime(alert.timestamp)}: ${alert.metricName} ${formatLabels(alert.labels)} value ${format(alert.value)}, threshold ${format(alert.threshold)}`}
+          title={`${alert.severity}: ${format(alert.value)} vs threshold ${format(alert.threshold)}${alert.message ? ` — ${alert.message}` : ''}`}
           data-testid="alert-marker"
           onPointerDown={(event) => event.stopPropagation()}
           onClick={() => onAlertOpen(alert)}

@@ -1,16 +1,16 @@
 /** The legend: one row per series with min, max, avg and last over the whole range. */
-import type { Unit } from '../../../shared/panel-api.ts';
-import { formatCount, formatValue } from '../lib/format.ts';
-import { seriesColor, type ColorScheme } from '../lib/palette.ts';
+import { formatCount } from '../lib/format.ts';
+import { swatchBackground, type ColorScheme } from '../lib/palette.ts';
 import type { ChartSeries } from '../lib/series.ts';
 
 interface Props {
   series: ChartSeries[];
-  unit: Unit;
+  /** Formats a value in the chart's unit ("/s" for a rate). */
+  format: (value: number) => string;
   scheme: ColorScheme;
 }
 
-export function LegendTable({ series, unit, scheme }: Props) {
+export function LegendTable({ series, format, scheme }: Props) {
   return (
     <table className="legend" aria-label="Series legend">
       <thead>
@@ -27,13 +27,13 @@ export function LegendTable({ series, unit, scheme }: Props) {
         {series.map((s) => (
           <tr key={s.key} data-testid="legend-row">
             <th scope="row">
-              <span className="swatch" style={{ background: seriesColor(scheme, s.colorIndex) }} />
+              <span className="swatch" style={{ background: swatchBackground(scheme, s.colorIndex, s.dash) }} />
               {s.name}
             </th>
-            <td>{s.stats ? formatValue(s.stats.min, unit) : '–'}</td>
-            <td>{s.stats ? formatValue(s.stats.max, unit) : '–'}</td>
-            <td>{s.stats ? formatValue(s.stats.avg, unit) : '–'}</td>
-            <td>{s.stats ? formatValue(s.stats.last, unit) : '–'}</td>
+            <td>{s.stats ? format(s.stats.min) : '–'}</td>
+            <td>{s.stats ? format(s.stats.max) : '–'}</td>
+            <td>{s.stats ? format(s.stats.avg) : '–'}</td>
+            <td>{s.stats ? format(s.stats.last) : '–'}</td>
             <td>{s.stats ? formatCount(s.stats.samples) : '–'}</td>
           </tr>
         ))}

@@ -1,8 +1,9 @@
 /**
  * The Recharts drawing of one metric: per series a min-max band and an average line (gaps stay
- * gaps), the optional baseline band and alert lines. Memoised and free of hover state, so moving
- * the pointer never re-renders the SVG; no animation (it costs with large series and makes every
- * live refresh redraw from scratch).
+ * gaps), the optional baseline band of one series and alert lines, on a value axis with round
+ * ticks in the metric's unit. Memoised and free of hover state, so moving the pointer never
+ * re-renders the SVG; no animation (it costs with large series and makes every live refresh
+ * redraw from scratch).
  */
 import { memo } from 'react';
 import {
@@ -16,11 +17,12 @@ import {
   YAxis,
   type DotItemDotProps,
 } from 'recharts';
-import type { Alert, Unit } from '../../../shared/panel-api.ts';
-import { formatTick, formatValue } from '../lib/format.ts';
+import type { Alert } from '../../../shared/panel-api.ts';
+import { formatTick } from '../lib/format.ts';
 import { CHROME, seriesColor, severityColor, type ColorScheme } from '../lib/palette.ts';
 import { isIsolated, type ChartSeries } from '../lib/series.ts';
-import { CHART_HEIGHT, MARGIN, X_AXIS_HEIGHT, Y_AXIS_WIDTH, plotBox, timeTicks } from './chart-geometry.ts';
+import type { ValueAxis } from '../lib/value-axis.ts';
+import { MARGIN, X_AXIS_HEIGHT, Y_AXIS_WIDTH, plotBox, timeTicks } from './chart-geometry.ts';
 
 export interface BaselineBand {
   colorIndex: number;
@@ -30,12 +32,13 @@ export interface BaselineBand {
 
 interface Props {
   series: ChartSeries[];
-  unit: Unit;
+  axis: ValueAxis;
   start: number;
   end: number;
   width: number;
+  height: number;
   scheme: ColorScheme;
-  baselines: BaselineBand[];
+  baseline: BaselineBand | null;
   alerts: Alert[];
 }
 
@@ -50,18 +53,18 @@ function isolatedDot({ index, cx, cy }: DotArgs, series: ChartSeries, color: str
   );
 }
 
-function MetricChartImpl({ series, unit, start, end, width, scheme, baselines, alerts }: Props) {
+function MetricChartImpl({ series, axis, start, end, width, height, scheme, baseline, alerts }: Props) {
   const chrome = CHROME[scheme];
   const tickStyle = { fill: chrome.axis, fontSize: 11 };
   return (
-    <ComposedChart width={width} height={CHART_HEIGHT} margin={MARGIN} accessibilityLayer={false}>
+    <ComposedChart width={width} height={height} margin={MARGIN} accessibilityLayer={false}>
       <CartesianGrid stroke={chrome.grid} vertical={false} />
       <XAxis
         type="number"
         dataKey="t"
         domain={[start, end]}
         allowDataOverflow
-        ticks={timeTicks(start, end, plotBox(width).width)}
+        ticks={timeTicks(start, end, plotBox(width, height).width)}
         tickFormatter={(t: number) => formatTick(t, end - start)}
         height={X_AXIS_HEIGHT}
         stroke={chrome.grid}
@@ -69,27 +72,29 @@ function MetricChartImpl({ series, unit, start, end, width, scheme, baselines, a
       />
       <YAxis
         width={Y_AXIS_WIDTH}
-        domain={['auto', 'auto']}
-        tickFormatter={(v: number) => formatValue(v, unit)}
+        type="number"
+        domain={axis.domain}
+        ticks={axis.ticks}
+        interval={0}
+        allowDataOverflow
+        tickFormatter={axis.format}
         stroke={chrome.grid}
         tick={tickStyle}
         axisLine={false}
         tickLine={false}
       />
-      {baselines.map((band) => (
+      {baseline !== null && (
         <ReferenceArea
-          key={`baseline-${band.colorIndex}`}
-          y1={band.low}
-          y2={band.high}
-          fill={seriesColor(scheme, band.colorIndex)}
+          y1={baseline.low}
+          y2={baseline.high}
+          fill={seriesColor(scheme, baseline.colorIndex)}
           fillOpacity={0.08}
-          stroke={seriesColor(scheme, band.colorIndex)}
+          stroke={seriesColor(scheme, baseline.colorIndex)}
           strokeOpacity={0.35}
           strokeDasharray="4 4"
-          ifOverflow="extendDomain"
           className="baseline-band"
         />
-      ))}
+      )}
       {series.map((s) => (
         <Area
           key={`band-${s.key}`}
@@ -113,6 +118,7 @@ function MetricChartImpl({ series, unit, start, end, width, scheme, baselines, a
           name={s.name}
           type="linear"
           stroke={seriesColor(scheme, s.colorIndex)}
+          strokeDasharray={s.dash}
           strokeWidth={1.5}
           dot={s.hasIsolated ? (dot: DotArgs) => isolatedDot(dot, s, seriesColor(scheme, s.colorIndex)) : false}
           activeDot={false}

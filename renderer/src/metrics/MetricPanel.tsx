@@ -1,79 +1,93 @@
 /**
- * One metric on screen: time and resolution controls, label filters, the chart with its overlay
- * and the legend. Owns the queries (series, alerts, baselines) and live refresh.
+ * One metric on screen: time and resolution controls, label filters, how it is drawn (by type,
+ * aggregated or not), the chart with its overlay, filling the height the window gives it, and
+ * the legend. Owns the queries (series, alerts, baselines) and live refresh.
  */
 import { useCallback, useMemo, useRef, useState } from 'react';
 import type { Alert, MetricInfo, SeriesResult } from '../../../shared/panel-api.ts';
 import { isRetryable, telemetry } from '../lib/api.ts';
+import { effectiveFn, isPerSecond, queryChart, type ChartAggregate, type ChartFn } from '../lib/chart-query.ts';
+import { valueFormatter } from '../lib/format.ts';
 import { toMatchers, type LabelFilter } from '../lib/label-filters.ts';
 import { isChoiceDrawable, type ResolutionChoice } from '../lib/resolution.ts';
-import { buildChartSeries, sameLabels } from '../lib/series.ts';
-import { ALERT_WINDOW_MS, rangeAround, resolveRange, zoomOut, zoomTo, type TimeRange } from '../lib/time-range.ts';
+import { buildChartSeries, sameLabels, seriesExtent } from '../lib/series.ts';
+import { ALERT_WINDOW_MS, rangeAround, resolveRange, zoomOut, type TimeRange } from '../lib/time-range.ts';
+import { valueAxis } from '../lib/value-axis.ts';
 import { useAsync } from '../hooks/use-async.ts';
 import { useColorScheme } from '../hooks/use-color-scheme.ts';
-import { useElementWidth } from '../hooks/use-element-width.ts';
+import { useElementSize } from '../hooks/use-element-size.ts';
 import { useLiveClock } from '../hooks/use-live-clock.ts';
 import { ErrorBanner } from '../components/Notice.tsx';
-import { CHART_HEIGHT, plotBox } from './chart-geometry.ts';
-import { ChartOverlay } from './ChartOverlay.tsx';
+import { BaselineControl, baselineBand } from './BaselineControl.tsx';
+import { plotBox } from './chart-geometry.ts';
+import { ChartControls } from './ChartControls.tsx';
+import { ChartFrame } from './ChartFrame.tsx';
+import { HistogramHeatmap } from './HistogramHeatmap.tsx';
 import { LabelFilters } from './LabelFilters.tsx';
 import { LegendTable } from './LegendTable.tsx';
-import { MetricChart, type BaselineBand } from './MetricChart.tsx';
 import { ResolutionControl } from './ResolutionControl.tsx';
-import { TimeRangeBar } from './TimeRangeBar.tsx';
+import { RangeText, TimeRangeBar } from './TimeRangeBar.tsx';
 import { DAY_MS, DEMO_LABEL } from '../../../shared/constants.ts';
-import { queryFunction, type ViewAggregate, type ViewFunction } from '../lib/view-state.ts';
 
 const LIVE_INTERVAL_MS = 10_000;
 const NO_ALERTS: Alert[] = [];
-const NO_BASELINES: BaselineBand[] = [];
 
 interface Props {
   metric: MetricInfo;
   range: TimeRange;
   filters: LabelFilter[];
-  fn: ViewFunction | null;
-  aggregate: ViewAggregate | null;
+  /** How the metric is drawn; null: its type's default (a counter's rate, a histogram's quantiles). */
+  fn: ChartFn | null;
+  aggregate: ChartAggregate | null;
   /** Leave the demo history's series out (source!="demo"). */
   hideDemo: boolean;
   onRange: (range: TimeRange) => void;
   onFilters: (filters: LabelFilter[]) => void;
+  onFn: (fn: ChartFn) => void;
+  onAggregate: (aggregate: ChartAggregate | null) => void;
+  onOverview: () => void;
 }
 
-export function MetricPanel({ metric, range, filters, fn, aggregate, hideDemo, onRange, onFilters }: Props) {
+export function MetricPanel(props: Props) {
+  const { metric, range, filters, aggregate, hideDemo, onRange } = props;
   const scheme = useColorScheme();
   const frameRef = useRef<HTMLDivElement>(null);
-  const width = useElementWidth(frameRef);
-  const box = plotBox(width);
+  const size = useElementSize(frameRef);
+  const box = plotBox(size.width, size.height);
   const [choice, setChoice] = useState<ResolutionChoice>('auto');
   const [live, setLive] = useState(true);
   const [dragging, setDragging] = useState(false);
-  const [showBaseline, setShowBaseline] = useState(false);
+  const [baselineKey, setBaselineKey] = useState<string | null>(null);
+  const [heatmap, setHeatmap] = useState(false);
   const liveActive = live && range.kind === 'relative' && !dragging;
   const { now, refresh } = useLiveClock(liveActive, LIVE_INTERVAL_MS);
   const { start, end } = resolveRange(range, now);
-  const aggregation = isChoiceDrawable(choice, end - start, box.width) ? choice : 'auto';
+  const resolution = isChoiceDrawable(choice, end - start, box.width) ? choice : 'auto';
   const matchers = useMemo(() => toMatchers(filters, hideDemo), [filters, hideDemo]);
-  const functionFields = useMemo(() => queryFunction(fn, aggregate), [fn, aggregate]);
   const metricName = metric.name;
   const maxPoints = box.width;
+  const fn = effectiveFn(metric.type, props.fn ?? undefined);
+  const format = useMemo(() => valueFormatter(metric.unit, isPerSecond(fn)), [metric.unit, fn]);
+  const request = useMemo(
+    () => ({ start, end, labels: matchers, choice: resolution, maxPoints, aggregate }),
+    [start, end, matchers, resolution, maxPoints, aggregate],
+  );
 
   const results = useAsync(
     useCallback(
       (): Promise<SeriesResult[]> =>
-        maxPoints > 0
-          ? telemetry().query({ metricName, start, end, labels: matchers, aggregation, maxPoints, ...functionFields })
-          : Promise.resolve([]),
-      [metricName, start, end, matchers, aggregation, maxPoints, functionFields],
+        maxPoints > 0 ? queryChart((q) => telemetry().query(q), metric, fn, request) : Promise.resolve([]),
+      [metric, fn, request, maxPoints],
     ),
   );
+  const labels = useAsync(useCallback(() => telemetry().listLabels(metricName), [metricName]));
   const alerts = useAsync(
     useCallback(() => telemetry().listAlerts({ metricName, start, end, limit: 500 }), [metricName, start, end]),
   );
   const baselines = useAsync(
     useCallback(
-      () => (showBaseline ? telemetry().getBaselines({ metricName }) : Promise.resolve([])),
-      [metricName, showBaseline],
+      () => (baselineKey !== null ? telemetry().getBaselines({ metricName }) : Promise.resolve([])),
+      [metricName, baselineKey],
     ),
   );
 
@@ -85,21 +99,23 @@ export function MetricPanel({ metric, range, filters, fn, aggregate, hideDemo, o
     () => (alerts.data ?? NO_ALERTS).filter((a) => series.some((s) => sameLabels(s.labels, a.labels))),
     [alerts.data, series],
   );
-  const bands = useMemo((): BaselineBand[] => {
-    if (!showBaseline || baselines.data === undefined) return NO_BASELINES;
-    return series.flatMap((s) => {
-      const b = baselines.data?.find((candidate) => sameLabels(candidate.labels, s.labels));
-      return b === undefined
-        ? []
-        : [{ colorIndex: s.colorIndex, low: b.mean - 2 * b.stddev, high: b.mean + 2 * b.stddev }];
-    });
-  }, [showBaseline, baselines.data, series]);
+  // A baseline describes the stored values of one series: not a rate, a quantile or an aggregate.
+  const baselineApplies = (fn === null || fn === 'cumulative') && aggregate === null;
+  const band = useMemo(
+    () => (baselineApplies ? baselineBand(series, baselines.data ?? [], baselineKey) : null),
+    [baselineApplies, series, baselines.data, baselineKey],
+  );
+  const axis = useMemo(() => {
+    const extent = seriesExtent(series);
+    const low = Math.min(extent?.min ?? 0, band?.low ?? Infinity);
+    const high = Math.max(extent?.max ?? 1, band?.high ?? -Infinity);
+    return valueAxis(low, high, metric.unit, box.height, isPerSecond(fn));
+  }, [series, band, metric.unit, box.height, fn]);
 
   const setRange = (next: TimeRange) => {
     refresh();
     onRange(next);
   };
-  const onZoom = useCallback((a: number, b: number) => onRange(zoomTo(a, b)), [onRange]);
   const onAlertOpen = useCallback(
     (alert: Alert) => onRange(rangeAround(alert.timestamp, ALERT_WINDOW_MS, Date.now())),
     [onRange],
@@ -109,13 +125,19 @@ export function MetricPanel({ metric, range, filters, fn, aggregate, hideDemo, o
 
   return (
     <section className="metric-panel" aria-label={`Metric ${metricName}`}>
-      <header className="panel-toolbar">
+      <header className="panel-heading">
+        <button type="button" className="button back-button" onClick={props.onOverview}>
+          ← Overview
+        </button>
         <h1 className="panel-title">{metricName}</h1>
         {hasDemo && (
           <span className="badge demo-badge" title='Series labelled source="demo": generated history, not measured'>
             Demo data
           </span>
         )}
+        <RangeText range={range} start={start} end={end} />
+      </header>
+      <div className="panel-toolbar">
         <TimeRangeBar
           range={range}
           now={now}
@@ -125,14 +147,21 @@ export function MetricPanel({ metric, range, filters, fn, aggregate, hideDemo, o
           onZoomOut={() => setRange(zoomOut(range, Date.now()))}
           onLive={setLive}
         />
-      </header>
+      </div>
       <div className="panel-subbar">
-        <LabelFilters key={metricName} metricName={metricName} filters={filters} onChange={onFilters} />
+        <LabelFilters key={metricName} metricName={metricName} filters={filters} onChange={props.onFilters} />
         <div className="panel-options">
-          <label className="check">
-            <input type="checkbox" checked={showBaseline} onChange={(e) => setShowBaseline(e.target.checked)} />
-            Baseline ±2σ
-          </label>
+          <ChartControls
+            type={metric.type}
+            fn={fn}
+            onFn={props.onFn}
+            heatmap={heatmap}
+            onHeatmap={setHeatmap}
+            aggregate={aggregate}
+            onAggregate={props.onAggregate}
+            labels={labels.data ?? []}
+          />
+          {baselineApplies && <BaselineControl series={series} selected={baselineKey} onSelect={setBaselineKey} />}
           <ResolutionControl
             choice={choice}
             inUse={inUse}
@@ -145,34 +174,24 @@ export function MetricPanel({ metric, range, filters, fn, aggregate, hideDemo, o
       {results.error !== undefined && (
         <ErrorBanner error={results.error} onRetry={isRetryable(results.error) ? results.reload : undefined} />
       )}
-      <div className="chart-frame" ref={frameRef} style={{ height: CHART_HEIGHT }} aria-busy={results.loading}>
-        {results.loading && <div className="loading-bar" aria-hidden="true" />}
-        {width > 0 && (
-          <MetricChart
-            series={series}
-            unit={metric.unit}
-            start={start}
-            end={end}
-            width={width}
-            scheme={scheme}
-            baselines={bands}
-            alerts={shownAlerts}
-          />
-        )}
-        {width > 0 && (
-          <ChartOverlay
-            box={box}
-            start={start}
-            end={end}
-            series={series}
-            unit={metric.unit}
-            scheme={scheme}
-            alerts={shownAlerts}
-            onZoom={onZoom}
-            onDragChange={setDragging}
-            onAlertOpen={onAlertOpen}
-          />
-        )}
+      <ChartFrame
+        frameRef={frameRef}
+        size={size}
+        label={`Chart of ${metricName}`}
+        series={series}
+        axis={axis}
+        format={format}
+        start={start}
+        end={end}
+        scheme={scheme}
+        baseline={band}
+        alerts={shownAlerts}
+        loading={results.loading}
+        onRange={setRange}
+        onDragChange={setDragging}
+        onAlertOpen={onAlertOpen}
+        className="detail-chart"
+      >
         {empty && (
           <div className="chart-empty">
             <p>No samples for this metric in the selected range.</p>
@@ -185,10 +204,17 @@ export function MetricPanel({ metric, range, filters, fn, aggregate, hideDemo, o
             </button>
           </div>
         )}
-      </div>
-      {series.some((s) => s.points > 0) && <LegendTable series={series} unit={metric.unit} scheme={scheme} />}
+      </ChartFrame>
+      {heatmap && metric.type === 'histogram' && (
+        <HistogramHeatmap metric={metric} request={request} width={size.width} scheme={scheme} />
+      )}
+      {series.length > 0 && (
+        <div className="legend-scroll">
+          <LegendTable series={series} format={format} scheme={scheme} />
+        </div>
+      )}
       <p className="hint">
-        Drag across the chart to zoom in. Alert markers sit on top of the chart; select one to centre on it.
+        Drag across the chart to zoom in, or focus it and use + and − to zoom and the arrow keys to move in time.
       </p>
     </section>
   );

@@ -1,17 +1,22 @@
 /**
- * The Metrics tab: the metric list beside the selected metric's panel, or an empty state while
- * the store holds nothing yet (the first-run banner above offers the demo history then).
+ * The Metrics tab: the metric list beside either the overview (every metric, or the pinned ones,
+ * side by side) or the selected metric's panel; or an empty state while the store holds nothing
+ * yet (the first-run banner above offers the demo history then).
  */
 import { lazy, Suspense, useCallback, useEffect, type Dispatch, type SetStateAction } from 'react';
 import { telemetry } from '../lib/api.ts';
+import type { TimeRange } from '../lib/time-range.ts';
 import type { ViewState } from '../lib/view-state.ts';
 import { useAsync } from '../hooks/use-async.ts';
 import { EmptyState, ErrorBanner } from '../components/Notice.tsx';
 import { MetricList } from './MetricList.tsx';
 
-// The panel draws with Recharts: loaded on its own so the first paint does not wait for the chart
+// The charts draw with Recharts: loaded on their own so the first paint does not wait for the chart
 // library (test/renderer-bundle.test.ts checks the entry chunk holds none of it).
 const MetricPanel = lazy(() => import('./MetricPanel.tsx').then((module) => ({ default: module.MetricPanel })));
+const OverviewView = lazy(() =>
+  import('../overview/OverviewView.tsx').then((module) => ({ default: module.OverviewView })),
+);
 
 /** How often an empty store is asked again for its metrics (the collector's first write comes within 10 s). */
 const EMPTY_POLL_MS = 5_000;
@@ -29,8 +34,11 @@ interface Props {
 export function MetricsView({ selection, onSelection, hideDemo }: Props) {
   const metrics = useAsync(useCallback(() => telemetry().listMetrics(), []));
   const list = metrics.data ?? [];
-  const current = list.find((m) => m.name === selection.metric) ?? list[0] ?? null;
+  const current = list.find((m) => m.name === selection.metric) ?? null;
   const waiting = metrics.data !== undefined && list.length === 0;
+  const open = (metric: string | null) =>
+    onSelection((s) => ({ ...s, metric, filters: [], fn: null, aggregate: null }));
+  const setRange = useCallback((range: TimeRange) => onSelection((s) => ({ ...s, range })), [onSelection]);
 
   useEffect(() => {
     if (!waiting) return;
@@ -52,14 +60,10 @@ export function MetricsView({ selection, onSelection, hideDemo }: Props) {
 
   return (
     <div className="metrics-view">
-      <MetricList
-        metrics={list}
-        selected={current?.name ?? null}
-        onSelect={(metric) => onSelection((s) => ({ ...s, metric, filters: [], fn: null, aggregate: null }))}
-      />
+      <MetricList metrics={list} selected={current?.name ?? null} onSelect={open} />
       <div className="metrics-main">
-        {current !== null && (
-          <Suspense fallback={<p className="muted chart-loading">Loading the chart…</p>}>
+        <Suspense fallback={<p className="muted chart-loading">Loading the charts…</p>}>
+          {current !== null ? (
             <MetricPanel
               metric={current}
               range={selection.range}
@@ -67,11 +71,24 @@ export function MetricsView({ selection, onSelection, hideDemo }: Props) {
               fn={selection.fn}
               aggregate={selection.aggregate}
               hideDemo={hideDemo}
-              onRange={(range) => onSelection((s) => ({ ...s, range }))}
+              onRange={setRange}
               onFilters={(filters) => onSelection((s) => ({ ...s, filters }))}
+              onFn={(fn) => onSelection((s) => ({ ...s, fn }))}
+              onAggregate={(aggregate) => onSelection((s) => ({ ...s, aggregate }))}
+              onOverview={() => open(null)}
             />
-          </Suspense>
-        )}
+          ) : (
+            metrics.data !== undefined && (
+              <OverviewView
+                metrics={list}
+                range={selection.range}
+                hideDemo={hideDemo}
+                onRange={setRange}
+                onOpen={open}
+              />
+            )
+          )}
+        </Suspense>
       </div>
     </div>
   );

@@ -1,6 +1,7 @@
 /**
  * Time controls: quick ranges, a custom range, zoom out and the live toggle (live refresh only
- * applies while the range ends at now; a zoomed window pauses it).
+ * applies while the range ends at now; a zoomed window pauses it, and the toggle keeps its width
+ * whichever it says), plus the text of the range shown.
  */
 import { useState, type FormEvent } from 'react';
 import { formatDateTime } from '../lib/format.ts';
@@ -14,6 +15,15 @@ interface Props {
   onRange: (range: TimeRange) => void;
   onZoomOut: () => void;
   onLive: (live: boolean) => void;
+}
+
+/** The window shown, as text (its bounds in data attributes, for tests). */
+export function RangeText({ range, start, end }: { range: TimeRange; start: number; end: number }) {
+  return (
+    <output className="range-text" data-testid="range-text" data-start={start} data-end={end}>
+      {formatDateTime(start)} → {range.kind === 'relative' ? 'now' : formatDateTime(end)}
+    </output>
+  );
 }
 
 export function TimeRangeBar({ range, now, live, liveActive, onRange, onZoomOut, onLive }: Props) {
@@ -61,14 +71,17 @@ export function TimeRangeBar({ range, now, live, liveActive, onRange, onZoomOut,
       <button type="button" className="button" onClick={onZoomOut} aria-label="Zoom out">
         − Zoom out
       </button>
-      <label className="switch">
+      <label className="switch live-switch">
         <input type="checkbox" checked={live} onChange={(e) => onLive(e.target.checked)} />
         <span className={liveActive ? 'live-dot on' : 'live-dot'} aria-hidden="true" />
-        {live && !liveActive ? 'Live (paused)' : 'Live'}
+        <span className="live-label">
+          {/* The longer text, invisible, holds the width, so the toggle never changes size. */}
+          <span className="live-label-sizer" aria-hidden="true">
+            Live (paused)
+          </span>
+          <span>{live && !liveActive ? 'Live (paused)' : 'Live'}</span>
+        </span>
       </label>
-      <output className="range-text" data-testid="range-text" data-start={start} data-end={end}>
-        {formatDateTime(start)} → {range.kind === 'relative' ? 'now' : formatDateTime(end)}
-      </output>
       {customOpen && (
         <form className="custom-range" onSubmit={applyCustom} aria-label="Custom range">
           <label>

@@ -1,12 +1,13 @@
 /**
  * The chart's fixed margins, shared by the Recharts chart and the HTML overlay above its plot area
- * (hover, drag-to-zoom, alert markers), plus time-axis ticks on round local times.
+ * (hover, drag-to-zoom, alert markers), plus time-axis ticks on round local times. The chart's
+ * height is whatever its frame is given (the window's), never below MIN_CHART_HEIGHT.
  */
 import { MINUTE_MS } from '../../../shared/constants.ts';
 export const MARGIN = { top: 16, right: 20, bottom: 0, left: 0 } as const;
 export const Y_AXIS_WIDTH = 72;
 export const X_AXIS_HEIGHT = 28;
-export const CHART_HEIGHT = 360;
+export const MIN_CHART_HEIGHT = 160;
 
 export interface PlotBox {
   left: number;
@@ -15,12 +16,12 @@ export interface PlotBox {
   height: number;
 }
 
-export function plotBox(chartWidth: number): PlotBox {
+export function plotBox(chartWidth: number, chartHeight: number): PlotBox {
   return {
     left: MARGIN.left + Y_AXIS_WIDTH,
     top: MARGIN.top,
     width: Math.max(0, chartWidth - MARGIN.left - Y_AXIS_WIDTH - MARGIN.right),
-    height: CHART_HEIGHT - MARGIN.top - MARGIN.bottom - X_AXIS_HEIGHT,
+    height: Math.max(0, chartHeight - MARGIN.top - MARGIN.bottom - X_AXIS_HEIGHT),
   };
 }
 
