@@ -22,6 +22,7 @@ import type {
   StoreProblem,
 } from '../storage/src/types.ts';
 import type { PanelErrorPayload } from './errors.ts';
+import type { IngestSettings, IngestStatus, NewScrapeTarget, ScrapeTarget } from './ingest.ts';
 import type { Subscribe } from './events.ts';
 import type { RecoveryApi } from './store-recovery.ts';
 
@@ -120,6 +121,15 @@ export interface PanelApi {
   getBaselines(filter: BaselineFilter): Promise<Baseline[]>;
   loadDemoHistory(): Promise<{ samples: number }>;
   removeDemoHistory(): Promise<{ deleted: number }>;
+  /** The OTLP receiver's settings (shared/ingest.ts); saving restarts it. */
+  getIngestSettings(): Promise<IngestSettings>;
+  setIngestSettings(settings: IngestSettings): Promise<IngestSettings>;
+  listScrapeTargets(): Promise<ScrapeTarget[]>;
+  /** Creates a target, or updates the one with its id; returns it with its id. */
+  saveScrapeTarget(target: NewScrapeTarget): Promise<ScrapeTarget>;
+  deleteScrapeTarget(id: number): Promise<void>;
+  /** Per source: points accepted and rejected, the last error; per target its last scrape. */
+  getIngestStatus(): Promise<IngestStatus>;
 }
 
 export type PanelMethod = keyof PanelApi;
@@ -140,6 +150,12 @@ export const PANEL_METHODS = [
   'getBaselines',
   'loadDemoHistory',
   'removeDemoHistory',
+  'getIngestSettings',
+  'setIngestSettings',
+  'listScrapeTargets',
+  'saveScrapeTarget',
+  'deleteScrapeTarget',
+  'getIngestStatus',
 ] as const satisfies readonly PanelMethod[];
 
 /** Fails to compile when PANEL_METHODS misses a method of PanelApi. */

@@ -22,6 +22,9 @@ import { DEFAULT_JOB_TIMINGS, JobScheduler, type JobTimings } from './jobs.ts';
 import type { MetricName } from '../collector/metric-catalog.ts';
 import type { PanelApi } from '../../shared/panel-api.ts';
 import { createPanelHandlers } from './panel-handlers.ts';
+import type { IngestContext } from './ingest-handlers.ts';
+import { IngestConfig } from '../ingest/ingest-settings.ts';
+import { IngestStatusBoard } from '../ingest/ingest-status.ts';
 
 export interface HostServiceOptions {
   paths: DataPaths;
@@ -39,6 +42,8 @@ export interface HostService {
   panel: PanelApi;
   jobs: JobScheduler;
   dispatch: Dispatcher;
+  /** The ingest settings and status that the OTLP receiver and the scraper follow and report to. */
+  ingest: IngestContext;
   collect(): Promise<number>;
   close(): Promise<void>;
 }
@@ -62,8 +67,10 @@ export function openHostService(options: HostServiceOptions): HostService {
   const collect = (): Promise<number> =>
     collectHostOnce({ sink, sampler, now, panelCalls, fileSizes: () => store.diskUsage() });
 
+  const ingest: IngestContext = { config: new IngestConfig(store), board: new IngestStatusBoard(now) };
   const handlers = createPanelHandlers({
     store,
+    ingest,
     paths: options.paths,
     jobs,
     record,
@@ -99,5 +106,5 @@ export function openHostService(options: HostServiceOptions): HostService {
   };
 
   if (options.jobTimings !== null) jobs.start(options.jobTimings ?? DEFAULT_JOB_TIMINGS);
-  return { store, panel, jobs, dispatch: createDispatcher(panel, host), collect, close };
+  return { store, panel, jobs, dispatch: createDispatcher(panel, host), ingest, collect, close };
 }

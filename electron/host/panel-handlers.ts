@@ -19,6 +19,7 @@ import type { ExportRequest, ExportResult, PanelApi, Settings } from '../../shar
 import { ShellError } from './shell-errors.ts';
 import { MAX_QUERY_POINTS } from './panel-schemas.ts';
 import { displayUnit } from '../collector/units.ts';
+import { createIngestHandlers, type IngestContext } from './ingest-handlers.ts';
 
 export interface HandlerContext {
   store: ShellStore;
@@ -30,6 +31,8 @@ export interface HandlerContext {
   /** Shows a file (already checked to lie in the exports folder) in the file manager. */
   reveal: (path: string) => void;
   now: () => number;
+  /** The ingest settings and status (the OTLP receiver, the scrape targets). */
+  ingest: IngestContext;
 }
 
 function anonymizeOption(request: ExportRequest): boolean | { keepLabels: string[] } {
@@ -137,6 +140,7 @@ export function createPanelHandlers(ctx: HandlerContext) {
     async removeDemoHistory() {
       return { deleted: await ctx.jobs.exclusive(async () => removeDemoHistory(store)) };
     },
+    ...createIngestHandlers(ctx.ingest),
   } satisfies PanelApi;
 }
 

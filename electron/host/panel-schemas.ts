@@ -41,6 +41,12 @@ const resolution = z.enum(['raw', ...INTERVALS]);
 const severity = z.enum(SEVERITIES);
 const retentionDays = z.int().min(MIN_RETENTION_DAYS).max(MAX_RETENTION_DAYS);
 
+/** The longest bearer token, URL, and the bounds of a scrape interval the settings accept. */
+export const MAX_TOKEN_LENGTH = 256;
+export const MAX_URL_LENGTH = 2048;
+export const MIN_SCRAPE_INTERVAL_SECONDS = 1;
+export const MAX_SCRAPE_INTERVAL_SECONDS = 3600;
+
 /** The most points per series a query from the window may ask for; a raw query without maxPoints gets this cap. */
 export const MAX_QUERY_POINTS = 20_000;
 
@@ -109,6 +115,24 @@ const alertFilter = z
 
 const baselineFilter = z.strictObject({ metricName: metricName.optional(), labels: labels.optional() });
 
+const ingestSettings = z.strictObject({
+  otlp: z.strictObject({
+    enabled: z.boolean(),
+    port: z.int().min(0).max(65_535),
+    token: z.string().min(1).max(MAX_TOKEN_LENGTH).optional(),
+  }),
+  resourceAttributes: z.array(z.string().min(1).max(MAX_LABEL_NAME_LENGTH)).max(MAX_LABELS).optional(),
+});
+
+const targetId = z.int().min(1);
+
+const scrapeTarget = z.strictObject({
+  id: targetId.optional(),
+  url: z.string().min(1).max(MAX_URL_LENGTH),
+  intervalSeconds: z.int().min(MIN_SCRAPE_INTERVAL_SECONDS).max(MAX_SCRAPE_INTERVAL_SECONDS).optional(),
+  job: labelValue.min(1).optional(),
+});
+
 const noArgs = z.tuple([]);
 
 /** One argument-tuple schema per panel method; `satisfies` keeps them in step with PanelApi. */
@@ -127,6 +151,12 @@ export const PANEL_SCHEMAS = {
   getBaselines: z.tuple([baselineFilter]),
   loadDemoHistory: noArgs,
   removeDemoHistory: noArgs,
+  getIngestSettings: noArgs,
+  setIngestSettings: z.tuple([ingestSettings]),
+  listScrapeTargets: noArgs,
+  saveScrapeTarget: z.tuple([scrapeTarget]),
+  deleteScrapeTarget: z.tuple([targetId]),
+  getIngestStatus: noArgs,
 } satisfies { [M in PanelMethod]: z.ZodType<Parameters<PanelApi[M]>> };
 
 const metricSample = z.strictObject({

@@ -28,4 +28,6 @@ export type ShellStore = Pick<
   | 'exportToParquet'
   | 'checkpoint'
   | 'close'
+  | 'getAppSetting'
+  | 'setAppSetting'
 >;
