@@ -1,6 +1,6 @@
 /**
  * Everything the storage host runs, wired together around the one TimeSeriesStorage: the panel
- * handlers, the internal host calls, the job queue and the collector. It is the same under Node and
+ * handlers, the internal host calls, the job queue, the collector and the scraper. It is the same under Node and
  * in Electron's utility process; storage-host.ts only connects it to its parent. Closing stops
  * the timers, lets queued work finish, checkpoints the WAL (a failure is reported, not fatal) and
  * closes the store.
@@ -25,6 +25,7 @@ import { createPanelHandlers } from './panel-handlers.ts';
 import type { IngestContext } from './ingest-handlers.ts';
 import { IngestConfig } from '../ingest/ingest-settings.ts';
 import { IngestStatusBoard } from '../ingest/ingest-status.ts';
+import { startScraping } from '../ingest/scrape/scrape-service.ts';
 
 export interface HostServiceOptions {
   paths: DataPaths;
@@ -68,6 +69,7 @@ export function openHostService(options: HostServiceOptions): HostService {
     collectHostOnce({ sink, sampler, now, panelCalls, fileSizes: () => store.diskUsage() });
 
   const ingest: IngestContext = { config: new IngestConfig(store), board: new IngestStatusBoard(now) };
+  const scraping = startScraping(store, ingest, { now, onError });
   const handlers = createPanelHandlers({
     store,
     ingest,
@@ -89,6 +91,7 @@ export function openHostService(options: HostServiceOptions): HostService {
     closing ??= (async () => {
       stopCollector();
       sampler.stop();
+      await scraping.close();
       await jobs.stop();
       try {
         store.checkpoint();

@@ -1,40 +1,28 @@
 /**
- * What "on this machine" means for a scrape target: an http(s) URL whose host is a loopback
- * address (127.0.0.0/8, ::1, its IPv4-mapped form) or `localhost`, and, when it is a name, one that
- * resolves to loopback addresses only. The URL is checked before a scrape, each redirect's target
- * again, and the address actually connected to by the resolver hook below, so neither a redirect nor
- * a strange resolver can take a scrape off the machine.
+ * "On this machine" at every step of a scrape: the URL passes the settings' loopback check
+ * (ingest-settings.ts: http(s) on 127.0.0.0/8, ::1 or localhost) before the scrape and again for
+ * each redirect's target, and the resolver hook below refuses a name that resolves to anything but
+ * loopback addresses, so neither a redirect nor a strange hosts file can take a scrape off the machine.
  */
 import { lookup, type LookupAddress, type LookupAllOptions, type LookupOneOptions } from 'node:dns';
-import { isIP } from 'node:net';
+import { checkLoopbackUrl, isLoopbackHost } from '../ingest-settings.ts';
 
-const LOCALHOST = 'localhost';
-const IPV4_LOOPBACK_RE = /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/;
+const IPV4_MAPPED_RE = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i;
 
-/** True for 127.0.0.0/8, ::1 and ::ffff:127.x.y.z (an address, not a name). */
+/** True for a resolved loopback address: 127.0.0.0/8, ::1, and ::ffff:127.x.y.z. */
 export function isLoopbackAddress(address: string): boolean {
-  const plain = address.replace(/^\[|\]$/g, '').toLowerCase();
-  if (isIP(plain) === 4) return IPV4_LOOPBACK_RE.test(plain);
-  if (isIP(plain) !== 6) return false;
-  if (plain === '::1' || plain === '0:0:0:0:0:0:0:1') return true;
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(plain);
-  return mapped !== null && IPV4_LOOPBACK_RE.test(mapped[1]!);
+  const mapped = IPV4_MAPPED_RE.exec(address);
+  return address !== 'localhost' && isLoopbackHost(mapped ? mapped[1]! : address);
 }
 
-/** Why `url` is not a loopback http(s) URL a target may have, or undefined when it is one. */
+/** Why `url` is not a loopback http(s) URL a target may have (the settings' own check), or undefined. */
 export function loopbackUrlProblem(url: string | URL): string | undefined {
-  let parsed: URL;
   try {
-    parsed = typeof url === 'string' ? new URL(url) : url;
-  } catch {
-    return `${JSON.stringify(String(url))} is not a URL`;
+    checkLoopbackUrl(String(url));
+    return undefined;
+  } catch (err) {
+    return err instanceof Error ? err.message : String(err);
   }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-    return `${parsed.href} is not an http or https URL`;
-  }
-  const host = parsed.hostname.toLowerCase();
-  if (host === LOCALHOST || isLoopbackAddress(host)) return undefined;
-  return `${parsed.host} is not on this machine: only loopback addresses (127.0.0.0/8, ::1, localhost) can be scraped`;
 }
 
 type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
