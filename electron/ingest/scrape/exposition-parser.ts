@@ -96,9 +96,12 @@ class FamilyTable {
   readonly sampled = new Set<MetricFamily>();
   private readonly seen = new Set<string>();
   readonly format: ExpositionFormat;
+  /** Every suffix a family of this format owns besides its own name. */
+  private readonly suffixes: string[];
 
   constructor(format: ExpositionFormat) {
     this.format = format;
+    this.suffixes = [...new Set(Object.values(SUFFIXES[format]).flat())].filter((suffix) => suffix !== '');
   }
 
   get(name: string): MetricFamily | undefined {
@@ -126,7 +129,7 @@ class FamilyTable {
   owner(sampleName: string): MetricFamily | undefined {
     const exact = this.byName.get(sampleName);
     if (exact && suffixIn(exact, sampleName, this.format) !== undefined) return exact;
-    for (const suffix of ['_bucket', '_sum', '_count', '_total', '_created', '_gsum', '_gcount', '_info']) {
+    for (const suffix of this.suffixes) {
       if (!sampleName.endsWith(suffix)) continue;
       const family = this.byName.get(sampleName.slice(0, -suffix.length));
       if (family && suffixIn(family, sampleName, this.format) !== undefined) return family;
