@@ -19,7 +19,8 @@ function sources(status: IngestStatus): Source[] {
 
 export function IngestStatusPanel({ status }: { status: IngestStatus }) {
   return (
-    <table className="alerts-table ingest-status" aria-label="Points from other apps" data-testid="ingest-status">
+    <table className="alerts-table ingest-status" data-testid="ingest-status">
+      <caption>Points from other apps since the app started</caption>
       <thead>
         <tr>
           <th>Source</th>

@@ -1,7 +1,7 @@
 /**
  * The OTLP/HTTP receiver's settings: the switch (saved at once), the port and the optional bearer
- * token (saved with "Save"), and where it listens now (from the ingest status). Errors of the
- * host's validation are shown under the form.
+ * token (saved with "Save"), where it listens now (from the ingest status) and the environment an
+ * OpenTelemetry SDK needs to send there. Errors of the host's validation are shown under the form.
  */
 import { useEffect, useState, type FormEvent } from 'react';
 import type { IngestSettings, OtlpStatus } from '../../../shared/ingest.ts';
@@ -65,6 +65,16 @@ export function OtlpReceiverForm({ settings, status, onSaved }: Props) {
           'Off: nothing listens.'
         )}
       </p>
+      {settings.otlp.enabled && status?.address && (
+        <p className="muted" data-testid="otlp-env">
+          In the program&apos;s environment:{' '}
+          <span className="mono">
+            OTEL_EXPORTER_OTLP_METRICS_ENDPOINT={status.address}
+            {settings.otlp.token !== undefined &&
+              ` OTEL_EXPORTER_OTLP_HEADERS="Authorization=Bearer ${settings.otlp.token}"`}
+          </span>
+        </p>
+      )}
       <div className="field-row">
         <label htmlFor="otlp-port">Port</label>
         <input
