@@ -254,3 +254,40 @@ describe('whatever prom-client renders reads back exactly (property, fixed seed)
     });
   }
 });
+
+test('any text is an exposition or one ExpositionError, never another failure (property, fixed seed)', () => {
+  const pieces = fc.constantFrom(
+    '# TYPE a counter',
+    '# TYPE h histogram',
+    '# HELP a x\\ny',
+    '# UNIT a_s s',
+    '# EOF',
+    'a_total 1',
+    'h_bucket{le="+Inf"} 2 3',
+    'a{x="\\"",} NaN',
+    'a{',
+    '"',
+    ' ',
+    '\t',
+    '#',
+    '{}',
+    '1e400',
+    '-Inf',
+    '\r',
+    '\\',
+  );
+  const body = fc
+    .array(fc.oneof(pieces, fc.string({ maxLength: 6 })), { maxLength: 30 })
+    .map((parts) => parts.join(''));
+  const lines = fc.array(fc.oneof(pieces, body), { maxLength: 12 }).map((parts) => parts.join('\n'));
+  fc.assert(
+    fc.property(lines, fc.constantFrom('text-0.0.4' as const, 'openmetrics-1.0' as const), (text, format) => {
+      try {
+        parseExposition(text, format);
+      } catch (err) {
+        assert.ok(err instanceof ExpositionError, String(err));
+      }
+    }),
+    { seed: 30112026, numRuns: 2000 },
+  );
+});

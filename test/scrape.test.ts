@@ -359,6 +359,11 @@ describe('failing targets: up = 0, an error, no partial data', () => {
       /the store refused the samples \(INVALID_SAMPLE\)/,
     ],
     [
+      'a label named __proto__ (kept as a label, for the store to refuse)',
+      serveText(`${valid}bad{__proto__="1"} 1\n`),
+      /the store refused the samples \(INVALID_SAMPLE\)/,
+    ],
+    [
       'a redirect off loopback',
       (_q, res) => res.writeHead(302, { location: 'http://192.0.2.1/metrics' }).end(),
       /redirected to http:\/\/192\.0\.2\.1\/metrics, which is refused/,

@@ -113,9 +113,12 @@ export class LineScanner {
     return unescapeText(raw);
   }
 
-  /** `{name="value",...}` (a trailing comma allowed); a label given twice is an error. */
+  /**
+   * `{name="value",...}` (a trailing comma allowed); a label given twice is an error. The object has
+   * no prototype, so a label named `__proto__` is kept as a label (for the store to refuse).
+   */
   labels(): Record<string, string> {
-    const labels: Record<string, string> = {};
+    const labels = Object.create(null) as Record<string, string>;
     this.expect('{', '{');
     for (;;) {
       this.blanks();

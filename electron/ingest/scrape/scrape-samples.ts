@@ -36,11 +36,13 @@ const CREATED_SUFFIX = '_created';
 const CONTROL_RE = /[\u0000-\u001f\u007f]/g;
 
 function withTargetLabels(labels: Record<string, string>, target: TargetLabels): Record<string, string> {
-  const out: Record<string, string> = {};
+  const out = Object.create(null) as Record<string, string>;
   for (const [name, value] of Object.entries(labels)) {
     out[(TARGET_LABELS as readonly string[]).includes(name) ? `exported_${name}` : name] = value;
   }
-  return { ...out, job: target.job, instance: target.instance };
+  out.job = target.job;
+  out.instance = target.instance;
+  return out;
 }
 
 function isCreated(family: MetricFamily, name: string, exposition: Exposition): boolean {
