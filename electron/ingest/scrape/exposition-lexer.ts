@@ -17,10 +17,12 @@ export class ExpositionError extends Error {
   }
 }
 
-const METRIC_NAME_START = /[A-Za-z_:]/;
-const METRIC_NAME_CHAR = /[A-Za-z0-9_:]/;
-const LABEL_NAME_START = /[A-Za-z_]/;
-const LABEL_NAME_CHAR = /[A-Za-z0-9_]/;
+// Sticky patterns, matched at the scanner's position (one regex run per token, not per character).
+const METRIC_NAME_AT = /[A-Za-z_:][A-Za-z0-9_:]*/y;
+const LABEL_NAME_AT = /[A-Za-z_][A-Za-z0-9_]*/y;
+const BLANKS_AT = /[ \t]*/y;
+const TOKEN_AT = /[^ \t]*/y;
+const QUOTED_AT = /"((?:[^"\\]|\\.)*)"/y;
 const DECIMAL_FLOAT_RE = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 const SPECIAL_FLOAT_RE = /^([+-]?)(inf|infinity|nan)$/i;
 const INTEGER_RE = /^-?\d+$/;
@@ -66,11 +68,17 @@ export class LineScanner {
     throw new ExpositionError(this.lineNo, `${message} (column ${this.pos + 1})`);
   }
 
+  /** What `pattern` (sticky) matches at the position, consumed; null when it matches nothing there. */
+  private match(pattern: RegExp): RegExpExecArray | null {
+    pattern.lastIndex = this.pos;
+    const found = pattern.exec(this.text);
+    if (found) this.pos += found[0].length;
+    return found;
+  }
+
   /** Skips spaces and tabs; returns how many were skipped. */
   blanks(): number {
-    const start = this.pos;
-    while (this.peek() === ' ' || this.peek() === '\t') this.pos++;
-    return this.pos - start;
+    return this.match(BLANKS_AT)![0].length;
   }
 
   /** Exactly the given text, or an error saying what was expected. */
@@ -86,31 +94,20 @@ export class LineScanner {
     return true;
   }
 
-  private identifier(start: RegExp, rest: RegExp, what: string): string {
-    const from = this.pos;
-    if (!start.test(this.peek())) this.fail(`expected ${what}`);
-    this.pos++;
-    while (!this.done && rest.test(this.peek())) this.pos++;
-    return this.text.slice(from, this.pos);
-  }
-
   metricName(): string {
-    return this.identifier(METRIC_NAME_START, METRIC_NAME_CHAR, 'a metric name');
+    return this.match(METRIC_NAME_AT)?.[0] ?? this.fail('expected a metric name');
   }
 
   labelName(): string {
-    return this.identifier(LABEL_NAME_START, LABEL_NAME_CHAR, 'a label name');
+    return this.match(LABEL_NAME_AT)?.[0] ?? this.fail('expected a label name');
   }
 
   /** A double-quoted string, unescaped. */
   quoted(): string {
-    this.expect('"', 'a double-quoted label value');
-    const from = this.pos;
-    while (!this.done && this.peek() !== '"') this.pos += this.peek() === '\\' ? 2 : 1;
-    if (this.done) this.fail('unterminated label value');
-    const raw = this.text.slice(from, this.pos);
-    this.pos++;
-    return unescapeText(raw);
+    if (this.peek() !== '"') this.fail('expected a double-quoted label value');
+    const found = this.match(QUOTED_AT) ?? this.fail('unterminated label value');
+    const raw = found[1]!;
+    return raw.includes('\\') ? unescapeText(raw) : raw;
   }
 
   /**
@@ -138,9 +135,7 @@ export class LineScanner {
 
   /** The next run of characters up to a blank or the end of the line. */
   token(): string {
-    const from = this.pos;
-    while (!this.done && this.peek() !== ' ' && this.peek() !== '\t') this.pos++;
-    return this.text.slice(from, this.pos);
+    return this.match(TOKEN_AT)![0];
   }
 
   /** Everything left on the line. */
