@@ -462,7 +462,10 @@ test('a declaration that contradicts stored data is reported; the data is still 
     server.set(serveText('# TYPE level gauge\nlevel 5\n'));
     const result = await scrape(s.store, target(server.url(), 'conflict'));
     assert.equal(result.up, 1);
-    assert.match(String(result.error), /level: it has data stored as a counter/);
+    assert.match(
+      String(result.error),
+      /declaration refused \(INVALID_ARGUMENT\): level: it has data stored as a counter/,
+    );
     assert.equal(valueOf(s.store, 'level', { job: 'conflict' }), 5);
   } finally {
     await server.close();

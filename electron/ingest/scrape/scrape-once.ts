@@ -75,7 +75,9 @@ export function declareAll(
       store.describeMetric(meta);
       declared.set(meta.name, key);
     } catch (err) {
-      refusals.push(err instanceof Error ? err.message : String(err));
+      const code = (err as { code?: unknown }).code;
+      const message = err instanceof Error ? err.message : String(err);
+      refusals.push(`declaration refused${typeof code === 'string' ? ` (${code})` : ''}: ${message}`);
     }
   }
   return refusals;
