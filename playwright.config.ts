@@ -1,17 +1,18 @@
 /**
  * End-to-end tests: real Chromium against the real browser preview with a seeded store.
- * Uses Playwright's own Chromium where one is installed, else Debian's /usr/bin/chromium (CI).
+ * Uses Playwright's own Chromium where one is installed, else the system's (e2e/support/find-browser.ts;
+ * `npm run test:e2e` first installs Playwright's where it can, or stops saying what to install).
  * The browser runs in UTC so datetime inputs and the fixture's hour boundaries agree.
  */
 import { chromium, defineConfig, type LaunchOptions } from '@playwright/test';
-import { existsSync } from 'node:fs';
-
-const SYSTEM_CHROMIUM = '/usr/bin/chromium';
+import { findBrowser } from './e2e/support/find-browser.ts';
 
 function launchOptions(): LaunchOptions {
-  if (existsSync(chromium.executablePath())) return {};
+  const browser = findBrowser({ playwrightExecutable: chromium.executablePath(), pathEnv: process.env.PATH ?? '' });
+  // None at all: Playwright's own launch error names what is missing.
+  if (browser === null || browser.kind === 'playwright') return {};
   return {
-    executablePath: SYSTEM_CHROMIUM,
+    executablePath: browser.executablePath,
     args: [
       '--headless',
       '--no-sandbox',

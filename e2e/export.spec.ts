@@ -1,25 +1,30 @@
 /**
  * Export against the fixture alone: the one button writes a Parquet file that DuckDB reads with
  * every fixture sample, and no original label value is left in the file; keeping a label keeps it.
+ * The result shows the file's full path with a button that copies it; the past exports are listed
+ * (size, time, options) and one can be deleted, from the list and from the disk. No console error.
  */
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { FIXTURE, FIXTURE_SAMPLES, ORIGINAL_LABEL_VALUES } from './support/fixture-data.ts';
 import { openTab } from './support/panel.ts';
 import { readParquet } from './support/parquet.ts';
-import { expect, test } from './support/test.ts';
+import { expect, test } from './support/strict-test.ts';
 
 test.use({ seed: 'fixture' });
 
-/** Exports, waits for the result and returns the written file's path. */
-async function exportNow(page: Page): Promise<string> {
+/**
+ * Exports, waits for the result and returns the written file's path. `rows` null accepts any count:
+ * a later export also holds what the app recorded meanwhile (the previous export's duration).
+ */
+async function exportNow(page: Page, rows: number | null = FIXTURE_SAMPLES): Promise<string> {
   await page.getByRole('button', { name: 'Export anonymised Parquet' }).click();
   const result = page.getByTestId('export-result');
   await expect(result).toBeVisible({ timeout: 60_000 });
-  await expect(page.getByTestId('export-rows')).toHaveText(FIXTURE_SAMPLES.toLocaleString('en-US'));
+  if (rows !== null) await expect(page.getByTestId('export-rows')).toHaveText(rows.toLocaleString('en-US'));
   await expect(result.getByRole('button', { name: 'Show in folder' })).toBeEnabled();
-  const path = await result.locator('.file-name').getAttribute('title');
+  const path = await result.getByTestId('export-path').textContent();
   if (path === null) throw new Error('the export result names no file');
   await expect(result.locator('.file-name')).toHaveText(/\.parquet$/);
   return path;
@@ -53,6 +58,63 @@ test('a label kept in the options stays verbatim, the others are still hashed', 
   const text = JSON.stringify((await readParquet(path)).rows);
   for (const host of FIXTURE.hosts) expect(text).toContain(host);
   expect(text).not.toContain(FIXTURE.region);
+});
+
+test('the full path can be copied; past exports are listed with their options and can be deleted', async ({
+  page,
+  preview,
+}) => {
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+  await page.goto(preview.url);
+  await openTab(page, 'Export');
+  const past = page.getByTestId('past-export');
+  await expect(page.getByText('No export in the exports folder yet.')).toBeVisible();
+
+  const first = await exportNow(page);
+  await expect(page.getByTestId('export-path')).toHaveText(first);
+  expect(existsSync(first)).toBe(true);
+  await page.getByRole('button', { name: 'Copy path' }).click();
+  await expect(page.getByText('Copied')).toBeVisible();
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(first);
+  await expect(past).toHaveCount(1);
+
+  await page.getByText('Options').click();
+  await page.getByRole('group', { name: 'Keep these labels verbatim' }).getByLabel('host').check();
+  const second = await exportNow(page, null);
+  const secondRows = await page.getByTestId('export-rows').textContent();
+  expect(second).not.toBe(first);
+  await expect(past).toHaveCount(2);
+  // Newest first, each with its size on disk and the options it was written with.
+  await expect(past.nth(0)).toHaveAttribute('data-path', second);
+  await expect(past.nth(1)).toHaveAttribute('data-path', first);
+  await expect(past.nth(0).getByTestId('past-export-options')).toHaveText(
+    `raw samples · anonymised (keeps host) · ${secondRows} rows · everything stored`,
+  );
+  await expect(past.nth(1).getByTestId('past-export-options')).toHaveText(
+    `raw samples · anonymised · ${FIXTURE_SAMPLES.toLocaleString('en-US')} rows · everything stored`,
+  );
+  const firstName = first.split('/').pop()!;
+  await expect(past.nth(1)).toContainText(firstName);
+
+  await past
+    .nth(1)
+    .getByRole('button', { name: `Delete ${firstName}`, exact: true })
+    .click();
+  await past.nth(1).getByRole('button', { name: 'Keep' }).click();
+  await expect(past).toHaveCount(2);
+  await past
+    .nth(1)
+    .getByRole('button', { name: `Delete ${firstName}`, exact: true })
+    .click();
+  await past
+    .nth(1)
+    .getByRole('button', { name: `Delete ${firstName} for good` })
+    .click();
+  await expect(past).toHaveCount(1);
+  await expect(past.nth(0)).toHaveAttribute('data-path', second);
+  expect(existsSync(first)).toBe(false);
+  expect(existsSync(`${first}.options.json`)).toBe(false);
+  expect(existsSync(second)).toBe(true);
 });
 
 test.describe('with the demo history', () => {

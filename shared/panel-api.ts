@@ -85,6 +85,28 @@ export interface ExportRequest {
   keepLabels?: string[];
 }
 
+/** The options an export was written with, kept beside its file (export-files.ts). */
+export interface ExportFileOptions {
+  source: Resolution;
+  anonymize: boolean;
+  keepLabels?: string[];
+  start?: number;
+  end?: number;
+  rows: number;
+}
+
+/** A Parquet file in the exports folder, as listExports gives it. */
+export interface ExportFile {
+  /** Its absolute path (the one revealExport and deleteExport take). */
+  path: string;
+  name: string;
+  bytes: number;
+  /** When it was written (ms). */
+  modified: number;
+  /** Null for a file whose options were not kept (written elsewhere, or by an older version). */
+  options: ExportFileOptions | null;
+}
+
 export interface Status {
   dbBytes: number;
   walBytes: number;
@@ -116,6 +138,10 @@ export interface PanelApi {
   /** Cancels the running export (its partial file is removed); false when none was running. */
   cancelExport(): Promise<boolean>;
   revealExport(path: string): Promise<void>;
+  /** The Parquet files in the exports folder, newest first. */
+  listExports(): Promise<ExportFile[]>;
+  /** Deletes one of them (and its kept options); any path outside the exports folder is refused. */
+  deleteExport(path: string): Promise<void>;
   getStatus(): Promise<Status>;
   listAlerts(filter: AlertFilter): Promise<Alert[]>;
   getBaselines(filter: BaselineFilter): Promise<Baseline[]>;
@@ -145,6 +171,8 @@ export const PANEL_METHODS = [
   'exportParquet',
   'cancelExport',
   'revealExport',
+  'listExports',
+  'deleteExport',
   'getStatus',
   'listAlerts',
   'getBaselines',

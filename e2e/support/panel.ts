@@ -5,7 +5,7 @@
 import { expect, type Page } from '@playwright/test';
 
 export async function openTab(page: Page, name: 'Metrics' | 'Alerts' | 'Export' | 'Settings'): Promise<void> {
-  await page.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name }).click();
+  await page.getByRole('tablist', { name: 'Sections' }).getByRole('tab', { name }).click();
 }
 
 export async function openMetric(page: Page, metric: string): Promise<void> {

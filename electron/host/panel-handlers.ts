@@ -2,7 +2,7 @@
  * The panel API's one implementation: a handler map over the store, checked against PanelApi with
  * `satisfies`. It runs in the storage host; its arguments have already been validated by
  * panel-schemas.ts. Exports are written only into the exports folder and only files there can be
- * revealed; one export runs at a time and can be cancelled; retention changes are applied at once,
+ * revealed, listed or deleted (export-files.ts); one export runs at a time and can be cancelled; retention changes are applied at once,
  * through the job queue; a raw query returns at most MAX_QUERY_POINTS samples per series.
  */
 import { realpathSync, statSync } from 'node:fs';
@@ -17,6 +17,7 @@ import { METRIC, type MetricName } from '../collector/metric-catalog.ts';
 import type { PanelEvent } from '../../shared/events.ts';
 import type { ExportRequest, ExportResult, PanelApi, Settings } from '../../shared/panel-api.ts';
 import { ShellError } from './shell-errors.ts';
+import { deleteExportFile, listExportFiles, writeExportOptions } from './export-files.ts';
 import { MAX_QUERY_POINTS } from './panel-schemas.ts';
 import { displayUnit } from '../collector/units.ts';
 import { createIngestHandlers, type IngestContext } from './ingest-handlers.ts';
@@ -57,6 +58,28 @@ export function exportFilePath(exportsDir: string, requested: string): string {
   }
   if (outside(real) || !statSync(real).isFile()) throw notInExports;
   return real;
+}
+
+/**
+ * Keeps the options beside the written file for the list of past exports. The export itself has
+ * succeeded either way: a file whose options could not be written is listed without them.
+ */
+function keepExportOptions(result: ExportResult, request: ExportRequest): void {
+  const { start, end, keepLabels } = request;
+  try {
+    writeExportOptions(result.path, {
+      source: request.source ?? 'raw',
+      anonymize: request.anonymize !== false,
+      ...(keepLabels === undefined || request.anonymize === false ? {} : { keepLabels }),
+      ...(start === undefined ? {} : { start }),
+      ...(end === undefined ? {} : { end }),
+      rows: result.rows,
+    });
+  } catch (err) {
+    console.warn(
+      `the options of ${result.path} could not be kept: ${err instanceof Error ? err.message : String(err)}`,
+    );
+  }
 }
 
 export function createPanelHandlers(ctx: HandlerContext) {
@@ -114,6 +137,7 @@ export function createPanelHandlers(ctx: HandlerContext) {
         // From here on nothing is left to cancel: the file is complete (or was never written).
         exporting = null;
       }
+      keepExportOptions(result, request);
       await ctx.record(METRIC.exportDuration, (performance.now() - started) / 1000);
       return result;
     },
@@ -124,6 +148,13 @@ export function createPanelHandlers(ctx: HandlerContext) {
     },
     async revealExport(path) {
       ctx.reveal(exportFilePath(paths.exportsDir, path));
+    },
+    // Past exports (export-files.ts): listed and deleted inside the exports folder only.
+    async listExports() {
+      return listExportFiles(paths.exportsDir);
+    },
+    async deleteExport(path) {
+      deleteExportFile(paths.exportsDir, path);
     },
     async getStatus() {
       return { ...store.getStats(), hasDemoData: hasDemoHistory(store) };

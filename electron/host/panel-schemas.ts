@@ -146,6 +146,8 @@ export const PANEL_SCHEMAS = {
   exportParquet: z.tuple([exportRequest]),
   cancelExport: noArgs,
   revealExport: z.tuple([z.string().min(1).max(4096)]),
+  listExports: noArgs,
+  deleteExport: z.tuple([z.string().min(1).max(4096)]),
   getStatus: noArgs,
   listAlerts: z.tuple([alertFilter]),
   getBaselines: z.tuple([baselineFilter]),

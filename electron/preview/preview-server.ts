@@ -7,7 +7,7 @@
  * the page's path is spelled. Static assets of the renderer need only the Host check. A client
  * cannot hold the server: headers, whole requests and idle keep-alive connections have time limits
  * and the connections a cap (PREVIEW_LIMITS); an oversized body gets its 413 before the connection
- * closes.
+ * closes. Pages, assets and call answers are compressed (brotli or gzip) as the client accepts.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -15,6 +15,7 @@ import type { AddressInfo } from 'node:net';
 import type { ErrorCode } from '../../shared/errors.ts';
 import type { PanelEvent } from '../../shared/events.ts';
 import { TRANSPORT, type CallReply } from '../../shared/panel-api.ts';
+import { encodeForClient } from '../panel-files/compression.ts';
 import { SECURITY_HEADERS } from '../panel-files/security-headers.ts';
 import { namesIndexPage, readIndexPage, readStaticFile, type StaticFile } from '../panel-files/static-files.ts';
 
@@ -88,13 +89,33 @@ function isAllowedOrigin(origin: string | undefined, port: number): boolean {
   return origin === undefined || origin === `http://127.0.0.1:${port}` || origin === `http://localhost:${port}`;
 }
 
-function send(res: ServerResponse, status: number, file: StaticFile, head = true): void {
-  res.writeHead(status, { ...SECURITY_HEADERS, 'Content-Type': file.contentType, 'Content-Length': file.body.length });
-  res.end(head ? file.body : undefined);
+interface SendOptions {
+  /** False for a HEAD request: the headers only. */
+  withBody?: boolean;
+  /** The request's Accept-Encoding: the body is compressed as it allows (compression.ts). */
+  acceptEncoding?: string;
 }
 
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  send(res, status, { body: Buffer.from(JSON.stringify(body)), contentType: 'application/json; charset=utf-8' });
+function send(res: ServerResponse, status: number, file: StaticFile, options: SendOptions = {}): void {
+  const encoded = encodeForClient(file.body, file.contentType, options.acceptEncoding);
+  res.writeHead(status, {
+    ...SECURITY_HEADERS,
+    ...encoded.headers,
+    'Content-Type': file.contentType,
+    'Content-Length': encoded.body.length,
+  });
+  res.end(options.withBody === false ? undefined : encoded.body);
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown, acceptEncoding?: string): void {
+  send(
+    res,
+    status,
+    { body: Buffer.from(JSON.stringify(body)), contentType: 'application/json; charset=utf-8' },
+    {
+      acceptEncoding,
+    },
+  );
 }
 
 function sendError(res: ServerResponse, status: number, code: ErrorCode, message: string): void {
@@ -148,7 +169,7 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
     if (body === null) return sendError(res, 413, 'INVALID_ARGUMENT', 'the request body is too large');
     const parsed = parseJson(body);
     if (!parsed) return sendError(res, 400, 'INVALID_ARGUMENT', 'the body is not valid JSON');
-    sendJson(res, 200, await answer(parsed.value));
+    sendJson(res, 200, await answer(parsed.value), req.headers['accept-encoding']);
   }
 
   function handleEvents(res: ServerResponse): void {
@@ -192,15 +213,16 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
       return handleCall(req, res, answer);
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') return sendError(res, 405, 'INVALID_ARGUMENT', 'use GET');
+    const sendOptions: SendOptions = { withBody: req.method === 'GET', acceptEncoding: req.headers['accept-encoding'] };
     if (url.pathname === TRANSPORT.httpEventsPath || isPage) {
       const given = typeof headerToken === 'string' ? headerToken : queryToken;
       if (!tokenMatches(given, token)) return sendError(res, 401, 'FORBIDDEN', 'missing or wrong token');
-      if (isPage) return send(res, 200, readIndexPage(options.staticDir), req.method === 'GET');
+      if (isPage) return send(res, 200, readIndexPage(options.staticDir), sendOptions);
       return handleEvents(res);
     }
     const file = readStaticFile(options.staticDir, url.pathname);
     if (!file) return sendError(res, 404, 'NOT_FOUND', 'no such file');
-    send(res, 200, file, req.method === 'GET');
+    send(res, 200, file, sendOptions);
   }
 
   const limits = options.limits ?? PREVIEW_LIMITS;

@@ -1,6 +1,7 @@
 /**
- * The panel's shell: a top bar with the four tabs (Metrics, Alerts, Export, Settings) and the
- * selected metric's state, kept here so an alert can open its metric at its time.
+ * The panel's shell: a skip link, a top bar with the four tabs (Metrics, Alerts, Export, Settings),
+ * the selected section as the main landmark, and the selected metric's state, kept here so an
+ * alert can open its metric at its time.
  */
 import { useState } from 'react';
 import type { Alert } from '../../shared/panel-api.ts';
@@ -9,6 +10,7 @@ import { AlertsView } from './alerts/AlertsView.tsx';
 import { ExportView } from './export/ExportView.tsx';
 import { MetricsView, type MetricSelection } from './metrics/MetricsView.tsx';
 import { SettingsView } from './settings/SettingsView.tsx';
+import { MAIN_CONTENT_ID, SectionPanel, SectionTabs, SkipLink } from './shell/SectionTabs.tsx';
 
 type Tab = 'metrics' | 'alerts' | 'export' | 'settings';
 
@@ -34,31 +36,23 @@ export function App() {
 
   return (
     <div className="app">
+      <SkipLink />
       <header className="topbar">
         <div className="brand">
           <span className="brand-mark" aria-hidden="true" />
           Telemetry
         </div>
-        <nav className="tabs" aria-label="Sections">
-          {TABS.map((t) => (
-            <button
-              key={t.id}
-              type="button"
-              className="tab"
-              aria-current={tab === t.id ? 'page' : undefined}
-              onClick={() => setTab(t.id)}
-            >
-              {t.label}
-            </button>
-          ))}
-        </nav>
+        <SectionTabs tabs={TABS} selected={tab} onSelect={setTab} />
       </header>
-      <div className="content">
-        {tab === 'metrics' && <MetricsView selection={selection} onSelection={setSelection} />}
-        {tab === 'alerts' && <AlertsView onOpen={openAlert} />}
-        {tab === 'export' && <ExportView />}
-        {tab === 'settings' && <SettingsView />}
-      </div>
+      {/* Landmarks and tabs (shell/SectionTabs.tsx): the selected section is the page's main content. */}
+      <main id={MAIN_CONTENT_ID} className="content" tabIndex={-1}>
+        <SectionPanel id={tab}>
+          {tab === 'metrics' && <MetricsView selection={selection} onSelection={setSelection} />}
+          {tab === 'alerts' && <AlertsView onOpen={openAlert} />}
+          {tab === 'export' && <ExportView />}
+          {tab === 'settings' && <SettingsView />}
+        </SectionPanel>
+      </main>
     </div>
   );
 }

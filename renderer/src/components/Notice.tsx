@@ -2,10 +2,12 @@
 import type { ReactNode } from 'react';
 import { errorMessage } from '../lib/api.ts';
 
-export function EmptyState({ title, children }: { title: string; children?: ReactNode }) {
+/** `level` 1 where the empty state is all the page shows (it then holds the page's h1). */
+export function EmptyState({ title, level = 2, children }: { title: string; level?: 1 | 2; children?: ReactNode }) {
+  const Heading = level === 1 ? 'h1' : 'h2';
   return (
     <div className="empty-state">
-      <h2>{title}</h2>
+      <Heading>{title}</Heading>
       {children}
     </div>
   );

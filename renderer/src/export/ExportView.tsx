@@ -1,7 +1,7 @@
 /**
  * The Export tab: one button writes an anonymised Parquet file; a progress bar runs while the host
  * works (the window stays responsive) with a button that cancels the export, then the file's name,
- * rows and size with "Show in folder".
+ * full path (with "Copy path"), rows and size with "Show in folder"; below, the past exports.
  */
 import { useCallback, useEffect, useState } from 'react';
 import type { ExportProgress } from '../../../shared/events.ts';
@@ -11,7 +11,9 @@ import { telemetry } from '../lib/api.ts';
 import { formatBytes, formatCount } from '../lib/format.ts';
 import { useAsync } from '../hooks/use-async.ts';
 import { ErrorBanner } from '../components/Notice.tsx';
+import { CopyButton } from './CopyButton.tsx';
 import { ExportOptions } from './ExportOptions.tsx';
+import { PastExports } from './PastExports.tsx';
 import { DEFAULT_CHOICES, fileName, toExportRequest, type ExportChoices } from './export-options.ts';
 
 async function allLabelNames(): Promise<string[]> {
@@ -28,6 +30,8 @@ export function ExportView() {
   const [progress, setProgress] = useState<ExportProgress | null>(null);
   const [result, setResult] = useState<ExportResult | null>(null);
   const [cancelling, setCancelling] = useState(false);
+  /** Counts the exports written here, so the list of past exports reloads after each. */
+  const [exportsWritten, setExportsWritten] = useState(0);
 
   useEffect(() => (running ? telemetry().on('export-progress', setProgress) : undefined), [running]);
 
@@ -40,7 +44,10 @@ export function ExportView() {
     setProgress(null);
     setResult(null);
     setCancelling(false);
-    exporting.run(async () => setResult(await telemetry().exportParquet(request)));
+    exporting.run(async () => {
+      setResult(await telemetry().exportParquet(request));
+      setExportsWritten((n) => n + 1);
+    });
   };
   const cancel = () => {
     setCancelling(true);
@@ -51,7 +58,7 @@ export function ExportView() {
   return (
     <div className="export-view">
       <section className="card" aria-labelledby="export-title">
-        <h2 id="export-title">Export</h2>
+        <h1 id="export-title">Export</h1>
         <p className="muted">
           Writes the stored samples to a Parquet file in the exports folder. Label values are replaced by keyed hashes
           unless you keep them; the key is never written, so the file cannot be linked back to you.
@@ -88,24 +95,29 @@ export function ExportView() {
         {exporting.error !== undefined && <ErrorBanner error={exporting.error} />}
         {result !== null && (
           <div className="export-result" role="status" data-testid="export-result">
-            <div>
-              <div className="file-name" title={result.path}>
-                {fileName(result.path)}
-              </div>
+            <div className="export-result-info">
+              <div className="file-name">{fileName(result.path)}</div>
+              <code className="path" data-testid="export-path">
+                {result.path}
+              </code>
               <div className="muted">
                 <span data-testid="export-rows">{formatCount(result.rows)}</span> rows · {formatBytes(result.bytes)}
               </div>
             </div>
-            <button
-              type="button"
-              className="button"
-              onClick={() => void telemetry().revealExport(result.path).catch(exporting.fail)}
-            >
-              Show in folder
-            </button>
+            <div className="export-result-actions">
+              <CopyButton text={result.path} label="Copy path" />
+              <button
+                type="button"
+                className="button"
+                onClick={() => void telemetry().revealExport(result.path).catch(exporting.fail)}
+              >
+                Show in folder
+              </button>
+            </div>
           </div>
         )}
       </section>
+      <PastExports version={exportsWritten} />
     </div>
   );
 }

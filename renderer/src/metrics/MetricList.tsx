@@ -1,7 +1,12 @@
-/** The metric picker: a searchable list showing each metric's series count, unit and type (when not a plain gauge). */
-import { useMemo, useState } from 'react';
+/**
+ * The metric picker: a searchable list showing each metric's series count, unit and type (when not
+ * a plain gauge). The list is one Tab stop (roving tabindex): arrow keys, Home and End move
+ * between metrics, Enter or Space opens one.
+ */
+import { useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { MetricInfo, MetricType } from '../../../shared/panel-api.ts';
 import { unitName } from '../lib/format.ts';
+import { rovingTarget } from '../lib/roving-focus.ts';
 
 /** Types worth a tag: a gauge, or an unknown metric shown as one, needs none. */
 const SHOWN_TYPES: ReadonlySet<MetricType> = new Set(['counter', 'histogram', 'summary']);
@@ -20,6 +25,17 @@ export function MetricList({ metrics, selected, onSelect }: Props) {
       ? metrics
       : metrics.filter((m) => m.name.toLowerCase().includes(needle) || m.unit.includes(needle));
   }, [metrics, search]);
+  const items = useRef<(HTMLButtonElement | null)[]>([]);
+  const [focused, setFocused] = useState<string | null>(null);
+  // The one item in the Tab order: the last one focused while still shown, else the selected one, else the first.
+  const tabStop = [focused, selected].find((name) => shown.some((m) => m.name === name)) ?? shown[0]?.name;
+
+  const onKeyDown = (event: KeyboardEvent, index: number) => {
+    const target = rovingTarget(event.key, index, shown.length, 'vertical');
+    if (target === null) return;
+    event.preventDefault();
+    items.current[target]?.focus();
+  };
 
   return (
     <nav className="metric-list" aria-label="Metrics">
@@ -28,13 +44,19 @@ export function MetricList({ metrics, selected, onSelect }: Props) {
         <input type="search" placeholder="Search metrics…" value={search} onChange={(e) => setSearch(e.target.value)} />
       </label>
       <ul>
-        {shown.map((metric) => (
+        {shown.map((metric, index) => (
           <li key={metric.name}>
             <button
+              ref={(element) => {
+                items.current[index] = element;
+              }}
               type="button"
               className="metric-item"
               aria-current={metric.name === selected ? 'true' : undefined}
               title={metric.help}
+              tabIndex={metric.name === tabStop ? 0 : -1}
+              onFocus={() => setFocused(metric.name)}
+              onKeyDown={(event) => onKeyDown(event, index)}
               onClick={() => onSelect(metric.name)}
             >
               <span className="metric-name">{metric.name}</span>

@@ -32,6 +32,7 @@ export function SettingsView() {
 
   return (
     <div className="settings-view">
+      <h1 className="visually-hidden">Settings</h1>
       {settings.error !== undefined && <ErrorBanner error={settings.error} onRetry={settings.reload} />}
       {settings.data !== undefined && (
         <RetentionForm

@@ -1,0 +1,104 @@
+/**
+ * The exports folder as the panel sees it: the Parquet files there (never a temporary file of an
+ * export under way, a symlink or a folder), each with the options it was written with, kept in a
+ * small JSON sidecar beside it (`<file>.options.json`); and deleting one of them. A path is
+ * accepted only when it names a regular `.parquet` file directly in the exports folder: `..`, a
+ * symlinked file or folder leading elsewhere, or any other file is refused with a typed error.
+ */
+import { lstatSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import type { ExportFile, ExportFileOptions } from '../../shared/panel-api.ts';
+import { ShellError } from './shell-errors.ts';
+
+const PARQUET = '.parquet';
+const SIDECAR = '.options.json';
+
+export function sidecarPath(exportPath: string): string {
+  return `${exportPath}${SIDECAR}`;
+}
+
+/** An export's own file: a `.parquet` name, not hidden (an export under way is `.<name>.<random>.tmp`). */
+function isExportName(name: string): boolean {
+  return name.endsWith(PARQUET) && !name.startsWith('.');
+}
+
+/** Keeps the options beside the file. */
+export function writeExportOptions(exportPath: string, options: ExportFileOptions): void {
+  writeFileSync(sidecarPath(exportPath), `${JSON.stringify(options)}\n`);
+}
+
+function readExportOptions(exportPath: string): ExportFileOptions | null {
+  try {
+    const parsed: unknown = JSON.parse(readFileSync(sidecarPath(exportPath), 'utf8'));
+    return typeof parsed === 'object' && parsed !== null ? (parsed as ExportFileOptions) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The exports folder's real path, or null when no export has created it yet. */
+function realExportsDir(exportsDir: string): string | null {
+  try {
+    return realpathSync(exportsDir);
+  } catch {
+    return null;
+  }
+}
+
+/** Every export in the folder, newest first. */
+export function listExportFiles(exportsDir: string): ExportFile[] {
+  const root = realExportsDir(exportsDir);
+  if (root === null) return [];
+  const files: ExportFile[] = [];
+  for (const entry of readdirSync(root, { withFileTypes: true })) {
+    if (!entry.isFile() || !isExportName(entry.name)) continue;
+    const path = join(root, entry.name);
+    try {
+      const stat = statSync(path);
+      files.push({
+        path,
+        name: entry.name,
+        bytes: stat.size,
+        modified: stat.mtimeMs,
+        options: readExportOptions(path),
+      });
+    } catch {
+      // Deleted between the listing and the stat: not an export any more.
+    }
+  }
+  return files.sort((a, b) => b.modified - a.modified || a.name.localeCompare(b.name));
+}
+
+/** The path of the export `requested` names; a typed error for anything that is not one. */
+export function exportEntryPath(exportsDir: string, requested: string): string {
+  const root = realExportsDir(exportsDir);
+  if (root === null) throw new ShellError('NOT_FOUND', `no export named ${requested}`);
+  const notAnExport = new ShellError('INVALID_ARGUMENT', 'only Parquet files in the exports folder can be deleted');
+  const path = resolve(root, requested);
+  const name = basename(path);
+  if (!isExportName(name)) throw notAnExport;
+  let folder: string;
+  try {
+    folder = realpathSync(dirname(path));
+  } catch {
+    throw notAnExport;
+  }
+  if (folder !== root) throw notAnExport;
+  const entry = join(root, name);
+  let isFile: boolean;
+  try {
+    // lstat: a symlink is refused whatever it points to.
+    isFile = lstatSync(entry).isFile();
+  } catch {
+    throw new ShellError('NOT_FOUND', `no export named ${name}`);
+  }
+  if (!isFile) throw notAnExport;
+  return entry;
+}
+
+/** Deletes an export and its kept options. */
+export function deleteExportFile(exportsDir: string, requested: string): void {
+  const path = exportEntryPath(exportsDir, requested);
+  rmSync(path);
+  rmSync(sidecarPath(path), { force: true });
+}
