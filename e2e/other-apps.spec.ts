@@ -3,13 +3,15 @@
  * on a loopback port is added as a scrape target, is scraped (up, with its time and duration; the
  * status view counts its accepted points) and its metric shows in the metric list; a target off this
  * machine is refused inline; the target is removed; the OTLP receiver's switch turns on and off
- * and stays as saved across a reload.
+ * and stays as saved across a reload. No console error on the way (strict-test), and axe finds no
+ * violation with a target listed.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import client from 'prom-client';
+import { expectNoAxeViolations } from './support/axe.ts';
 import { openTab } from './support/panel.ts';
-import { expect, test } from './support/test.ts';
+import { expect, test } from './support/strict-test.ts';
 
 test.use({ seed: 'fixture' });
 
@@ -56,6 +58,7 @@ test('a scrape target is added, scraped and removed; a remote one is refused inl
   await expect(row.locator('.badge')).toHaveText('up');
   await expect(row.locator('time')).toBeVisible();
   await expect(row).toContainText(/in \d+ ms/);
+  await expectNoAxeViolations(page, 'other apps with a scrape target');
 
   // The status view counts what the target sent: one point per scrape.
   const source = page.getByTestId('ingest-status').locator('tr', { hasText: 'e2e-worker' });

@@ -151,7 +151,9 @@ export function ScrapeTargets({ targets, statuses, onChanged }: Props) {
               <th>Job</th>
               <th>Interval</th>
               <th>Last scrape</th>
-              <th aria-label="Actions" />
+              <th>
+                <span className="visually-hidden">Actions</span>
+              </th>
             </tr>
           </thead>
           <tbody>
