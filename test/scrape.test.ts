@@ -398,6 +398,18 @@ describe('failing targets: up = 0, an error, no partial data', () => {
     s.cleanup();
   });
 
+  test('localhost resolves through the loopback-only lookup (the server listens on 127.0.0.1 only)', async () => {
+    const s = openStore();
+    server.set(serveText('named_value 4\n'));
+    const result = await scrape(s.store, target(server.url().replace('127.0.0.1', 'localhost'), 'named'));
+    assert.equal(result.up, 1, String(result.error));
+    assert.equal(
+      valueOf(s.store, 'named_value', { instance: new URL(server.url()).host.replace('127.0.0.1', 'localhost') }),
+      4,
+    );
+    s.cleanup();
+  });
+
   test('a redirect that stays on loopback is followed', async () => {
     const s = openStore();
     server.set((req, res) => {
