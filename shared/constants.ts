@@ -44,3 +44,12 @@ export function histogramBase(name: string): string | undefined {
   const suffix = Object.values(HISTOGRAM_SUFFIXES).find((s) => name.endsWith(s) && name.length > s.length);
   return suffix === undefined ? undefined : name.slice(0, -suffix.length);
 }
+
+/**
+ * Anomaly detection's z: a 1m bucket outside mean ± z·stddev of its series' baseline is an anomaly.
+ * The panel draws the baseline band with the same z, so the band is exactly the alerting band.
+ */
+export const ANOMALY_Z_THRESHOLD = 3;
+
+/** How far back an alert rule's preview looks, and a new rule's first evaluation. */
+export const ALERT_LOOKBACK_DAYS = 7;

@@ -8,7 +8,10 @@
 import type {
   Alert,
   AlertFilter,
+  AlertRule,
   Baseline,
+  Incident,
+  IncidentFilter,
   ExportResult,
   LabelMatcher,
   Labels,
@@ -23,13 +26,17 @@ import type {
 } from '../storage/src/types.ts';
 import type { PanelErrorPayload } from './errors.ts';
 import type { IngestSettings, IngestStatus, NewScrapeTarget, ScrapeTarget } from './ingest.ts';
+import type { NotificationSettings } from './notifications.ts';
 import type { Subscribe } from './events.ts';
 import type { RecoveryApi } from './store-recovery.ts';
 
 export type {
   Alert,
   AlertFilter,
+  AlertRule,
   Baseline,
+  Incident,
+  IncidentFilter,
   ExportResult,
   LabelMatcher,
   Labels,
@@ -121,6 +128,13 @@ export interface Status {
   problems: StoreProblem[];
 }
 
+/** Whether anomaly detection can run yet: how many baselines exist, and when the next computation is due. */
+export interface AlertingStatus {
+  baselines: number;
+  /** When the host next computes baselines (null when it runs no timers). */
+  nextBaselinesAt: number | null;
+}
+
 export interface BaselineFilter {
   metricName?: string;
   labels?: Labels;
@@ -156,6 +170,16 @@ export interface PanelApi {
   deleteScrapeTarget(id: number): Promise<void>;
   /** Per source: points accepted and rejected, the last error; per target its last scrape. */
   getIngestStatus(): Promise<IngestStatus>;
+  // Alert rules and incidents (the engine's calls of the same names; a saved rule is evaluated at once).
+  saveAlertRule(rule: AlertRule): Promise<AlertRule>;
+  listAlertRules(): Promise<AlertRule[]>;
+  deleteAlertRule(id: number): Promise<void>;
+  previewAlertRule(rule: AlertRule, range: { start: number; end: number }): Promise<Incident[]>;
+  listIncidents(filter?: IncidentFilter): Promise<Incident[]>;
+  acknowledgeIncident(id: number): Promise<void>;
+  getAlertingStatus(): Promise<AlertingStatus>;
+  getNotificationSettings(): Promise<NotificationSettings>;
+  setNotificationSettings(settings: NotificationSettings): Promise<NotificationSettings>;
 }
 
 export type PanelMethod = keyof PanelApi;
@@ -184,6 +208,15 @@ export const PANEL_METHODS = [
   'saveScrapeTarget',
   'deleteScrapeTarget',
   'getIngestStatus',
+  'saveAlertRule',
+  'listAlertRules',
+  'deleteAlertRule',
+  'previewAlertRule',
+  'listIncidents',
+  'acknowledgeIncident',
+  'getAlertingStatus',
+  'getNotificationSettings',
+  'setNotificationSettings',
 ] as const satisfies readonly PanelMethod[];
 
 /** Fails to compile when PANEL_METHODS misses a method of PanelApi. */

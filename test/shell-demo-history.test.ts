@@ -13,7 +13,7 @@ import { dataPaths } from '../electron/host/data-dir.ts';
 import { DEMO_STEP_MS, demoBatches } from '../electron/demo/demo-history.ts';
 import { openHostService, type HostService } from '../electron/host/host-service.ts';
 import { CATALOG, DEMO_HISTOGRAMS, METRIC } from '../electron/collector/metric-catalog.ts';
-import { bucketBound } from '../storage/src/index.ts';
+import { HOUR_MS, MINUTE_MS, bucketBound } from '../storage/src/index.ts';
 
 const CLI = join(import.meta.dirname, '..', 'electron', 'demo', 'demo-history-cli.ts');
 const DAY = 86_400_000;
@@ -155,6 +155,36 @@ describe('loading and removing through the panel handlers', () => {
     assert.ok((daily[0]?.points.length ?? 0) >= 30, 'the 1d view has a point per day');
   });
 
+  test('the demo history yields incidents: its memory rule fires at the recent spikes, anomalies against baselines', async () => {
+    const end = Math.floor(NOW / MINUTE_MS) * MINUTE_MS;
+    const [rule] = await service.panel.listAlertRules();
+    assert.equal(rule?.name, 'Storage host memory above 170 MiB for 5 minutes');
+    const incidents = await service.panel.listIncidents({ metricName: METRIC.residentMemory });
+    const spans = (kind: string) =>
+      incidents
+        .filter((i) => i.kind === kind && i.labels.process === 'host')
+        .map((i) => [end - i.start, i.end! - i.start]);
+    const spikes: [number, number][] = [
+      [26 * HOUR_MS, 25 * MINUTE_MS],
+      [3 * HOUR_MS, 12 * MINUTE_MS],
+    ];
+    for (const [ago, length] of spikes) {
+      assert.deepEqual(
+        spans('rule').find(([a]) => a === ago),
+        [ago, length],
+        `the rule's incident ${ago / HOUR_MS} h ago`,
+      );
+      assert.ok(
+        spans('anomaly').some(([a, l]) => a! <= ago && a! - l! >= ago - length),
+        `an anomaly over the spike ${ago / HOUR_MS} h ago`,
+      );
+    }
+    const anomaly = incidents.find((i) => i.kind === 'anomaly' && i.labels.process === 'host');
+    assert.equal(anomaly?.direction, 'above');
+    assert.equal(anomaly?.anomaly?.z, 3);
+    assert.ok((await service.panel.getAlertingStatus()).baselines > 0, 'baselines right after loading');
+  });
+
   test('loading again replaces the demo data instead of doubling it', async () => {
     const before = (await service.panel.getStatus()).samples;
     await service.panel.loadDemoHistory();
@@ -167,6 +197,8 @@ describe('loading and removing through the panel handlers', () => {
     const status = await service.panel.getStatus();
     assert.equal(status.hasDemoData, false);
     assert.equal(status.samples, 1, "the app's own sample is kept");
+    assert.deepEqual(await service.panel.listAlertRules(), [], 'the demo rule goes with it');
+    assert.deepEqual(await service.panel.listIncidents(), [], 'and the demo incidents');
     assert.deepEqual(await service.panel.listLabels(METRIC.cpu), [{ name: 'process', values: ['host'] }]);
   });
 

@@ -3,26 +3,36 @@
  * catalog (a daily cycle, quieter weekends, noise, a few spikes, counters that restart) and for its
  * histograms (cumulative `_bucket{le}`, `_sum`, `_count`: calls whose latency is log-normal, slower
  * during spikes), labelled source="demo", so the 1h and 1d views have something to show on the
- * first run. Deterministic for a given seed; removable with one deleteSeries call.
+ * first run, and a few clear recent spikes (RECENT_SPIKES) so that its alerting (demo-alerts.ts)
+ * has incidents to show in the last week. Deterministic for a given seed; removable with one
+ * deleteSeries call.
  */
 import { HISTOGRAM_SUFFIXES, INF_BOUND, LE_LABEL, type MetricSample } from '../../storage/src/index.ts';
 import type { ShellStore } from '../host/shell-store.ts';
 import {
   CATALOG,
   DEMO_HISTOGRAMS,
+  METRIC,
   type CatalogSeries,
   type DemoHistogram,
   type DemoShape,
 } from '../collector/metric-catalog.ts';
 import { seededRandom, type Random } from '../../shared/random.ts';
 import { atReportedPrecision } from '../collector/units.ts';
-import { DAY_MS, MINUTE_MS } from '../../shared/constants.ts';
+import { DAY_MS, HOUR_MS, MINUTE_MS } from '../../shared/constants.ts';
 
 export const DEMO_LABEL = { name: 'source', value: 'demo' } as const;
 export const DEMO_DAYS = 30;
 export const DEMO_STEP_MS = MINUTE_MS;
 
 const SPIKES_PER_SERIES = 4;
+
+/** Spikes at fixed times before the history's end, beside the random ones: clear recent incidents. */
+const RECENT_SPIKES: readonly { name: string; process: string; agoMs: number; lengthMs: number }[] = [
+  { name: METRIC.residentMemory, process: 'host', agoMs: 26 * HOUR_MS, lengthMs: 25 * MINUTE_MS },
+  { name: METRIC.residentMemory, process: 'host', agoMs: 3 * HOUR_MS, lengthMs: 12 * MINUTE_MS },
+  { name: METRIC.cpu, process: 'renderer', agoMs: 50 * HOUR_MS, lengthMs: 20 * MINUTE_MS },
+];
 const RESTARTS_PER_COUNTER = 3;
 
 export interface DemoPlan {
@@ -77,7 +87,13 @@ class DemoSeries {
     this.stepMs = series.demo.stepMs ?? DEMO_STEP_MS;
     this.start = start;
     this.random = random;
-    this.spikes = randomWindows(random, SPIKES_PER_SERIES, start, end, Math.max(25 * MINUTE_MS, this.stepMs));
+    this.spikes = [
+      ...randomWindows(random, SPIKES_PER_SERIES, start, end, Math.max(25 * MINUTE_MS, this.stepMs)),
+      ...RECENT_SPIKES.filter((r) => r.name === series.name && r.process === series.labels.process).map((r) => ({
+        from: end - r.agoMs,
+        to: end - r.agoMs + r.lengthMs,
+      })),
+    ];
     this.restarts = series.demo.counter
       ? randomWindows(random, RESTARTS_PER_COUNTER, start, end, 0).map((w) => w.from)
       : [];

@@ -11,6 +11,7 @@ import { performance } from 'node:perf_hooks';
 import { defaultExportPath } from '../../storage/src/index.ts';
 import type { DataPaths } from './data-dir.ts';
 import { hasDemoHistory, loadDemoHistory, removeDemoHistory } from '../demo/demo-history.ts';
+import { prepareDemoAlerts, removeDemoRules } from '../demo/demo-alerts.ts';
 import type { ShellStore } from './shell-store.ts';
 import type { JobScheduler } from './jobs.ts';
 import { METRIC, type MetricName } from '../collector/metric-catalog.ts';
@@ -21,11 +22,13 @@ import { deleteExportFile, listExportFiles, writeExportOptions } from './export-
 import { MAX_QUERY_POINTS } from './panel-schemas.ts';
 import { displayUnit } from '../collector/units.ts';
 import { createIngestHandlers, type IngestContext } from './ingest-handlers.ts';
+import { createAlertHandlers } from './alert-handlers.ts';
+import type { IncidentNotifications } from './incident-notifications.ts';
 
 export interface HandlerContext {
   store: ShellStore;
   paths: DataPaths;
-  jobs: Pick<JobScheduler, 'run' | 'exclusive'>;
+  jobs: Pick<JobScheduler, 'run' | 'exclusive' | 'nextRun'>;
   record: (name: MetricName, value: number) => Promise<unknown>;
   /** Sends one of the panel's events to the window. */
   emit: (event: PanelEvent) => void;
@@ -34,6 +37,7 @@ export interface HandlerContext {
   now: () => number;
   /** The ingest settings and status (the OTLP receiver, the scrape targets). */
   ingest: IngestContext;
+  notifications: IncidentNotifications;
 }
 
 function anonymizeOption(request: ExportRequest): boolean | { keepLabels: string[] } {
@@ -166,12 +170,23 @@ export function createPanelHandlers(ctx: HandlerContext) {
       return store.getBaselines(filter);
     },
     async loadDemoHistory() {
-      return { samples: await ctx.jobs.exclusive(() => loadDemoHistory(store, { end: ctx.now() })) };
+      const end = ctx.now();
+      const load = async (): Promise<number> => {
+        const samples = await loadDemoHistory(store, { end });
+        await prepareDemoAlerts(store, end); // baselines right after the history loads, and its incidents
+        return samples;
+      };
+      return { samples: await ctx.jobs.exclusive(load) };
     },
     async removeDemoHistory() {
-      return { deleted: await ctx.jobs.exclusive(async () => removeDemoHistory(store)) };
+      const remove = async (): Promise<number> => {
+        removeDemoRules(store);
+        return removeDemoHistory(store);
+      };
+      return { deleted: await ctx.jobs.exclusive(remove) };
     },
     ...createIngestHandlers(ctx.ingest),
+    ...createAlertHandlers({ store, jobs: ctx.jobs, notifications: ctx.notifications }),
   } satisfies PanelApi;
 }
 

@@ -3,10 +3,11 @@
  * the selected section as the main landmark, and the selected metric's state, kept here so an
  * alert can open its metric at its time.
  */
-import { useState } from 'react';
+import { useCallback, useState } from 'react';
 import type { Alert } from '../../shared/panel-api.ts';
 import { ALERT_WINDOW_MS, DEFAULT_RANGE, rangeAround } from './lib/time-range.ts';
 import { AlertsView } from './alerts/AlertsView.tsx';
+import { useIncidentNotifications } from './alerts/use-incident-notifications.ts';
 import { ExportView } from './export/ExportView.tsx';
 import { MetricsView, type MetricSelection } from './metrics/MetricsView.tsx';
 import { SettingsView } from './settings/SettingsView.tsx';
@@ -24,6 +25,13 @@ const TABS: readonly { id: Tab; label: string }[] = [
 export function App() {
   const [tab, setTab] = useState<Tab>('metrics');
   const [selection, setSelection] = useState<MetricSelection>({ metric: null, range: DEFAULT_RANGE, filters: [] });
+  const [incidentId, setIncidentId] = useState<number | null>(null);
+  useIncidentNotifications(
+    useCallback((id: number) => {
+      setIncidentId(id);
+      setTab('alerts');
+    }, []),
+  );
 
   const openAlert = (alert: Alert) => {
     setSelection({
@@ -48,7 +56,7 @@ export function App() {
       <main id={MAIN_CONTENT_ID} className="content" tabIndex={-1}>
         <SectionPanel id={tab}>
           {tab === 'metrics' && <MetricsView selection={selection} onSelection={setSelection} />}
-          {tab === 'alerts' && <AlertsView onOpen={openAlert} />}
+          {tab === 'alerts' && <AlertsView onOpen={openAlert} incidentId={incidentId} onIncident={setIncidentId} />}
           {tab === 'export' && <ExportView />}
           {tab === 'settings' && <SettingsView />}
         </SectionPanel>

@@ -7,6 +7,8 @@
 import { statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { AlertLog } from './alerts/alerts.ts';
+import { Alerting } from './alerts/alerting.ts';
+import { IncidentLog } from './alerts/incidents.ts';
 import { DAY_MS, DEFAULT_RETENTION_DAYS, SQLITE_SUFFIXES } from '../../shared/constants.ts';
 import {
   checkConfig,
@@ -66,6 +68,9 @@ import { mergeSpans, type Tier } from './tier/tier.ts';
 import type {
   Alert,
   AlertFilter,
+  AlertRule,
+  Incident,
+  IncidentFilter,
   Baseline,
   ExportOptions,
   ExportResult,
@@ -105,6 +110,8 @@ export class TimeSeriesStorage implements MetricsSink {
   private readonly rollups: Rollups;
   private readonly alerts: AlertLog;
   private readonly baselines: Baselines;
+  private readonly incidents: IncidentLog;
+  private readonly alerting: Alerting;
   private readonly health: StoreHealth;
   private readonly catalog: StoredCatalog;
   private readonly quarantine: Quarantine;
@@ -181,7 +188,23 @@ export class TimeSeriesStorage implements MetricsSink {
       });
       if (options.compressed) createCompressedViews(this.db, tierDerived);
       this.alerts = new AlertLog(this.db, this.now);
-      this.baselines = new Baselines({ db: this.db, alerts: this.alerts, now: this.now, ...this.queryContext() });
+      this.incidents = new IncidentLog(this.db);
+      this.baselines = new Baselines({
+        db: this.db,
+        alerts: this.alerts,
+        incidents: this.incidents,
+        now: this.now,
+        ...this.queryContext(),
+      });
+      this.alerting = new Alerting({
+        db: this.db,
+        query: () => this.queryContext(),
+        baselines: this.baselines,
+        incidents: this.incidents,
+        health: this.health,
+        now: this.now,
+        zThreshold: DEFAULT_Z_THRESHOLD,
+      });
       this.appender = new HeadAppender(this.db, this.registry, this.head, tier);
       this.autoMaintenance = options.autoMaintenance
         ? new AutoMaintenance(
@@ -436,11 +459,59 @@ export class TimeSeriesStorage implements MetricsSink {
     return this.alerts.list(filter);
   }
 
-  /** Checks the newest complete 1m bucket of each series against its baseline; returns new alerts. */
-  async detectAnomalies(options: { zThreshold?: number } = {}): Promise<Alert[]> {
+  /**
+   * Checks each series' complete 1m buckets since its last check (first time: since its baseline
+   * was computed, or from `since`; at most a week back) against its baseline; returns the new alerts and
+   * carries the series' anomaly incidents.
+   */
+  async detectAnomalies(options: { zThreshold?: number; since?: number } = {}): Promise<Alert[]> {
     this.assertOpen();
     const zThreshold = checkPositive(options?.zThreshold, 'zThreshold', DEFAULT_Z_THRESHOLD);
-    return this.write(() => this.baselines.detect(zThreshold));
+    const since = options?.since === undefined ? undefined : checkPositive(options.since, 'since', 0);
+    return this.write(() => this.baselines.detect(zThreshold, { since }).alerts);
+  }
+
+  /** Creates (without id) or updates an alert rule; returns it with its id. Bad input is INVALID_ARGUMENT. */
+  saveAlertRule(rule: AlertRule): AlertRule {
+    this.assertOpen();
+    return this.write(() => this.alerting.save(rule));
+  }
+
+  listAlertRules(): AlertRule[] {
+    this.assertOpen();
+    return this.alerting.list();
+  }
+
+  /** Deletes a rule (its ongoing incidents end; past ones are kept). */
+  deleteAlertRule(id: number): void {
+    this.assertOpen();
+    this.write(() => this.alerting.delete(id));
+  }
+
+  /**
+   * Evaluates every enabled rule, and the anomaly checks, over the complete 1m buckets up to `now`
+   * (default: the store's clock); returns the incidents opened or whose state changed.
+   */
+  async evaluateAlertRules(now?: number): Promise<Incident[]> {
+    this.assertOpen();
+    return this.write(() => this.alerting.evaluate(now));
+  }
+
+  /** The incidents a rule would have had over the complete minutes of the range (nothing is stored). */
+  previewAlertRule(rule: AlertRule, range: { start: number; end: number }): Incident[] {
+    this.assertOpen();
+    return this.alerting.preview(rule, range);
+  }
+
+  /** Incidents, newest first (at most 1,000). */
+  listIncidents(filter: IncidentFilter = {}): Incident[] {
+    this.assertOpen();
+    return this.alerting.listIncidents(filter);
+  }
+
+  acknowledgeIncident(id: number): void {
+    this.assertOpen();
+    this.write(() => this.alerting.acknowledge(id));
   }
 
   /**
@@ -665,6 +736,7 @@ export class TimeSeriesStorage implements MetricsSink {
     return {
       db: this.db,
       alerts: this.alerts,
+      incidents: this.incidents,
       baselines: this.baselines,
       quarantine: this.quarantine,
       ...this.queryContext(),
