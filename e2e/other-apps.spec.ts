@@ -2,9 +2,9 @@
  * Settings, "Other apps", in real Chromium against the real preview: a prom-client registry served
  * on a loopback port is added as a scrape target, is scraped (up, with its time and duration; the
  * status view counts its accepted points) and its metric shows in the metric list; a target off this
- * machine is refused inline; the target is removed; the OTLP receiver's switch turns on and off
- * and stays as saved across a reload. No console error on the way (strict-test), and axe finds no
- * violation with a target listed.
+ * machine is refused inline; the target is removed; the OTLP receiver's switch turns it on (its
+ * address and the SDK's environment show) and off, and it stays as saved across a reload. No
+ * console error on the way (strict-test), and axe finds no violation with a target listed.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -90,12 +90,14 @@ test('the OTLP receiver switch turns it on and off, and stays as saved', async (
   await section.getByRole('button', { name: 'Save' }).click();
   await toggle.click();
   await expect(toggle).toBeChecked();
-  await expect(address).not.toHaveText('Off: nothing listens.');
+  await expect(address).toHaveText(/^Listening on http:\/\/127\.0\.0\.1:\d+\/v1\/metrics$/);
+  await expect(section.getByTestId('otlp-env')).toContainText('OTEL_EXPORTER_OTLP_METRICS_ENDPOINT=http://127.0.0.1:');
 
   await page.reload();
   await openTab(page, 'Settings');
   await expect(toggle).toBeChecked();
   await expect(section.getByLabel('Port')).toHaveValue('0');
+  await expect(address).toHaveText(/^Listening on http:\/\/127\.0\.0\.1:\d+\/v1\/metrics$/);
 
   await section.getByLabel('Port').fill('70000');
   await section.getByRole('button', { name: 'Save' }).click();
