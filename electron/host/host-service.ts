@@ -1,9 +1,10 @@
 /**
  * Everything the storage host runs, wired together around the one TimeSeriesStorage: the panel
- * handlers, the internal host calls, the job queue, the collector and the OTLP receiver. It is the
- * same under Node and in Electron's utility process; storage-host.ts only connects it to its
- * parent. Closing stops the OTLP receiver (once the requests it took are stored), the timers, lets
- * queued work finish, checkpoints the WAL (a failure is reported, not fatal) and closes the store.
+ * handlers, the internal host calls, the job queue, the collector, the OTLP receiver and the
+ * scraper. It is the same under Node and in Electron's utility process; storage-host.ts only
+ * connects it to its parent. Closing stops the OTLP receiver (once the requests it took are
+ * stored) and the scraper (a scrape under way records nothing), the timers, lets queued work
+ * finish, checkpoints the WAL (a failure is reported, not fatal) and closes the store.
  */
 import { TimeSeriesStorage, type Labels } from '../../storage/src/index.ts';
 import {
@@ -29,6 +30,7 @@ import { IncidentNotifications } from './incident-notifications.ts';
 import { displayUnit } from '../collector/units.ts';
 import type { PanelEvent } from '../../shared/events.ts';
 import { startOtlpService, type OtlpService } from '../ingest/otlp/otlp-service.ts';
+import { startScraping } from '../ingest/scrape/scrape-service.ts';
 
 export interface HostServiceOptions {
   paths: DataPaths;
@@ -89,6 +91,7 @@ export function openHostService(options: HostServiceOptions): HostService {
 
   const ingest: IngestContext = { config: new IngestConfig(store), board: new IngestStatusBoard(now) };
   const otlp = startOtlpService({ store, ...ingest });
+  const scraping = startScraping(store, ingest, { now, onError });
   const handlers = createPanelHandlers({
     store,
     ingest,
@@ -112,6 +115,7 @@ export function openHostService(options: HostServiceOptions): HostService {
       stopCollector();
       sampler.stop();
       await otlp.close();
+      await scraping.close();
       await jobs.stop();
       try {
         store.checkpoint();

@@ -1,5 +1,9 @@
-/** The Settings tab: retention, the store's status, and the demo history switch. */
-import { useCallback } from 'react';
+/**
+ * The Settings tab: retention, the store's status (with what other apps sent), the demo history
+ * switch, and the other apps that feed the store. The ingest status is re-read every few seconds
+ * while the tab is open, so a new scrape target's first result shows up on its own.
+ */
+import { useCallback, useEffect } from 'react';
 import { telemetry } from '../lib/api.ts';
 import { useAction } from '../hooks/use-action.ts';
 import { useDemoLoad } from '../hooks/use-demo-load.ts';
@@ -8,12 +12,23 @@ import { useAsync } from '../hooks/use-async.ts';
 import { ErrorBanner } from '../components/Notice.tsx';
 import { RetentionForm } from './RetentionForm.tsx';
 import { StatusPanel } from './StatusPanel.tsx';
+import { IngestStatusPanel } from './IngestStatusPanel.tsx';
+import { OtherAppsSection } from './OtherAppsSection.tsx';
+
+const INGEST_STATUS_EVERY_MS = 2_000;
 
 export function SettingsView() {
   const settings = useAsync(useCallback(() => telemetry().getSettings(), []));
   const status = useAsync(useCallback(() => telemetry().getStatus(), []));
+  const ingest = useAsync(useCallback(() => telemetry().getIngestStatus(), []));
   const demo = useAction();
   const demoLoad = useDemoLoad();
+  const reloadIngest = ingest.reload;
+
+  useEffect(() => {
+    const timer = setInterval(reloadIngest, INGEST_STATUS_EVERY_MS);
+    return () => clearInterval(timer);
+  }, [reloadIngest]);
 
   const toggleDemo = (load: boolean) =>
     load ? demoLoad.start(status.reload) : demo.run(() => telemetry().removeDemoHistory().then(status.reload));
@@ -34,13 +49,24 @@ export function SettingsView() {
       <section className="card" aria-labelledby="status-title">
         <div className="card-head">
           <h2 id="status-title">Status</h2>
-          <button type="button" className="button" onClick={status.reload} disabled={status.loading}>
+          <button
+            type="button"
+            className="button"
+            onClick={() => {
+              status.reload();
+              reloadIngest();
+            }}
+            disabled={status.loading}
+          >
             Refresh
           </button>
         </div>
         {status.error !== undefined && <ErrorBanner error={status.error} onRetry={status.reload} />}
         {status.data !== undefined && <StatusPanel status={status.data} dataDir={settings.data?.dataDir} />}
+        {ingest.error !== undefined && <ErrorBanner error={ingest.error} onRetry={reloadIngest} />}
+        {ingest.data !== undefined && <IngestStatusPanel status={ingest.data} />}
       </section>
+      <OtherAppsSection status={ingest.data} onChanged={reloadIngest} />
       {status.data !== undefined && (
         <section className="card" aria-labelledby="demo-title">
           <h2 id="demo-title">Demo history</h2>
