@@ -3,7 +3,9 @@
  * compressed) through the same workload in one run and prints a table of figures (medians of
  * repeated operations) and ratios against the naive design, then the export of 1M samples through
  * the engine (time and peak memory, in a child process), and counter rates served from the rollups
- * (storage/bench/counters.ts, in a child process). Not a test: it asserts nothing.
+ * (storage/bench/counters.ts, in a child process). Not a test: it asserts nothing. The two queries
+ * are also timed right after the load, before any maintenance (the engine's head then holds it all),
+ * with their ratio to the same query after maintenance.
  *
  * Options: --quick (a smaller load, for a smoke run), --series-samples N (samples per series).
  */
@@ -68,6 +70,15 @@ async function scenario(make: Maker): Promise<{ name: string; figures: Figures }
   const design = await make(join(dir, 'main.db'));
   try {
     figures['ingest samples/s, batches of 1k'] = await load(design, T0, total, 1_000);
+    // Before maintenance: the same two queries as below, right after the load, as a library user who never calls it.
+    const cpu = workloadSeries().find((s) => s.name === 'process_cpu_percent')!;
+    const firstDay = T0 + Math.min(DAY, span);
+    const rawBefore = await repeated(() => design.queryRawSeries(cpu.name, cpu.labels, T0, firstDay));
+    const labelBefore = await repeated(() =>
+      design.queryByLabel('network_receive_bytes_total', 'host', 'h1', T0, firstDay),
+    );
+    figures['raw query, one series over one day, before maintenance, ms'] = rawBefore;
+    figures['one metric filtered by one label, before maintenance, ms'] = labelBefore;
     figures['aggregate 1m over the history, ms'] = await timed(() => design.aggregate1m());
     figures['settle after the load (rollups + compaction), ms'] = await timed(() => design.settle());
     figures['bytes per sample on disk'] = (await design.bytesOnDisk()) / total;
@@ -87,6 +98,8 @@ async function scenario(make: Maker): Promise<{ name: string; figures: Figures }
       T0,
       T0 + day,
     );
+    figures['raw query before / after maintenance'] = rawBefore / figures['raw query, one series over one day, ms']!;
+    figures['label query before / after maintenance'] = labelBefore / figures['one metric filtered by one label, ms']!;
     const incremental: number[] = [];
     for (let minute = 0; minute < REPEATS; minute++) {
       const start = T0 + span + minute * 60_000;
