@@ -7,7 +7,8 @@
  * are also timed right after the load, before any maintenance (the engine's head then holds it all),
  * with their ratio to the same query after maintenance.
  *
- * Options: --quick (a smaller load, for a smoke run), --series-samples N (samples per series).
+ * Options: --quick (a smaller load, for a smoke run), --series-samples N (samples per series),
+ * --scale (only the scale run of bench/scale.ts: 1M, 4M and 16M samples over 1,000 series).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -18,6 +19,7 @@ import { DuckDbDesign } from './designs/duckdb.ts';
 import { EngineDesign } from './designs/engine.ts';
 import { NaiveDesign } from './designs/naive.ts';
 import { histogramQuantileFigure } from './histogram-quantile.ts';
+import { scaleRun } from './scale.ts';
 import { workloadBatches, workloadSeries } from './workload.ts';
 import { DAY_MS } from '../storage/src/index.ts';
 
@@ -144,6 +146,11 @@ function printTable(results: { name: string; figures: Figures }[]): void {
   ]);
   const lines = [header, header.map(() => '---'), ...rows].map((cells) => `| ${cells.join(' | ')} |`);
   console.log(lines.join('\n'));
+}
+
+if (process.argv.includes('--scale')) {
+  scaleRun(quick);
+  process.exit(0);
 }
 
 console.log(

@@ -1,0 +1,112 @@
+/**
+ * One size of the scale run (`npm run bench -- --scale`, bench/run.ts runs it in a child process
+ * per size, so that each size's memory is its own): loads a compressed store, with its automatic
+ * maintenance on as a library user gets it, with `--samples` samples over 1,000 series (the
+ * workload's 200 series on five instances, each with its own seed), one sample per series every
+ * 2 minutes, so that every size holds more than a day; settles it; then times a one-day raw
+ * query of one series and a 30-day auto query of one metric on one instance (10 series), both
+ * ending at the newest sample. Prints one JSON line.
+ *
+ *   node --import tsx bench/scale-store.ts --samples 1000000
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { DAY_MS, TimeSeriesStorage, type MetricQuery, type MetricSample } from '../storage/src/index.ts';
+import { filesSize } from './designs/design.ts';
+import { workloadBatches, workloadSeries } from './workload.ts';
+
+const INSTANCES = 5;
+const STEP_MS = 2 * 60_000;
+/** Ticks of every series per batch: 10 × 1,000 series = batches of 10,000 samples. */
+const TICKS_PER_BATCH = 10;
+const T0 = Date.UTC(2026, 0, 1);
+const QUERY_RUNS = 7;
+
+/** Batches of samples of the 1,000 series, in time order, TICKS_PER_BATCH ticks each. */
+function* scaleBatches(samples: number): Generator<MetricSample[]> {
+  const perInstance = Math.floor(samples / INSTANCES);
+  const batchSize = workloadSeries().length * TICKS_PER_BATCH;
+  const generators = Array.from({ length: INSTANCES }, (_, k) =>
+    workloadBatches({ start: T0, samples: perInstance, batchSize, intervalMs: STEP_MS, seed: k + 1 }),
+  );
+  for (;;) {
+    const batch: MetricSample[] = [];
+    generators.forEach((generator, k) => {
+      const next = generator.next();
+      if (!next.done) for (const s of next.value) batch.push({ ...s, labels: { ...s.labels, instance: `i${k}` } });
+    });
+    if (batch.length === 0) return;
+    yield batch;
+  }
+}
+
+function medianMs(run: () => unknown): number {
+  const times = Array.from({ length: QUERY_RUNS }, () => {
+    const started = performance.now();
+    run();
+    return performance.now() - started;
+  });
+  return times.sort((a, b) => a - b)[Math.floor(QUERY_RUNS / 2)]!;
+}
+
+const { values } = parseArgs({ options: { samples: { type: 'string', default: '1000000' } } });
+const samples = Number(values.samples);
+const dir = mkdtempSync(join(tmpdir(), 'bench-scale-'));
+const dbPath = join(dir, 'telemetry.db');
+let clock = T0;
+const store = new TimeSeriesStorage({ dbPath, now: () => clock });
+try {
+  let ingestMs = 0;
+  let newest = T0;
+  for (const batch of scaleBatches(samples)) {
+    newest = batch.reduce((max, s) => Math.max(max, s.timestamp), newest);
+    clock = newest;
+    const started = performance.now();
+    await store.insertSamples(batch);
+    ingestMs += performance.now() - started;
+  }
+  const settleStarted = performance.now();
+  await store.maintenanceIdle();
+  await store.rollUpAndCompact();
+  const settleMs = performance.now() - settleStarted;
+  store.checkpoint();
+  const end = newest + 1;
+  const oneDay: MetricQuery = {
+    metricName: 'process_cpu_percent',
+    labels: { process: 'main', instance: 'i0' },
+    start: end - DAY_MS,
+    end,
+    aggregation: 'raw',
+  };
+  const thirtyDays: MetricQuery = {
+    metricName: 'process_cpu_percent',
+    labels: { instance: 'i0' },
+    start: end - 30 * DAY_MS,
+    end,
+    aggregation: 'auto',
+  };
+  const [day] = store.queryMetrics(oneDay);
+  const month = store.queryMetrics(thirtyDays);
+  const mib = (bytes: number) => Math.round((bytes / 1048576) * 10) / 10;
+  console.log(
+    JSON.stringify({
+      samples: store.getStats().samples,
+      days: Math.round(((newest - T0) / DAY_MS) * 10) / 10,
+      ingestPerSecond: Math.round((samples / ingestMs) * 1000),
+      settleMs: Math.round(settleMs),
+      bytesPerSample: filesSize(dbPath, `${dbPath}-wal`) / samples,
+      oneDayMs: medianMs(() => store.queryMetrics(oneDay)),
+      oneDayPoints: day?.points.length ?? 0,
+      thirtyDayAutoMs: medianMs(() => store.queryMetrics(thirtyDays)),
+      thirtyDayResolution: month[0]?.resolution,
+      thirtyDayPoints: month.reduce((n, s) => n + s.points.length, 0),
+      rssMiB: mib(process.memoryUsage.rss()),
+      peakRssMiB: mib(process.resourceUsage().maxRSS * 1024),
+    }),
+  );
+} finally {
+  store.close();
+  rmSync(dir, { recursive: true, force: true });
+}
