@@ -12,7 +12,9 @@ interface SizeFigures {
   samples: number;
   days: number;
   ingestPerSecond: number;
+  ingestPerCpuSecond: number;
   settleMs: number;
+  settleCpuMsPerMillion: number;
   bytesPerSample: number;
   oneDayMs: number;
   oneDayPoints: number;
@@ -26,7 +28,9 @@ interface SizeFigures {
 const ROWS: [string, (f: SizeFigures) => number | string][] = [
   ['days of data (a sample per series every 2 min)', (f) => f.days],
   ['ingest samples/s, batches of 10k, automatic maintenance on', (f) => f.ingestPerSecond],
+  ['ingest samples per CPU second', (f) => f.ingestPerCpuSecond],
   ['settle after the load (what automatic maintenance left), ms', (f) => f.settleMs],
+  ['settling CPU ms per million samples', (f) => f.settleCpuMsPerMillion],
   ['bytes per sample on disk', (f) => f.bytesPerSample],
   ['one-day raw query, one series, ms', (f) => f.oneDayMs],
   ['points returned by it', (f) => f.oneDayPoints],
