@@ -8,6 +8,11 @@
  */
 import { execFileSync } from 'node:child_process';
 
+interface QueryTime {
+  wallMs: number;
+  cpuMs: number;
+}
+
 interface SizeFigures {
   samples: number;
   days: number;
@@ -16,9 +21,9 @@ interface SizeFigures {
   settleMs: number;
   settleCpuMsPerMillion: number;
   bytesPerSample: number;
-  oneDayMs: number;
+  oneDay: QueryTime;
   oneDayPoints: number;
-  thirtyDayAutoMs: number;
+  thirtyDayAuto: QueryTime;
   thirtyDayResolution: string;
   thirtyDayPoints: number;
   rssMiB: number;
@@ -32,9 +37,11 @@ const ROWS: [string, (f: SizeFigures) => number | string][] = [
   ['settle after the load (what automatic maintenance left), ms', (f) => f.settleMs],
   ['settling CPU ms per million samples', (f) => f.settleCpuMsPerMillion],
   ['bytes per sample on disk', (f) => f.bytesPerSample],
-  ['one-day raw query, one series, ms', (f) => f.oneDayMs],
+  ['one-day raw query, one series, ms', (f) => f.oneDay.wallMs],
+  ['its CPU time, ms', (f) => f.oneDay.cpuMs],
   ['points returned by it', (f) => f.oneDayPoints],
-  ['30-day auto query, one metric on one instance (10 series), ms', (f) => f.thirtyDayAutoMs],
+  ['30-day auto query, one metric on one instance (10 series), ms', (f) => f.thirtyDayAuto.wallMs],
+  ['its CPU time, ms', (f) => f.thirtyDayAuto.cpuMs],
   ['resolution and points returned by it', (f) => `${f.thirtyDayResolution}, ${f.thirtyDayPoints}`],
   ['process RSS after the queries, MiB', (f) => f.rssMiB],
   ['peak RSS, MiB', (f) => f.peakRssMiB],
