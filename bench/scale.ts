@@ -32,8 +32,8 @@ interface SizeFigures {
 
 const ROWS: [string, (f: SizeFigures) => number | string][] = [
   ['days of data (a sample per series every 2 min)', (f) => f.days],
-  ['ingest samples/s, batches of 10k, automatic maintenance on', (f) => f.ingestPerSecond],
-  ['ingest samples per CPU second', (f) => f.ingestPerCpuSecond],
+  ['ingest samples/s, batches of 10k, with the automatic maintenance between them', (f) => f.ingestPerSecond],
+  ['the same in samples per CPU second', (f) => f.ingestPerCpuSecond],
   ['settle after the load (what automatic maintenance left), ms', (f) => f.settleMs],
   ['settling CPU ms per million samples', (f) => f.settleCpuMsPerMillion],
   ['bytes per sample on disk', (f) => f.bytesPerSample],

@@ -30,7 +30,7 @@ class SeriesRows {
   }
 
   push(id: number, ts: number, value: number): void {
-    if (this.end === this.ids.length) this.grow();
+    if (this.end === this.ids.length) this.reallocate();
     if (this.byTime || (this.end > this.first && ts < this.ts[this.end - 1]!)) this.valid = false;
     this.ids[this.end] = id;
     this.ts[this.end] = ts;
@@ -137,10 +137,14 @@ class SeriesRows {
     return this.byTime;
   }
 
-  /** After rows were dropped: positions moved, so byTime no longer holds; an empty or half-empty start is reclaimed. */
+  /**
+   * After rows were dropped: positions moved, so byTime no longer holds; columns a quarter full
+   * shrink (the memory of a drained head goes back), an empty or half-empty start is reclaimed.
+   */
   private changed(): void {
     if (this.byTime) this.valid = false;
-    if (this.first === this.end) this.first = this.end = 0;
+    if (this.ids.length > INITIAL_CAPACITY && this.size * 4 < this.ids.length) this.reallocate();
+    else if (this.first === this.end) this.first = this.end = 0;
     else if (this.first > this.ids.length / 2) this.shift();
   }
 
@@ -152,7 +156,8 @@ class SeriesRows {
     if (this.byTime) this.valid = false;
   }
 
-  private grow(): void {
+  /** New columns of twice the rows' size, the rows at their start. */
+  private reallocate(): void {
     const capacity = Math.max(INITIAL_CAPACITY, this.size * 2);
     const copy = (column: Float64Array): Float64Array<ArrayBuffer> => {
       const grown = new Float64Array(capacity);
