@@ -5,9 +5,11 @@
  * the engine (time and peak memory, in a child process), the OTLP receiver's throughput and the
  * panel's latency during a burst (bench/otlp.ts, through a storage host process), and counter rates
  * served from the rollups (storage/bench/counters.ts, in a child process). Not a test: it asserts
- * nothing.
+ * nothing. The two queries are also timed right after the load, before any maintenance (the engine's
+ * head then holds it all), with their ratio to the same query after maintenance.
  *
- * Options: --quick (a smaller load, for a smoke run), --series-samples N (samples per series).
+ * Options: --quick (a smaller load, for a smoke run), --series-samples N (samples per series),
+ * --scale (only the scale run of bench/scale.ts: 1M, 4M and 16M samples over 1,000 series).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -19,6 +21,7 @@ import { EngineDesign } from './designs/engine.ts';
 import { NaiveDesign } from './designs/naive.ts';
 import { histogramQuantileFigure } from './histogram-quantile.ts';
 import { otlpFigures } from './otlp.ts';
+import { scaleRun } from './scale.ts';
 import { workloadBatches, workloadSeries } from './workload.ts';
 import { DAY_MS } from '../storage/src/index.ts';
 
@@ -71,6 +74,15 @@ async function scenario(make: Maker): Promise<{ name: string; figures: Figures }
   const design = await make(join(dir, 'main.db'));
   try {
     figures['ingest samples/s, batches of 1k'] = await load(design, T0, total, 1_000);
+    // Before maintenance: the same two queries as below, right after the load, as a library user who never calls it.
+    const cpu = workloadSeries().find((s) => s.name === 'process_cpu_percent')!;
+    const firstDay = T0 + Math.min(DAY, span);
+    const rawBefore = await repeated(() => design.queryRawSeries(cpu.name, cpu.labels, T0, firstDay));
+    const labelBefore = await repeated(() =>
+      design.queryByLabel('network_receive_bytes_total', 'host', 'h1', T0, firstDay),
+    );
+    figures['raw query, one series over one day, before maintenance, ms'] = rawBefore;
+    figures['one metric filtered by one label, before maintenance, ms'] = labelBefore;
     figures['aggregate 1m over the history, ms'] = await timed(() => design.aggregate1m());
     figures['settle after the load (rollups + compaction), ms'] = await timed(() => design.settle());
     figures['bytes per sample on disk'] = (await design.bytesOnDisk()) / total;
@@ -90,6 +102,8 @@ async function scenario(make: Maker): Promise<{ name: string; figures: Figures }
       T0,
       T0 + day,
     );
+    figures['raw query before / after maintenance'] = rawBefore / figures['raw query, one series over one day, ms']!;
+    figures['label query before / after maintenance'] = labelBefore / figures['one metric filtered by one label, ms']!;
     const incremental: number[] = [];
     for (let minute = 0; minute < REPEATS; minute++) {
       const start = T0 + span + minute * 60_000;
@@ -134,6 +148,11 @@ function printTable(results: { name: string; figures: Figures }[]): void {
   ]);
   const lines = [header, header.map(() => '---'), ...rows].map((cells) => `| ${cells.join(' | ')} |`);
   console.log(lines.join('\n'));
+}
+
+if (process.argv.includes('--scale')) {
+  scaleRun(quick);
+  process.exit(0);
 }
 
 console.log(

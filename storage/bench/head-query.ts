@@ -2,7 +2,8 @@
  * Queries over a large head benchmark (not a test): 200 series, 2,000 samples each (400,000), all
  * still in the head (automatic maintenance off), then the same queries after rollUpAndCompact;
  * prints the median times and their ratio. One series over the whole range, and one metric (ten
- * series) over it, raw.
+ * series) over it: raw, at 1h and auto; and one metric filtered by a label. The head's rows are read
+ * through its per-series view (head/head-view.ts).
  *
  *   node --import tsx storage/bench/head-query.ts
  */
@@ -49,6 +50,19 @@ async function main(): Promise<void> {
     const queries: Record<string, MetricQuery> = {
       'one series, whole range': { metricName: 'bench_metric_3', labels: { host: 'host-4' }, ...range },
       'one metric (10 series), whole range': { metricName: 'bench_metric_3', ...range },
+      'one metric filtered by a label (host-2)': { metricName: 'bench_metric_3', labels: { host: 'host-2' }, ...range },
+      'one series, whole range, 1h': {
+        metricName: 'bench_metric_3',
+        labels: { host: 'host-4' },
+        ...range,
+        aggregation: '1h',
+      },
+      'one metric (10 series), whole range, auto (maxPoints 100)': {
+        metricName: 'bench_metric_3',
+        ...range,
+        aggregation: 'auto',
+        maxPoints: 100,
+      },
     };
     const inHead = Object.fromEntries(
       Object.entries(queries).map(([k, q]) => [k, medianMs(() => store.queryMetrics(q))]),

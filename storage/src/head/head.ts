@@ -2,12 +2,14 @@
  * The head: every accepted sample is first appended here, in arrival order, so that a commit
  * touches only the table's right edge (a few pages) whatever the number of series. Rollups read
  * the head from their cursor on; compaction moves rows that every stored rollup has seen into the
- * tier. This module owns the `head` table: every statement on it is here, prepared once.
- * (head-append.ts turns a batch into head rows.)
+ * tier. This module owns the `head` table: every statement on it is here, prepared once, and
+ * each write keeps the in-memory per-series view (head-view.ts) exact, which the reads of one
+ * series' rows use. (head-append.ts turns a batch into head rows.)
  */
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../db/connection.ts';
 import type { SampleSpan } from '../tier/tier.ts';
+import { HeadVersion, HeadView } from './head-view.ts';
 
 export interface HeadRow {
   id: number;
@@ -19,32 +21,30 @@ export interface HeadRow {
 /** Rows per multi-row INSERT statement. */
 const INSERT_BLOCK = 200;
 
-/** Up to this share of the head's time span a range read goes through the time index (readSeriesRange). */
-const INDEXED_READ_MAX_SHARE = 0.25;
-
 export class Head {
   private readonly insertBlock: Statement;
   private readonly insertOne: Statement;
   private readonly existsStmt: Statement;
   private readonly afterStmt: Statement;
-  private readonly seriesRangeByIndexStmt: Statement;
-  private readonly seriesRangeByScanStmt: Statement;
-  private readonly tsSpanStmt: Statement;
+  private readonly allStmt: Statement;
   private readonly deleteUpToStmt: Statement;
   private readonly deleteBeforeStmt: Statement;
   private readonly maxIdStmt: Statement;
   private readonly deleteSeriesStmt: Statement;
-  private readonly latestStmt: Statement;
   private readonly spanStmt: Statement;
-  private readonly nextStmt: Statement;
-  private readonly lastBeforeStmt: Statement;
   private readonly countRangeStmt: Statement;
   private readonly countBeforeStmt: Statement;
   private readonly totalsStmt: Statement;
-  private readonly seriesIdsStmt: Statement;
   private readonly buffer: number[] = [];
+  private readonly view = new HeadView();
+  private readonly version: HeadVersion;
+  /** The deletions' version the view reflects; -1 until it is built, or once a write left it behind. */
+  private viewVersion = -1;
+  /** The highest id appended to the view (ids only grow, so a rolled-back append leaves maxId() below it). */
+  private viewMaxId = -1;
 
   constructor(db: Db) {
+    this.version = new HeadVersion(db);
     const values = Array.from({ length: INSERT_BLOCK }, () => '(?, ?, ?)').join(', ');
     this.insertBlock = db.prepare(`INSERT INTO head (series_id, ts, value) VALUES ${values}`);
     this.insertOne = db.prepare('INSERT INTO head (series_id, ts, value) VALUES (?, ?, ?)');
@@ -52,30 +52,17 @@ export class Head {
     this.afterStmt = db
       .prepare('SELECT id, series_id, ts, value FROM head WHERE id > ? AND id <= ? ORDER BY id LIMIT ?')
       .raw();
-    const seriesRange = (table: string): Statement =>
-      db
-        .prepare(
-          `SELECT id, series_id, ts, value FROM ${table}
-           WHERE ts >= ? AND ts < ? AND series_id IN (SELECT value FROM json_each(?)) ORDER BY ts, id`,
-        )
-        .raw();
-    this.seriesRangeByIndexStmt = seriesRange('head INDEXED BY head_by_ts');
-    this.seriesRangeByScanStmt = seriesRange('head NOT INDEXED');
-    this.tsSpanStmt = db.prepare('SELECT MIN(ts), MAX(ts) FROM head').raw();
+    this.allStmt = db.prepare('SELECT id, series_id, ts, value FROM head ORDER BY id').raw();
     this.deleteUpToStmt = db.prepare('DELETE FROM head WHERE id <= ?');
-    this.deleteBeforeStmt = db.prepare('DELETE FROM head WHERE id IN (SELECT id FROM head WHERE ts < ? LIMIT ?)');
+    this.deleteBeforeStmt = db
+      .prepare('DELETE FROM head WHERE id IN (SELECT id FROM head WHERE ts < ? LIMIT ?) RETURNING id, series_id')
+      .raw();
     this.maxIdStmt = db.prepare("SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'head'), 0)").pluck();
     this.deleteSeriesStmt = db.prepare('DELETE FROM head WHERE series_id = ?');
-    this.latestStmt = db.prepare('SELECT series_id, MAX(ts) FROM head GROUP BY series_id').raw();
     this.spanStmt = db.prepare('SELECT MIN(ts), MAX(ts) FROM head WHERE id > ? AND id <= ?').raw();
-    this.nextStmt = db.prepare('SELECT MIN(ts) FROM head WHERE ts >= ? AND series_id = ?').pluck();
-    this.lastBeforeStmt = db
-      .prepare('SELECT ts, value FROM head WHERE ts < ? AND ts > ? AND series_id = ? ORDER BY ts DESC LIMIT 1')
-      .raw();
     this.countRangeStmt = db.prepare('SELECT COUNT(*) FROM head WHERE ts >= ? AND ts < ?').pluck();
     this.countBeforeStmt = db.prepare('SELECT COUNT(*), MIN(ts), MAX(ts) FROM head WHERE ts < ?').raw();
     this.totalsStmt = db.prepare('SELECT COUNT(*), MIN(ts), MAX(ts) FROM head').raw();
-    this.seriesIdsStmt = db.prepare('SELECT DISTINCT series_id FROM head').pluck();
   }
 
   /** Queues one sample; call flush() before the transaction commits. */
@@ -86,11 +73,23 @@ export class Head {
 
   flush(): void {
     const buf = this.buffer;
+    if (buf.length === 0) return;
     let offset = 0;
+    let lastId = 0;
     for (; offset + INSERT_BLOCK * 3 <= buf.length; offset += INSERT_BLOCK * 3) {
-      this.insertBlock.run(buf.slice(offset, offset + INSERT_BLOCK * 3));
+      lastId = Number(this.insertBlock.run(buf.slice(offset, offset + INSERT_BLOCK * 3)).lastInsertRowid);
     }
-    for (; offset < buf.length; offset += 3) this.insertOne.run(buf[offset], buf[offset + 1], buf[offset + 2]);
+    for (; offset < buf.length; offset += 3) {
+      lastId = Number(this.insertOne.run(buf[offset], buf[offset + 1], buf[offset + 2]).lastInsertRowid);
+    }
+    // The rows of one statement, and of one transaction, take consecutive ids (AUTOINCREMENT, one writer).
+    const firstId = lastId - buf.length / 3 + 1;
+    if (firstId - 1 === this.viewMaxId) {
+      for (let k = 0; k < buf.length; k += 3) this.view.add(firstId + k / 3, buf[k]!, buf[k + 1]!, buf[k + 2]!);
+      this.viewMaxId = lastId;
+    } else {
+      this.viewVersion = -1;
+    }
     buf.length = 0;
   }
 
@@ -114,38 +113,40 @@ export class Head {
   }
 
   /**
-   * Rows of the given series with ts in [start, end), by time. A range that is a small part of the
-   * head's time span is read through the time index; a wider one in one pass over the table, which
-   * costs less than an index lookup per row of every series (a head of 400,000 rows: 13 ms against
-   * 32 ms for one series over all of it), so no query over a large head scans it row by row in JS.
+   * Rows of one series with ts in [start, end), by time, from the per-series view: what a query
+   * reads costs its own rows, whatever the head holds of other series.
    */
-  readSeriesRange(seriesIds: readonly number[], start: number, end: number): HeadRow[] {
-    if (seriesIds.length === 0) return [];
-    const [first, last] = this.tsSpanStmt.get() as [number | null, number | null];
-    if (first === null || last === null || start > last || end <= first) return [];
-    const covered = (Math.min(end, last + 1) - Math.max(start, first)) / (last + 1 - first);
-    const stmt = covered > INDEXED_READ_MAX_SHARE ? this.seriesRangeByScanStmt : this.seriesRangeByIndexStmt;
-    return (stmt.all(start, end, JSON.stringify(seriesIds)) as number[][]).map(toRow);
+  readSeriesRange(seriesId: number, start: number, end: number): HeadRow[] {
+    return this.current().range(seriesId, start, end);
   }
 
   deleteUpTo(id: number): number {
-    return this.deleteUpToStmt.run(id).changes;
+    const deleted = this.deleteUpToStmt.run(id).changes;
+    if (deleted > 0) this.changed(() => this.view.dropUpTo(id));
+    return deleted;
   }
 
   /** Deletes at most `limit` rows older than `ts` (retention deletes in bounded transactions); returns rows deleted. */
   deleteBefore(ts: number, limit: number): number {
-    return this.deleteBeforeStmt.run(ts, limit).changes;
+    const deleted = (this.deleteBeforeStmt.all(ts, limit) as [number, number][]).map(([id, seriesId]) => ({
+      id,
+      seriesId,
+    }));
+    if (deleted.length > 0) this.changed(() => this.view.remove(deleted));
+    return deleted.length;
   }
 
   /** Deletes every head row of a series; returns rows deleted. */
   deleteSeries(seriesId: number): number {
-    return this.deleteSeriesStmt.run(seriesId).changes;
+    if (!this.current().has(seriesId)) return 0;
+    const deleted = this.deleteSeriesStmt.run(seriesId).changes;
+    if (deleted > 0) this.changed(() => this.view.dropSeries(seriesId));
+    return deleted;
   }
 
   /** Latest timestamp per series among head rows. */
   latestBySeries(): Map<number, number> {
-    const rows = this.latestStmt.all() as number[][];
-    return new Map(rows.map(([sid, ts]) => [sid!, ts!]));
+    return this.current().latestBySeries();
   }
 
   /** The oldest and newest timestamps of the rows with afterId < id <= lastId. */
@@ -155,13 +156,13 @@ export class Head {
 
   /** The first timestamp of a series in the head at or after `from`, if any. */
   next(seriesId: number, from: number): number | undefined {
-    return (this.nextStmt.get(from, seriesId) as number | null) ?? undefined;
+    return this.current().next(seriesId, from);
   }
 
-  /** A series' last row with after < ts < before, if any (`after` bounds the scan of the time index). */
+  /** A series' last row with after < ts < before, if any. */
   lastBefore(seriesId: number, before: number, after: number): { ts: number; value: number } | undefined {
-    const row = this.lastBeforeStmt.get(before, after, seriesId) as [number, number] | undefined;
-    return row && { ts: row[0], value: row[1] };
+    const row = this.current().lastBefore(seriesId, before, after);
+    return row && { ts: row.ts, value: row.value };
   }
 
   countRange(start: number, end: number): number {
@@ -179,7 +180,36 @@ export class Head {
   }
 
   seriesIds(): Set<number> {
-    return new Set(this.seriesIdsStmt.all() as number[]);
+    return this.current().seriesIds();
+  }
+
+  /**
+   * A deletion: bumps the version in its transaction and applies it to the view, when the view was
+   * exact before it; otherwise the view stays behind and is rebuilt on the next read.
+   */
+  private changed(apply: () => void): void {
+    const version = this.version.bump();
+    if (version !== this.viewVersion + 1) return;
+    apply();
+    this.viewVersion = version;
+  }
+
+  /**
+   * The view, rebuilt from the table first when a write it reflects was rolled back (the deletions'
+   * version or the highest id went back), when it was left behind, and on first use.
+   */
+  private current(): HeadView {
+    const version = this.version.get();
+    const maxId = this.maxId();
+    if (version !== this.viewVersion || maxId !== this.viewMaxId) {
+      this.view.clear();
+      for (const [id, seriesId, ts, value] of this.allStmt.iterate() as IterableIterator<number[]>) {
+        this.view.add(id!, seriesId!, ts!, value!);
+      }
+      this.viewVersion = version;
+      this.viewMaxId = maxId;
+    }
+    return this.view;
   }
 }
 

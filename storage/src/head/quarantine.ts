@@ -4,9 +4,11 @@
  * head into the `quarantine` table, so that rollups, compaction and retention go on with the rest.
  * Nothing is silently dropped: the rows stay there, with the reason, until retention expires them
  * like any other sample (or their series is deleted). This module owns the `quarantine` table.
+ * A sweep that moves rows bumps the head's version, so the head's per-series view is rebuilt.
  */
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../db/connection.ts';
+import { HeadVersion } from './head-view.ts';
 
 /** A head row no job can process: its series is gone, or its value is not a finite number. */
 const UNPROCESSABLE = `(NOT EXISTS (SELECT 1 FROM series s WHERE s.id = h.series_id)
@@ -18,8 +20,10 @@ export class Quarantine {
   private readonly deleteBeforeStmt: Statement;
   private readonly deleteSeriesStmt: Statement;
   private readonly countStmt: Statement;
+  private readonly headVersion: HeadVersion;
 
   constructor(private readonly db: Db) {
+    this.headVersion = new HeadVersion(db);
     this.moveStmt = db.prepare(
       `INSERT INTO quarantine (series_id, ts, value, reason, quarantined_at)
        SELECT h.series_id, h.ts, h.value,
@@ -38,7 +42,7 @@ export class Quarantine {
     return this.db
       .transaction(() => {
         const moved = this.moveStmt.run(now).changes;
-        this.dropStmt.run();
+        if (this.dropStmt.run().changes > 0) this.headVersion.bump();
         return moved;
       })
       .immediate();

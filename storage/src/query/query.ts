@@ -109,15 +109,14 @@ export function slotCount(interval: Interval, start: number, end: number): numbe
   return Math.floor((end - 1) / width) - Math.floor(start / width) + 1;
 }
 
-/** Head rows by series, each list keeping the rows' order. */
-function headRowsBySeries(rows: HeadRow[]): Map<number, HeadRow[]> {
-  const out = new Map<number, HeadRow[]>();
-  for (const row of rows) {
-    const list = out.get(row.seriesId);
-    if (list) list.push(row);
-    else out.set(row.seriesId, [row]);
-  }
-  return out;
+/** Each series' head rows with ts in [start, end), by time. */
+function headRowsBySeries(
+  ctx: QueryContext,
+  series: readonly Series[],
+  start: number,
+  end: number,
+): Map<number, HeadRow[]> {
+  return new Map(series.map((s) => [s.id, ctx.head.readSeriesRange(s.id, start, end)]));
 }
 
 /** Whether every series has at most maxPoints raw samples in the query's range. */
@@ -145,14 +144,7 @@ export function pickResolution(
   q: MetricQuery,
   maxPoints: number,
   rawAllowed: boolean,
-  headRows = () =>
-    headRowsBySeries(
-      ctx.head.readSeriesRange(
-        series.map((s) => s.id),
-        q.start,
-        q.end,
-      ),
-    ),
+  headRows = () => headRowsBySeries(ctx, series, q.start, q.end),
 ): Resolution {
   if (rawAllowed && fitsRaw(ctx, series, headRows(), q, maxPoints)) return 'raw';
   return INTERVALS.find((i) => slotCount(i, q.start, q.end) <= maxPoints) ?? '1d';
@@ -160,7 +152,7 @@ export function pickResolution(
 
 /** Head rows of one series with ts in [start, end), by time. */
 function headRowsOf(ctx: QueryContext, seriesId: number, start: number, end: number): HeadRow[] {
-  return ctx.head.readSeriesRange([seriesId], start, end);
+  return ctx.head.readSeriesRange(seriesId, start, end);
 }
 
 /** Raw samples of one series in [start, end): the tier's and the head's runs merged by time. */
@@ -320,16 +312,13 @@ export function readBuckets(
 function storedSeries(ctx: QueryContext, q: MetricQuery, aggregation: Aggregation, maxPoints: number): SeriesResult[] {
   const series = ctx.registry.match(q.metricName, q.labels);
   if (series.length === 0) return [];
-  const ids = series.map((s) => s.id);
-  const rawHead = headRowsBySeries(ctx.head.readSeriesRange(ids, q.start, q.end));
+  const rawHead = headRowsBySeries(ctx, series, q.start, q.end);
   const resolution: Resolution =
     aggregation === 'auto'
       ? pickResolution(ctx, series, q, maxPoints, q.aggregate === undefined, () => rawHead)
       : aggregation;
   const headRows =
-    resolution === 'raw'
-      ? rawHead
-      : headRowsBySeries(ctx.head.readSeriesRange(ids, ...alignedRange(resolution, q.start, q.end)));
+    resolution === 'raw' ? rawHead : headRowsBySeries(ctx, series, ...alignedRange(resolution, q.start, q.end));
   return series.map((s): SeriesResult => {
     const own = headRows.get(s.id) ?? [];
     const points =
