@@ -20,8 +20,24 @@ export const MetricType = root.lookupType('opentelemetry.proto.metrics.v1.Metric
 /** google.rpc.Status: the body of an OTLP error response. */
 export const StatusType = root.lookupType('google.rpc.Status');
 
-/** A 64-bit integer as protobufjs gives it: a number, or a Long (anything with toNumber). */
-export type Int64 = number | { toNumber(): number } | string;
+/** A 64-bit integer as protobufjs gives it: a number, or a Long (its 32-bit halves and toNumber). */
+export type Int64 = number | { toNumber(): number; low?: number; high?: number; unsigned?: boolean } | string;
+
+const TWO_32_IN_MS = { whole: 4_294, nanos: 967_296 };
+const NS_PER_MS = 1_000_000;
+
+/**
+ * Nanoseconds as whole milliseconds (rounded down), exactly: a Long's value (2^60 for today's
+ * times) is past a double's 53 bits, so it is divided in its 32-bit halves, as
+ * high * 2^32 = high * (4294 ms + 967296 ns), without ever rounding.
+ */
+export function millisOfNanos(value: Int64 | null | undefined): number {
+  if (typeof value === 'object' && value !== null && typeof value.low === 'number' && typeof value.high === 'number') {
+    const high = value.unsigned ? value.high >>> 0 : value.high;
+    return high * TWO_32_IN_MS.whole + Math.floor((high * TWO_32_IN_MS.nanos + (value.low >>> 0)) / NS_PER_MS);
+  }
+  return Math.floor(toNumber(value) / NS_PER_MS);
+}
 
 export function toNumber(value: Int64 | null | undefined): number {
   if (value === null || value === undefined) return 0;

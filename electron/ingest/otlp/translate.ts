@@ -27,6 +27,7 @@ import { attributeText, prometheusLabelName, prometheusMetricName, prometheusUni
 import {
   FLAG_NO_RECORDED_VALUE,
   TEMPORALITY,
+  millisOfNanos,
   pointsOf,
   toNumber,
   type ExportRequest,
@@ -69,14 +70,8 @@ interface PointValue {
 
 class PointError extends Error {}
 
-const NS_PER_MS = 1_000_000;
-
-function msOf(nanos: Int64 | null | undefined): number {
-  return Math.floor(toNumber(nanos) / NS_PER_MS);
-}
-
 function timestampOf(nanos: Int64 | null | undefined): number {
-  const ms = msOf(nanos);
+  const ms = millisOfNanos(nanos);
   if (!Number.isSafeInteger(ms) || ms <= 0 || ms > MAX_TIMESTAMP) {
     throw new PointError('time_unix_nano is missing or out of range');
   }
@@ -318,7 +313,7 @@ function storedPoint(
     : { values: pointValues, added: [] };
   const samples: MetricSample[] = [];
   const writes: PointWrites = { values: [] };
-  const startMs = msOf(point.startTimeUnixNano);
+  const startMs = millisOfNanos(point.startTimeUnixNano);
   /** A bound this known stream never had: its series starts from the count below it, at the previous timestamp. */
   const startOfNew = (v: PointValue): number | null =>
     previous?.bounds && added.includes(v.labels.le ?? '') ? valueBelow(tx, key, previous.bounds, v) : null;
