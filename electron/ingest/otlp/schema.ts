@@ -51,6 +51,32 @@ export const TEMPORALITY = { unspecified: 0, delta: 1, cumulative: 2 } as const;
 /** DataPointFlags.FLAG_NO_RECORDED_VALUE: the point is a staleness marker, it carries no value. */
 export const FLAG_NO_RECORDED_VALUE = 1;
 
+/**
+ * The oneof member a message holds, as its `value` getter says, without the getter's cost (it
+ * lists the message's keys at each call): the one member set, or the getter's answer when several
+ * are.
+ */
+export function memberOf<K extends string>(message: { value?: K }, members: readonly K[]): K | undefined {
+  let found: K | undefined;
+  for (const member of members) {
+    if (!Object.hasOwn(message, member) || (message as Record<string, unknown>)[member] == null) continue;
+    if (found !== undefined) return message.value;
+    found = member;
+  }
+  return found;
+}
+
+export const NUMBER_MEMBERS = ['asDouble', 'asInt'] as const;
+export const ANY_VALUE_MEMBERS = [
+  'stringValue',
+  'boolValue',
+  'intValue',
+  'doubleValue',
+  'arrayValue',
+  'kvlistValue',
+  'bytesValue',
+] as const;
+
 /** The oneof members protobufjs sets; the others read as their defaults, so `value` says which one holds. */
 export interface AnyValue {
   value?: 'stringValue' | 'boolValue' | 'intValue' | 'doubleValue' | 'arrayValue' | 'kvlistValue' | 'bytesValue';

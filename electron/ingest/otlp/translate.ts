@@ -26,7 +26,9 @@ import { classicBuckets } from './exponential.ts';
 import { attributeText, prometheusLabelName, prometheusMetricName, prometheusUnit, type OtlpKind } from './naming.ts';
 import {
   FLAG_NO_RECORDED_VALUE,
+  NUMBER_MEMBERS,
   TEMPORALITY,
+  memberOf,
   millisOfNanos,
   pointsOf,
   toNumber,
@@ -117,17 +119,51 @@ function byKey(a: KeyValue, b: KeyValue): number {
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
-/** One point stream: the metric and its label set (key order irrelevant). */
-function streamKey(name: string, labels: Labels): string {
-  const names = Object.keys(labels).sort();
-  let key = name;
-  for (const label of names) key += `\u0000${label}\u0001${labels[label]}`;
-  return key;
+/** A point stream's key after its metric name: its label set, in label name order. */
+function streamSuffix(labels: Labels): string {
+  let suffix = '';
+  for (const label of Object.keys(labels).sort()) suffix += `\u0000${label}\u0001${labels[label]}`;
+  return suffix;
+}
+
+/** A data point's labels and its stream key's label part. */
+interface PointLabels {
+  labels: Labels;
+  streamSuffix: string;
+}
+
+/**
+ * The labels of a resource's data points, made once per attribute set of a request (a request
+ * repeats a few sets over many points and metrics); the points of a set share its labels object,
+ * which nothing changes (the store copies what it keeps).
+ */
+class LabelSets {
+  private readonly byAttributes = new Map<string, PointLabels>();
+
+  constructor(private readonly resource: Labels) {}
+
+  of(attributes: readonly KeyValue[] | null | undefined): PointLabels {
+    let key = '';
+    // Lengths first, so that no key or value can pass for another split of the same text.
+    for (const kv of attributes ?? []) {
+      const name = kv.key ?? '';
+      const text = attributeText(kv.value);
+      key += `${name.length}:${name}${text.length}:${text}`;
+    }
+    let set = this.byAttributes.get(key);
+    if (set === undefined) {
+      const labels = pointLabels(this.resource, attributes);
+      set = { labels, streamSuffix: streamSuffix(labels) };
+      this.byAttributes.set(key, set);
+    }
+    return set;
+  }
 }
 
 function numberValue(point: NumberDataPoint): number {
-  if (point.value === 'asDouble') return finite(point.asDouble ?? NaN, 'the value');
-  if (point.value === 'asInt') return toNumber(point.asInt);
+  const member = memberOf(point, NUMBER_MEMBERS);
+  if (member === 'asDouble') return finite(point.asDouble ?? NaN, 'the value');
+  if (member === 'asInt') return toNumber(point.asInt);
   throw new PointError('the data point has no value');
 }
 
@@ -338,7 +374,7 @@ function storedPoint(
   return { samples, commit: tx.stage(writes) };
 }
 
-function translateMetric(metric: OtlpMetric, resource: Labels, tx: Transaction, out: Translation): void {
+function translateMetric(metric: OtlpMetric, labelSets: LabelSets, tx: Transaction, out: Translation): void {
   const shape = shapeOf(metric);
   if (!shape) return;
   out.pointCount += shape.points.length;
@@ -355,10 +391,10 @@ function translateMetric(metric: OtlpMetric, resource: Labels, tx: Transaction, 
         continue;
       }
       const timestamp = timestampOf(point.timeUnixNano);
-      const labels = pointLabels(resource, point.attributes);
+      const { labels, streamSuffix } = labelSets.of(point.attributes);
       const mode = shape.mode(point);
       const values = shape.values(name, labels, point as never);
-      const key = mode === 'gauge' ? '' : streamKey(name, labels);
+      const key = mode === 'gauge' ? '' : name + streamSuffix;
       family.points.push(storedPoint(values, mode, key, point, timestamp, tx, metric.exponentialHistogram != null));
     } catch (err) {
       if (!(err instanceof PointError)) throw err;
@@ -378,10 +414,12 @@ export async function translateRequest(
   const out: Translation = { families: [], pointCount: 0, rejections: new Rejections() };
   const tx = new Transaction(state);
   for (const resourceMetrics of request.resourceMetrics ?? []) {
-    const resource = resourceLabels(resourceMetrics.resource?.attributes ?? [], options.resourceAttributes);
+    const labelSets = new LabelSets(
+      resourceLabels(resourceMetrics.resource?.attributes ?? [], options.resourceAttributes),
+    );
     for (const scope of resourceMetrics.scopeMetrics ?? []) {
       for (const metric of scope.metrics ?? []) {
-        translateMetric(metric, resource, tx, out);
+        translateMetric(metric, labelSets, tx, out);
         await pacer.advance(pointsOf(metric));
       }
     }
