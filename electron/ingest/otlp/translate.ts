@@ -341,7 +341,10 @@ function storedPoint(
   exponential: boolean,
 ): IngestUnit {
   if (mode === 'gauge') {
-    return { samples: pointValues.map((v) => ({ name: v.name, labels: v.labels, value: v.value, timestamp })) };
+    // The point's values are its own (made for it): they become its samples as they are.
+    const samples = pointValues as MetricSample[];
+    for (const sample of samples) sample.timestamp = timestamp;
+    return { samples };
   }
   const previous = tx.stream(key);
   const { values, bounds, added }: { values: PointValue[]; bounds?: Set<string>; added: string[] } = exponential
@@ -359,14 +362,15 @@ function storedPoint(
       for (const v of values) samples.push({ name: v.name, labels: v.labels, value: 0, timestamp: resetAt });
     }
   }
+  const remembered = mode === 'delta' || exponential;
   for (const v of values) {
-    const series = seriesKey(key, v);
+    const series = remembered ? seriesKey(key, v) : '';
     const start = startOfNew(v);
     if (start !== null && previous && previous.lastMs < timestamp) {
       samples.push({ name: v.name, labels: v.labels, value: start, timestamp: previous.lastMs });
     }
     const value = mode === 'delta' ? (tx.value(series) ?? start ?? 0) + v.value : v.value;
-    if (mode === 'delta' || exponential) writes.values.push([series, value]);
+    if (remembered) writes.values.push([series, value]);
     samples.push({ name: v.name, labels: v.labels, value, timestamp });
   }
   const lastMs = Math.max(previous?.lastMs ?? 0, timestamp);
