@@ -38,6 +38,34 @@ describe('OTLP to Prometheus mapping', () => {
   let h: ReceiverHarness;
   afterEach(() => h.close());
 
+  it('stores each point at its exact millisecond, in protobuf and JSON (nanoseconds past 2^53)', async () => {
+    h = await startReceiver();
+    // Times with every sub-second millisecond, and nanoseconds within the millisecond.
+    const times = fc.sample(fc.tuple(fc.integer({ min: 0, max: 86_400_000 }), fc.integer({ min: 0, max: 999_999 })), {
+      seed: 7,
+      numRuns: 200,
+    });
+    const points = (offset: number) =>
+      times.map(([ms, ns], i) => ({
+        timeUnixNano: `${BigInt(T + offset + ms) * 1_000_000n + BigInt(ns)}`,
+        asInt: i,
+        attributes: [str('i', String(i))],
+      }));
+    await send(h, [{ name: 'exact.pb', gauge: { dataPoints: points(0) } }]);
+    const json = JSON.stringify(request([{ name: 'exact.json', gauge: { dataPoints: points(0) } }]));
+    assert.equal((await post(h.url, json, { 'Content-Type': 'application/json' })).status, 200);
+    for (const metric of ['exact_pb', 'exact_json']) {
+      const stored = h.opened.store.queryMetrics({
+        metricName: metric,
+        start: T,
+        end: T + 86_400_001,
+        aggregation: 'raw',
+      });
+      const byIndex = new Map(stored.map((s) => [Number(s.labels.i), s.points.map((p) => p.timestamp)]));
+      times.forEach(([ms], i) => assert.deepEqual(byIndex.get(i), [T + ms], `${metric} point ${i}`));
+    }
+  });
+
   it('adds delta sums up per series, across requests, into a counter', async () => {
     h = await startReceiver();
     const point = (t: number, v: number, route: string) => ({

@@ -54,6 +54,17 @@ function gaugeRequest(values: string[], extra: Record<string, unknown> = {}): Re
   };
 }
 
+/** Two gauge points, the second one's fields replaced by `fields` (its value an int when they set asInt). */
+function withSecondPoint(fields: Record<string, unknown>): Record<string, unknown> {
+  const request = gaugeRequest(['a', 'b']) as {
+    resourceMetrics: { scopeMetrics: { metrics: { gauge: { dataPoints: Record<string, unknown>[] } }[] }[] }[];
+  };
+  const points = request.resourceMetrics[0]!.scopeMetrics[0]!.metrics[0]!.gauge.dataPoints;
+  const { asDouble: _value, ...rest } = points[1]!;
+  points[1] = { ...('asInt' in fields ? rest : points[1]), ...fields };
+  return request;
+}
+
 function storedSamples(h: ReceiverHarness): number {
   return h.opened.store
     .listMetrics()
@@ -173,6 +184,21 @@ describe('OTLP receiver answers', () => {
       send: (h) => post(h.url, '{"resourceMetrics": {"a": 1}}', JSON_TYPE),
     },
     { name: 'a JSON array', status: 400, send: (h) => post(h.url, '[]', JSON_TYPE) },
+    {
+      name: 'a JSON 64-bit value that is not an integer ("12x")',
+      status: 400,
+      send: (h) => post(h.url, JSON.stringify(withSecondPoint({ asInt: '12x' })), JSON_TYPE),
+    },
+    {
+      name: 'a JSON timestamp that is not a number ("abc")',
+      status: 400,
+      send: (h) => post(h.url, JSON.stringify(withSecondPoint({ timeUnixNano: 'abc' })), JSON_TYPE),
+    },
+    {
+      name: 'a negative JSON timestamp ("-1")',
+      status: 400,
+      send: (h) => post(h.url, JSON.stringify(withSecondPoint({ timeUnixNano: '-1' })), JSON_TYPE),
+    },
     {
       name: 'broken gzip',
       status: 400,

@@ -43,16 +43,55 @@ export function encodingOf(contentType: string | undefined): OtlpEncoding | null
   return null;
 }
 
-/** snake_case keys as lowerCamelCase, in place, at every depth (OTLP JSON has no maps, so every key is a field name). */
-function camelCaseKeys<T>(value: T): T {
+/** The 64-bit integer fields of OTLP metrics (lowerCamelCase), unsigned or signed. */
+const INT64_FIELDS: Readonly<Record<string, { min: bigint; max: bigint }>> = (() => {
+  const unsigned = { min: 0n, max: 2n ** 64n - 1n };
+  const signed = { min: -(2n ** 63n), max: 2n ** 63n - 1n };
+  return {
+    timeUnixNano: unsigned,
+    startTimeUnixNano: unsigned,
+    count: unsigned,
+    bucketCounts: unsigned,
+    zeroCount: unsigned,
+    asInt: signed,
+    intValue: signed,
+  };
+})();
+
+/**
+ * A 64-bit field's JSON value checked as the protobuf JSON mapping wants it (an integer, as a
+ * decimal string or a number, in the field's range): protobufjs would read "12x" as 12 and "abc"
+ * as 0, storing a value the client never sent.
+ */
+function checkInt64(field: string, value: unknown, range: { min: bigint; max: bigint }): void {
   if (Array.isArray(value)) {
-    for (const item of value) camelCaseKeys(item);
+    for (const item of value) checkInt64(field, item, range);
+    return;
+  }
+  const valid =
+    (typeof value === 'number' && Number.isInteger(value)) ||
+    (typeof value === 'string' && /^-?[0-9]{1,20}$/.test(value));
+  const integer = valid ? BigInt(value as number | string) : null;
+  if (integer === null || integer < range.min || integer > range.max) {
+    throw new OtlpDecodeError(`${field}: ${JSON.stringify(value)} is not a 64-bit integer in range`);
+  }
+}
+
+/**
+ * snake_case keys as lowerCamelCase, in place, at every depth (OTLP JSON has no maps, so every key
+ * is a field name), with the 64-bit integer fields checked.
+ */
+function normaliseJson<T>(value: T): T {
+  if (Array.isArray(value)) {
+    for (const item of value) normaliseJson(item);
   } else if (typeof value === 'object' && value !== null) {
     const object = value as Record<string, unknown>;
     for (const key of Object.keys(object)) {
-      camelCaseKeys(object[key]);
-      if (!key.includes('_')) continue;
-      const camel = key.replace(/_([a-z0-9])/g, (_m, c: string) => c.toUpperCase());
+      normaliseJson(object[key]);
+      const camel = key.includes('_') ? key.replace(/_([a-z0-9])/g, (_m, c: string) => c.toUpperCase()) : key;
+      const range = INT64_FIELDS[camel];
+      if (range && object[key] !== null && object[key] !== undefined) checkInt64(camel, object[key], range);
+      if (camel === key) continue;
       if (!(camel in object)) object[camel] = object[key];
       delete object[key];
     }
@@ -80,8 +119,9 @@ function fromJson<T>(type: typeof MetricType, object: unknown): T {
     throw new OtlpDecodeError(`${type.name}: an object expected`);
   }
   try {
-    return type.fromObject(camelCaseKeys(object as JsonObject)) as T;
+    return type.fromObject(normaliseJson(object as JsonObject)) as T;
   } catch (err) {
+    if (err instanceof OtlpDecodeError) throw err;
     throw new OtlpDecodeError(`${type.name}: ${(err as Error).message}`);
   }
 }

@@ -8,7 +8,7 @@
  * JSON).
  */
 import type { AnyValue } from './schema.ts';
-import { toNumber } from './schema.ts';
+import { ANY_VALUE_MEMBERS, memberOf, toNumber } from './schema.ts';
 
 /** UCUM units as Prometheus spells them in names. */
 const UNIT_WORDS: Readonly<Record<string, string>> = {
@@ -115,7 +115,8 @@ function sanitiseLabelName(key: string): string {
 
 /** An attribute value as label text: strings as they are, numbers and booleans printed, arrays and maps as JSON. */
 export function attributeText(value: AnyValue | null | undefined): string {
-  switch (value?.value) {
+  if (!value) return '';
+  switch (memberOf(value, ANY_VALUE_MEMBERS)) {
     case 'stringValue':
       return value.stringValue ?? '';
     case 'boolValue':

@@ -20,8 +20,24 @@ export const MetricType = root.lookupType('opentelemetry.proto.metrics.v1.Metric
 /** google.rpc.Status: the body of an OTLP error response. */
 export const StatusType = root.lookupType('google.rpc.Status');
 
-/** A 64-bit integer as protobufjs gives it: a number, or a Long (anything with toNumber). */
-export type Int64 = number | { toNumber(): number } | string;
+/** A 64-bit integer as protobufjs gives it: a number, or a Long (its 32-bit halves and toNumber). */
+export type Int64 = number | { toNumber(): number; low?: number; high?: number; unsigned?: boolean } | string;
+
+const TWO_32_IN_MS = { whole: 4_294, nanos: 967_296 };
+const NS_PER_MS = 1_000_000;
+
+/**
+ * Nanoseconds as whole milliseconds (rounded down), exactly: a Long's value (2^60 for today's
+ * times) is past a double's 53 bits, so it is divided in its 32-bit halves, as
+ * high * 2^32 = high * (4294 ms + 967296 ns), without ever rounding.
+ */
+export function millisOfNanos(value: Int64 | null | undefined): number {
+  if (typeof value === 'object' && value !== null && typeof value.low === 'number' && typeof value.high === 'number') {
+    const high = value.unsigned ? value.high >>> 0 : value.high;
+    return high * TWO_32_IN_MS.whole + Math.floor((high * TWO_32_IN_MS.nanos + (value.low >>> 0)) / NS_PER_MS);
+  }
+  return Math.floor(toNumber(value) / NS_PER_MS);
+}
 
 export function toNumber(value: Int64 | null | undefined): number {
   if (value === null || value === undefined) return 0;
@@ -34,6 +50,32 @@ export function toNumber(value: Int64 | null | undefined): number {
 export const TEMPORALITY = { unspecified: 0, delta: 1, cumulative: 2 } as const;
 /** DataPointFlags.FLAG_NO_RECORDED_VALUE: the point is a staleness marker, it carries no value. */
 export const FLAG_NO_RECORDED_VALUE = 1;
+
+/**
+ * The oneof member a message holds, as its `value` getter says, without the getter's cost (it
+ * lists the message's keys at each call): the one member set, or the getter's answer when several
+ * are.
+ */
+export function memberOf<K extends string>(message: { value?: K }, members: readonly K[]): K | undefined {
+  let found: K | undefined;
+  for (const member of members) {
+    if (!Object.hasOwn(message, member) || (message as Record<string, unknown>)[member] == null) continue;
+    if (found !== undefined) return message.value;
+    found = member;
+  }
+  return found;
+}
+
+export const NUMBER_MEMBERS = ['asDouble', 'asInt'] as const;
+export const ANY_VALUE_MEMBERS = [
+  'stringValue',
+  'boolValue',
+  'intValue',
+  'doubleValue',
+  'arrayValue',
+  'kvlistValue',
+  'bytesValue',
+] as const;
 
 /** The oneof members protobufjs sets; the others read as their defaults, so `value` says which one holds. */
 export interface AnyValue {

@@ -26,7 +26,10 @@ import { classicBuckets } from './exponential.ts';
 import { attributeText, prometheusLabelName, prometheusMetricName, prometheusUnit, type OtlpKind } from './naming.ts';
 import {
   FLAG_NO_RECORDED_VALUE,
+  NUMBER_MEMBERS,
   TEMPORALITY,
+  memberOf,
+  millisOfNanos,
   pointsOf,
   toNumber,
   type ExportRequest,
@@ -69,14 +72,8 @@ interface PointValue {
 
 class PointError extends Error {}
 
-const NS_PER_MS = 1_000_000;
-
-function msOf(nanos: Int64 | null | undefined): number {
-  return Math.floor(toNumber(nanos) / NS_PER_MS);
-}
-
 function timestampOf(nanos: Int64 | null | undefined): number {
-  const ms = msOf(nanos);
+  const ms = millisOfNanos(nanos);
   if (!Number.isSafeInteger(ms) || ms <= 0 || ms > MAX_TIMESTAMP) {
     throw new PointError('time_unix_nano is missing or out of range');
   }
@@ -122,17 +119,51 @@ function byKey(a: KeyValue, b: KeyValue): number {
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
-/** One point stream: the metric and its label set (key order irrelevant). */
-function streamKey(name: string, labels: Labels): string {
-  const names = Object.keys(labels).sort();
-  let key = name;
-  for (const label of names) key += `\u0000${label}\u0001${labels[label]}`;
-  return key;
+/** A point stream's key after its metric name: its label set, in label name order. */
+function streamSuffix(labels: Labels): string {
+  let suffix = '';
+  for (const label of Object.keys(labels).sort()) suffix += `\u0000${label}\u0001${labels[label]}`;
+  return suffix;
+}
+
+/** A data point's labels and its stream key's label part. */
+interface PointLabels {
+  labels: Labels;
+  streamSuffix: string;
+}
+
+/**
+ * The labels of a resource's data points, made once per attribute set of a request (a request
+ * repeats a few sets over many points and metrics); the points of a set share its labels object,
+ * which nothing changes (the store copies what it keeps).
+ */
+class LabelSets {
+  private readonly byAttributes = new Map<string, PointLabels>();
+
+  constructor(private readonly resource: Labels) {}
+
+  of(attributes: readonly KeyValue[] | null | undefined): PointLabels {
+    let key = '';
+    // Lengths first, so that no key or value can pass for another split of the same text.
+    for (const kv of attributes ?? []) {
+      const name = kv.key ?? '';
+      const text = attributeText(kv.value);
+      key += `${name.length}:${name}${text.length}:${text}`;
+    }
+    let set = this.byAttributes.get(key);
+    if (set === undefined) {
+      const labels = pointLabels(this.resource, attributes);
+      set = { labels, streamSuffix: streamSuffix(labels) };
+      this.byAttributes.set(key, set);
+    }
+    return set;
+  }
 }
 
 function numberValue(point: NumberDataPoint): number {
-  if (point.value === 'asDouble') return finite(point.asDouble ?? NaN, 'the value');
-  if (point.value === 'asInt') return toNumber(point.asInt);
+  const member = memberOf(point, NUMBER_MEMBERS);
+  if (member === 'asDouble') return finite(point.asDouble ?? NaN, 'the value');
+  if (member === 'asInt') return toNumber(point.asInt);
   throw new PointError('the data point has no value');
 }
 
@@ -310,7 +341,10 @@ function storedPoint(
   exponential: boolean,
 ): IngestUnit {
   if (mode === 'gauge') {
-    return { samples: pointValues.map((v) => ({ name: v.name, labels: v.labels, value: v.value, timestamp })) };
+    // The point's values are its own (made for it): they become its samples as they are.
+    const samples = pointValues as MetricSample[];
+    for (const sample of samples) sample.timestamp = timestamp;
+    return { samples };
   }
   const previous = tx.stream(key);
   const { values, bounds, added }: { values: PointValue[]; bounds?: Set<string>; added: string[] } = exponential
@@ -318,7 +352,7 @@ function storedPoint(
     : { values: pointValues, added: [] };
   const samples: MetricSample[] = [];
   const writes: PointWrites = { values: [] };
-  const startMs = msOf(point.startTimeUnixNano);
+  const startMs = millisOfNanos(point.startTimeUnixNano);
   /** A bound this known stream never had: its series starts from the count below it, at the previous timestamp. */
   const startOfNew = (v: PointValue): number | null =>
     previous?.bounds && added.includes(v.labels.le ?? '') ? valueBelow(tx, key, previous.bounds, v) : null;
@@ -328,14 +362,15 @@ function storedPoint(
       for (const v of values) samples.push({ name: v.name, labels: v.labels, value: 0, timestamp: resetAt });
     }
   }
+  const remembered = mode === 'delta' || exponential;
   for (const v of values) {
-    const series = seriesKey(key, v);
+    const series = remembered ? seriesKey(key, v) : '';
     const start = startOfNew(v);
     if (start !== null && previous && previous.lastMs < timestamp) {
       samples.push({ name: v.name, labels: v.labels, value: start, timestamp: previous.lastMs });
     }
     const value = mode === 'delta' ? (tx.value(series) ?? start ?? 0) + v.value : v.value;
-    if (mode === 'delta' || exponential) writes.values.push([series, value]);
+    if (remembered) writes.values.push([series, value]);
     samples.push({ name: v.name, labels: v.labels, value, timestamp });
   }
   const lastMs = Math.max(previous?.lastMs ?? 0, timestamp);
@@ -343,7 +378,7 @@ function storedPoint(
   return { samples, commit: tx.stage(writes) };
 }
 
-function translateMetric(metric: OtlpMetric, resource: Labels, tx: Transaction, out: Translation): void {
+function translateMetric(metric: OtlpMetric, labelSets: LabelSets, tx: Transaction, out: Translation): void {
   const shape = shapeOf(metric);
   if (!shape) return;
   out.pointCount += shape.points.length;
@@ -360,10 +395,10 @@ function translateMetric(metric: OtlpMetric, resource: Labels, tx: Transaction, 
         continue;
       }
       const timestamp = timestampOf(point.timeUnixNano);
-      const labels = pointLabels(resource, point.attributes);
+      const { labels, streamSuffix } = labelSets.of(point.attributes);
       const mode = shape.mode(point);
       const values = shape.values(name, labels, point as never);
-      const key = mode === 'gauge' ? '' : streamKey(name, labels);
+      const key = mode === 'gauge' ? '' : name + streamSuffix;
       family.points.push(storedPoint(values, mode, key, point, timestamp, tx, metric.exponentialHistogram != null));
     } catch (err) {
       if (!(err instanceof PointError)) throw err;
@@ -383,10 +418,12 @@ export async function translateRequest(
   const out: Translation = { families: [], pointCount: 0, rejections: new Rejections() };
   const tx = new Transaction(state);
   for (const resourceMetrics of request.resourceMetrics ?? []) {
-    const resource = resourceLabels(resourceMetrics.resource?.attributes ?? [], options.resourceAttributes);
+    const labelSets = new LabelSets(
+      resourceLabels(resourceMetrics.resource?.attributes ?? [], options.resourceAttributes),
+    );
     for (const scope of resourceMetrics.scopeMetrics ?? []) {
       for (const metric of scope.metrics ?? []) {
-        translateMetric(metric, resource, tx, out);
+        translateMetric(metric, labelSets, tx, out);
         await pacer.advance(pointsOf(metric));
       }
     }
