@@ -56,6 +56,7 @@ describe('alert rules: validation', () => {
         [{ metricName: 'req_total', fn: 'quantile', q: 0.9 }, /quantile/],
         [{ labels: { process: { op: '=~', value: '(a)\\1' } } }, /regex|backreference|RE2|invalid/i],
         [{ aggregate: { op: 'median' as never } }, /aggregation op/],
+        [{ labels: { process: (() => 'host') as never } }, /labels/],
         [{ id: 99 }, /no rule with id 99/],
       ];
       for (const [patch, message] of bad) {
