@@ -156,6 +156,26 @@ describe('alert rules: incidents', () => {
     }
   });
 
+  it("judges only minutes complete by the store's clock: a `now` ahead of it skips no minute still to come", async () => {
+    const clock = { now: T0 + 2 * MINUTE + 30_000 };
+    const s = openStore({ now: () => clock.now });
+    try {
+      await s.store.insertSamples(minutes('mem_bytes', { process: 'host' }, 0, [900, 900]));
+      s.store.saveAlertRule({ ...memRule, forSeconds: 60 });
+      const [firing] = await s.store.evaluateAlertRules(T0 + 10 * MINUTE);
+      assert.deepEqual([firing?.state, firing?.end], ['firing', null], 'minutes 2 to 9 are not complete yet');
+      await s.store.insertSamples(minutes('mem_bytes', { process: 'host' }, 2, [900, 900, 100]));
+      clock.now = T0 + 6 * MINUTE;
+      await s.store.evaluateAlertRules();
+      assert.deepEqual(
+        s.store.listIncidents().map((i) => [i.state, i.start, i.end]),
+        [['resolved', T0, T0 + 4 * MINUTE]],
+      );
+    } finally {
+      s.cleanup();
+    }
+  });
+
   it('ends ongoing incidents when a rule is paused, its condition edited or deleted; resumes at the current minute', async () => {
     const clock = { now: T0 };
     const s = openStore({ now: () => clock.now });
