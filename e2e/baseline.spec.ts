@@ -1,8 +1,9 @@
 /**
  * The baseline band against the fixture, whose template has each series' baseline computed by the
- * engine: ticking "Baseline ±2σ" draws one band per series across the whole plot, from mean − 2σ to
- * mean + 2σ on the chart's y axis; unticking removes them.
+ * engine: ticking "Baseline ±zσ" draws one band per series across the whole plot, from mean − zσ to
+ * mean + zσ on the chart's y axis (z the alerting threshold, ANOMALY_Z_THRESHOLD); unticking removes them.
  */
+import { ANOMALY_Z_THRESHOLD } from '../shared/constants.ts';
 import { FIXTURE, HOUR_MS, fixtureBaseline } from './support/fixture-data.ts';
 import {
   drawnBaselineBands,
@@ -16,14 +17,14 @@ import { expect, test } from './support/test.ts';
 
 test.use({ seed: 'fixture' });
 
-/** A millisecond tick label ("120 ms", "1,000 ms") back to its value; the fixture stays in ms. */
+/** A tick label ("120 ms", "1,000 ms", the axis' zero "0 µs") back to milliseconds; the fixture stays in ms. */
 function parseMs(label: string): number {
-  const match = /^(-?[\d,]+(?:\.\d+)?) ms$/.exec(label.trim());
+  const match = /^(-?[\d,]+(?:\.\d+)?) (ms|µs)$/.exec(label.trim());
   if (match?.[1] === undefined) throw new Error(`not a millisecond tick label: ${JSON.stringify(label)}`);
-  return Number(match[1].replaceAll(',', ''));
+  return Number(match[1].replaceAll(',', '')) / (match[2] === 'µs' ? 1000 : 1);
 }
 
-test('the baseline band spans mean ± 2σ of each series on the y axis, and goes away when unticked', async ({
+test('the baseline band spans mean ± zσ of each series (the alerting z) on the y axis, and goes away when unticked', async ({
   page,
   preview,
   anchor,
@@ -33,7 +34,7 @@ test('the baseline band spans mean ± 2σ of each series on the y axis, and goes
   await setCustomRange(page, anchor - 6 * HOUR_MS, anchor);
   await expect.poll(async () => (await drawnLines(page)).length).toBe(2);
   const bands = page.locator('.chart-frame .baseline-band');
-  const toggle = page.getByLabel('Baseline ±2σ');
+  const toggle = page.getByLabel(`Baseline ±${ANOMALY_Z_THRESHOLD}σ`);
   await expect(toggle).not.toBeChecked();
   await expect(bands).toHaveCount(0);
 
@@ -44,7 +45,10 @@ test('the baseline band spans mean ± 2σ of each series on the y axis, and goes
   // Expected edges, lowest band first (the fixture's second host runs about 60 ms above the first).
   const expected = FIXTURE.hosts
     .map((host) => fixtureBaseline(anchor, host))
-    .map(({ mean, stddev }) => ({ low: mean - 2 * stddev, high: mean + 2 * stddev }))
+    .map(({ mean, stddev }) => ({
+      low: mean - ANOMALY_Z_THRESHOLD * stddev,
+      high: mean + ANOMALY_Z_THRESHOLD * stddev,
+    }))
     .sort((a, b) => a.low - b.low);
   expect(expected[0]!.high, 'the fixture bands must differ to tell them apart').not.toBe(expected[1]!.high);
 

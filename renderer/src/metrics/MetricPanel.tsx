@@ -21,7 +21,7 @@ import { LegendTable } from './LegendTable.tsx';
 import { MetricChart, type BaselineBand } from './MetricChart.tsx';
 import { ResolutionControl } from './ResolutionControl.tsx';
 import { TimeRangeBar } from './TimeRangeBar.tsx';
-import { DAY_MS } from '../../../shared/constants.ts';
+import { ANOMALY_Z_THRESHOLD, DAY_MS } from '../../../shared/constants.ts';
 
 const LIVE_INTERVAL_MS = 10_000;
 const NO_ALERTS: Alert[] = [];
@@ -82,7 +82,13 @@ export function MetricPanel({ metric, range, filters, onRange, onFilters }: Prop
       const b = baselines.data?.find((candidate) => sameLabels(candidate.labels, s.labels));
       return b === undefined
         ? []
-        : [{ colorIndex: s.colorIndex, low: b.mean - 2 * b.stddev, high: b.mean + 2 * b.stddev }];
+        : [
+            {
+              colorIndex: s.colorIndex,
+              low: b.mean - ANOMALY_Z_THRESHOLD * b.stddev,
+              high: b.mean + ANOMALY_Z_THRESHOLD * b.stddev,
+            },
+          ];
     });
   }, [showBaseline, baselines.data, series]);
 
@@ -117,7 +123,7 @@ export function MetricPanel({ metric, range, filters, onRange, onFilters }: Prop
         <div className="panel-options">
           <label className="check">
             <input type="checkbox" checked={showBaseline} onChange={(e) => setShowBaseline(e.target.checked)} />
-            Baseline ±2σ
+            Baseline ±{ANOMALY_Z_THRESHOLD}σ
           </label>
           <ResolutionControl
             choice={choice}
