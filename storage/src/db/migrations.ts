@@ -252,7 +252,8 @@ const alertRulesAndIncidents: Migration = (db) => {
  * Alert rule and incident ids are never reused (AUTOINCREMENT): an incident keeps the id of a rule
  * deleted since, and the storage host remembers which incident ids it notified, so a new rule or
  * incident must not take a deleted one's id. The tables are rebuilt as migration 8 made them but
- * for that; the rules' sequence starts past every rule id an incident still names.
+ * for that, and a rule's ongoing incidents (read at each evaluation) get an index; the rules'
+ * sequence starts past every rule id an incident still names.
  */
 const alertIdsNeverReused: Migration = (db) => {
   db.exec(`
@@ -295,6 +296,7 @@ const alertIdsNeverReused: Migration = (db) => {
     ALTER TABLE incidents_v9 RENAME TO incidents;
     CREATE INDEX incidents_by_start ON incidents (start_ts);
     CREATE INDEX incidents_open ON incidents (kind, metric_name, labels) WHERE end_ts IS NULL;
+    CREATE INDEX incidents_open_of_rule ON incidents (rule_id) WHERE end_ts IS NULL;
 
     DELETE FROM sqlite_sequence WHERE name = 'alert_rules';
     INSERT INTO sqlite_sequence (name, seq)
