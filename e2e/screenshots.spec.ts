@@ -2,6 +2,7 @@
  * Screenshots of every view in light and dark against demo history, saved to e2e/screenshots/
  * (gitignored) for people to look at; each view is checked to have rendered its content first.
  */
+import { ANOMALY_Z_THRESHOLD } from '../shared/constants.ts';
 import { FIXTURE } from './support/fixture-data.ts';
 import { drawnLines, openMetric, openTab } from './support/panel.ts';
 import { expect, test } from './support/test.ts';
@@ -15,7 +16,7 @@ for (const colorScheme of ['light', 'dark'] as const) {
 
     await openMetric(page, 'process_cpu_percent');
     await page.getByRole('group', { name: 'Quick ranges' }).getByRole('button', { name: '24h' }).click();
-    await page.getByLabel('Baseline ±2σ').check();
+    await page.getByLabel(`Baseline ±${ANOMALY_Z_THRESHOLD}σ`).check();
     await expect.poll(async () => (await drawnLines(page)).length).toBeGreaterThan(1);
     const overlay = await page.getByTestId('chart-overlay').boundingBox();
     if (overlay === null) throw new Error('the chart is not visible');

@@ -8,6 +8,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import Database from 'better-sqlite3';
 import { StorageError, type AlertRule, type MetricSample } from '../storage/src/index.ts';
 import { DAY, MINUTE, T0, openStore } from './support/store.ts';
 
@@ -56,6 +57,7 @@ describe('alert rules: validation', () => {
         [{ metricName: 'req_total', fn: 'quantile', q: 0.9 }, /quantile/],
         [{ labels: { process: { op: '=~', value: '(a)\\1' } } }, /regex|backreference|RE2|invalid/i],
         [{ aggregate: { op: 'median' as never } }, /aggregation op/],
+        [{ labels: { process: (() => 'host') as never } }, /labels/],
         [{ id: 99 }, /no rule with id 99/],
       ];
       for (const [patch, message] of bad) {
@@ -150,6 +152,74 @@ describe('alert rules: incidents', () => {
         [true, false, false],
       );
       assert.equal(rule.id, s.store.listIncidents()[0]?.ruleId);
+    } finally {
+      s.cleanup();
+    }
+  });
+
+  it("judges only minutes complete by the store's clock: a `now` ahead of it skips no minute still to come", async () => {
+    const clock = { now: T0 + 2 * MINUTE + 30_000 };
+    const s = openStore({ now: () => clock.now });
+    try {
+      await s.store.insertSamples(minutes('mem_bytes', { process: 'host' }, 0, [900, 900]));
+      s.store.saveAlertRule({ ...memRule, forSeconds: 60 });
+      const [firing] = await s.store.evaluateAlertRules(T0 + 10 * MINUTE);
+      assert.deepEqual([firing?.state, firing?.end], ['firing', null], 'minutes 2 to 9 are not complete yet');
+      await s.store.insertSamples(minutes('mem_bytes', { process: 'host' }, 2, [900, 900, 100]));
+      clock.now = T0 + 6 * MINUTE;
+      await s.store.evaluateAlertRules();
+      assert.deepEqual(
+        s.store.listIncidents().map((i) => [i.state, i.start, i.end]),
+        [['resolved', T0, T0 + 4 * MINUTE]],
+      );
+    } finally {
+      s.cleanup();
+    }
+  });
+
+  it("never reuses a deleted rule's or incident's id: old incidents keep their own rule, new ones a new id", async () => {
+    const clock = { now: T0 + 3 * MINUTE };
+    const s = openStore({ now: () => clock.now });
+    try {
+      await s.store.insertSamples(minutes('mem_bytes', { process: 'host' }, 0, [900, 900, 900]));
+      const first = s.store.saveAlertRule({ ...memRule, forSeconds: 0 });
+      const [old] = await s.store.evaluateAlertRules();
+      s.store.deleteAlertRule(first.id!);
+      const second = s.store.saveAlertRule({ ...memRule, name: 'another', forSeconds: 0 });
+      assert.notEqual(second.id, first.id, 'a new rule takes a fresh id');
+      const kept = s.store.listIncidents().find((i) => i.id === old!.id);
+      assert.deepEqual([kept?.ruleId, kept?.ruleName], [first.id, undefined], 'the old incident names no other rule');
+
+      s.store.deleteSeries({ metricName: 'mem_bytes', labels: {} });
+      await s.store.insertSamples(minutes('mem_bytes', { process: 'host' }, 3, [900]));
+      clock.now = T0 + 4 * MINUTE;
+      const [fresh] = await s.store.evaluateAlertRules();
+      assert.ok(fresh !== undefined && fresh.id > old!.id, `a new incident takes a fresh id (${fresh?.id})`);
+    } finally {
+      s.cleanup();
+    }
+  });
+
+  it('migrating a store written before ids were kept: a new rule starts past every rule id an incident names', () => {
+    const s = openStore({ now: () => T0 });
+    try {
+      const kept = s.store.saveAlertRule(memRule);
+      s.store.close();
+      // As migration 8 left it: no sequence; an incident of rule 5, deleted since.
+      const raw = new Database(s.dbPath);
+      raw.exec(`DELETE FROM sqlite_sequence; PRAGMA user_version = 8;
+        INSERT INTO incidents (rule_id, kind, metric_name, labels, severity, state, start_ts, last_breach, peak, direction, threshold)
+        VALUES (5, 'rule', 'mem_bytes', '{}', 'critical', 'resolved', ${T0}, ${T0}, 900, 'above', 500)`);
+      raw.close();
+      const store = s.reopen();
+      assert.deepEqual(store.sql('PRAGMA user_version'), [{ user_version: 9 }]);
+      assert.deepEqual(
+        store.listAlertRules().map((r) => r.id),
+        [kept.id],
+        'rules are kept',
+      );
+      assert.equal(store.listIncidents()[0]?.ruleId, 5, 'incidents are kept');
+      assert.equal(store.saveAlertRule({ ...memRule, name: 'new' }).id, 6);
     } finally {
       s.cleanup();
     }

@@ -1,10 +1,12 @@
 /**
  * The rules editor's form (renderer/src/alerts/rule-form.ts): a rule survives the round trip
  * through the form (label matchers as text, `for` in minutes); a form that does not describe a rule
- * says why; and the engine accepts what the form produces (a real store on disk).
+ * says why; the engine accepts what the form produces (a real store on disk); a rule's quantile
+ * reads as a percentile (p29, not p28.999999999999996).
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { ruleCondition } from '../renderer/src/alerts/incident-format.ts';
 import { EMPTY_FORM, formOf, ruleOf } from '../renderer/src/alerts/rule-form.ts';
 import type { AlertRule } from '../storage/src/index.ts';
 import { T0, openStore } from './support/store.ts';
@@ -66,5 +68,18 @@ describe('rule form', () => {
     ];
     assert.doesNotThrow(() => ruleOf(good));
     for (const [patch, message] of bad) assert.throws(() => ruleOf({ ...good, ...patch }), message);
+  });
+
+  it("names a rule's quantile as a percentile without float noise", () => {
+    const slow: AlertRule = { ...rules[1]!, labels: {}, forSeconds: 0 };
+    for (const [q, p] of [
+      [0.29, 'p29 '],
+      [0.999, 'p99.9 '],
+      [0.5, 'p50 '],
+    ] as const)
+      assert.ok(
+        ruleCondition({ ...slow, q }, 'seconds').startsWith(p),
+        `${q}: ${ruleCondition({ ...slow, q }, 'seconds')}`,
+      );
   });
 });

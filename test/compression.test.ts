@@ -317,10 +317,11 @@ describe('chunk checksums', () => {
   it('gives the chunks of a file written before checksums theirs when it is opened', async () => {
     const { s, samples } = await compactedFile();
     try {
-      // Undo migrations 3 to 7 (checksums, quarantine, the store marker, metric metadata, counter
-      // rollups): a file as version 2 wrote it.
+      // Undo migrations 3 to 9 (checksums, quarantine, the store marker, metric metadata, counter
+      // rollups, alert rules and incidents): a file as version 2 wrote it.
       const db = new Database(s.dbPath);
       db.exec('ALTER TABLE chunks DROP COLUMN checksum; DROP TABLE quarantine; DROP TABLE metric_metadata;');
+      db.exec('DROP TABLE alert_rules; DROP TABLE incidents; ALTER TABLE baselines DROP COLUMN checked_to;');
       for (const interval of INTERVALS) {
         db.exec(`DROP INDEX rollup_${interval}_stale`);
         for (const column of ['first_ts', 'first', 'last_ts', 'last', 'inc'])

@@ -494,7 +494,7 @@ export class TimeSeriesStorage implements MetricsSink {
 
   /**
    * Evaluates every enabled rule, and the anomaly checks, over the complete 1m buckets up to `now`
-   * (default: the store's clock); returns the incidents opened or whose state changed.
+   * (default, and at the latest: the store's clock); returns the incidents opened or whose state changed.
    */
   async evaluateAlertRules(now?: number): Promise<Incident[]> {
     this.assertOpen();

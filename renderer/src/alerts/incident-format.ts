@@ -26,7 +26,12 @@ export function ruleCondition(rule: AlertRule, unit: Unit): string {
         .join(' and '),
     ]),
   );
-  const fn = rule.fn === undefined ? '' : rule.fn === 'quantile' ? `p${(rule.q ?? 0) * 100} of ` : `${rule.fn} of `;
+  const fn =
+    rule.fn === undefined
+      ? ''
+      : rule.fn === 'quantile'
+        ? `p${Number(((rule.q ?? 0) * 100).toPrecision(12))} of `
+        : `${rule.fn} of `;
   const by = rule.aggregate
     ? ` ${rule.aggregate.op}${rule.aggregate.by?.length ? ` by ${rule.aggregate.by.join(', ')}` : ''}`
     : '';

@@ -1,8 +1,10 @@
 /**
- * The baseline band (mean ± 2σ of the series' recent history) for one chosen series at a time,
+ * The baseline band (mean ± zσ of the series' recent history, z the anomaly alerts' threshold, so the
+ * band is exactly where they fire) for one chosen series at a time,
  * so bands never stack; a series whose values are all at or above zero gets its band clamped at
  * zero, so the band never drags a bytes or percent axis below it.
  */
+import { ANOMALY_Z_THRESHOLD } from '../../../shared/constants.ts';
 import type { Baseline } from '../../../shared/panel-api.ts';
 import { sameLabels, type ChartSeries } from '../lib/series.ts';
 import type { BaselineBand } from './MetricChart.tsx';
@@ -26,12 +28,12 @@ export function baselineBand(
   const s = chosenSeries(series, selected);
   const baseline = s && baselines.find((b) => sameLabels(b.labels, s.labels));
   if (s === undefined || baseline === undefined) return null;
-  const low = baseline.mean - 2 * baseline.stddev;
+  const low = baseline.mean - ANOMALY_Z_THRESHOLD * baseline.stddev;
   const nonNegative = s.stats !== null && s.stats.min >= 0;
   return {
     colorIndex: s.colorIndex,
     low: nonNegative ? Math.max(0, low) : low,
-    high: baseline.mean + 2 * baseline.stddev,
+    high: baseline.mean + ANOMALY_Z_THRESHOLD * baseline.stddev,
   };
 }
 
@@ -45,7 +47,7 @@ export function BaselineControl({ series, selected, onSelect }: Props) {
           checked={selected !== null}
           onChange={(e) => onSelect(e.target.checked ? (series[0]?.key ?? '') : null)}
         />
-        Baseline ±2σ
+        Baseline ±{ANOMALY_Z_THRESHOLD}σ
       </label>
       {selected !== null && series.length > 1 && (
         <select aria-label="Baseline of series" value={current?.key} onChange={(e) => onSelect(e.target.value)}>

@@ -82,9 +82,13 @@ export class Alerting {
     return asRuleError(() => previewRule(this.ctx.query(), rule, start, end));
   }
 
-  /** Evaluates every enabled rule and the anomaly checks over the complete minutes up to `now`. */
+  /**
+   * Evaluates every enabled rule and the anomaly checks over the complete minutes up to `now`; a
+   * minute the store's clock has not finished yet is not complete, so a later `now` stops there.
+   */
   evaluate(now: unknown): Incident[] {
-    const at = now === undefined ? this.ctx.now() : checkTimestamp(now, 'now');
+    const clock = this.ctx.now();
+    const at = now === undefined ? clock : Math.min(checkTimestamp(now, 'now'), clock);
     const to = minuteOf(at);
     const changed: Incident[] = [];
     const context = { query: this.ctx.query(), rules: this.rules, incidents: this.ctx.incidents };

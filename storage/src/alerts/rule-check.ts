@@ -43,6 +43,15 @@ function checkFunction(fn: unknown, q: unknown): Pick<AlertRule, 'fn' | 'q'> {
   return { fn: 'quantile', q };
 }
 
+/** A copy of a nested field (the query engine checks its contents); one that is not plain data is refused. */
+function copyOf(value: unknown, field: string): unknown {
+  try {
+    return structuredClone(value);
+  } catch {
+    return fail(`${field} must be plain data (strings, numbers, objects)`);
+  }
+}
+
 /** The rule's fields, checked, in a fresh object. */
 export function checkRuleFields(input: unknown): CheckedRule {
   if (input === null || typeof input !== 'object' || Array.isArray(input)) fail('must be an object');
@@ -65,9 +74,9 @@ export function checkRuleFields(input: unknown): CheckedRule {
     ...(checkedId === undefined ? {} : { id: checkedId }),
     name,
     metricName,
-    ...(labels === undefined ? {} : { labels: structuredClone(labels) as AlertRule['labels'] }),
+    ...(labels === undefined ? {} : { labels: copyOf(labels, 'labels') as AlertRule['labels'] }),
     ...checkFunction(fn, q),
-    ...(aggregate === undefined ? {} : { aggregate: structuredClone(aggregate) as AlertRule['aggregate'] }),
+    ...(aggregate === undefined ? {} : { aggregate: copyOf(aggregate, 'aggregate') as AlertRule['aggregate'] }),
     op,
     threshold,
     forSeconds,

@@ -248,6 +248,62 @@ const alertRulesAndIncidents: Migration = (db) => {
   `);
 };
 
+/**
+ * Alert rule and incident ids are never reused (AUTOINCREMENT): an incident keeps the id of a rule
+ * deleted since, and the storage host remembers which incident ids it notified, so a new rule or
+ * incident must not take a deleted one's id. The tables are rebuilt as migration 8 made them but
+ * for that, and a rule's ongoing incidents (read at each evaluation) get an index; the rules'
+ * sequence starts past every rule id an incident still names.
+ */
+const alertIdsNeverReused: Migration = (db) => {
+  db.exec(`
+    CREATE TABLE alert_rules_v9 (
+      id INTEGER PRIMARY KEY AUTOINCREMENT,
+      name TEXT NOT NULL,
+      metric_name TEXT NOT NULL,
+      selector TEXT NOT NULL,
+      op TEXT NOT NULL CHECK (op IN ('>', '<')),
+      threshold REAL NOT NULL,
+      for_seconds INTEGER NOT NULL,
+      severity TEXT NOT NULL CHECK (severity IN ('info', 'warning', 'critical')),
+      enabled INTEGER NOT NULL,
+      evaluated_to INTEGER
+    ) STRICT;
+    INSERT INTO alert_rules_v9 SELECT * FROM alert_rules;
+    DROP TABLE alert_rules;
+    ALTER TABLE alert_rules_v9 RENAME TO alert_rules;
+
+    CREATE TABLE incidents_v9 (
+      id INTEGER PRIMARY KEY AUTOINCREMENT,
+      rule_id INTEGER,
+      kind TEXT NOT NULL CHECK (kind IN ('rule', 'anomaly')),
+      metric_name TEXT NOT NULL,
+      labels TEXT NOT NULL,
+      severity TEXT NOT NULL CHECK (severity IN ('info', 'warning', 'critical')),
+      state TEXT NOT NULL CHECK (state IN ('pending', 'firing', 'resolved')),
+      start_ts INTEGER NOT NULL,
+      end_ts INTEGER,
+      fired_at INTEGER,
+      last_breach INTEGER NOT NULL,
+      peak REAL NOT NULL,
+      direction TEXT NOT NULL CHECK (direction IN ('above', 'below')),
+      threshold REAL NOT NULL,
+      detail TEXT,
+      acknowledged INTEGER NOT NULL DEFAULT 0
+    ) STRICT;
+    INSERT INTO incidents_v9 SELECT * FROM incidents;
+    DROP TABLE incidents;
+    ALTER TABLE incidents_v9 RENAME TO incidents;
+    CREATE INDEX incidents_by_start ON incidents (start_ts);
+    CREATE INDEX incidents_open ON incidents (kind, metric_name, labels) WHERE end_ts IS NULL;
+    CREATE INDEX incidents_open_of_rule ON incidents (rule_id) WHERE end_ts IS NULL;
+
+    DELETE FROM sqlite_sequence WHERE name = 'alert_rules';
+    INSERT INTO sqlite_sequence (name, seq)
+      SELECT 'alert_rules', MAX(COALESCE((SELECT MAX(id) FROM alert_rules), 0), COALESCE((SELECT MAX(rule_id) FROM incidents), 0));
+  `);
+};
+
 /** Index i holds the migration that takes user_version from i to i + 1. */
 export const MIGRATIONS: readonly Migration[] = [
   initialSchema,
@@ -258,6 +314,7 @@ export const MIGRATIONS: readonly Migration[] = [
   metricMetadata,
   counterRollups,
   alertRulesAndIncidents,
+  alertIdsNeverReused,
 ];
 
 /** Refuses a store whose user_version is beyond the last migration this code knows (SCHEMA_TOO_NEW). */
