@@ -3,7 +3,9 @@
  * compressed) through the same workload in one run and prints a table of figures (medians of
  * repeated operations) and ratios against the naive design, then the export of 1M samples through
  * the engine (time and peak memory, in a child process), and counter rates served from the rollups
- * (storage/bench/counters.ts, in a child process). Not a test: it asserts nothing.
+ * (storage/bench/counters.ts, in a child process). The "sustained" row loads the whole workload again
+ * with the engine maintaining itself and each design settling its store (see sustained()). Not a
+ * test: it asserts nothing.
  *
  * Options: --quick (a smaller load, for a smoke run), --series-samples N (samples per series).
  */
@@ -11,6 +13,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Design } from './designs/design.ts';
 import { DuckDbDesign } from './designs/duckdb.ts';
 import { EngineDesign } from './designs/engine.ts';
@@ -58,7 +61,32 @@ async function load(design: Design, start: number, samples: number, batchSize: n
   return (samples / ms) * 1000;
 }
 
-type Maker = (path: string) => Design | Promise<Design>;
+/** Opens a design's store; `automatic`: the engine maintains itself (the other designs have nothing to turn on). */
+type Maker = (path: string, options?: { automatic?: boolean }) => Design | Promise<Design>;
+
+/**
+ * Sustained throughput: the whole load in batches of 1k, a turn of the event loop after each (as a
+ * live feed gives, so the engine's own maintenance runs between batches), then whatever the design
+ * does until its store is settled (the engine: its maintenance; naive and DuckDB: their four
+ * GROUP BY rollups). Samples per second over the whole.
+ */
+async function sustained(make: Maker, samples: number): Promise<number> {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-sustained-'));
+  const design = await make(join(dir, 'sustained.db'), { automatic: true });
+  try {
+    const ms = await timed(async () => {
+      for (const batch of workloadBatches({ start: T0, samples, batchSize: 1_000, intervalMs: STEP })) {
+        await design.ingest(batch);
+        await nextTurn();
+      }
+      await design.settleAll();
+    });
+    return (samples / ms) * 1000;
+  } finally {
+    await design.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 async function scenario(make: Maker): Promise<{ name: string; figures: Figures }> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-'));
@@ -112,6 +140,7 @@ async function scenario(make: Maker): Promise<{ name: string; figures: Figures }
     await second.close();
     rmSync(dir, { recursive: true, force: true });
   }
+  figures['sustained samples/s (ingest + maintenance until settled)'] = await sustained(make, total);
   return { name: design.name, figures };
 }
 
@@ -140,8 +169,8 @@ const results = [];
 const makers: Maker[] = [
   (p) => new NaiveDesign(p),
   (p) => DuckDbDesign.open(p),
-  (p) => new EngineDesign(p, false),
-  (p) => new EngineDesign(p, true),
+  (p, options) => new EngineDesign(p, false, options),
+  (p, options) => new EngineDesign(p, true, options),
 ];
 for (const make of makers) {
   results.push(await scenario(make));
