@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import Database from 'better-sqlite3';
-import { DAY, MODES, T0, openStore, regularSamples } from './support/store.ts';
+import { DAY, HOUR, MODES, T0, openStore, regularSamples } from './support/store.ts';
 
 const SERIES = Array.from({ length: 20 }, (_, k) => ({ name: 'backlog', labels: { k: String(k) } }));
 
@@ -98,14 +98,16 @@ for (const mode of MODES) {
 
 describe('compaction of in-order samples (compressed)', () => {
   it('rewrites only the last chunk of a window, and cuts the chunks as one compaction of everything would', async () => {
-    // One series at 1 s: 7,200 samples per two-hour window, ten chunks of 720.
+    // One series at 1 s: 7,200 samples per two-hour window, ten chunks of 720. The clock is inside
+    // the window, so its last chunk stays open (appended to) until the window is over.
     const series = [{ name: 'steady', labels: { k: '0' } }];
     const all = regularSamples(series, T0, 6_000, 1_000, (_, i) => (i % 500) / 4);
     const rounds = [all.slice(0, 2_500), all.slice(2_500, 4_000), all.slice(4_000)];
     const chunksOf = (s: ReturnType<typeof openStore>) =>
       s.store.sql('SELECT first_ts, last_ts, count, payload FROM chunks ORDER BY first_ts');
-    const stepwise = openStore({ autoMaintenance: false });
-    const atOnce = openStore({ autoMaintenance: false });
+    let now = T0 + HOUR;
+    const stepwise = openStore({ autoMaintenance: false, now: () => now });
+    const atOnce = openStore({ autoMaintenance: false, now: () => now });
     try {
       await stepwise.store.insertSamples(rounds[0]!);
       await stepwise.store.rollUpAndCompact();
@@ -133,6 +135,16 @@ describe('compaction of in-order samples (compressed)', () => {
       await atOnce.store.insertSamples(all);
       await atOnce.store.rollUpAndCompact();
       assert.deepEqual(chunksOf(stepwise), chunksOf(atOnce));
+
+      now = T0 + 3 * HOUR;
+      await stepwise.store.rollUpAndCompact();
+      await atOnce.store.rollUpAndCompact();
+      const packed = chunksOf(stepwise) as { count: number; payload: Uint8Array }[];
+      assert.deepEqual(packed, chunksOf(atOnce));
+      assert.ok(
+        packed.every((c) => c.payload.length < c.count * 4),
+        'once the window is over, its last chunk is packed too (open, it takes 16 bytes a sample)',
+      );
       const [r] = stepwise.store.queryMetrics({ metricName: 'steady', start: T0, end: T0 + DAY, aggregation: 'raw' });
       assert.deepEqual(
         r!.points,

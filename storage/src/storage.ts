@@ -287,6 +287,7 @@ export class TimeSeriesStorage implements MetricsSink {
     for (const interval of stored) buckets += await this.fold(interval, level);
     const moved = await this.compactFolded(this.head.maxId());
     for (const interval of derived) buckets += await this.fold(interval);
+    await this.writeInSteps(() => this.tier.packStep(this.now()));
     return { buckets, moved };
   }
 

@@ -58,4 +58,9 @@ export interface Tier {
   totals(): SampleSpan;
   /** Samples older than the cutoff, with the oldest and newest of them. */
   countBefore(cutoff: number): SampleSpan;
+  /**
+   * One bounded step of the tier's own upkeep once the rollup job has moved the head: packing the
+   * open chunks of windows that are over at `now` (chunk-tier.ts); how many, or null when none is left.
+   */
+  packStep(now: number): number | null;
 }
