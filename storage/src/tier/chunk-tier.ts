@@ -12,7 +12,8 @@
  * step, whatever the step brought). It is packed once it is full (the chunk boundaries fall where a
  * single compaction of everything would cut them), or once its window is over by the store's clock,
  * a few chunks per step at the end of the rollup job (packStep), so that the end of a window does
- * not pack every series' chunk in one step. It costs 16 bytes a sample meanwhile. The open chunks
+ * not pack every series' chunk in one step; the store's own runs leave the chunks they appended to
+ * for the next run, so that a backfill of past windows does not pack and unpack them run after run. It costs 16 bytes a sample meanwhile. The open chunks
  * are tracked in memory: one left by an earlier process is found again when its series gets samples.
  *
  * Every chunk is stored with its checksum (compression/chunk.ts) and verified before it is decoded:
@@ -139,6 +140,8 @@ export class ChunkTier implements Tier {
   private readonly byIdStmt: Statement;
   /** Open chunks known to this process, by id, with the end of their window. */
   private readonly open = new Map<number, number>();
+  /** Open chunks written or appended to since the last packing pass finished. */
+  private readonly touched = new Set<number>();
   /** Damaged chunks seen, by id, with the series they belong to (reported in the health until deleted). */
   private readonly corrupt = new Map<number, number>();
 
@@ -354,6 +357,8 @@ export class ChunkTier implements Tier {
       const lastTs = added.ts[added.ts.length - 1]!;
       const checksum = chunkChecksum(payload, { seriesId, firstTs: tail.first_ts, lastTs, count });
       this.updateStmt.run(tail.first_ts, lastTs, count, payload, checksum, tail.id);
+      this.open.set(tail.id, windowStart(tail.first_ts) + CHUNK_WINDOW_MS);
+      this.touched.add(tail.id);
       return true;
     }
     const kept: Run = tail.count < DEFAULT_CHUNK_SAMPLES ? runOf(decodeChunk(tail.payload)) : { ts: [], values: [] };
@@ -362,18 +367,21 @@ export class ChunkTier implements Tier {
     return true;
   }
 
-  packStep(now: number): number | null {
+  packStep(now: number, touchedToo: boolean): number | null {
     let packed = 0;
     for (const [id, windowEnd] of this.open) {
-      if (packed === PACK_STEP_CHUNKS) break;
-      if (windowEnd > now) continue;
+      if (packed === PACK_STEP_CHUNKS) return packed;
+      if (windowEnd > now || (!touchedToo && this.touched.has(id))) continue;
       this.open.delete(id);
+      this.touched.delete(id);
       const row = this.byIdStmt.get(id) as ChunkRow | undefined;
       if (row === undefined || !isOpen(row) || !this.isIntact(row)) continue;
       this.pack(row);
       packed++;
     }
-    return packed === 0 ? null : packed;
+    if (packed > 0) return packed;
+    this.touched.clear();
+    return null;
   }
 
   /** Packs an open chunk in place (its window is over). */
@@ -407,7 +415,10 @@ export class ChunkTier implements Tier {
       if (id === undefined) {
         id = Number(this.insertStmt.run(seriesId, firstTs, lastTs, count, payload, checksum).lastInsertRowid);
       } else this.updateStmt.run(firstTs, lastTs, count, payload, checksum, id);
-      if (encode === encodeOpenChunk) this.open.set(id, windowStart(firstTs) + CHUNK_WINDOW_MS);
+      if (encode === encodeOpenChunk) {
+        this.open.set(id, windowStart(firstTs) + CHUNK_WINDOW_MS);
+        this.touched.add(id);
+      }
     }
     for (const id of ids) this.deleteIdStmt.run(id);
   }
