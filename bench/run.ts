@@ -4,8 +4,10 @@
  * repeated operations) and ratios against the naive design, then the export of 1M samples through
  * the engine (time and peak memory, in a child process), and counter rates served from the rollups
  * (storage/bench/counters.ts, in a child process). The "sustained" row loads the whole workload again
- * with the engine maintaining itself and each design settling its store (see sustained()). Not a
- * test: it asserts nothing.
+ * with the engine maintaining itself and each design settling its store (see sustained()). Last,
+ * the time of each step of the engine's own maintenance at a steady 2,000 samples/s
+ * (storage/bench/compaction-steady.ts: 10 simulated minutes, 2 with --quick; its --full runs a
+ * whole two-hour window). Not a test: it asserts nothing.
  *
  * Options: --quick (a smaller load, for a smoke run), --series-samples N (samples per series).
  */
@@ -201,6 +203,20 @@ process.stdout.write(
       'tsx',
       new URL('../storage/bench/counters.ts', import.meta.url).pathname,
       ...(quick ? ['--quick'] : []),
+    ],
+    { encoding: 'utf8' },
+  ),
+);
+// The engine's own maintenance at a steady rate: p50/p99/largest step (a white-box script of the engine).
+process.stdout.write(
+  execFileSync(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      new URL('../storage/bench/compaction-steady.ts', import.meta.url).pathname,
+      '--minutes',
+      quick ? '2' : '10',
     ],
     { encoding: 'utf8' },
   ),
