@@ -156,3 +156,43 @@ describe('compaction of in-order samples (compressed)', () => {
     }
   });
 });
+
+describe('open chunks under automatic maintenance (compressed)', () => {
+  it('leaves the chunk its own runs append to open for the next run, and an explicit run packs it', async () => {
+    // A backfill: the window is long over by the store's clock while samples keep arriving for it.
+    const series = [{ name: 'backfill', labels: { k: '0' } }];
+    const all = regularSamples(series, T0, 600, 1_000, (_, i) => i % 37);
+    const s = openStore({ now: () => T0 + 30 * DAY, autoMaintenance: { maxHeadRows: 100 } });
+    const chunks = () => s.store.sql('SELECT count, payload FROM chunks') as { count: number; payload: Uint8Array }[];
+    const open = (c: { count: number; payload: Uint8Array }) => c.payload.length >= c.count * 16;
+    try {
+      await s.store.insertSamples(all.slice(0, 300));
+      await s.store.maintenanceIdle();
+      assert.deepEqual(
+        chunks().map((c) => [c.count, open(c)]),
+        [[300, true]],
+        'appended to in this run: left open',
+      );
+      await s.store.insertSamples(all.slice(300));
+      await s.store.maintenanceIdle();
+      assert.deepEqual(
+        chunks().map((c) => [c.count, open(c)]),
+        [[600, true]],
+        'appended to again: still open',
+      );
+      await s.store.rollUpAndCompact();
+      assert.deepEqual(
+        chunks().map((c) => [c.count, open(c)]),
+        [[600, false]],
+        'an explicit run packs it',
+      );
+      const [r] = s.store.queryMetrics({ metricName: 'backfill', start: T0, end: T0 + DAY, aggregation: 'raw' });
+      assert.deepEqual(
+        r!.points,
+        all.map((x) => ({ timestamp: x.timestamp, value: x.value })),
+      );
+    } finally {
+      s.cleanup();
+    }
+  });
+});

@@ -4,7 +4,9 @@
  * incrementally. Each interval keeps a cursor into the head (the last head id folded in);
  * `aggregateStep` folds the rows after it into their buckets with one grouped upsert, so
  * its cost follows the new data, a second run changes nothing, and late samples (which arrive in
- * the head like any other) are counted exactly once. Samples are never overwritten (a repeated
+ * the head like any other) are counted exactly once. The rollup job does not run it for the stored
+ * intervals: compaction folds their rows in the step that moves them (moveHooks), from the samples
+ * it has already read and sorted, in the same transaction, and advances their cursors with it. Samples are never overwritten (a repeated
  * (series, timestamp) is ignored at ingest), which is what makes the upsert exact.
  *
  * The counter columns (first and last samples, increase inside the bucket) are kept for the series
