@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import Database from 'better-sqlite3';
-import { DAY, HOUR, MODES, T0, openStore, regularSamples } from './support/store.ts';
+import { DAY, MODES, T0, openStore, regularSamples } from './support/store.ts';
 
 const SERIES = Array.from({ length: 20 }, (_, k) => ({ name: 'backlog', labels: { k: String(k) } }));
 
@@ -98,16 +98,14 @@ for (const mode of MODES) {
 
 describe('compaction of in-order samples (compressed)', () => {
   it('rewrites only the last chunk of a window, and cuts the chunks as one compaction of everything would', async () => {
-    // One series at 1 s: 7,200 samples per two-hour window, ten chunks of 720. The clock is inside
-    // the window, so its last chunk stays open (appended to) until the window is over.
+    // One series at 1 s: 7,200 samples per two-hour window, ten chunks of 720.
     const series = [{ name: 'steady', labels: { k: '0' } }];
     const all = regularSamples(series, T0, 6_000, 1_000, (_, i) => (i % 500) / 4);
     const rounds = [all.slice(0, 2_500), all.slice(2_500, 4_000), all.slice(4_000)];
     const chunksOf = (s: ReturnType<typeof openStore>) =>
       s.store.sql('SELECT first_ts, last_ts, count, payload FROM chunks ORDER BY first_ts');
-    let now = T0 + HOUR;
-    const stepwise = openStore({ autoMaintenance: false, now: () => now });
-    const atOnce = openStore({ autoMaintenance: false, now: () => now });
+    const stepwise = openStore({ autoMaintenance: false });
+    const atOnce = openStore({ autoMaintenance: false });
     try {
       await stepwise.store.insertSamples(rounds[0]!);
       await stepwise.store.rollUpAndCompact();
@@ -135,16 +133,6 @@ describe('compaction of in-order samples (compressed)', () => {
       await atOnce.store.insertSamples(all);
       await atOnce.store.rollUpAndCompact();
       assert.deepEqual(chunksOf(stepwise), chunksOf(atOnce));
-
-      now = T0 + 3 * HOUR;
-      await stepwise.store.rollUpAndCompact();
-      await atOnce.store.rollUpAndCompact();
-      const packed = chunksOf(stepwise) as { count: number; payload: Uint8Array }[];
-      assert.deepEqual(packed, chunksOf(atOnce));
-      assert.ok(
-        packed.every((c) => c.payload.length < c.count * 4),
-        'once the window is over, its last chunk is packed too (open, it takes 16 bytes a sample)',
-      );
       const [r] = stepwise.store.queryMetrics({ metricName: 'steady', start: T0, end: T0 + DAY, aggregation: 'raw' });
       assert.deepEqual(
         r!.points,
@@ -153,46 +141,6 @@ describe('compaction of in-order samples (compressed)', () => {
     } finally {
       stepwise.cleanup();
       atOnce.cleanup();
-    }
-  });
-});
-
-describe('open chunks under automatic maintenance (compressed)', () => {
-  it('leaves the chunk its own runs append to open for the next run, and an explicit run packs it', async () => {
-    // A backfill: the window is long over by the store's clock while samples keep arriving for it.
-    const series = [{ name: 'backfill', labels: { k: '0' } }];
-    const all = regularSamples(series, T0, 600, 1_000, (_, i) => i % 37);
-    const s = openStore({ now: () => T0 + 30 * DAY, autoMaintenance: { maxHeadRows: 100 } });
-    const chunks = () => s.store.sql('SELECT count, payload FROM chunks') as { count: number; payload: Uint8Array }[];
-    const open = (c: { count: number; payload: Uint8Array }) => c.payload.length >= c.count * 16;
-    try {
-      await s.store.insertSamples(all.slice(0, 300));
-      await s.store.maintenanceIdle();
-      assert.deepEqual(
-        chunks().map((c) => [c.count, open(c)]),
-        [[300, true]],
-        'appended to in this run: left open',
-      );
-      await s.store.insertSamples(all.slice(300));
-      await s.store.maintenanceIdle();
-      assert.deepEqual(
-        chunks().map((c) => [c.count, open(c)]),
-        [[600, true]],
-        'appended to again: still open',
-      );
-      await s.store.rollUpAndCompact();
-      assert.deepEqual(
-        chunks().map((c) => [c.count, open(c)]),
-        [[600, false]],
-        'an explicit run packs it',
-      );
-      const [r] = s.store.queryMetrics({ metricName: 'backfill', start: T0, end: T0 + DAY, aggregation: 'raw' });
-      assert.deepEqual(
-        r!.points,
-        all.map((x) => ({ timestamp: x.timestamp, value: x.value })),
-      );
-    } finally {
-      s.cleanup();
     }
   });
 });

@@ -185,7 +185,7 @@ export class TimeSeriesStorage implements MetricsSink {
       this.appender = new HeadAppender(this.db, this.registry, this.head, tier);
       this.autoMaintenance = options.autoMaintenance
         ? new AutoMaintenance(
-            { ...options.autoMaintenance, now: this.now, run: () => this.rollUp(false) },
+            { ...options.autoMaintenance, now: this.now, run: () => this.rollUpAndCompact() },
             this.head.totals().samples,
           )
         : undefined;
@@ -257,20 +257,11 @@ export class TimeSeriesStorage implements MetricsSink {
    * `autoMaintenance`); a call while that runs waits for it, then folds what came since.
    */
   async rollUpAndCompact(): Promise<{ buckets: number; moved: number }> {
-    return this.rollUp(true);
-  }
-
-  /**
-   * The rollup job; `settle`: every open chunk whose window is over is packed (an explicit call),
-   * else only those no sample was appended to in this run (the store's own runs, which a backfill
-   * of past windows would otherwise make pack and unpack the same chunk run after run).
-   */
-  private async rollUp(settle: boolean): Promise<{ buckets: number; moved: number }> {
     this.assertOpen();
     return this.exclusive(async () => {
       const giveBack = this.autoMaintenance?.take();
       try {
-        return await this.runJob('rollup', () => this.foldAndCompact(settle));
+        return await this.runJob('rollup', () => this.foldAndCompact());
       } catch (err) {
         giveBack?.();
         throw err;
@@ -287,7 +278,7 @@ export class TimeSeriesStorage implements MetricsSink {
     await this.autoMaintenance?.idle();
   }
 
-  private async foldAndCompact(settle: boolean): Promise<{ buckets: number; moved: number }> {
+  private async foldAndCompact(): Promise<{ buckets: number; moved: number }> {
     const stored = this.rollups.storedIntervals();
     const derived = this.intervals.filter((i) => this.rollups.isTierDerived(i));
     let buckets = 0;
@@ -296,7 +287,6 @@ export class TimeSeriesStorage implements MetricsSink {
     for (const interval of stored) buckets += await this.fold(interval, level);
     const moved = await this.compactFolded(this.head.maxId());
     for (const interval of derived) buckets += await this.fold(interval);
-    await this.writeInSteps(() => this.tier.packStep(this.now(), settle));
     return { buckets, moved };
   }
 

@@ -8,18 +8,16 @@ import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import {
-  appendToOpenChunk,
   chunkSampleCount,
   decodeChunk,
   encodeChunk,
   encodeGorillaChunk,
-  encodeOpenChunk,
   readChunkHeader,
 } from '../src/compression/chunk.ts';
 import { InvalidArgumentError } from '../src/errors.ts';
 
 const MAX_TS = 253_402_300_799_999;
-const ENCODERS = { packed: encodeChunk, gorilla: encodeGorillaChunk, open: encodeOpenChunk };
+const ENCODERS = { packed: encodeChunk, gorilla: encodeGorillaChunk };
 
 function bitsOf(values: Float64Array): Uint8Array {
   return new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
@@ -148,34 +146,6 @@ describe('chunk codec round trip (properties)', () => {
       );
     });
   }
-});
-
-describe('open chunks (the chunk a series is still filling)', () => {
-  it('appending samples gives the bytes of the whole written open at once, and they decode bit for bit', () => {
-    fc.assert(
-      fc.property(chunkArb(patternArb), fc.nat(), ([ts, patterns], cut) => {
-        const [times, values] = [Float64Array.from(ts), fromBitPatterns(patterns)];
-        const at = times.length === 0 ? 0 : cut % (times.length + 1);
-        const appended = appendToOpenChunk(
-          encodeOpenChunk(times.subarray(0, at), values.subarray(0, at)),
-          times.subarray(at),
-          values.subarray(at),
-        );
-        assert.deepEqual(appended, encodeOpenChunk(times, values));
-        assert.equal(readChunkHeader(appended).scheme, 'open');
-        assertRoundTrip(() => appended, times, values);
-      }),
-      { numRuns: 200, seed: 13 },
-    );
-  });
-
-  it('refuses to append to a packed chunk, and a truncated open chunk is corrupt', () => {
-    const ts = Float64Array.from([1_000, 2_000, 3_000]);
-    const vs = Float64Array.from([1, 2, 3]);
-    assert.throws(() => appendToOpenChunk(encodeChunk(ts, vs), ts, vs), InvalidArgumentError);
-    const open = encodeOpenChunk(ts, vs);
-    assert.throws(() => decodeChunk(open.subarray(0, open.length - 1)), InvalidArgumentError);
-  });
 });
 
 describe('chunk codec edge cases', () => {

@@ -1,13 +1,9 @@
 /**
  * The chunk format: all samples of one series over a time range, as one BLOB.
  *
- *   byte 0    scheme tag: 1 gorilla (the reference), 2 decimal, 3 xor, 4 raw, 5 open
+ *   byte 0    scheme tag: 1 gorilla (the reference), 2 decimal, 3 xor, 4 raw
  *   varint    sample count (LEB128)
  *   gorilla:  one bit stream, Prometheus-style timestamps then XOR values (gorilla.ts)
- *   open:     (timestamp, value) pairs as little-endian float64s, unpacked: the chunk a series is
- *             still filling, which new samples extend by appending bytes (appendToOpenChunk)
- *             instead of decoding and encoding it again; it is packed once full or once its
- *             window is over (tier/chunk-tier.ts)
  *   others:   timestamp section (timestamps.ts), padded to a byte, then the value section in the
  *             tagged scheme (values.ts)
  *
@@ -25,7 +21,7 @@ import { readGorillaTimestamps, readXorValues, writeGorillaTimestamps, writeXorV
 import { assertTimestamps, encodeTimestamps, readTimestamps } from './timestamps.ts';
 import { encodeValues, readValues, type ValueScheme } from './values.ts';
 
-export type ChunkScheme = 'gorilla' | ValueScheme | 'open';
+export type ChunkScheme = 'gorilla' | ValueScheme;
 
 export interface ChunkHeader {
   scheme: ChunkScheme;
@@ -49,10 +45,7 @@ export const DEFAULT_CHUNK_SAMPLES = 720;
 /** Most samples one chunk may hold. */
 export const MAX_CHUNK_SAMPLES = 1 << 20;
 
-const TAGS: readonly ChunkScheme[] = ['gorilla', 'decimal', 'xor', 'raw', 'open'];
-
-/** Bytes of one sample in an open chunk. */
-const OPEN_SAMPLE_BYTES = 16;
+const TAGS: readonly ChunkScheme[] = ['gorilla', 'decimal', 'xor', 'raw'];
 
 /** Encodes one series' samples with the smallest scheme. Timestamps: integer ms, non-decreasing. */
 export function encodeChunk(timestamps: Float64Array, values: Float64Array): Uint8Array {
@@ -78,60 +71,10 @@ export function encodeGorillaChunk(timestamps: Float64Array, values: Float64Arra
   return w.finish();
 }
 
-/** Stores samples unpacked, in the open format (see above). */
-export function encodeOpenChunk(timestamps: Float64Array, values: Float64Array): Uint8Array {
-  assertChunkInput(timestamps, values);
-  const head = header('open', timestamps.length);
-  const out = new Uint8Array(head.length + timestamps.length * OPEN_SAMPLE_BYTES);
-  out.set(head, 0);
-  writePairs(out, head.length, timestamps, values);
-  return out;
-}
-
-/** An open chunk with the samples appended (they must come after its last one). */
-export function appendToOpenChunk(chunk: Uint8Array, timestamps: Float64Array, values: Float64Array): Uint8Array {
-  const { scheme, count, offset } = parseHeader(chunk);
-  if (scheme !== 'open') throw new InvalidArgumentError(`only an open chunk can be appended to, not ${scheme}`);
-  assertChunkInput(timestamps, values);
-  if (count + timestamps.length > MAX_CHUNK_SAMPLES) {
-    throw new InvalidArgumentError(`a chunk holds at most ${MAX_CHUNK_SAMPLES} samples`);
-  }
-  const head = header('open', count + timestamps.length);
-  const stored = chunk.subarray(offset, offset + count * OPEN_SAMPLE_BYTES);
-  const out = new Uint8Array(head.length + stored.length + timestamps.length * OPEN_SAMPLE_BYTES);
-  out.set(head, 0);
-  out.set(stored, head.length);
-  writePairs(out, head.length + stored.length, timestamps, values);
-  return out;
-}
-
-function writePairs(out: Uint8Array, offset: number, timestamps: Float64Array, values: Float64Array): void {
-  const view = new DataView(out.buffer, out.byteOffset + offset, timestamps.length * OPEN_SAMPLE_BYTES);
-  for (let i = 0; i < timestamps.length; i++) {
-    view.setFloat64(i * OPEN_SAMPLE_BYTES, timestamps[i]!, true);
-    view.setFloat64(i * OPEN_SAMPLE_BYTES + 8, values[i]!, true);
-  }
-}
-
-function readPairs(bytes: Uint8Array, offset: number, timestamps: Float64Array, values: Float64Array): void {
-  if (bytes.length - offset !== timestamps.length * OPEN_SAMPLE_BYTES) {
-    throw new InvalidArgumentError('corrupt chunk: open chunk of the wrong length');
-  }
-  const view = new DataView(bytes.buffer, bytes.byteOffset + offset, timestamps.length * OPEN_SAMPLE_BYTES);
-  for (let i = 0; i < timestamps.length; i++) {
-    timestamps[i] = view.getFloat64(i * OPEN_SAMPLE_BYTES, true);
-    values[i] = view.getFloat64(i * OPEN_SAMPLE_BYTES + 8, true);
-  }
-}
-
 export function decodeChunk(bytes: Uint8Array): DecodedChunk {
   const { scheme, count, offset } = parseHeader(bytes);
   const timestamps = new Float64Array(count);
   const values = new Float64Array(count);
-  if (scheme === 'open') {
-    readPairs(bytes, offset, timestamps, values);
-    return { timestamps, values };
-  }
   const r = new BitReader(bytes, offset);
   if (scheme === 'gorilla') {
     readGorillaTimestamps(r, timestamps);

@@ -6,16 +6,6 @@
  * samples among stored ones (late data) rewrite the window whole. Whole windows are dropped by
  * retention, and only the window holding the cutoff is split.
  *
- * The chunk a series is still filling (the last of its newest window, not full yet) is kept open:
- * unpacked, so that each compaction step appends its few new samples to it by copying bytes,
- * instead of decoding and packing it again (which cost up to 720 samples' encoding per series and
- * step, whatever the step brought). It is packed once it is full (the chunk boundaries fall where a
- * single compaction of everything would cut them), or once its window is over by the store's clock,
- * a few chunks per step at the end of the rollup job (packStep), so that the end of a window does
- * not pack every series' chunk in one step; the store's own runs leave the chunks they appended to
- * for the next run, so that a backfill of past windows does not pack and unpack them run after run. It costs 16 bytes a sample meanwhile. The open chunks
- * are tracked in memory: one left by an earlier process is found again when its series gets samples.
- *
  * Every chunk is stored with its checksum (compression/chunk.ts) and verified before it is decoded:
  * a damaged chunk is a ChunkCorruptError naming its series and time range, for every read that
  * needs it (queries, exports), and is reported in the store's health ('chunk-corrupt') until it is
@@ -30,13 +20,10 @@
  */
 import Database, { type Statement } from 'better-sqlite3';
 import {
-  appendToOpenChunk,
   chunkChecksum,
   decodeChunk,
   DEFAULT_CHUNK_SAMPLES,
   encodeChunk,
-  encodeOpenChunk,
-  readChunkHeader,
   type DecodedChunk,
 } from '../compression/chunk.ts';
 import { HOUR_MS } from '../../../shared/constants.ts';
@@ -47,9 +34,6 @@ import type { Sample, SeriesSamples, Tier } from './tier.ts';
 
 /** Width of the aligned window a chunk belongs to: 720 samples at the collector's 10 s. */
 export const CHUNK_WINDOW_MS = 2 * HOUR_MS;
-
-/** Open chunks packed per step of packStep (each up to 720 samples to encode). */
-export const PACK_STEP_CHUNKS = 20;
 
 interface ChunkRow {
   id: number;
@@ -67,10 +51,6 @@ function checkChecksum(row: ChunkRow): void {
   if (chunkChecksum(row.payload, placement) !== row.checksum) {
     throw new ChunkCorruptError(row.series_id, row.first_ts, row.last_ts);
   }
-}
-
-function isOpen(row: ChunkRow): boolean {
-  return readChunkHeader(row.payload).scheme === 'open';
 }
 
 function windowStart(ts: number): number {
@@ -136,12 +116,6 @@ export class ChunkTier implements Tier {
   private readonly beforeStmt: Statement;
   private readonly straddlingAllStmt: Statement;
   private readonly existsStmt: Statement;
-  private readonly lastChunkStmt: Statement;
-  private readonly byIdStmt: Statement;
-  /** Open chunks known to this process, by id, with the end of their window. */
-  private readonly open = new Map<number, number>();
-  /** Open chunks written or appended to since the last packing pass finished. */
-  private readonly touched = new Set<number>();
   /** Damaged chunks seen, by id, with the series they belong to (reported in the health until deleted). */
   private readonly corrupt = new Map<number, number>();
 
@@ -163,8 +137,6 @@ export class ChunkTier implements Tier {
       'UPDATE chunks SET first_ts = ?, last_ts = ?, count = ?, payload = ?, checksum = ? WHERE id = ?',
     );
     this.existsStmt = db.prepare('SELECT 1 FROM chunks WHERE id = ?').pluck();
-    this.byIdStmt = db.prepare(`SELECT ${cols} FROM chunks WHERE id = ?`);
-    this.lastChunkStmt = db.prepare(`SELECT ${cols} FROM chunks WHERE series_id = ? ORDER BY first_ts DESC LIMIT 1`);
     this.deleteIdStmt = db.prepare('DELETE FROM chunks WHERE id = ?');
     this.expiredStmt = db
       .prepare('SELECT COALESCE(SUM(count), 0) FROM chunks WHERE series_id = ? AND first_ts < ? AND last_ts < ?')
@@ -195,16 +167,12 @@ export class ChunkTier implements Tier {
   }
 
   insert(seriesId: number, ts: number[], values: number[]): void {
-    const last = this.lastChunkStmt.get(seriesId) as ChunkRow | undefined;
-    const newest = last === undefined ? -Infinity : windowStart(last.first_ts);
-    if (last !== undefined && isOpen(last)) this.open.set(last.id, newest + CHUNK_WINDOW_MS);
     let from = 0;
     while (from < ts.length) {
       const start = windowStart(ts[from]!);
       let to = from;
       while (to < ts.length && ts[to]! < start + CHUNK_WINDOW_MS) to++;
-      const filling = to === ts.length && start >= newest;
-      this.mergeIntoWindow(seriesId, start, { ts: ts.slice(from, to), values: values.slice(from, to) }, filling);
+      this.mergeIntoWindow(seriesId, start, { ts: ts.slice(from, to), values: values.slice(from, to) });
       from = to;
     }
   }
@@ -318,15 +286,12 @@ export class ChunkTier implements Tier {
     return { count, lastTs: timestamps[count - 1] ?? row.first_ts };
   }
 
-  /**
-   * Rewrites one window of a series with the new samples merged in (a damaged chunk is left as it
-   * is); `filling`: the series' newest window, whose last chunk stays open while not full.
-   */
-  private mergeIntoWindow(seriesId: number, start: number, added: Run, filling: boolean): void {
+  /** Rewrites one window of a series with the new samples merged in (a damaged chunk is left as it is). */
+  private mergeIntoWindow(seriesId: number, start: number, added: Run): void {
     const rows = (this.windowStmt.all(seriesId, start, start + CHUNK_WINDOW_MS) as ChunkRow[]).filter((row) =>
       this.isIntact(row),
     );
-    if (this.appendToWindow(seriesId, rows.at(-1), added, filling)) return;
+    if (this.appendToWindow(seriesId, rows.at(-1), added)) return;
     let existing: Run = { ts: [], values: [] };
     for (const row of rows) {
       const chunk = decodeChunk(row.payload);
@@ -338,7 +303,6 @@ export class ChunkTier implements Tier {
       merged.ts,
       merged.values,
       rows.map((r) => r.id),
-      filling,
     );
   }
 
@@ -349,76 +313,29 @@ export class ChunkTier implements Tier {
    * not what the window holds, and the chunks come out as a rewrite of the whole window would cut
    * them. False when samples arrive among stored ones: the window is then merged whole.
    */
-  private appendToWindow(seriesId: number, tail: ChunkRow | undefined, added: Run, filling: boolean): boolean {
+  private appendToWindow(seriesId: number, tail: ChunkRow | undefined, added: Run): boolean {
     if (tail === undefined || !(added.ts[0]! > tail.last_ts)) return false;
-    const count = tail.count + added.ts.length;
-    if (filling && isOpen(tail) && count < DEFAULT_CHUNK_SAMPLES) {
-      const payload = appendToOpenChunk(tail.payload, Float64Array.from(added.ts), Float64Array.from(added.values));
-      const lastTs = added.ts[added.ts.length - 1]!;
-      const checksum = chunkChecksum(payload, { seriesId, firstTs: tail.first_ts, lastTs, count });
-      this.updateStmt.run(tail.first_ts, lastTs, count, payload, checksum, tail.id);
-      this.open.set(tail.id, windowStart(tail.first_ts) + CHUNK_WINDOW_MS);
-      this.touched.add(tail.id);
-      return true;
-    }
     const kept: Run = tail.count < DEFAULT_CHUNK_SAMPLES ? runOf(decodeChunk(tail.payload)) : { ts: [], values: [] };
     const merged = merge(kept, added);
-    this.write(seriesId, merged.ts, merged.values, tail.count < DEFAULT_CHUNK_SAMPLES ? [tail.id] : [], filling);
+    this.write(seriesId, merged.ts, merged.values, tail.count < DEFAULT_CHUNK_SAMPLES ? [tail.id] : []);
     return true;
-  }
-
-  packStep(now: number, touchedToo: boolean): number | null {
-    let packed = 0;
-    for (const [id, windowEnd] of this.open) {
-      if (packed === PACK_STEP_CHUNKS) return packed;
-      if (windowEnd > now || (!touchedToo && this.touched.has(id))) continue;
-      this.open.delete(id);
-      this.touched.delete(id);
-      const row = this.byIdStmt.get(id) as ChunkRow | undefined;
-      if (row === undefined || !isOpen(row) || !this.isIntact(row)) continue;
-      this.pack(row);
-      packed++;
-    }
-    if (packed > 0) return packed;
-    this.touched.clear();
-    return null;
-  }
-
-  /** Packs an open chunk in place (its window is over). */
-  private pack(row: ChunkRow): void {
-    const chunk = decodeChunk(row.payload);
-    const payload = encodeChunk(chunk.timestamps, chunk.values);
-    const checksum = chunkChecksum(payload, {
-      seriesId: row.series_id,
-      firstTs: row.first_ts,
-      lastTs: row.last_ts,
-      count: row.count,
-    });
-    this.updateStmt.run(row.first_ts, row.last_ts, row.count, payload, checksum, row.id);
   }
 
   /**
    * Writes ascending samples as chunks of at most DEFAULT_CHUNK_SAMPLES, rewriting the rows
    * `replacing` in place (a new row id for each rewrite would leave holes in the table's pages
-   * that nothing fills again) and deleting those left over. With `filling`, a last chunk that is
-   * not full is written open.
+   * that nothing fills again) and deleting those left over.
    */
-  private write(seriesId: number, ts: Float64Array, values: Float64Array, replacing: number[], filling = false): void {
+  private write(seriesId: number, ts: Float64Array, values: Float64Array, replacing: number[]): void {
     const ids = [...replacing];
     for (let i = 0; i < ts.length; i += DEFAULT_CHUNK_SAMPLES) {
       const t = ts.subarray(i, i + DEFAULT_CHUNK_SAMPLES);
-      const encode = filling && t.length < DEFAULT_CHUNK_SAMPLES ? encodeOpenChunk : encodeChunk;
-      const payload = encode(t, values.subarray(i, i + DEFAULT_CHUNK_SAMPLES));
+      const payload = encodeChunk(t, values.subarray(i, i + DEFAULT_CHUNK_SAMPLES));
       const [firstTs, lastTs, count] = [t[0]!, t[t.length - 1]!, t.length];
       const checksum = chunkChecksum(payload, { seriesId, firstTs, lastTs, count });
-      let id = ids.shift();
-      if (id === undefined) {
-        id = Number(this.insertStmt.run(seriesId, firstTs, lastTs, count, payload, checksum).lastInsertRowid);
-      } else this.updateStmt.run(firstTs, lastTs, count, payload, checksum, id);
-      if (encode === encodeOpenChunk) {
-        this.open.set(id, windowStart(firstTs) + CHUNK_WINDOW_MS);
-        this.touched.add(id);
-      }
+      const id = ids.shift();
+      if (id === undefined) this.insertStmt.run(seriesId, firstTs, lastTs, count, payload, checksum);
+      else this.updateStmt.run(firstTs, lastTs, count, payload, checksum, id);
     }
     for (const id of ids) this.deleteIdStmt.run(id);
   }

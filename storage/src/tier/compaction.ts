@@ -10,13 +10,11 @@ import type { Head, HeadRow } from '../head/head.ts';
 import type { Tier } from './tier.ts';
 
 /**
- * Head rows moved per transaction: a job moves its first SMALL_STEPS_ROWS (the whole of a run of
- * automatic maintenance at a steady rate) FIRST_STEP_ROWS at a time, so that no step holds the event
- * loop long; past that, a backlog goes in steps twice as big each time, up to MAX_STEP_ROWS (fewer,
- * bigger transactions for a bulk load).
+ * Head rows moved per transaction: a job's first step moves at most FIRST_STEP_ROWS (the whole of
+ * a steady run, kept short), each next one twice as many up to MAX_STEP_ROWS (a backlog goes in big
+ * steps, each rewriting a series' last chunk once for many new samples).
  */
-export const FIRST_STEP_ROWS = 5_000;
-export const SMALL_STEPS_ROWS = 20_000;
+export const FIRST_STEP_ROWS = 10_000;
 export const MAX_STEP_ROWS = 160_000;
 
 function groupBySeries(rows: HeadRow[]): Map<number, HeadRow[]> {
@@ -44,11 +42,9 @@ export interface MoveHooks {
 /** The steps of one compaction job: each moves the next head rows with id <= upTo (see compactionStep). */
 export function compactionSteps(db: Db, head: Head, tier: Tier, upTo: number, hooks: MoveHooks): () => number | null {
   let limit = FIRST_STEP_ROWS;
-  let total = 0;
   return () => {
     const moved = compactionStep(db, head, tier, upTo, hooks, limit);
-    total += moved ?? 0;
-    if (total >= SMALL_STEPS_ROWS) limit = Math.min(2 * limit, MAX_STEP_ROWS);
+    limit = Math.min(2 * limit, MAX_STEP_ROWS);
     return moved;
   };
 }

@@ -39,11 +39,6 @@ export class RowTier implements Tier {
     this.beforeStmt = db.prepare('SELECT COUNT(*), MIN(ts), MAX(ts) FROM samples WHERE ts < ?').raw();
   }
 
-  /** Rows need no packing. */
-  packStep(): number | null {
-    return null;
-  }
-
   insert(seriesId: number, ts: number[], values: number[]): void {
     for (let i = 0; i < ts.length; i++) this.insertStmt.run(seriesId, ts[i], values[i]);
   }

@@ -58,10 +58,4 @@ export interface Tier {
   totals(): SampleSpan;
   /** Samples older than the cutoff, with the oldest and newest of them. */
   countBefore(cutoff: number): SampleSpan;
-  /**
-   * One bounded step of the tier's own upkeep once the rollup job has moved the head: packing the
-   * open chunks of windows that are over at `now` (chunk-tier.ts), those appended to since the last
-   * packing pass only with `touchedToo`; how many, or null when none is left.
-   */
-  packStep(now: number, touchedToo: boolean): number | null;
 }
