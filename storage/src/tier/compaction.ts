@@ -14,7 +14,7 @@ import type { Tier } from './tier.ts';
  * a steady run, kept short), each next one twice as many up to MAX_STEP_ROWS (a backlog goes in big
  * steps, each rewriting a series' last chunk once for many new samples).
  */
-export const FIRST_STEP_ROWS = 10_000;
+export const FIRST_STEP_ROWS = 20_000;
 export const MAX_STEP_ROWS = 160_000;
 
 function groupBySeries(rows: HeadRow[]): Map<number, HeadRow[]> {
