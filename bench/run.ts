@@ -4,9 +4,13 @@
  * repeated operations) and ratios against the naive design, then the export of 1M samples through
  * the engine (time and peak memory, in a child process), the OTLP receiver's throughput and the
  * panel's latency during a burst (bench/otlp.ts, through a storage host process), and counter rates
- * served from the rollups (storage/bench/counters.ts, in a child process). Not a test: it asserts
- * nothing. The two queries are also timed right after the load, before any maintenance (the engine's
- * head then holds it all), with their ratio to the same query after maintenance.
+ * served from the rollups (storage/bench/counters.ts, in a child process). The two queries are also
+ * timed right after the load, before any maintenance (the engine's head then holds it all), with
+ * their ratio to the same query after maintenance. The "sustained" row loads the whole workload again
+ * with the engine maintaining itself and each design settling its store (see sustained()). Last,
+ * the time of each step of the engine's own maintenance at a steady 2,000 samples/s
+ * (storage/bench/compaction-steady.ts: 10 simulated minutes, 2 with --quick; its --full runs a
+ * whole two-hour window). Not a test: it asserts nothing.
  *
  * Options: --quick (a smaller load, for a smoke run), --series-samples N (samples per series),
  * --scale (only the scale run of bench/scale.ts: 1M, 4M and 16M samples over 1,000 series).
@@ -15,6 +19,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Design } from './designs/design.ts';
 import { DuckDbDesign } from './designs/duckdb.ts';
 import { EngineDesign } from './designs/engine.ts';
@@ -64,7 +69,32 @@ async function load(design: Design, start: number, samples: number, batchSize: n
   return (samples / ms) * 1000;
 }
 
-type Maker = (path: string) => Design | Promise<Design>;
+/** Opens a design's store; `automatic`: the engine maintains itself (the other designs have nothing to turn on). */
+type Maker = (path: string, options?: { automatic?: boolean }) => Design | Promise<Design>;
+
+/**
+ * Sustained throughput: the whole load in batches of 1k, a turn of the event loop after each (as a
+ * live feed gives, so the engine's own maintenance runs between batches), then whatever the design
+ * does until its store is settled (the engine: its maintenance; naive and DuckDB: their four
+ * GROUP BY rollups). Samples per second over the whole.
+ */
+async function sustained(make: Maker, samples: number): Promise<number> {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-sustained-'));
+  const design = await make(join(dir, 'sustained.db'), { automatic: true });
+  try {
+    const ms = await timed(async () => {
+      for (const batch of workloadBatches({ start: T0, samples, batchSize: 1_000, intervalMs: STEP })) {
+        await design.ingest(batch);
+        await nextTurn();
+      }
+      await design.settleAll();
+    });
+    return (samples / ms) * 1000;
+  } finally {
+    await design.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 async function scenario(make: Maker): Promise<{ name: string; figures: Figures }> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-'));
@@ -129,6 +159,7 @@ async function scenario(make: Maker): Promise<{ name: string; figures: Figures }
     await second.close();
     rmSync(dir, { recursive: true, force: true });
   }
+  figures['sustained samples/s (ingest + maintenance until settled)'] = await sustained(make, total);
   return { name: design.name, figures };
 }
 
@@ -162,8 +193,8 @@ const results = [];
 const makers: Maker[] = [
   (p) => new NaiveDesign(p),
   (p) => DuckDbDesign.open(p),
-  (p) => new EngineDesign(p, false),
-  (p) => new EngineDesign(p, true),
+  (p, options) => new EngineDesign(p, false, options),
+  (p, options) => new EngineDesign(p, true, options),
 ];
 for (const make of makers) {
   results.push(await scenario(make));
@@ -195,6 +226,20 @@ process.stdout.write(
       'tsx',
       new URL('../storage/bench/counters.ts', import.meta.url).pathname,
       ...(quick ? ['--quick'] : []),
+    ],
+    { encoding: 'utf8' },
+  ),
+);
+// The engine's own maintenance at a steady rate: p50/p99/largest step (a white-box script of the engine).
+process.stdout.write(
+  execFileSync(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      new URL('../storage/bench/compaction-steady.ts', import.meta.url).pathname,
+      '--minutes',
+      quick ? '2' : '10',
     ],
     { encoding: 'utf8' },
   ),

@@ -6,6 +6,14 @@ import { DuckDBInstance, type DuckDBAppender, type DuckDBConnection } from '@duc
 import type { MetricSample } from '../../storage/src/index.ts';
 import { filesSize, type Design } from './design.ts';
 
+/** The rollup tables and their bucket widths (as the naive design's). */
+const ROLLUPS: readonly [string, number][] = [
+  ['metrics_1m', 60_000],
+  ['metrics_5m', 300_000],
+  ['metrics_1h', 3_600_000],
+  ['metrics_1d', 86_400_000],
+];
+
 export class DuckDbDesign implements Design {
   readonly name = 'DuckDB';
   private watermark = 0;
@@ -22,7 +30,10 @@ export class DuckDbDesign implements Design {
     const connection = await instance.connect();
     await connection.run(`
       CREATE TABLE metrics_raw (metric_name VARCHAR, value DOUBLE, timestamp BIGINT, labels VARCHAR);
-      CREATE TABLE metrics_1m (metric_name VARCHAR, labels VARCHAR, bucket BIGINT, count BIGINT, sum DOUBLE, min DOUBLE, max DOUBLE, avg DOUBLE);
+      ${ROLLUPS.map(
+        ([table]) =>
+          `CREATE TABLE ${table} (metric_name VARCHAR, labels VARCHAR, bucket BIGINT, count BIGINT, sum DOUBLE, min DOUBLE, max DOUBLE, avg DOUBLE);`,
+      ).join('\n')}
     `);
     return new DuckDbDesign(path, instance, connection, await connection.createAppender('metrics_raw'));
   }
@@ -68,13 +79,27 @@ export class DuckDbDesign implements Design {
   }
 
   async aggregate1m(): Promise<void> {
-    const from = Math.floor(this.watermark / 60_000) * 60_000;
-    await this.connection.run('DELETE FROM metrics_1m WHERE bucket >= $1', [from]);
+    await this.rollUp('metrics_1m', 60_000);
+    await this.advanceWatermark();
+  }
+
+  async settleAll(): Promise<void> {
+    for (const [table, width] of ROLLUPS) await this.rollUp(table, width);
+    await this.advanceWatermark();
+  }
+
+  /** Recomputes a rollup's buckets from the one holding the watermark on. */
+  private async rollUp(table: string, width: number): Promise<void> {
+    const from = Math.floor(this.watermark / width) * width;
+    await this.connection.run(`DELETE FROM ${table} WHERE bucket >= $1`, [from]);
     await this.connection.run(
-      `INSERT INTO metrics_1m SELECT metric_name, labels, timestamp // 60000 * 60000 AS bucket, COUNT(*), SUM(value), MIN(value),
+      `INSERT INTO ${table} SELECT metric_name, labels, timestamp // ${width} * ${width} AS bucket, COUNT(*), SUM(value), MIN(value),
          MAX(value), AVG(value) FROM metrics_raw WHERE timestamp >= $1 GROUP BY ALL`,
       [from],
     );
+  }
+
+  private async advanceWatermark(): Promise<void> {
     const reader = await this.connection.runAndReadAll('SELECT MAX(timestamp) FROM metrics_raw');
     this.watermark = Number(reader.getRows()[0]![0]);
   }

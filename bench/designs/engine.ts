@@ -10,17 +10,19 @@ export class EngineDesign implements Design {
   private readonly store: TimeSeriesStorage;
   private clock = Date.now();
 
+  /** With `automatic`, the store maintains itself (the "sustained" figure); else the workload runs each job itself. */
   constructor(
     private readonly path: string,
     compression: boolean,
+    { automatic = false } = {},
   ) {
     this.name = compression ? 'engine (compressed)' : 'engine (uncompressed)';
-    // The workload runs the maintenance itself, so that each figure measures one kind of work.
+    // Without automatic maintenance, each figure measures one kind of work.
     this.store = new TimeSeriesStorage({
       dbPath: path,
       enableCompression: compression,
       now: () => this.clock,
-      autoMaintenance: false,
+      autoMaintenance: automatic ? {} : false,
     });
   }
 
@@ -29,6 +31,11 @@ export class EngineDesign implements Design {
   }
 
   async settle(): Promise<void> {
+    await this.store.rollUpAndCompact();
+  }
+
+  async settleAll(): Promise<void> {
+    await this.store.maintenanceIdle();
     await this.store.rollUpAndCompact();
   }
 

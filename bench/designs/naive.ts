@@ -6,6 +6,14 @@ import Database from 'better-sqlite3';
 import type { MetricSample } from '../../storage/src/index.ts';
 import { filesSize, type Design } from './design.ts';
 
+/** The rollup tables of the seed design and their bucket widths. */
+const ROLLUPS: readonly [string, number][] = [
+  ['metrics_1m', 60_000],
+  ['metrics_5m', 300_000],
+  ['metrics_1h', 3_600_000],
+  ['metrics_1d', 86_400_000],
+];
+
 export class NaiveDesign implements Design {
   readonly name = 'naive seed schema';
   private readonly db: Database.Database;
@@ -20,8 +28,12 @@ export class NaiveDesign implements Design {
       CREATE TABLE metrics_raw (id INTEGER PRIMARY KEY, metric_name TEXT NOT NULL, value REAL NOT NULL,
         timestamp INTEGER NOT NULL, labels TEXT);
       CREATE INDEX metrics_raw_name_ts ON metrics_raw (metric_name, timestamp);
-      CREATE TABLE metrics_1m (metric_name TEXT, bucket INTEGER, count INTEGER, sum REAL, min REAL, max REAL,
-        avg REAL, labels TEXT, PRIMARY KEY (metric_name, labels, bucket));
+      ${ROLLUPS.map(
+        ([
+          table,
+        ]) => `CREATE TABLE ${table} (metric_name TEXT, bucket INTEGER, count INTEGER, sum REAL, min REAL, max REAL,
+        avg REAL, labels TEXT, PRIMARY KEY (metric_name, labels, bucket));`,
+      ).join('\n')}
     `);
     this.insert = this.db.prepare(
       'INSERT INTO metrics_raw (metric_name, value, timestamp, labels) VALUES (?, ?, ?, ?)',
@@ -63,14 +75,23 @@ export class NaiveDesign implements Design {
   }
 
   async aggregate1m(): Promise<void> {
-    const from = Math.floor(this.watermark / 60_000) * 60_000;
+    this.rollUp('metrics_1m', 60_000, this.watermark);
+    this.watermark = this.db.prepare('SELECT MAX(timestamp) FROM metrics_raw').pluck().get() as number;
+  }
+
+  async settleAll(): Promise<void> {
+    for (const [table, width] of ROLLUPS) this.rollUp(table, width, this.watermark);
+    this.watermark = this.db.prepare('SELECT MAX(timestamp) FROM metrics_raw').pluck().get() as number;
+  }
+
+  /** Recomputes a rollup's buckets from the one holding `watermark` on. */
+  private rollUp(table: string, width: number, watermark: number): void {
     this.db
       .prepare(
-        `INSERT OR REPLACE INTO metrics_1m SELECT metric_name, timestamp / 60000 * 60000 AS bucket, COUNT(*), SUM(value),
+        `INSERT OR REPLACE INTO ${table} SELECT metric_name, timestamp / ${width} * ${width} AS bucket, COUNT(*), SUM(value),
            MIN(value), MAX(value), AVG(value), labels FROM metrics_raw WHERE timestamp >= ? GROUP BY metric_name, labels, bucket`,
       )
-      .run(from);
-    this.watermark = this.db.prepare('SELECT MAX(timestamp) FROM metrics_raw').pluck().get() as number;
+      .run(Math.floor(watermark / width) * width);
   }
 
   async deleteBefore(cutoff: number): Promise<void> {

@@ -61,7 +61,7 @@ import { Rollups, TIER_DERIVED_INTERVALS } from './rollup/rollups.ts';
 import { SeriesRegistry } from './series/registry.ts';
 import { compileMatchers } from './series/labels.ts';
 import { runSteps, runStepsYielding, type Step } from './steps.ts';
-import { compactionStep } from './tier/compaction.ts';
+import { compactionSteps } from './tier/compaction.ts';
 import { ChunkTier } from './tier/chunk-tier.ts';
 import { reconcileLayout } from './tier/layout.ts';
 import { RowTier } from './tier/row-tier.ts';
@@ -255,8 +255,7 @@ export class TimeSeriesStorage implements MetricsSink {
     return this.exclusive(() => this.fold(interval));
   }
 
-  private async fold(interval: Interval): Promise<number> {
-    const upTo = this.head.maxId();
+  private async fold(interval: Interval, upTo = this.head.maxId()): Promise<number> {
     const written = await this.writeInSteps(() => this.rollups.aggregateStep(interval, upTo));
     this.settings.setNumber('last_rollup_at', this.now());
     return written;
@@ -268,10 +267,9 @@ export class TimeSeriesStorage implements MetricsSink {
     return this.exclusive(() => this.compactFolded());
   }
 
-  private async compactFolded(): Promise<number> {
-    const upTo = this.rollups.foldedUpTo();
-    const beforeMove = (afterId: number, lastId: number) => this.rollups.forgetMoving(afterId, lastId);
-    const moved = await this.writeInSteps(() => compactionStep(this.db, this.head, this.tier, upTo, beforeMove));
+  private async compactFolded(upTo = this.rollups.foldedUpTo()): Promise<number> {
+    const hooks = this.rollups.moveHooks();
+    const moved = await this.writeInSteps(compactionSteps(this.db, this.head, this.tier, upTo, hooks));
     if (moved > 0) this.write(() => releaseFreePages(this.db));
     return moved;
   }
@@ -305,10 +303,13 @@ export class TimeSeriesStorage implements MetricsSink {
   }
 
   private async foldAndCompact(): Promise<{ buckets: number; moved: number }> {
+    const stored = this.rollups.storedIntervals();
     const derived = this.intervals.filter((i) => this.rollups.isTierDerived(i));
     let buckets = 0;
-    for (const interval of this.intervals) if (!derived.includes(interval)) buckets += await this.fold(interval);
-    const moved = await this.compactFolded();
+    // Compaction folds what the stored intervals have not, once their cursors are level.
+    const level = Math.max(0, ...stored.map((i) => this.rollups.cursor(i)));
+    for (const interval of stored) buckets += await this.fold(interval, level);
+    const moved = await this.compactFolded(this.head.maxId());
     for (const interval of derived) buckets += await this.fold(interval);
     return { buckets, moved };
   }

@@ -4,7 +4,9 @@
  * incrementally. Each interval keeps a cursor into the head (the last head id folded in);
  * `aggregateStep` folds the rows after it into their buckets with one grouped upsert, so
  * its cost follows the new data, a second run changes nothing, and late samples (which arrive in
- * the head like any other) are counted exactly once. Samples are never overwritten (a repeated
+ * the head like any other) are counted exactly once. The rollup job does not run it for the stored
+ * intervals: compaction folds their rows in the step that moves them (moveHooks), from the samples
+ * it has already read and sorted, in the same transaction, and advances their cursors with it. Samples are never overwritten (a repeated
  * (series, timestamp) is ignored at ingest), which is what makes the upsert exact.
  *
  * The counter columns (first and last samples, increase inside the bucket) are kept for the series
@@ -25,6 +27,7 @@ import type { Db } from '../db/connection.ts';
 import type { Head } from '../head/head.ts';
 import { INTERVAL_MS, type Interval } from '../types.ts';
 import { ChunkCorruptError } from '../errors.ts';
+import type { MoveHooks } from '../tier/compaction.ts';
 import type { SeriesSamples, Tier } from '../tier/tier.ts';
 import type { CounterSeries } from './counter-series.ts';
 import { sqlCounterIncrease, sqlSum, summarize, type SlotSummaries, type Summary } from './bucket-math.ts';
@@ -118,9 +121,12 @@ export class Rollups {
    */
   forgetMoving(afterId: number, lastId: number): void {
     if (this.tierDerived.length === 0) return;
+    // An interval that folded none of the moving rows has no bucket of them to rebuild.
+    const affected = this.tierDerived.filter((interval) => this.cursor(interval) > afterId);
+    if (affected.length === 0) return;
     const [first, last] = this.head.tsSpan(afterId, lastId);
     this.listCounters();
-    for (const interval of this.tierDerived) {
+    for (const interval of affected) {
       const width = INTERVAL_MS[interval];
       const stmts = this.statements(interval);
       this.clearMoved.run();
@@ -179,9 +185,39 @@ export class Rollups {
    * tier, and forgetMoving keeps their rows to what is still in the head.
    */
   foldedUpTo(): number {
-    const stored = this.maintained.filter((i) => !this.isTierDerived(i));
+    const stored = this.storedIntervals();
     if (stored.length === 0) return this.head.maxId();
     return Math.min(...stored.map((i) => this.cursor(i)));
+  }
+
+  /** The maintained intervals whose buckets are all stored (not tier-derived). */
+  storedIntervals(): Interval[] {
+    return this.maintained.filter((i) => !this.isTierDerived(i));
+  }
+
+  /**
+   * What compaction calls to fold, in the same step, the rows the stored intervals have not folded
+   * yet (one pass over a backlog instead of one grouped statement per interval, then a move), and
+   * to keep the tier-derived buckets to the head. The stored intervals' cursors must be equal (the
+   * rollup job aligns them first).
+   */
+  moveHooks(): MoveHooks {
+    const stored = this.storedIntervals();
+    return {
+      foldedUpTo: () => this.foldedUpTo(),
+      fold: (seriesId, ts, values) => {
+        checkFinite(seriesId, values);
+        for (const interval of stored) this.store(interval, seriesId, summarize(ts, values, INTERVAL_MS[interval]));
+      },
+      beforeMove: (afterId, lastId) => this.forgetMoving(afterId, lastId),
+      afterMove: (lastId) => {
+        for (const interval of stored) {
+          if (this.cursor(interval) >= lastId) continue;
+          this.recomputeStale(interval, lastId);
+          this.writeCursor.run(interval, lastId);
+        }
+      },
+    };
   }
 
   /**
@@ -294,6 +330,15 @@ export class Rollups {
     const stmts = this.stmts.get(interval);
     if (!stmts) throw new Error(`interval ${interval} is not maintained`);
     return stmts;
+  }
+}
+
+/** Values no rollup can hold (a damaged or old file's head) fail the job, which sets their rows aside. */
+function checkFinite(seriesId: number, values: number[]): void {
+  for (const value of values) {
+    if (typeof value !== 'number' || !Number.isFinite(value)) {
+      throw new Error(`series ${seriesId} has a head row whose value is not a finite number`);
+    }
   }
 }
 
