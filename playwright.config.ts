@@ -1,7 +1,8 @@
 /**
  * End-to-end tests: real Chromium against the real browser preview with a seeded store.
  * Uses Playwright's own Chromium where one is installed, else the system's (e2e/support/find-browser.ts;
- * `npm run test:e2e` first installs Playwright's where it can, or stops saying what to install).
+ * `npm run test:e2e` first installs Playwright's where neither is there and it can, or stops saying what
+ * to install).
  * The browser runs in UTC so datetime inputs and the fixture's hour boundaries agree.
  */
 import { chromium, defineConfig, type LaunchOptions } from '@playwright/test';

@@ -1,8 +1,9 @@
 /**
  * Which Chromium the end-to-end tests run, on any machine: Playwright's own where it is installed;
- * else (the pre-step of `npm run test:e2e` only) Playwright's downloaded by `npx playwright install
- * chromium` where the download host can be reached; else the system's (/usr/bin/chromium, or
- * `chromium` / `chromium-browser` on PATH); where none is possible, one line saying what to install.
+ * else the system's (/usr/bin/chromium, or `chromium` / `chromium-browser` on PATH), so a machine
+ * that has a browser (CI's Debian Chromium) never downloads one; else (the pre-step of `npm run
+ * test:e2e` only) Playwright's downloaded by `npx playwright install chromium` where the download
+ * host can be reached; where none is possible, one line saying what to install.
  * playwright.config.ts uses `findBrowser` (no side effects); run as a script, `ensureBrowser`.
  */
 import { spawnSync } from 'node:child_process';
@@ -64,19 +65,19 @@ export interface Installer {
 }
 
 /**
- * The browser to use, installing Playwright's where it is missing and can be downloaded;
- * `NO_BROWSER_MESSAGE` when there is none.
+ * The browser to use: the one `findBrowser` finds, else Playwright's, installed where it can be
+ * downloaded; `NO_BROWSER_MESSAGE` when there is none.
  */
 export async function ensureBrowser(
   places: BrowserPlaces,
   installer: Installer,
 ): Promise<{ browser: Browser } | { error: string }> {
-  if (isExecutableFile(places.playwrightExecutable)) return { browser: { kind: 'playwright' } };
+  const found = findBrowser(places);
+  if (found !== null) return { browser: found };
   if ((await installer.canDownload()) && installer.install() && isExecutableFile(places.playwrightExecutable)) {
     return { browser: { kind: 'playwright' } };
   }
-  const system = systemChromium(places);
-  return system === null ? { error: NO_BROWSER_MESSAGE } : { browser: { kind: 'system', executablePath: system } };
+  return { error: NO_BROWSER_MESSAGE };
 }
 
 const PROBE_TIMEOUT_MS = 3_000;
@@ -103,12 +104,23 @@ function reachable(host: string, port: number): Promise<boolean> {
   });
 }
 
+/**
+ * Whether PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD forbids a download, read as Playwright reads it: the
+ * variable, else npm's config (`.npmrc`'s playwright_skip_browser_download reaches an npm script as
+ * npm_config_…); any value but "", "0" and "false" says skip.
+ */
+export function skipsDownload(env: NodeJS.ProcessEnv): boolean {
+  const value =
+    env.PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD ??
+    env.npm_config_playwright_skip_browser_download ??
+    env.npm_package_config_playwright_skip_browser_download;
+  return value !== undefined && value !== '' && value !== '0' && value !== 'false';
+}
+
 export function realInstaller(env: NodeJS.ProcessEnv = process.env): Installer {
   return {
     canDownload: () => {
-      if (env.PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD !== undefined && env.PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD !== '0') {
-        return Promise.resolve(false);
-      }
+      if (skipsDownload(env)) return Promise.resolve(false);
       const { host, port } = downloadEndpoint(env);
       return reachable(host, port);
     },
