@@ -184,6 +184,16 @@ describe('past exports', () => {
     assert.ok(existsSync(join(dir, 'elsewhere', 'victim.parquet')));
   });
 
+  test('a folder named like the options is not removed and does not fail the delete', async () => {
+    writeFileSync(join(exportsDir, 'with-folder.parquet'), 'PAR1');
+    mkdirSync(join(exportsDir, 'with-folder.parquet.options.json'));
+    writeFileSync(join(exportsDir, 'with-folder.parquet.options.json', 'kept.txt'), 'not ours');
+    assert.equal(await ok('deleteExport', 'with-folder.parquet'), undefined);
+    assert.ok(!existsSync(join(exportsDir, 'with-folder.parquet')));
+    assert.ok(existsSync(join(exportsDir, 'with-folder.parquet.options.json', 'kept.txt')));
+    rmSync(join(exportsDir, 'with-folder.parquet.options.json'), { recursive: true });
+  });
+
   test('deleting an export removes it and its options, and nothing else', async () => {
     const listed = await list();
     const exported = listed.find((file) => file.options !== null)!;

@@ -106,9 +106,10 @@ export function exportEntryPath(exportsDir: string, requested: string): string {
   return entry;
 }
 
-/** Deletes an export and its kept options. */
+/** Deletes an export and its kept options (never a folder that happens to bear their name). */
 export function deleteExportFile(exportsDir: string, requested: string): void {
   const path = exportEntryPath(exportsDir, requested);
   rmSync(path);
-  rmSync(sidecarPath(path), { force: true });
+  const sidecar = sidecarPath(path);
+  if (lstatSync(sidecar, { throwIfNoEntry: false })?.isDirectory() !== true) rmSync(sidecar, { force: true });
 }
