@@ -4,12 +4,14 @@
  * that has a browser (CI's Debian Chromium) never downloads one; else (the pre-step of `npm run
  * test:e2e` only) Playwright's downloaded by `npx playwright install chromium` where the download
  * host can be reached; where none is possible, one line saying what to install.
- * playwright.config.ts uses `findBrowser` (no side effects); run as a script, `ensureBrowser`.
+ * playwright.config.ts and the Node tests that drive Chromium launch what `browserHere` finds (no side
+ * effects); run as a script (before the unit tests and `playwright test`), `ensureBrowser`.
  */
 import { spawnSync } from 'node:child_process';
 import { accessSync, constants as fsConstants, statSync } from 'node:fs';
 import { connect } from 'node:net';
 import { delimiter, join } from 'node:path';
+import type { LaunchOptions } from 'playwright-core';
 import { isMainModule } from '../../electron/scripts/project.ts';
 
 export type Browser = { kind: 'playwright' } | { kind: 'system'; executablePath: string };
@@ -55,6 +57,27 @@ export function findBrowser(places: BrowserPlaces): Browser | null {
   if (isExecutableFile(places.playwrightExecutable)) return { kind: 'playwright' };
   const system = systemChromium(places);
   return system === null ? null : { kind: 'system', executablePath: system };
+}
+
+/** The browser already on this machine, for Playwright's `executablePath()`, searching the process's PATH. */
+export function browserHere(playwrightExecutable: string): Browser | null {
+  return findBrowser({ playwrightExecutable, pathEnv: process.env.PATH ?? '' });
+}
+
+/** Launch options for `browser`: none for Playwright's own (or none at all: its launch error says so). */
+export function launchOptionsFor(browser: Browser | null): LaunchOptions {
+  if (browser === null || browser.kind === 'playwright') return {};
+  return {
+    executablePath: browser.executablePath,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+    ],
+  };
 }
 
 /** How the pre-step may get Playwright's browser: whether it can download, and the download itself. */
