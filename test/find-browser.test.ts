@@ -188,6 +188,10 @@ describe('whether the download host can be reached', () => {
     assert.equal(await realInstaller(skip).canDownload(), false);
   });
 
+  test('a proxy setting that is not a URL means no download (then the one line), not a crash', async () => {
+    assert.equal(await realInstaller({ HTTPS_PROXY: '10.0.0.1:3128' }).canDownload(), false);
+  });
+
   test('PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD is read as Playwright reads it, npm config included', () => {
     const says = (env: Record<string, string>) => skipsDownload(env);
     assert.equal(says({}), false);

@@ -106,10 +106,14 @@ export async function ensureBrowser(
 const PROBE_TIMEOUT_MS = 3_000;
 const INSTALL_TIMEOUT_MS = 15 * 60_000;
 
-/** The host a download goes to first: the HTTPS proxy when one is set, else Playwright's CDN. */
-function downloadEndpoint(env: NodeJS.ProcessEnv): { host: string; port: number } {
+/**
+ * The host a download goes to first: the HTTPS proxy when one is set, else Playwright's CDN; null
+ * when the setting is not a URL (no download is tried then).
+ */
+function downloadEndpoint(env: NodeJS.ProcessEnv): { host: string; port: number } | null {
   const proxy = env.HTTPS_PROXY ?? env.https_proxy;
-  const url = new URL(proxy ?? env.PLAYWRIGHT_DOWNLOAD_HOST ?? 'https://cdn.playwright.dev');
+  const url = URL.parse(proxy ?? env.PLAYWRIGHT_DOWNLOAD_HOST ?? 'https://cdn.playwright.dev');
+  if (url === null) return null;
   return { host: url.hostname, port: Number(url.port || (url.protocol === 'http:' ? 80 : 443)) };
 }
 
@@ -144,8 +148,8 @@ export function realInstaller(env: NodeJS.ProcessEnv = process.env): Installer {
   return {
     canDownload: () => {
       if (skipsDownload(env)) return Promise.resolve(false);
-      const { host, port } = downloadEndpoint(env);
-      return reachable(host, port);
+      const endpoint = downloadEndpoint(env);
+      return endpoint === null ? Promise.resolve(false) : reachable(endpoint.host, endpoint.port);
     },
     install: () => {
       console.log("Installing Playwright's Chromium for the end-to-end tests (npx playwright install chromium)…");
