@@ -73,6 +73,8 @@ test('the full path can be copied; past exports are listed with their options an
   const first = await exportNow(page);
   await expect(page.getByTestId('export-path')).toHaveText(first);
   expect(existsSync(first)).toBe(true);
+  // The copy's live region is in the accessibility tree before it speaks, or it may not be heard.
+  await expect(page.getByTestId('export-result').getByRole('status')).toHaveCount(1);
   await page.getByRole('button', { name: 'Copy path' }).click();
   await expect(page.getByText('Copied')).toBeVisible();
   expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(first);
@@ -96,21 +98,22 @@ test('the full path can be copied; past exports are listed with their options an
   const firstName = first.split('/').pop()!;
   await expect(past.nth(1)).toContainText(firstName);
 
-  await past
-    .nth(1)
-    .getByRole('button', { name: `Delete ${firstName}`, exact: true })
-    .click();
-  await past.nth(1).getByRole('button', { name: 'Keep' }).click();
+  // From the keyboard: focus follows the question and its answers, never falling back to the page.
+  const deleteFirst = past.nth(1).getByRole('button', { name: `Delete ${firstName}`, exact: true });
+  const keep = past.nth(1).getByRole('button', { name: 'Keep' });
+  await deleteFirst.focus();
+  await page.keyboard.press('Enter');
+  await expect(keep).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(deleteFirst).toBeFocused();
   await expect(past).toHaveCount(2);
-  await past
-    .nth(1)
-    .getByRole('button', { name: `Delete ${firstName}`, exact: true })
-    .click();
-  await past
-    .nth(1)
-    .getByRole('button', { name: `Delete ${firstName} for good` })
-    .click();
+  await page.keyboard.press('Enter');
+  await expect(keep).toBeFocused();
+  await page.keyboard.press('Shift+Tab');
+  await expect(past.nth(1).getByRole('button', { name: `Delete ${firstName} for good` })).toBeFocused();
+  await page.keyboard.press('Enter');
   await expect(past).toHaveCount(1);
+  await expect(page.getByRole('heading', { name: 'Past exports' })).toBeFocused();
   await expect(past.nth(0)).toHaveAttribute('data-path', second);
   expect(existsSync(first)).toBe(false);
   expect(existsSync(`${first}.options.json`)).toBe(false);
