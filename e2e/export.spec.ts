@@ -8,6 +8,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { FIXTURE, FIXTURE_SAMPLES, ORIGINAL_LABEL_VALUES } from './support/fixture-data.ts';
+import { expectNoAxeViolations } from './support/axe.ts';
 import { openTab } from './support/panel.ts';
 import { readParquet } from './support/parquet.ts';
 import { expect, test } from './support/strict-test.ts';
@@ -104,6 +105,7 @@ test('the full path can be copied; past exports are listed with their options an
   await deleteFirst.focus();
   await page.keyboard.press('Enter');
   await expect(keep).toBeFocused();
+  await expectNoAxeViolations(page, 'past exports, a delete asked');
   await page.keyboard.press('Enter');
   await expect(deleteFirst).toBeFocused();
   await expect(past).toHaveCount(2);

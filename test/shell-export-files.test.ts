@@ -3,10 +3,10 @@
  * called through the host's dispatcher (the zod schemas run first): real exports are listed with
  * their size, time and the options they were written with (read back from the sidecar beside each
  * file; a sidecar holding anything else, or a FIFO, gives null options), newest first, without
- * temporary files, sidecars, symlinks or folders; deleting one removes
- * it and its options only; every path that is not a Parquet file directly in the exports folder
- * (`..`, an absolute path elsewhere, a symlink, a symlinked folder, a sidecar, the store itself) is
- * refused with a typed error and nothing on disk changes.
+ * temporary files, sidecars, symlinks or folders; deleting one removes it and its options only (a
+ * folder bearing the options' name is left alone); every path that is not a Parquet file directly
+ * in the exports folder (`..`, an absolute path elsewhere, a symlink, a symlinked folder, a sidecar,
+ * the store itself) is refused with a typed error and nothing on disk changes.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
