@@ -2,8 +2,10 @@
  * `npm run bench`: puts the naive seed design, DuckDB and this engine (uncompressed and
  * compressed) through the same workload in one run and prints a table of figures (medians of
  * repeated operations) and ratios against the naive design, then the export of 1M samples through
- * the engine (time and peak memory, in a child process), and counter rates served from the rollups
- * (storage/bench/counters.ts, in a child process). Not a test: it asserts nothing.
+ * the engine (time and peak memory, in a child process), the OTLP receiver's throughput and the
+ * panel's latency during a burst (bench/otlp.ts, through a storage host process), and counter rates
+ * served from the rollups (storage/bench/counters.ts, in a child process). Not a test: it asserts
+ * nothing.
  *
  * Options: --quick (a smaller load, for a smoke run), --series-samples N (samples per series).
  */
@@ -16,6 +18,7 @@ import { DuckDbDesign } from './designs/duckdb.ts';
 import { EngineDesign } from './designs/engine.ts';
 import { NaiveDesign } from './designs/naive.ts';
 import { histogramQuantileFigure } from './histogram-quantile.ts';
+import { otlpFigures } from './otlp.ts';
 import { workloadBatches, workloadSeries } from './workload.ts';
 import { DAY_MS } from '../storage/src/index.ts';
 
@@ -163,6 +166,7 @@ console.log(
 );
 
 console.log(`\n${await histogramQuantileFigure(quick ? 3 : 30)}`);
+console.log(`\n${await otlpFigures(quick)}`);
 // Counter rates served from the rollups against the raw computation and the same gauge query (a white-box script of the engine).
 process.stdout.write(
   execFileSync(

@@ -75,10 +75,11 @@ test('a label filter narrows the series', async ({ page, anchor }) => {
   await expect(rows).toHaveCount(2);
   await expect.poll(async () => (await drawnLines(page)).length).toBe(2);
 
+  await page.getByRole('button', { name: '+ Filter' }).click();
   const form = page.getByRole('form', { name: 'Add a label filter' });
   await form.getByRole('combobox', { name: 'Label' }).selectOption('host');
   await form.getByRole('combobox', { name: 'Value' }).selectOption(FIXTURE.hosts[1]);
-  await form.getByRole('button', { name: 'Add filter' }).click();
+  await form.getByRole('button', { name: 'Add' }).click();
 
   await expect(page.getByRole('list', { name: 'Active label filters' })).toContainText(`host = ${FIXTURE.hosts[1]}`);
   await expect(rows).toHaveCount(1);

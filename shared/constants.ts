@@ -33,6 +33,12 @@ export const DEFAULT_RETENTION_DAYS = 30;
 export const SQLITE_SUFFIXES = { wal: '-wal', shm: '-shm', journal: '-journal' } as const;
 
 /**
+ * The label every demo series carries (electron/demo/): the shell loads, removes and leaves it out
+ * of exports by it, and the panel marks and hides demo series by it.
+ */
+export const DEMO_LABEL = { name: 'source', value: 'demo' } as const;
+
+/**
  * Prometheus' naming of a classic histogram's series: `<base>_bucket{le}`, `<base>_sum` and
  * `<base>_count` (a summary's `_sum` and `_count` too). The engine infers types from it; the
  * collector reports a `_sum` at its base name's precision.
@@ -44,3 +50,12 @@ export function histogramBase(name: string): string | undefined {
   const suffix = Object.values(HISTOGRAM_SUFFIXES).find((s) => name.endsWith(s) && name.length > s.length);
   return suffix === undefined ? undefined : name.slice(0, -suffix.length);
 }
+
+/**
+ * Anomaly detection's z: a 1m bucket outside mean ± z·stddev of its series' baseline is an anomaly.
+ * The panel draws the baseline band with the same z, so the band is exactly the alerting band.
+ */
+export const ANOMALY_Z_THRESHOLD = 3;
+
+/** How far back an alert rule's preview looks, and a new rule's first evaluation. */
+export const ALERT_LOOKBACK_DAYS = 7;

@@ -4,8 +4,16 @@
  * same way (Electron's preload, the browser preview's EventSource, the host client in Node). A new
  * event is one entry in PanelEvents and PANEL_EVENTS; no transport changes.
  */
+import type { IncidentNotice } from './notifications.ts';
 
 export interface ExportProgress {
+  done: number;
+  total: number;
+}
+
+/** Loading the demo history: ms of history written so far of `total`, then the fold of what was written. */
+export interface DemoProgress {
+  phase: 'samples' | 'rollups';
   done: number;
   total: number;
 }
@@ -13,11 +21,21 @@ export interface ExportProgress {
 /** Event name -> payload. */
 export interface PanelEvents {
   'export-progress': ExportProgress;
+  /** A firing incident to notify the user of (the preview shows it; Electron's main shows it natively). */
+  'incident-notification': IncidentNotice;
+  /** The user clicked a native notification: the panel opens this incident. */
+  'open-incident': { incidentId: number };
+  'demo-progress': DemoProgress;
 }
 
 export type PanelEventName = keyof PanelEvents;
 
-export const PANEL_EVENTS = ['export-progress'] as const satisfies readonly PanelEventName[];
+export const PANEL_EVENTS = [
+  'export-progress',
+  'incident-notification',
+  'open-incident',
+  'demo-progress',
+] as const satisfies readonly PanelEventName[];
 
 /** One event as it travels: its name and payload. */
 export type PanelEvent = { [E in PanelEventName]: { name: E; payload: PanelEvents[E] } }[PanelEventName];

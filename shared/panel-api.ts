@@ -6,11 +6,16 @@
  * argument lives in the host's entry (electron/host/panel-schemas.ts, host-dispatch.ts).
  */
 import type {
+  AggregateOp,
   Alert,
   AlertFilter,
+  AlertRule,
   Baseline,
+  Incident,
+  IncidentFilter,
   ExportResult,
   LabelMatcher,
+  LabelMatchers,
   Labels,
   MatchOp,
   MetricQuery,
@@ -23,15 +28,21 @@ import type {
 } from '../storage/src/types.ts';
 import type { PanelErrorPayload } from './errors.ts';
 import type { IngestSettings, IngestStatus, NewScrapeTarget, ScrapeTarget } from './ingest.ts';
+import type { NotificationSettings } from './notifications.ts';
 import type { Subscribe } from './events.ts';
 import type { RecoveryApi } from './store-recovery.ts';
 
 export type {
+  AggregateOp,
   Alert,
   AlertFilter,
+  AlertRule,
   Baseline,
+  Incident,
+  IncidentFilter,
   ExportResult,
   LabelMatcher,
+  LabelMatchers,
   Labels,
   MatchOp,
   MetricQuery,
@@ -83,6 +94,8 @@ export interface ExportRequest {
   anonymize?: boolean;
   /** Label names kept verbatim when anonymising. */
   keepLabels?: string[];
+  /** Also export the demo history (series labelled source="demo"); default false. */
+  includeDemo?: boolean;
 }
 
 /** The options an export was written with, kept beside its file (export-files.ts). */
@@ -121,6 +134,13 @@ export interface Status {
   problems: StoreProblem[];
 }
 
+/** Whether anomaly detection can run yet: how many baselines exist, and when the next computation is due. */
+export interface AlertingStatus {
+  baselines: number;
+  /** When the host next computes baselines (null when it runs no timers). */
+  nextBaselinesAt: number | null;
+}
+
 export interface BaselineFilter {
   metricName?: string;
   labels?: Labels;
@@ -147,6 +167,8 @@ export interface PanelApi {
   getBaselines(filter: BaselineFilter): Promise<Baseline[]>;
   loadDemoHistory(): Promise<{ samples: number }>;
   removeDemoHistory(): Promise<{ deleted: number }>;
+  /** Resolves when the engine accepts this matcher on this label (a regex RE2 compiles), else rejects with INVALID_QUERY. */
+  checkLabelMatcher(labelName: string, matcher: LabelMatcher): Promise<void>;
   /** The OTLP receiver's settings (shared/ingest.ts); saving restarts it. */
   getIngestSettings(): Promise<IngestSettings>;
   setIngestSettings(settings: IngestSettings): Promise<IngestSettings>;
@@ -156,6 +178,16 @@ export interface PanelApi {
   deleteScrapeTarget(id: number): Promise<void>;
   /** Per source: points accepted and rejected, the last error; per target its last scrape. */
   getIngestStatus(): Promise<IngestStatus>;
+  // Alert rules and incidents (the engine's calls of the same names; a saved rule is evaluated at once).
+  saveAlertRule(rule: AlertRule): Promise<AlertRule>;
+  listAlertRules(): Promise<AlertRule[]>;
+  deleteAlertRule(id: number): Promise<void>;
+  previewAlertRule(rule: AlertRule, range: { start: number; end: number }): Promise<Incident[]>;
+  listIncidents(filter?: IncidentFilter): Promise<Incident[]>;
+  acknowledgeIncident(id: number): Promise<void>;
+  getAlertingStatus(): Promise<AlertingStatus>;
+  getNotificationSettings(): Promise<NotificationSettings>;
+  setNotificationSettings(settings: NotificationSettings): Promise<NotificationSettings>;
 }
 
 export type PanelMethod = keyof PanelApi;
@@ -178,12 +210,22 @@ export const PANEL_METHODS = [
   'getBaselines',
   'loadDemoHistory',
   'removeDemoHistory',
+  'checkLabelMatcher',
   'getIngestSettings',
   'setIngestSettings',
   'listScrapeTargets',
   'saveScrapeTarget',
   'deleteScrapeTarget',
   'getIngestStatus',
+  'saveAlertRule',
+  'listAlertRules',
+  'deleteAlertRule',
+  'previewAlertRule',
+  'listIncidents',
+  'acknowledgeIncident',
+  'getAlertingStatus',
+  'getNotificationSettings',
+  'setNotificationSettings',
 ] as const satisfies readonly PanelMethod[];
 
 /** Fails to compile when PANEL_METHODS misses a method of PanelApi. */

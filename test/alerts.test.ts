@@ -79,6 +79,37 @@ const SAMPLE_ALERTS: NewAlert[] = [
 ];
 
 describe('alert history', () => {
+  it('deleteSeries deletes the alerts of the series it deletes, and only those', async () => {
+    const s = openStore({ now: () => NOW });
+    try {
+      // A series for every alert, labels given in another key order than the alert's.
+      await s.store.insertSamples(
+        SAMPLE_ALERTS.map((a) => ({
+          name: a.metricName,
+          labels: Object.fromEntries(Object.entries(a.labels ?? {}).reverse()),
+          value: 1,
+          timestamp: NOW - DAY,
+        })),
+      );
+      SAMPLE_ALERTS.forEach((a) => s.store.recordAlert(a));
+      s.store.deleteSeries({ metricName: 'cpu', labels: { host: { op: '=~', value: 'a|' } } });
+      s.store.deleteSeries({ labels: { zone: 'eu' } });
+      const expected = SAMPLE_ALERTS.filter(
+        (a) => !(a.metricName === 'cpu' && (a.labels?.host ?? '') !== 'b') && a.labels?.zone !== 'eu',
+      );
+      assert.deepEqual(
+        s.store
+          .listAlerts()
+          .map((a) => `${a.metricName}${JSON.stringify(a.labels)}`)
+          .sort(),
+        expected.map((a) => `${a.metricName}${JSON.stringify(a.labels ?? {})}`).sort(),
+      );
+      assert.equal(expected.length, 3, 'cpu{host=b} and both disks remain');
+    } finally {
+      s.cleanup();
+    }
+  });
+
   it('records alerts with increasing ids, their labels, message and timestamp (default: now)', () => {
     const s = openStore({ now: () => NOW });
     try {

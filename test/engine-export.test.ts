@@ -424,6 +424,35 @@ for (const mode of MODES) {
       assert.ok(!back.some((r) => r.ts === end), 'a sample exactly at end is excluded');
     });
 
+    it('exports only the series the labels matchers select (one leaving a label value out, one list)', async () => {
+      const values = [...new Set(samples.map((x) => x.labels?.host ?? ''))].sort();
+      assert.ok(values.length >= 2, 'the data set has several hosts');
+      const [left, ...kept] = values;
+      const cases: [Record<string, unknown>, (x: MetricSample) => boolean][] = [
+        [{ host: { op: '!=', value: left } }, (x) => (x.labels?.host ?? '') !== left],
+        [
+          {
+            host: [
+              { op: '=~', value: '.*' },
+              { op: '!=', value: kept[0] },
+            ],
+          },
+          (x) => (x.labels?.host ?? '') !== kept[0],
+        ],
+      ];
+      for (const [labels, keep] of cases) {
+        const path = out('selected');
+        const result = await s.store.exportToParquet(path, { labels: labels as never });
+        const expected = samples.filter(keep);
+        assert.ok(expected.length > 0 && expected.length < samples.length);
+        assert.equal(result.rows, expected.length);
+        assert.deepEqual(await rawOfFile(path), rawOfSamples(expected), JSON.stringify(labels));
+      }
+      await assert.rejects(s.store.exportToParquet(out('bad'), { labels: { host: { op: '=~', value: '(' } } }), {
+        code: 'INVALID_QUERY',
+      });
+    });
+
     it('filters rollup buckets by aligned start (inclusive) and end (exclusive)', async () => {
       const start = DATA_START - 7 * MINUTE + 3 * HOUR; // aligned to the hour
       const end = start + 20 * HOUR;

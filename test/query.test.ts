@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { InvalidQueryError } from '../storage/src/index.ts';
+import { InvalidQueryError, checkLabelMatchers } from '../storage/src/index.ts';
 import { DAY, HOUR, MINUTE, MODES, T0, openStore, regularSamples, tempDir } from './support/store.ts';
 
 const REGEX_QUERY = fileURLToPath(new URL('./support/regex-query.ts', import.meta.url));
@@ -93,6 +93,19 @@ for (const mode of MODES) {
         assert.deepEqual(hosts({ core: { op: '!=', value: '' } }), ['h1/0', 'h1/1', 'h2/0']);
         assert.deepEqual(hosts({ host: 'h1', core: { op: '=~', value: '1|2' } }), ['h1/1']);
         assert.deepEqual(hosts({ nosuch: 'x' }), []);
+        // Several conditions on one label: all must hold (a list, not the last one written).
+        assert.deepEqual(
+          hosts({
+            host: [
+              { op: '=~', value: 'h.' },
+              { op: '!=', value: 'h2' },
+            ],
+          }),
+          ['h1/0', 'h1/1'],
+        );
+        assert.deepEqual(hosts({ host: ['h1', 'h2'] }), [], 'two equalities on one label match nothing');
+        assert.deepEqual(hosts({ host: [{ op: '!~', value: 'db-.*' }], core: ['0'] }), ['h1/0', 'h2/0']);
+        assert.doesNotThrow(() => checkLabelMatchers({ host: [{ op: '=~', value: 'h.' }, 'h1'] }));
       } finally {
         s.cleanup();
       }
@@ -262,8 +275,13 @@ for (const mode of MODES) {
           [{ ...q, labels: { host: { op: '=~', value: '(?<!d)h1' } } }, /without backreferences or lookaround/],
           [{ ...q, labels: { host: { op: '~~', value: 'x' } } }, /unknown matcher operator/],
           [{ ...q, labels: { host: 3 } }, /string value/],
+          [{ ...q, labels: { host: ['h1', { op: '=~', value: '(' }] } }, /invalid regular expression/],
+          [{ ...q, labels: { host: [null] } }, /string value/],
         ];
         for (const [query, message] of bad) {
+          const { labels } = query as { labels?: Record<string, never> };
+          // checkLabelMatchers refuses exactly the matchers such a query meets, with its message.
+          if (labels !== undefined) assert.throws(() => checkLabelMatchers(labels), message);
           assert.throws(
             () => s.store.queryMetrics(query as never),
             (err: unknown) => {

@@ -339,6 +339,14 @@ describe('panel handlers on a real store', () => {
       ['getBaselines', [{ metric: 'x' }]],
       ['loadDemoHistory', [{ days: 365 }]],
       ['removeDemoHistory', [{ labels: {} }]],
+      ['exportParquet', [{ includeDemo: 'yes' }]],
+      ['query', [{ ...query, labels: { process: [] } }]],
+      ['query', [{ ...query, labels: { process: Array.from({ length: 17 }, () => 'host') } }]],
+      ['query', [{ ...query, labels: { process: [['host']] } }]],
+      ['checkLabelMatcher', ['process']],
+      ['checkLabelMatcher', ['process name', 'host']],
+      ['checkLabelMatcher', ['process', ['host']]],
+      ['checkLabelMatcher', ['process', { op: '~', value: 'x' }]],
       ['recordSamples', [[{ name: 'x', value: Number.NaN, timestamp: 1 }]]],
       ['recordSamples', [[{ name: 'x', value: 1 }]]],
       ['shutdown', ['now']],
@@ -364,6 +372,42 @@ describe('panel handlers on a real store', () => {
       assert.equal(!reply.ok && reply.error.code, 'INVALID_ARGUMENT', JSON.stringify(request));
     }
     assert.deepEqual(await snapshot(), before);
+  });
+
+  test('checkLabelMatcher accepts what a query accepts and refuses a bad regex with INVALID_QUERY', async () => {
+    assert.equal(await ok('checkLabelMatcher', 'process', { op: '=~', value: 'ho.t|main' }), undefined);
+    assert.equal(await ok('checkLabelMatcher', 'process', 'host'), undefined);
+    for (const value of ['(', '(h)\\1', 'h(?=1)']) {
+      const reply = await call('checkLabelMatcher', 'process', { op: '!~', value });
+      assert.equal(!reply.ok && reply.error.code, 'INVALID_QUERY', value);
+      const queried = await call('query', {
+        metricName: 'app_memory_bytes',
+        start: NOW - DAY,
+        end: NOW,
+        labels: { process: { op: '!~', value } },
+      });
+      assert.deepEqual(reply, { ...queried, id: reply.id }, 'the same error as the query would get');
+    }
+  });
+
+  test('several conditions on one label all hold in a query', async () => {
+    const processes = (labels: unknown) =>
+      ok('query', { metricName: 'app_memory_bytes', start: NOW - DAY, end: NOW, labels, aggregation: '1h' }).then(
+        (series) => (series as { labels: { process?: string } }[]).map((x) => x.labels.process).sort(),
+      );
+    const all = await processes(undefined);
+    assert.ok(all.length >= 2, `${all.length} series`);
+    assert.deepEqual(await processes({ process: [{ op: '!=', value: all[0] }] }), all.slice(1));
+    assert.deepEqual(
+      await processes({
+        process: [
+          { op: '=~', value: '.+' },
+          { op: '!=', value: all[0] },
+          { op: '!=', value: all[1] },
+        ],
+      }),
+      all.slice(2),
+    );
   });
 
   test('a "__proto__" label key is refused, not dropped (the query would match every series)', async () => {

@@ -107,7 +107,7 @@ describe('job scheduler', () => {
       record,
       onError: (job, err) => failures.push([job, err]),
     });
-    failing.start({ rollup: 3_600_000, baselines: 3_600_000, retention: 3_600_000, checkpoint: 1 });
+    failing.start({ rollup: 3_600_000, baselines: 3_600_000, retention: 3_600_000, checkpoint: 1, alerts: 3_600_000 });
     while (!failures.some(([job]) => job === 'checkpoint')) await new Promise((resolve) => setTimeout(resolve, 5));
     assert.equal(await failing.exclusive(async () => 'still running'), 'still running');
     await failing.stop();

@@ -61,7 +61,7 @@ export const METRIC_METADATA: Readonly<Record<MetricName, Omit<MetricMetadata, '
 export const PANEL_CALL_BUCKETS: readonly number[] = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1];
 
 /** The storage host's background jobs (host/jobs.ts); each failure counts in METRIC.jobErrors{job}. */
-export const HOST_JOBS = ['rollup', 'baselines', 'retention', 'checkpoint'] as const;
+export const HOST_JOBS = ['rollup', 'baselines', 'retention', 'checkpoint', 'alerts'] as const;
 
 /** The processes the collector measures: the storage host, Electron main (or the preview server), the renderer. */
 export type ProcessRole = 'host' | 'main' | 'renderer';

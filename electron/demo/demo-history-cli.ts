@@ -7,6 +7,7 @@
 import { StorageError, TimeSeriesStorage } from '../../storage/src/index.ts';
 import { dataPaths, ensureDataDirs, parseShellFlags, resolveDataDir } from '../host/data-dir.ts';
 import { loadDemoHistory, removeDemoHistory } from './demo-history.ts';
+import { prepareDemoAlerts, removeDemoRules } from './demo-alerts.ts';
 
 function fail(message: string): void {
   console.error(message);
@@ -40,10 +41,17 @@ function main(argv: readonly string[]): void {
     console.log(message);
   };
   if (flags.remove) {
+    removeDemoRules(store);
     finish(`Removed ${removeDemoHistory(store)} demo samples from ${paths.dbPath}`);
     return;
   }
-  loadDemoHistory(store, { end: Date.now() }).then(
+  const end = Date.now();
+  const load = async (): Promise<number> => {
+    const samples = await loadDemoHistory(store, { end });
+    await prepareDemoAlerts(store, end);
+    return samples;
+  };
+  load().then(
     (samples) => finish(`Stored ${samples} demo samples (30 days, source="demo") in ${paths.dbPath}`),
     (err: unknown) => {
       store.close();

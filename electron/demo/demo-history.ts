@@ -3,26 +3,37 @@
  * catalog (a daily cycle, quieter weekends, noise, a few spikes, counters that restart) and for its
  * histograms (cumulative `_bucket{le}`, `_sum`, `_count`: calls whose latency is log-normal, slower
  * during spikes), labelled source="demo", so the 1h and 1d views have something to show on the
- * first run. Deterministic for a given seed; removable with one deleteSeries call.
+ * first run, and a few clear recent spikes (RECENT_SPIKES) so that its alerting (demo-alerts.ts)
+ * has incidents to show in the last week. Deterministic for a given seed; removable with one
+ * deleteSeries call.
  */
 import { HISTOGRAM_SUFFIXES, INF_BOUND, LE_LABEL, type MetricSample } from '../../storage/src/index.ts';
 import type { ShellStore } from '../host/shell-store.ts';
 import {
   CATALOG,
   DEMO_HISTOGRAMS,
+  METRIC,
   type CatalogSeries,
   type DemoHistogram,
   type DemoShape,
 } from '../collector/metric-catalog.ts';
 import { seededRandom, type Random } from '../../shared/random.ts';
 import { atReportedPrecision } from '../collector/units.ts';
-import { DAY_MS, MINUTE_MS } from '../../shared/constants.ts';
+import { DAY_MS, DEMO_LABEL, HOUR_MS, MINUTE_MS } from '../../shared/constants.ts';
+import type { DemoProgress } from '../../shared/events.ts';
 
-export const DEMO_LABEL = { name: 'source', value: 'demo' } as const;
+export { DEMO_LABEL };
 export const DEMO_DAYS = 30;
 export const DEMO_STEP_MS = MINUTE_MS;
 
 const SPIKES_PER_SERIES = 4;
+
+/** Spikes at fixed times before the history's end, beside the random ones: clear recent incidents. */
+const RECENT_SPIKES: readonly { name: string; process: string; agoMs: number; lengthMs: number }[] = [
+  { name: METRIC.residentMemory, process: 'host', agoMs: 26 * HOUR_MS, lengthMs: 25 * MINUTE_MS },
+  { name: METRIC.residentMemory, process: 'host', agoMs: 3 * HOUR_MS, lengthMs: 12 * MINUTE_MS },
+  { name: METRIC.cpu, process: 'renderer', agoMs: 50 * HOUR_MS, lengthMs: 20 * MINUTE_MS },
+];
 const RESTARTS_PER_COUNTER = 3;
 
 export interface DemoPlan {
@@ -31,6 +42,8 @@ export interface DemoPlan {
   days?: number;
   batchSize?: number;
   seed?: number;
+  /** Called after each stored batch (phase 'samples', in ms of history written) and before the fold ('rollups'). */
+  onProgress?: (progress: DemoProgress) => void;
 }
 
 /** Standard normal noise (Box-Muller). */
@@ -77,7 +90,13 @@ class DemoSeries {
     this.stepMs = series.demo.stepMs ?? DEMO_STEP_MS;
     this.start = start;
     this.random = random;
-    this.spikes = randomWindows(random, SPIKES_PER_SERIES, start, end, Math.max(25 * MINUTE_MS, this.stepMs));
+    this.spikes = [
+      ...randomWindows(random, SPIKES_PER_SERIES, start, end, Math.max(25 * MINUTE_MS, this.stepMs)),
+      ...RECENT_SPIKES.filter((r) => r.name === series.name && r.process === series.labels.process).map((r) => ({
+        from: end - r.agoMs,
+        to: end - r.agoMs + r.lengthMs,
+      })),
+    ];
     this.restarts = series.demo.counter
       ? randomWindows(random, RESTARTS_PER_COUNTER, start, end, 0).map((w) => w.from)
       : [];
@@ -196,14 +215,21 @@ export function* demoBatches(plan: DemoPlan): Generator<MetricSample[]> {
 /** Replaces any demo history with a fresh one ending at `plan.end`, then rolls it up and compacts. */
 export async function loadDemoHistory(store: ShellStore, plan: DemoPlan): Promise<number> {
   removeDemoHistory(store);
+  const total = (plan.days ?? DEMO_DAYS) * DAY_MS;
+  const historyStart = plan.end - total;
   let stored = 0;
-  for (const batch of demoBatches(plan)) stored += await store.insertSamples(batch);
+  for (const batch of demoBatches(plan)) {
+    stored += await store.insertSamples(batch);
+    const written = batch[batch.length - 1]!.timestamp - historyStart;
+    plan.onProgress?.({ phase: 'samples', done: Math.min(Math.max(written, 0), total), total });
+  }
+  plan.onProgress?.({ phase: 'rollups', done: total, total });
   await store.rollUpAndCompact();
   store.checkpoint();
   return stored;
 }
 
-/** Deletes every demo series; returns the samples deleted. */
+/** Deletes every demo series, with its alerts and baselines; returns the samples deleted. */
 export function removeDemoHistory(store: ShellStore): number {
   return store.deleteSeries({ labels: { [DEMO_LABEL.name]: DEMO_LABEL.value } });
 }

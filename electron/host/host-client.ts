@@ -8,6 +8,7 @@
  */
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { hostArgs, type ShellFlags } from './data-dir.ts';
 import type { MetricSample } from '../../storage/src/index.ts';
 import { MINUTE_MS, SECOND_MS } from '../../shared/constants.ts';
 import {
@@ -221,10 +222,10 @@ function hostEntry(): { path: string; execArgv: string[] } {
   return { path, execArgv: fromSource ? ['--import', 'tsx'] : [] };
 }
 
-/** Starts the storage host as a Node child process for the given data folder. */
-export function forkNodeHost(dataDir: string): HostChannel {
+/** Starts the storage host as a Node child process for the given data folder (and this run's OTLP flag). */
+export function forkNodeHost(dataDir: string, flags: Pick<ShellFlags, 'otlp'> = {}): HostChannel {
   const entry = hostEntry();
-  const child = fork(entry.path, ['--data-dir', dataDir], {
+  const child = fork(entry.path, hostArgs(dataDir, flags), {
     execArgv: entry.execArgv,
     serialization: 'advanced',
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],

@@ -1,9 +1,9 @@
 /**
  * Everything the storage host runs, wired together around the one TimeSeriesStorage: the panel
- * handlers, the internal host calls, the job queue and the collector. It is the same under Node and
- * in Electron's utility process; storage-host.ts only connects it to its parent. Closing stops
- * the timers, lets queued work finish, checkpoints the WAL (a failure is reported, not fatal) and
- * closes the store.
+ * handlers, the internal host calls, the job queue, the collector and the OTLP receiver. It is the
+ * same under Node and in Electron's utility process; storage-host.ts only connects it to its
+ * parent. Closing stops the OTLP receiver (once the requests it took are stored), the timers, lets
+ * queued work finish, checkpoints the WAL (a failure is reported, not fatal) and closes the store.
  */
 import { TimeSeriesStorage, type Labels } from '../../storage/src/index.ts';
 import {
@@ -25,6 +25,10 @@ import { createPanelHandlers } from './panel-handlers.ts';
 import type { IngestContext } from './ingest-handlers.ts';
 import { IngestConfig } from '../ingest/ingest-settings.ts';
 import { IngestStatusBoard } from '../ingest/ingest-status.ts';
+import { IncidentNotifications } from './incident-notifications.ts';
+import { displayUnit } from '../collector/units.ts';
+import type { PanelEvent } from '../../shared/events.ts';
+import { startOtlpService, type OtlpService } from '../ingest/otlp/otlp-service.ts';
 
 export interface HostServiceOptions {
   paths: DataPaths;
@@ -44,6 +48,8 @@ export interface HostService {
   dispatch: Dispatcher;
   /** The ingest settings and status that the OTLP receiver and the scraper follow and report to. */
   ingest: IngestContext;
+  /** The OTLP receiver, listening while the ingest settings (or this run's --otlp) turn it on. */
+  otlp: OtlpService;
   collect(): Promise<number>;
   close(): Promise<void>;
 }
@@ -61,13 +67,28 @@ export function openHostService(options: HostServiceOptions): HostService {
   const sink = new CountingSink(store);
   const record = (name: MetricName, value: number, labels?: Labels): Promise<number> =>
     sink.insertSamples([{ name, value, timestamp: now(), labels }]);
-  const jobs = new JobScheduler({ store, record, onError: (job, err) => onError(`job ${job}`, err) });
+  const emitPanel = (panelEvent: PanelEvent): void => options.emit({ event: 'panel', panelEvent });
+  // The host decides what to notify; the window shows it (Electron's main natively, the preview's page in the browser).
+  const notifications = new IncidentNotifications({
+    store,
+    notifier: { notify: (notice) => emitPanel({ name: 'incident-notification', payload: notice }) },
+    open: (incidentId) => emitPanel({ name: 'open-incident', payload: { incidentId } }),
+    unitOf: (name) => displayUnit(name, store.metricMetadata(name).unit),
+    now,
+  });
+  const jobs = new JobScheduler({
+    store,
+    record,
+    onError: (job, err) => onError(`job ${job}`, err),
+    onIncidents: (incidents) => notifications.consider(incidents),
+  });
   const sampler = new ProcessSampler('host');
   const panelCalls = new PanelCallStats();
   const collect = (): Promise<number> =>
     collectHostOnce({ sink, sampler, now, panelCalls, fileSizes: () => store.diskUsage() });
 
   const ingest: IngestContext = { config: new IngestConfig(store), board: new IngestStatusBoard(now) };
+  const otlp = startOtlpService({ store, ...ingest });
   const handlers = createPanelHandlers({
     store,
     ingest,
@@ -75,8 +96,9 @@ export function openHostService(options: HostServiceOptions): HostService {
     jobs,
     record,
     now,
-    emit: (panelEvent) => options.emit({ event: 'panel', panelEvent }),
+    emit: emitPanel,
     reveal: (path) => options.emit({ event: 'reveal', path }),
+    notifications,
   });
   const panel = instrumentPanel(handlers, panelCalls);
   let closing: Promise<void> | undefined;
@@ -89,6 +111,7 @@ export function openHostService(options: HostServiceOptions): HostService {
     closing ??= (async () => {
       stopCollector();
       sampler.stop();
+      await otlp.close();
       await jobs.stop();
       try {
         store.checkpoint();
@@ -106,5 +129,5 @@ export function openHostService(options: HostServiceOptions): HostService {
   };
 
   if (options.jobTimings !== null) jobs.start(options.jobTimings ?? DEFAULT_JOB_TIMINGS);
-  return { store, panel, jobs, dispatch: createDispatcher(panel, host), ingest, collect, close };
+  return { store, panel, jobs, dispatch: createDispatcher(panel, host), ingest, otlp, collect, close };
 }

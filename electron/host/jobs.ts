@@ -3,14 +3,15 @@
  * them write at once: rollups (aggregate every maintained interval, then compact) every minute,
  * through the same `rollUpAndCompact` the store also runs on its own as its head grows (a call waits
  * for the store's own run, so the job folds what is left and its duration is recorded as before),
- * baselines and anomaly detection every 15 minutes, retention at
+ * baselines every 15 minutes (and at start-up), alert rules and anomaly checks every minute
+ * (`evaluateAlertRules`, the incidents it reports handed to `onIncidents`), retention at
  * start-up, daily and whenever the setting changes, and a WAL checkpoint after retention and every
  * few minutes. Work the panel starts (demo history) goes through the same queue. A job that fails
  * is reported (onError) and counted in `telemetry_job_errors_total{job}`, and runs again on its
  * timer; the store itself says what went wrong in its health (getStats().problems).
  */
 import { performance } from 'node:perf_hooks';
-import type { Labels } from '../../storage/src/index.ts';
+import type { Incident, Labels } from '../../storage/src/index.ts';
 import type { ShellStore } from './shell-store.ts';
 import { METRIC, type HOST_JOBS, type MetricName } from '../collector/metric-catalog.ts';
 import { ShellError } from './shell-errors.ts';
@@ -25,6 +26,7 @@ export const DEFAULT_JOB_TIMINGS: JobTimings = {
   baselines: 15 * MINUTE_MS,
   retention: DAY_MS,
   checkpoint: 5 * MINUTE_MS,
+  alerts: MINUTE_MS,
 };
 
 export interface JobDeps {
@@ -32,6 +34,8 @@ export interface JobDeps {
   /** Records a sample of one of the app's metrics (written through the host's sink). */
   record: (name: MetricName, value: number, labels?: Labels) => Promise<unknown>;
   onError: (job: JobName, err: unknown) => void;
+  /** The incidents an evaluation opened or changed (for notifications). */
+  onIncidents?: (incidents: Incident[]) => void;
 }
 
 export class JobScheduler {
@@ -41,17 +45,29 @@ export class JobScheduler {
   /** Failures per job since the host started (a Prometheus counter: it restarts with the process). */
   private readonly failures = new Map<JobName, number>();
   private stopped = false;
+  /** When the timers started, and their periods: when each job next runs. */
+  private started: { at: number; timings: JobTimings } | undefined;
 
   constructor(deps: JobDeps) {
     this.deps = deps;
   }
 
-  /** Applies retention now (start-up), then runs every job on its timer. */
+  /** Applies retention, computes baselines and evaluates alerts now (start-up), then runs every job on its timer. */
   start(timings: JobTimings = DEFAULT_JOB_TIMINGS): void {
+    this.started = { at: Date.now(), timings };
     this.runReported('retention');
+    this.runReported('baselines');
+    this.runReported('alerts');
     for (const job of Object.keys(timings) as JobName[]) {
       this.timers.push(setInterval(() => this.runReported(job), timings[job]));
     }
+  }
+
+  /** When a job's timer next fires (ms since the epoch), or null when the timers are not running. */
+  nextRun(job: JobName): number | null {
+    if (!this.started || this.stopped) return null;
+    const { at, timings } = this.started;
+    return at + (Math.floor((Date.now() - at) / timings[job]) + 1) * timings[job];
   }
 
   /** Runs one job after whatever is queued; rejects when the job fails (and counts the failure). */
@@ -99,9 +115,11 @@ export class JobScheduler {
       await this.deps.record(METRIC.rollupDuration, performance.now() - started);
     },
     baselines: async () => {
-      const { store } = this.deps;
-      await store.computeBaselines();
-      await store.detectAnomalies();
+      await this.deps.store.computeBaselines();
+    },
+    alerts: async () => {
+      const incidents = await this.deps.store.evaluateAlertRules();
+      this.deps.onIncidents?.(incidents);
     },
     retention: async () => {
       await this.deps.store.applyRetention();

@@ -8,24 +8,27 @@
 import { realpathSync, statSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { defaultExportPath } from '../../storage/src/index.ts';
+import { checkLabelMatchers, defaultExportPath } from '../../storage/src/index.ts';
 import type { DataPaths } from './data-dir.ts';
-import { hasDemoHistory, loadDemoHistory, removeDemoHistory } from '../demo/demo-history.ts';
+import { DEMO_LABEL, hasDemoHistory, loadDemoHistory, removeDemoHistory } from '../demo/demo-history.ts';
+import { prepareDemoAlerts, removeDemoRules } from '../demo/demo-alerts.ts';
 import type { ShellStore } from './shell-store.ts';
 import type { JobScheduler } from './jobs.ts';
 import { METRIC, type MetricName } from '../collector/metric-catalog.ts';
-import type { PanelEvent } from '../../shared/events.ts';
-import type { ExportRequest, ExportResult, PanelApi, Settings } from '../../shared/panel-api.ts';
+import type { DemoProgress, PanelEvent } from '../../shared/events.ts';
+import type { ExportRequest, ExportResult, LabelMatchers, PanelApi, Settings } from '../../shared/panel-api.ts';
 import { ShellError } from './shell-errors.ts';
 import { deleteExportFile, listExportFiles, writeExportOptions } from './export-files.ts';
 import { MAX_QUERY_POINTS } from './panel-schemas.ts';
 import { displayUnit } from '../collector/units.ts';
 import { createIngestHandlers, type IngestContext } from './ingest-handlers.ts';
+import { createAlertHandlers } from './alert-handlers.ts';
+import type { IncidentNotifications } from './incident-notifications.ts';
 
 export interface HandlerContext {
   store: ShellStore;
   paths: DataPaths;
-  jobs: Pick<JobScheduler, 'run' | 'exclusive'>;
+  jobs: Pick<JobScheduler, 'run' | 'exclusive' | 'nextRun'>;
   record: (name: MetricName, value: number) => Promise<unknown>;
   /** Sends one of the panel's events to the window. */
   emit: (event: PanelEvent) => void;
@@ -34,11 +37,17 @@ export interface HandlerContext {
   now: () => number;
   /** The ingest settings and status (the OTLP receiver, the scrape targets). */
   ingest: IngestContext;
+  notifications: IncidentNotifications;
 }
 
 function anonymizeOption(request: ExportRequest): boolean | { keepLabels: string[] } {
   if (request.anonymize === false) return false;
   return request.keepLabels ? { keepLabels: request.keepLabels } : true;
+}
+
+/** The series an export covers: all of them when the demo is asked for, else those not labelled as demo. */
+function exportSelector(request: ExportRequest): LabelMatchers | undefined {
+  return request.includeDemo === true ? undefined : { [DEMO_LABEL.name]: { op: '!=', value: DEMO_LABEL.value } };
 }
 
 /** The real path of `requested` when it names a file inside the exports folder; throws otherwise. */
@@ -130,6 +139,7 @@ export function createPanelHandlers(ctx: HandlerContext) {
           end: request.end,
           source: request.source,
           anonymize: anonymizeOption(request),
+          labels: exportSelector(request),
           onProgress: (done, total) => ctx.emit({ name: 'export-progress', payload: { done, total } }),
           signal: exporting.signal,
         });
@@ -166,12 +176,27 @@ export function createPanelHandlers(ctx: HandlerContext) {
       return store.getBaselines(filter);
     },
     async loadDemoHistory() {
-      return { samples: await ctx.jobs.exclusive(() => loadDemoHistory(store, { end: ctx.now() })) };
+      const end = ctx.now();
+      const onProgress = (payload: DemoProgress) => ctx.emit({ name: 'demo-progress', payload });
+      const load = async (): Promise<number> => {
+        const samples = await loadDemoHistory(store, { end, onProgress });
+        await prepareDemoAlerts(store, end); // baselines right after the history loads, and its incidents
+        return samples;
+      };
+      return { samples: await ctx.jobs.exclusive(load) };
     },
     async removeDemoHistory() {
-      return { deleted: await ctx.jobs.exclusive(async () => removeDemoHistory(store)) };
+      const remove = async (): Promise<number> => {
+        removeDemoRules(store);
+        return removeDemoHistory(store);
+      };
+      return { deleted: await ctx.jobs.exclusive(remove) };
+    },
+    async checkLabelMatcher(labelName, matcher) {
+      checkLabelMatchers({ [labelName]: matcher });
     },
     ...createIngestHandlers(ctx.ingest),
+    ...createAlertHandlers({ store, jobs: ctx.jobs, notifications: ctx.notifications }),
   } satisfies PanelApi;
 }
 

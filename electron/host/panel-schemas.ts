@@ -9,7 +9,10 @@ import { z } from 'zod';
 import {
   AGGREGATE_OPS,
   DEFAULT_MAX_LABELS as MAX_LABELS,
+  INCIDENT_STATES,
   INTERVALS,
+  MAX_FOR_SECONDS,
+  MAX_RULE_NAME_LENGTH,
   LABEL_NAME_RE,
   MAX_LABEL_NAME_LENGTH,
   MAX_LABEL_VALUE_LENGTH,
@@ -19,11 +22,13 @@ import {
   METRIC_NAME_RE,
   MIN_RETENTION_DAYS,
   QUERY_FUNCTIONS,
+  RULE_FUNCTIONS,
   SEVERITIES,
   isLabelName,
 } from '../../storage/src/index.ts';
 import type { HostApi, HostMethod } from './host-protocol.ts';
 import type { PanelApi, PanelMethod } from '../../shared/panel-api.ts';
+import { CLOCK_TIME_RE } from '../../shared/notifications.ts';
 
 const metricName = z
   .string()
@@ -68,6 +73,11 @@ const labels = labelRecord(labelValue, 'labels');
 
 const labelMatcher = z.union([labelValue, z.strictObject({ op: z.enum(['=', '!=', '=~', '!~']), value: labelValue })]);
 
+/** The most conditions on one label in a query (several must all hold). */
+export const MAX_MATCHERS_PER_LABEL = 16;
+
+const labelMatchers = z.union([labelMatcher, z.array(labelMatcher).min(1).max(MAX_MATCHERS_PER_LABEL)]);
+
 /** Across series per time bucket: an op, and the label names kept (everything else aggregated away). */
 const aggregate = z.strictObject({ op: z.enum(AGGREGATE_OPS), by: z.array(labelName).max(MAX_LABELS).optional() });
 
@@ -83,7 +93,7 @@ const metricQuery = z
     metricName,
     start: timestamp,
     end: timestamp,
-    labels: labelRecord(labelMatcher, 'label matchers').optional(),
+    labels: labelRecord(labelMatchers, 'label matchers').optional(),
     aggregation: z.union([z.literal('auto'), resolution]).optional(),
     maxPoints: z.int().min(1).max(MAX_QUERY_POINTS).optional(),
     fn: z.enum(QUERY_FUNCTIONS).optional(),
@@ -100,6 +110,7 @@ const exportRequest = z
     source: resolution.optional(),
     anonymize: z.boolean().optional(),
     keepLabels: z.array(labelName).max(MAX_LABELS).optional(),
+    includeDemo: z.boolean().optional(),
   })
   .refine(startBeforeEnd, 'start must be before end');
 
@@ -134,13 +145,47 @@ const ingestSettings = z.strictObject({
   resourceAttributes: z.array(z.string().min(1).max(MAX_LABEL_NAME_LENGTH)).max(MAX_LABELS).optional(),
 });
 
-const targetId = z.int().min(1);
+const id = z.int().min(1);
 
 const scrapeTarget = z.strictObject({
-  id: targetId.optional(),
+  id: id.optional(),
   url: z.string().min(1).max(MAX_URL_LENGTH),
   intervalSeconds: z.int().min(MIN_SCRAPE_INTERVAL_SECONDS).max(MAX_SCRAPE_INTERVAL_SECONDS).optional(),
   job: labelValue.min(1).optional(),
+});
+
+/** An alert rule as the engine takes it; the engine checks it again, with the metric's type. */
+const alertRule = z
+  .strictObject({
+    id: id.optional(),
+    name: z.string().trim().min(1).max(MAX_RULE_NAME_LENGTH),
+    metricName,
+    labels: labelRecord(labelMatcher, 'label matchers').optional(),
+    fn: z.enum(RULE_FUNCTIONS).optional(),
+    q: z.number().gt(0).lt(1).optional(),
+    aggregate: aggregate.optional(),
+    op: z.enum(['>', '<']),
+    threshold: z.number().refine(Number.isFinite, 'the threshold must be a finite number'),
+    forSeconds: z.int().min(0).max(MAX_FOR_SECONDS),
+    severity,
+    enabled: z.boolean().optional(),
+  })
+  .refine(quantileFits, "q (in (0, 1)) is given exactly when fn is 'quantile'");
+
+const timeRange = z
+  .strictObject({ start: timestamp, end: timestamp })
+  .refine(startBeforeEnd, 'start must be before end');
+
+const incidentFilter = z.strictObject({
+  state: z.enum(INCIDENT_STATES).optional(),
+  severity: severity.optional(),
+  metricName: metricName.optional(),
+});
+
+const clockTime = z.string().regex(CLOCK_TIME_RE, 'a time of day is HH:MM');
+const notificationSettings = z.strictObject({
+  enabled: z.boolean(),
+  quietHours: z.strictObject({ from: clockTime, to: clockTime }).nullable(),
 });
 
 const noArgs = z.tuple([]);
@@ -163,12 +208,22 @@ export const PANEL_SCHEMAS = {
   getBaselines: z.tuple([baselineFilter]),
   loadDemoHistory: noArgs,
   removeDemoHistory: noArgs,
+  checkLabelMatcher: z.tuple([labelName, labelMatcher]),
   getIngestSettings: noArgs,
   setIngestSettings: z.tuple([ingestSettings]),
   listScrapeTargets: noArgs,
   saveScrapeTarget: z.tuple([scrapeTarget]),
-  deleteScrapeTarget: z.tuple([targetId]),
+  deleteScrapeTarget: z.tuple([id]),
   getIngestStatus: noArgs,
+  saveAlertRule: z.tuple([alertRule]),
+  listAlertRules: noArgs,
+  deleteAlertRule: z.tuple([id]),
+  previewAlertRule: z.tuple([alertRule, timeRange]),
+  listIncidents: z.union([noArgs, z.tuple([incidentFilter])]),
+  acknowledgeIncident: z.tuple([id]),
+  getAlertingStatus: noArgs,
+  getNotificationSettings: noArgs,
+  setNotificationSettings: z.tuple([notificationSettings]),
 } satisfies { [M in PanelMethod]: z.ZodType<Parameters<PanelApi[M]>> };
 
 const metricSample = z.strictObject({

@@ -30,4 +30,12 @@ export type ShellStore = Pick<
   | 'close'
   | 'getAppSetting'
   | 'setAppSetting'
+  | 'metricMetadata'
+  | 'saveAlertRule'
+  | 'listAlertRules'
+  | 'deleteAlertRule'
+  | 'evaluateAlertRules'
+  | 'previewAlertRule'
+  | 'listIncidents'
+  | 'acknowledgeIncident'
 >;

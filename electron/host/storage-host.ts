@@ -1,8 +1,9 @@
 /**
  * The storage host's process entry: run by child_process.fork under Node and by
  * utilityProcess.fork in Electron (same code, same messages). It opens the host service for the
- * data folder given by `--data-dir`, answers requests from its parent, and exits once the parent
- * asked it to shut down (after closing the store) or went away. A store it cannot open is reported
+ * data folder given by `--data-dir` (`--otlp[=PORT]` turns the OTLP receiver on for this run),
+ * answers requests from its parent, and exits once the parent asked it to shut down (after closing
+ * the store) or went away. A store it cannot open is reported
  * (`fatal`: the typed code, message and file) before it exits; the parent decides what follows.
  */
 import { dataPaths, parseShellFlags, resolveDataDir } from './data-dir.ts';
@@ -70,7 +71,8 @@ function startFailure(err: unknown): PanelErrorPayload {
 
 function main(): void {
   const link = parentLink();
-  const paths = dataPaths(resolveDataDir(parseShellFlags(process.argv.slice(2))));
+  const flags = parseShellFlags(process.argv.slice(2));
+  const paths = dataPaths(resolveDataDir(flags));
   let service: HostService;
   try {
     service = openHostService({ paths, emit: (event) => link.post(event) });
@@ -79,6 +81,7 @@ function main(): void {
     return;
   }
   serve(link, service);
+  if (flags.otlp !== undefined) service.ingest.config.overrideOtlp(flags.otlp);
   link.post({ event: 'ready' });
 }
 

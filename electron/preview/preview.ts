@@ -3,7 +3,8 @@
  * data folder (through HostSupervisor), serves the renderer and the panel API on 127.0.0.1
  * (preview-server.ts) and prints the page's URL with its token. A store that cannot be opened does
  * not stop it: the page shows why and offers to move the file aside, retry or quit.
- * Flags: `--data-dir <dir>`, `--port <n>` (default: a free port).
+ * Flags: `--data-dir <dir>`, `--port <n>` (default: a free port), `--otlp[=PORT]` (the OTLP receiver
+ * on for this run; the storage host prints its address).
  */
 import { spawn } from 'node:child_process';
 import { dirname } from 'node:path';
@@ -45,7 +46,7 @@ export async function runPreview(argv: readonly string[]): Promise<void> {
   let stopCollector = (): void => undefined;
   const supervisor = new HostSupervisor({
     dbPath: dataPaths(dataDir).dbPath,
-    launch: () => forkNodeHost(dataDir),
+    launch: () => forkNodeHost(dataDir, flags),
     quit: () => setImmediate(() => void stop()),
   });
   const stop = async (): Promise<void> => {

@@ -1,7 +1,8 @@
 /**
  * `npm start`: launches the Electron app when its binary is installed (building dist/electron and
  * the renderer first), otherwise starts the browser preview and prints its URL. Flags
- * (`--data-dir`, `--port`) pass through.
+ * (`--data-dir`, `--port`, `--otlp[=PORT]`: the OTLP receiver on for this run, its address printed
+ * by the storage host) pass through.
  */
 import { spawn } from 'node:child_process';
 import { buildElectron } from './build.ts';

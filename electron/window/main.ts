@@ -13,6 +13,7 @@ import {
   BrowserWindow,
   dialog,
   ipcMain,
+  Notification,
   protocol,
   session,
   shell,
@@ -22,7 +23,7 @@ import {
 } from 'electron';
 import type { MetricSample } from '../../storage/src/index.ts';
 import { startParentCollector } from '../collector/collector.ts';
-import { dataPaths, parseShellFlags, resolveDataDir } from '../host/data-dir.ts';
+import { dataPaths, hostArgs, parseShellFlags, resolveDataDir, type ShellFlags } from '../host/data-dir.ts';
 import type { HostChannel, StorageHostClient } from '../host/host-client.ts';
 import { HostSupervisor } from '../host/host-supervisor.ts';
 import { METRIC } from '../collector/metric-catalog.ts';
@@ -31,6 +32,8 @@ import { rendererDir } from '../scripts/project.ts';
 import { SECURITY_HEADERS } from '../panel-files/security-headers.ts';
 import { APP_HOST, APP_SCHEME, APP_URL, isTrustedSender } from './security.ts';
 import { readIndexPage, readStaticFile } from '../panel-files/static-files.ts';
+import { ElectronNotifier } from './electron-notifier.ts';
+import type { PanelEvent } from '../../shared/events.ts';
 
 const FORBIDDEN: CallReply = {
   ok: false,
@@ -50,9 +53,9 @@ function utilityChannel(child: UtilityProcess): HostChannel {
   };
 }
 
-function launchStorageHost(dataDir: string): HostChannel {
+function launchStorageHost(dataDir: string, flags: ShellFlags): HostChannel {
   const entry = join(import.meta.dirname, 'storage-host.cjs');
-  const child = utilityProcess.fork(entry, ['--data-dir', dataDir], {
+  const child = utilityProcess.fork(entry, hostArgs(dataDir, flags), {
     serviceName: 'Telemetry storage',
     stdio: 'inherit',
   });
@@ -114,8 +117,19 @@ function connect(window: BrowserWindow, supervisor: HostSupervisor): void {
   ipcMain.handle(TRANSPORT.recoveryChannel, (event, envelope: unknown) =>
     trusted(event) ? supervisor.handleRecoveryCall(envelope) : FORBIDDEN,
   );
-  supervisor.onEvent((event) => {
+  const send = (event: PanelEvent): void => {
     if (!window.isDestroyed()) window.webContents.send(TRANSPORT.eventChannel, event);
+  };
+  const notifier = new ElectronNotifier(Notification);
+  supervisor.onEvent((event) => {
+    // An incident to notify is shown natively here; clicking it opens the incident in the panel.
+    if (event.name !== 'incident-notification') return send(event);
+    notifier.notify(event.payload, () => {
+      if (window.isDestroyed()) return;
+      window.show();
+      window.focus();
+      send({ name: 'open-incident', payload: { incidentId: event.payload.incidentId } });
+    });
   });
 }
 
@@ -174,13 +188,14 @@ function superviseHost(supervisor: HostSupervisor, window: BrowserWindow): void 
 }
 
 async function run(): Promise<void> {
-  const dataDir = resolveDataDir(parseShellFlags(process.argv.slice(1)));
+  const flags = parseShellFlags(process.argv.slice(1));
+  const dataDir = resolveDataDir(flags);
   await app.whenReady();
   lockDown();
   serveRenderer(rendererDir(app.getAppPath()));
   const supervisor = new HostSupervisor({
     dbPath: dataPaths(dataDir).dbPath,
-    launch: () => launchStorageHost(dataDir),
+    launch: () => launchStorageHost(dataDir, flags),
     quit: () => app.quit(),
   });
   const { failure } = await supervisor.start();

@@ -11,6 +11,8 @@ export { DEFAULT_MAX_POINTS } from './query/query.ts';
 export { counterPointsFromRaw } from './query/counters.ts';
 export { histogramQuantile, type HistogramBucket } from './query/histogram-quantile.ts';
 export {
+  ALERT_LOOKBACK_DAYS,
+  ANOMALY_Z_THRESHOLD,
   DAY_MS,
   DEFAULT_RETENTION_DAYS,
   HOUR_MS,
@@ -32,5 +34,8 @@ export { INF_BOUND, LE_LABEL, bucketBound } from './metrics/bucket-bound.ts';
 export { MAX_HELP_LENGTH, MAX_UNIT_LENGTH } from './metrics/metadata.ts';
 export type { ListedMetric } from './metrics/stored-catalog.ts';
 export { SEVERITIES } from './alerts/alerts.ts';
+export { INCIDENT_STATES } from './alerts/incidents.ts';
+export { MAX_FOR_SECONDS, MAX_RULE_NAME_LENGTH, RULE_FUNCTIONS } from './alerts/rule-check.ts';
+export { checkLabelMatchers } from './series/labels.ts';
 export { MIN_BASELINE_SAMPLES } from './baselines/baselines.ts';
 export { defaultExportPath } from './export/parquet-export.ts';

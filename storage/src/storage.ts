@@ -7,6 +7,8 @@
 import { statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { AlertLog } from './alerts/alerts.ts';
+import { Alerting } from './alerts/alerting.ts';
+import { IncidentLog } from './alerts/incidents.ts';
 import { DAY_MS, DEFAULT_RETENTION_DAYS, SQLITE_SUFFIXES } from '../../shared/constants.ts';
 import {
   checkConfig,
@@ -57,6 +59,7 @@ import { repairOnOpen } from './retention/repair.ts';
 import { counterSeriesOf } from './rollup/counter-series.ts';
 import { Rollups, TIER_DERIVED_INTERVALS } from './rollup/rollups.ts';
 import { SeriesRegistry } from './series/registry.ts';
+import { compileMatchers } from './series/labels.ts';
 import { runSteps, runStepsYielding, type Step } from './steps.ts';
 import { compactionStep } from './tier/compaction.ts';
 import { ChunkTier } from './tier/chunk-tier.ts';
@@ -66,6 +69,9 @@ import { mergeSpans, type Tier } from './tier/tier.ts';
 import type {
   Alert,
   AlertFilter,
+  AlertRule,
+  Incident,
+  IncidentFilter,
   Baseline,
   ExportOptions,
   ExportResult,
@@ -105,6 +111,8 @@ export class TimeSeriesStorage implements MetricsSink {
   private readonly rollups: Rollups;
   private readonly alerts: AlertLog;
   private readonly baselines: Baselines;
+  private readonly incidents: IncidentLog;
+  private readonly alerting: Alerting;
   private readonly health: StoreHealth;
   private readonly catalog: StoredCatalog;
   private readonly quarantine: Quarantine;
@@ -181,7 +189,23 @@ export class TimeSeriesStorage implements MetricsSink {
       });
       if (options.compressed) createCompressedViews(this.db, tierDerived);
       this.alerts = new AlertLog(this.db, this.now);
-      this.baselines = new Baselines({ db: this.db, alerts: this.alerts, now: this.now, ...this.queryContext() });
+      this.incidents = new IncidentLog(this.db);
+      this.baselines = new Baselines({
+        db: this.db,
+        alerts: this.alerts,
+        incidents: this.incidents,
+        now: this.now,
+        ...this.queryContext(),
+      });
+      this.alerting = new Alerting({
+        db: this.db,
+        query: () => this.queryContext(),
+        baselines: this.baselines,
+        incidents: this.incidents,
+        health: this.health,
+        now: this.now,
+        zThreshold: DEFAULT_Z_THRESHOLD,
+      });
       this.appender = new HeadAppender(this.db, this.registry, this.head, tier);
       this.autoMaintenance = options.autoMaintenance
         ? new AutoMaintenance(
@@ -393,16 +417,19 @@ export class TimeSeriesStorage implements MetricsSink {
   }
 
   /**
-   * Deletes every series matching the selector, with all its data; returns samples deleted. When
-   * another connection's read snapshot keeps the WAL from being reset, the deleted rows stay
-   * readable to it: reported as 'deletion-pending' until a checkpoint() resets the WAL.
+   * Deletes every series matching the selector, with all its data, its baselines and its alerts;
+   * returns samples deleted. When another connection's read snapshot keeps the WAL from being
+   * reset, the deleted rows stay readable to it: reported as 'deletion-pending' until a
+   * checkpoint() resets the WAL.
    */
   deleteSeries(selector: SeriesSelector): number {
     this.assertOpen();
     const names =
       selector.metricName === undefined ? [...this.registry.metrics()].map(([n]) => n) : [selector.metricName];
-    const ids = names.flatMap((name) => this.registry.match(name, selector.labels)).map((s) => s.id);
+    const series = names.flatMap((name) => this.registry.match(name, selector.labels));
+    const ids = series.map((s) => s.id);
     return this.write(() => {
+      this.db.transaction(() => series.forEach((s) => this.alerts.deleteOfSeries(s.metricName, s.labelsJson)))();
       const deleted = dropSeries(this.retentionContext(), ids);
       this.appender.forget(ids);
       this.db.pragma('incremental_vacuum');
@@ -436,11 +463,59 @@ export class TimeSeriesStorage implements MetricsSink {
     return this.alerts.list(filter);
   }
 
-  /** Checks the newest complete 1m bucket of each series against its baseline; returns new alerts. */
-  async detectAnomalies(options: { zThreshold?: number } = {}): Promise<Alert[]> {
+  /**
+   * Checks each series' complete 1m buckets since its last check (first time: since its baseline
+   * was computed, or from `since`; at most a week back) against its baseline; returns the new alerts and
+   * carries the series' anomaly incidents.
+   */
+  async detectAnomalies(options: { zThreshold?: number; since?: number } = {}): Promise<Alert[]> {
     this.assertOpen();
     const zThreshold = checkPositive(options?.zThreshold, 'zThreshold', DEFAULT_Z_THRESHOLD);
-    return this.write(() => this.baselines.detect(zThreshold));
+    const since = options?.since === undefined ? undefined : checkPositive(options.since, 'since', 0);
+    return this.write(() => this.baselines.detect(zThreshold, { since }).alerts);
+  }
+
+  /** Creates (without id) or updates an alert rule; returns it with its id. Bad input is INVALID_ARGUMENT. */
+  saveAlertRule(rule: AlertRule): AlertRule {
+    this.assertOpen();
+    return this.write(() => this.alerting.save(rule));
+  }
+
+  listAlertRules(): AlertRule[] {
+    this.assertOpen();
+    return this.alerting.list();
+  }
+
+  /** Deletes a rule (its ongoing incidents end; past ones are kept). */
+  deleteAlertRule(id: number): void {
+    this.assertOpen();
+    this.write(() => this.alerting.delete(id));
+  }
+
+  /**
+   * Evaluates every enabled rule, and the anomaly checks, over the complete 1m buckets up to `now`
+   * (default: the store's clock); returns the incidents opened or whose state changed.
+   */
+  async evaluateAlertRules(now?: number): Promise<Incident[]> {
+    this.assertOpen();
+    return this.write(() => this.alerting.evaluate(now));
+  }
+
+  /** The incidents a rule would have had over the complete minutes of the range (nothing is stored). */
+  previewAlertRule(rule: AlertRule, range: { start: number; end: number }): Incident[] {
+    this.assertOpen();
+    return this.alerting.preview(rule, range);
+  }
+
+  /** Incidents, newest first (at most 1,000). */
+  listIncidents(filter: IncidentFilter = {}): Incident[] {
+    this.assertOpen();
+    return this.alerting.listIncidents(filter);
+  }
+
+  acknowledgeIncident(id: number): void {
+    this.assertOpen();
+    this.write(() => this.alerting.acknowledge(id));
   }
 
   /**
@@ -453,10 +528,11 @@ export class TimeSeriesStorage implements MetricsSink {
       throw new InvalidArgumentError('output must be a file path');
     if (output) checkNotStoreFile(this.dbPath, output);
     const { source, start, end } = checkExportOptions(options);
+    const selected = compileMatchers(options.labels);
     const scope: ExportScope = {
-      series: [...this.registry.all()].sort(
-        (a, b) => a.metricName.localeCompare(b.metricName) || a.labelsJson.localeCompare(b.labelsJson),
-      ),
+      series: [...this.registry.all()]
+        .filter((s) => selected(s.labels))
+        .sort((a, b) => a.metricName.localeCompare(b.metricName) || a.labelsJson.localeCompare(b.labelsJson)),
       start,
       end,
     };
@@ -665,6 +741,7 @@ export class TimeSeriesStorage implements MetricsSink {
     return {
       db: this.db,
       alerts: this.alerts,
+      incidents: this.incidents,
       baselines: this.baselines,
       quarantine: this.quarantine,
       ...this.queryContext(),

@@ -89,6 +89,9 @@ export type MatchOp = '=' | '!=' | '=~' | '!~';
 
 export type LabelMatcher = string | { op: MatchOp; value: string };
 
+/** Label name -> one matcher, or several that must all hold (`{ host: [{ op: '=~', value: 'web-.*' }, { op: '!=', value: 'web-3' }] }`). */
+export type LabelMatchers = Record<string, LabelMatcher | LabelMatcher[]>;
+
 export type Resolution = 'raw' | Interval;
 
 export interface MetricQuery {
@@ -97,7 +100,7 @@ export interface MetricQuery {
   start: number;
   /** ms, exclusive. */
   end: number;
-  labels?: Record<string, LabelMatcher>;
+  labels?: LabelMatchers;
   /** Default 'auto'. */
   aggregation?: 'raw' | Interval | 'auto';
   /**
@@ -208,6 +211,80 @@ export interface AlertFilter {
   limit?: number;
 }
 
+/** A comparison of an alert rule: the condition holds when the value is above (`>`) or below (`<`) the threshold. */
+export type AlertOp = '>' | '<';
+
+/**
+ * A user's alert rule (alerts/rules.ts): the series `metricName{labels}`, optionally through a
+ * function (`rate`/`increase` of a counter, `quantile` of a histogram) and an aggregation across
+ * series, compared per complete 1m bucket with a threshold in the metric's unit; it fires once the
+ * condition has held for `forSeconds` (see README "Alert rules and incidents").
+ */
+export interface AlertRule {
+  id?: number;
+  name: string;
+  metricName: string;
+  labels?: MetricQuery['labels'];
+  fn?: 'rate' | 'increase' | 'quantile';
+  /** The quantile for fn 'quantile', in (0, 1). */
+  q?: number;
+  aggregate?: MetricQuery['aggregate'];
+  op: AlertOp;
+  threshold: number;
+  forSeconds: number;
+  severity: Severity;
+  /** Default true; a paused rule is not evaluated. */
+  enabled?: boolean;
+}
+
+export type IncidentState = 'pending' | 'firing' | 'resolved';
+
+/** The baseline an anomaly incident was measured against. */
+export interface AnomalyBaseline {
+  mean: number;
+  stddev: number;
+  /** The configured z: the band is mean ± z·stddev. */
+  z: number;
+  windowStart: number;
+  windowEnd: number;
+  /** What was compared: a 1m bucket's average, or a counter's rate per second in it. */
+  measure: 'value' | 'rate';
+}
+
+/**
+ * Consecutive breaching minutes of one rule or one anomaly check on one series. `start` is the
+ * start of the first breaching minute, `end` the start of the first minute that no longer breached
+ * (null while ongoing). Beyond the issue's fields: the threshold (a rule's, or the band's edge that
+ * was crossed), when it began firing, the rule's name, the anomaly's baseline.
+ */
+export interface Incident {
+  id: number;
+  ruleId: number | null;
+  kind: 'rule' | 'anomaly';
+  metricName: string;
+  labels: Labels;
+  severity: Severity;
+  state: IncidentState;
+  start: number;
+  end: number | null;
+  /** The most extreme value in the incident's direction. */
+  peak: number;
+  direction: 'above' | 'below';
+  acknowledged: boolean;
+  threshold: number;
+  /** Start of the minute whose completion made it fire (null while pending). */
+  firedAt: number | null;
+  /** The rule's name (rule incidents whose rule still exists). */
+  ruleName?: string;
+  anomaly?: AnomalyBaseline;
+}
+
+export interface IncidentFilter {
+  state?: IncidentState;
+  severity?: Severity;
+  metricName?: string;
+}
+
 export type TimestampPrecision = 'ms' | 's' | 'min' | 'h';
 
 export interface AnonymizeOptions {
@@ -228,6 +305,11 @@ export interface ExportOptions {
   end?: number;
   source?: Resolution;
   anonymize?: boolean | AnonymizeOptions;
+  /**
+   * Only the series whose labels satisfy these matchers (as a query's); e.g.
+   * `{ source: { op: '!=', value: 'demo' } }` leaves the demo history out. Default: every series.
+   */
+  labels?: LabelMatchers;
   onProgress?: (done: number, total: number) => void;
   /** Aborting it cancels the export between row groups: CANCELLED, and no file is left behind. */
   signal?: AbortSignal;
@@ -307,5 +389,5 @@ export interface RetentionPreview {
 
 export interface SeriesSelector {
   metricName?: string;
-  labels: Record<string, LabelMatcher>;
+  labels: LabelMatchers;
 }

@@ -1,99 +1,134 @@
 /**
- * The Alerts tab: recorded alerts (time, metric, labels, severity, value vs threshold), filterable
- * by severity; opening one shows its metric around the alert's time.
+ * The Alerts tab: incidents (newest first, filterable, each with its message inline; opened, one
+ * shows the chart around it), the alert rules with their editor and preview, the notification
+ * settings, when anomaly detection's baselines will be ready, and the history of recorded alerts.
  */
-import { useCallback, useMemo, useState } from 'react';
-import type { Alert, Severity, Unit } from '../../../shared/panel-api.ts';
-import { telemetry } from '../lib/api.ts';
-import { formatDateTime, formatValue } from '../lib/format.ts';
-import { formatLabels } from '../lib/series.ts';
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import type { Alert, AlertRule, IncidentFilter, Unit } from '../../../shared/panel-api.ts';
+import { MINUTE_MS } from '../../../shared/constants.ts';
+import { ErrorBanner } from '../components/Notice.tsx';
+import { useAction } from '../hooks/use-action.ts';
 import { useAsync } from '../hooks/use-async.ts';
-import { EmptyState, ErrorBanner } from '../components/Notice.tsx';
+import { telemetry } from '../lib/api.ts';
+import { AlertHistory } from './AlertHistory.tsx';
+import { IncidentDetail } from './IncidentDetail.tsx';
+import { IncidentList } from './IncidentList.tsx';
+import { NotificationSettingsForm } from './NotificationSettingsForm.tsx';
+import { RuleEditor } from './RuleEditor.tsx';
+import { RuleList } from './RuleList.tsx';
 
-const SEVERITIES: readonly Severity[] = ['critical', 'warning', 'info'];
-const LIMIT = 500;
+const time = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
 
-export function AlertsView({ onOpen }: { onOpen: (alert: Alert) => void }) {
-  const [severity, setSeverity] = useState<Severity | null>(null);
-  const alerts = useAsync(
-    useCallback(
-      () => telemetry().listAlerts(severity === null ? { limit: LIMIT } : { severity, limit: LIMIT }),
-      [severity],
-    ),
-  );
-  const metrics = useAsync(useCallback(() => telemetry().listMetrics(), []));
+interface Props {
+  /** Opens a recorded alert's metric at its time (Metrics tab). */
+  onOpen: (alert: Alert) => void;
+  /** The incident shown opened (from a notification, or a click here), or null. */
+  incidentId: number | null;
+  onIncident: (incidentId: number | null) => void;
+}
+
+export function AlertsView({ onOpen, incidentId, onIncident }: Props) {
+  const [filter, setFilter] = useState<IncidentFilter>({});
+  const [editing, setEditing] = useState<AlertRule | 'new' | null>(null);
+  const api = telemetry();
+  const incidents = useAsync(useCallback(() => api.listIncidents(filter), [api, filter]));
+  const all = useAsync(useCallback(() => api.listIncidents(), [api]));
+  const rules = useAsync(useCallback(() => api.listAlertRules(), [api]));
+  const metrics = useAsync(useCallback(() => api.listMetrics(), [api]));
+  const status = useAsync(useCallback(() => api.getAlertingStatus(), [api]));
+  const action = useAction();
+  const { reload: reloadIncidents } = incidents;
+  const { reload: reloadAll } = all;
+  const { reload: reloadRules } = rules;
+  const refresh = useCallback(() => {
+    reloadIncidents();
+    reloadAll();
+    reloadRules();
+  }, [reloadIncidents, reloadAll, reloadRules]);
+  useEffect(() => {
+    const timer = setInterval(refresh, MINUTE_MS);
+    return () => clearInterval(timer);
+  }, [refresh]);
+
   const units = useMemo(() => new Map<string, Unit>((metrics.data ?? []).map((m) => [m.name, m.unit])), [metrics.data]);
-  const list = alerts.data ?? [];
+  const rulesById = useMemo(() => new Map((rules.data ?? []).map((r) => [r.id!, r])), [rules.data]);
+  const opened = incidentId === null ? undefined : all.data?.find((i) => i.id === incidentId);
+  const incidentMetrics = useMemo(() => [...new Set((all.data ?? []).map((i) => i.metricName))].sort(), [all.data]);
+
+  const change = (work: () => Promise<unknown>) =>
+    action.run(async () => {
+      await work();
+      refresh();
+    });
 
   return (
     <div className="alerts-view">
-      <div className="card-head">
-        <h1 className="page-title">Alerts</h1>
-        <div className="segmented" role="group" aria-label="Severity">
-          <button type="button" aria-pressed={severity === null} onClick={() => setSeverity(null)}>
-            All
+      <h1 className="page-title">Alerts</h1>
+      {status.data?.baselines === 0 && (
+        <p className="notice" data-testid="baselines-pending">
+          Anomaly detection needs baselines:{' '}
+          {status.data.nextBaselinesAt === null
+            ? 'they are computed once enough data is stored.'
+            : `ready at ${time.format(status.data.nextBaselinesAt)} (computed every 15 minutes once a series has 30 samples).`}
+        </p>
+      )}
+      {action.error !== undefined && <ErrorBanner error={action.error} />}
+      {opened && (
+        <IncidentDetail
+          incident={opened}
+          rule={opened.ruleId === null ? undefined : rulesById.get(opened.ruleId)}
+          unit={units.get(opened.metricName) ?? 'none'}
+          onClose={() => onIncident(null)}
+        />
+      )}
+      {incidents.error !== undefined && <ErrorBanner error={incidents.error} onRetry={incidents.reload} />}
+      {incidents.data && (
+        <IncidentList
+          incidents={incidents.data}
+          filter={filter}
+          onFilter={setFilter}
+          metrics={incidentMetrics}
+          rules={rulesById}
+          units={units}
+          onOpen={(incident) => {
+            onIncident(incident.id);
+            window.scrollTo({ top: 0 });
+          }}
+          onAcknowledge={(incident) => change(() => api.acknowledgeIncident(incident.id))}
+        />
+      )}
+      <section className="card" aria-labelledby="rules-title">
+        <div className="card-head">
+          <h2 id="rules-title">Rules</h2>
+          <button type="button" className="button small" onClick={() => setEditing('new')}>
+            New rule
           </button>
-          {SEVERITIES.map((s) => (
-            <button key={s} type="button" aria-pressed={severity === s} onClick={() => setSeverity(s)}>
-              {s}
-            </button>
-          ))}
         </div>
-      </div>
-      {alerts.error !== undefined && <ErrorBanner error={alerts.error} onRetry={alerts.reload} />}
-      {alerts.data !== undefined && list.length === 0 && (
-        <EmptyState title={severity === null ? 'No alerts recorded' : `No ${severity} alerts`}>
-          <p>
-            Alerts appear here when a metric crosses its threshold or leaves its baseline. Load the demo history in
-            Settings to see examples.
-          </p>
-        </EmptyState>
-      )}
-      {list.length > 0 && (
-        <table className="alerts-table">
-          <thead>
-            <tr>
-              <th scope="col">Time</th>
-              <th scope="col">Metric</th>
-              <th scope="col">Labels</th>
-              <th scope="col">Severity</th>
-              <th scope="col">Value / threshold</th>
-              <th scope="col">
-                <span className="visually-hidden">Open</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {list.map((alert) => {
-              const unit = units.get(alert.metricName) ?? 'none';
-              return (
-                <tr key={alert.id} data-testid="alert-row" data-severity={alert.severity}>
-                  <td className="nowrap">{formatDateTime(alert.timestamp)}</td>
-                  <td className="mono">{alert.metricName}</td>
-                  <td className="labels-cell">{formatLabels(alert.labels) || '–'}</td>
-                  <td>
-                    <span className={`badge severity-${alert.severity}`}>{alert.severity}</span>
-                  </td>
-                  <td className="nowrap" title={alert.message ?? undefined}>
-                    {formatValue(alert.value, unit)}{' '}
-                    <span className="muted">vs {formatValue(alert.threshold, unit)}</span>
-                  </td>
-                  <td>
-                    <button
-                      type="button"
-                      className="button small"
-                      onClick={() => onOpen(alert)}
-                      aria-label={`Open ${alert.metricName} at ${formatDateTime(alert.timestamp)}`}
-                    >
-                      Open chart
-                    </button>
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      )}
+        {editing !== null && (
+          <RuleEditor
+            key={editing === 'new' ? 'new' : editing.id}
+            rule={editing === 'new' ? null : editing}
+            metrics={metrics.data ?? []}
+            onSaved={() => {
+              setEditing(null);
+              refresh();
+            }}
+            onCancel={() => setEditing(null)}
+          />
+        )}
+        {rules.data && (
+          <RuleList
+            rules={rules.data}
+            units={units}
+            busy={action.busy}
+            onEdit={setEditing}
+            onToggle={(rule) => change(() => api.saveAlertRule({ ...rule, enabled: rule.enabled === false }))}
+            onDelete={(rule) => change(() => api.deleteAlertRule(rule.id!))}
+          />
+        )}
+      </section>
+      <NotificationSettingsForm />
+      <AlertHistory onOpen={onOpen} />
     </div>
   );
 }

@@ -56,6 +56,14 @@ export function ExportOptions({ choices, labelNames, onChange }: Props) {
           <input type="checkbox" checked={choices.anonymize} onChange={(e) => set({ anonymize: e.target.checked })} />
           Anonymise label values (keyed hash, new key per export)
         </label>
+        <label className="check">
+          <input
+            type="checkbox"
+            checked={choices.includeDemo}
+            onChange={(e) => set({ includeDemo: e.target.checked })}
+          />
+          Include the demo history (series labelled source=&quot;demo&quot;)
+        </label>
       </div>
       {choices.anonymize && labelNames.length > 0 && (
         <fieldset className="keep-labels">

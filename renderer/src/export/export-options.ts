@@ -12,6 +12,8 @@ export interface ExportChoices {
   source: Resolution;
   anonymize: boolean;
   keepLabels: string[];
+  /** Also export the demo history (source="demo"); off unless asked. */
+  includeDemo: boolean;
 }
 
 export const DEFAULT_CHOICES: ExportChoices = {
@@ -21,6 +23,7 @@ export const DEFAULT_CHOICES: ExportChoices = {
   source: 'raw',
   anonymize: true,
   keepLabels: [],
+  includeDemo: false,
 };
 
 export const SPAN_LABELS: Record<ExportSpan, string> = {
@@ -39,7 +42,11 @@ const SPAN_MS: Record<'24h' | '7d' | '30d', number> = {
 
 /** The request for these choices, or a message saying what to fix. */
 export function toExportRequest(choices: ExportChoices, now: number): ExportRequest | string {
-  const request: ExportRequest = { source: choices.source, anonymize: choices.anonymize };
+  const request: ExportRequest = {
+    source: choices.source,
+    anonymize: choices.anonymize,
+    includeDemo: choices.includeDemo,
+  };
   if (choices.anonymize && choices.keepLabels.length > 0) request.keepLabels = choices.keepLabels;
   if (choices.span === 'custom') {
     const start = fromLocalInput(choices.from);

@@ -39,6 +39,11 @@ const MESSAGES: Readonly<Record<ErrorCode, (text: string) => string>> = {
   INTERNAL: (text) => text,
 };
 
+/** Whether sending the same call again may succeed: not when the request itself was refused. */
+export function isRetryable(err: unknown): boolean {
+  return !(isPanelError(err) && (err.code === 'INVALID_QUERY' || err.code === 'INVALID_ARGUMENT'));
+}
+
 /** A readable message for an error thrown by a panel call (those carry a `code`) or by the panel itself. */
 export function errorMessage(err: unknown): string {
   const text = (message: unknown): string =>

@@ -4,7 +4,7 @@
  */
 import { useCallback, useMemo, useRef, useState } from 'react';
 import type { Alert, MetricInfo, SeriesResult } from '../../../shared/panel-api.ts';
-import { telemetry } from '../lib/api.ts';
+import { isRetryable, telemetry } from '../lib/api.ts';
 import { toMatchers, type LabelFilter } from '../lib/label-filters.ts';
 import { isChoiceDrawable, type ResolutionChoice } from '../lib/resolution.ts';
 import { buildChartSeries, sameLabels } from '../lib/series.ts';
@@ -21,7 +21,8 @@ import { LegendTable } from './LegendTable.tsx';
 import { MetricChart, type BaselineBand } from './MetricChart.tsx';
 import { ResolutionControl } from './ResolutionControl.tsx';
 import { TimeRangeBar } from './TimeRangeBar.tsx';
-import { DAY_MS } from '../../../shared/constants.ts';
+import { DAY_MS, DEMO_LABEL } from '../../../shared/constants.ts';
+import { queryFunction, type ViewAggregate, type ViewFunction } from '../lib/view-state.ts';
 
 const LIVE_INTERVAL_MS = 10_000;
 const NO_ALERTS: Alert[] = [];
@@ -31,11 +32,15 @@ interface Props {
   metric: MetricInfo;
   range: TimeRange;
   filters: LabelFilter[];
+  fn: ViewFunction | null;
+  aggregate: ViewAggregate | null;
+  /** Leave the demo history's series out (source!="demo"). */
+  hideDemo: boolean;
   onRange: (range: TimeRange) => void;
   onFilters: (filters: LabelFilter[]) => void;
 }
 
-export function MetricPanel({ metric, range, filters, onRange, onFilters }: Props) {
+export function MetricPanel({ metric, range, filters, fn, aggregate, hideDemo, onRange, onFilters }: Props) {
   const scheme = useColorScheme();
   const frameRef = useRef<HTMLDivElement>(null);
   const width = useElementWidth(frameRef);
@@ -48,7 +53,8 @@ export function MetricPanel({ metric, range, filters, onRange, onFilters }: Prop
   const { now, refresh } = useLiveClock(liveActive, LIVE_INTERVAL_MS);
   const { start, end } = resolveRange(range, now);
   const aggregation = isChoiceDrawable(choice, end - start, box.width) ? choice : 'auto';
-  const matchers = useMemo(() => toMatchers(filters), [filters]);
+  const matchers = useMemo(() => toMatchers(filters, hideDemo), [filters, hideDemo]);
+  const functionFields = useMemo(() => queryFunction(fn, aggregate), [fn, aggregate]);
   const metricName = metric.name;
   const maxPoints = box.width;
 
@@ -56,9 +62,9 @@ export function MetricPanel({ metric, range, filters, onRange, onFilters }: Prop
     useCallback(
       (): Promise<SeriesResult[]> =>
         maxPoints > 0
-          ? telemetry().query({ metricName, start, end, labels: matchers, aggregation, maxPoints })
+          ? telemetry().query({ metricName, start, end, labels: matchers, aggregation, maxPoints, ...functionFields })
           : Promise.resolve([]),
-      [metricName, start, end, matchers, aggregation, maxPoints],
+      [metricName, start, end, matchers, aggregation, maxPoints, functionFields],
     ),
   );
   const alerts = useAsync(
@@ -71,7 +77,10 @@ export function MetricPanel({ metric, range, filters, onRange, onFilters }: Prop
     ),
   );
 
-  const series = useMemo(() => buildChartSeries(results.data ?? []), [results.data]);
+  // A failed query shows nothing of the previous answer: the chart is cleared and the banner says why.
+  const shown = results.error === undefined ? results.data : undefined;
+  const series = useMemo(() => buildChartSeries(shown ?? []), [shown]);
+  const hasDemo = series.some((s) => s.labels[DEMO_LABEL.name] === DEMO_LABEL.value);
   const shownAlerts = useMemo(
     () => (alerts.data ?? NO_ALERTS).filter((a) => series.some((s) => sameLabels(s.labels, a.labels))),
     [alerts.data, series],
@@ -96,12 +105,17 @@ export function MetricPanel({ metric, range, filters, onRange, onFilters }: Prop
     [onRange],
   );
   const inUse = results.data?.[0]?.resolution ?? null;
-  const empty = !results.loading && results.error === undefined && series.length === 0;
+  const empty = !results.loading && results.error === undefined && series.every((s) => s.points === 0);
 
   return (
     <section className="metric-panel" aria-label={`Metric ${metricName}`}>
       <header className="panel-toolbar">
         <h1 className="panel-title">{metricName}</h1>
+        {hasDemo && (
+          <span className="badge demo-badge" title='Series labelled source="demo": generated history, not measured'>
+            Demo data
+          </span>
+        )}
         <TimeRangeBar
           range={range}
           now={now}
@@ -128,7 +142,9 @@ export function MetricPanel({ metric, range, filters, onRange, onFilters }: Prop
           />
         </div>
       </div>
-      {results.error !== undefined && <ErrorBanner error={results.error} onRetry={results.reload} />}
+      {results.error !== undefined && (
+        <ErrorBanner error={results.error} onRetry={isRetryable(results.error) ? results.reload : undefined} />
+      )}
       <div className="chart-frame" ref={frameRef} style={{ height: CHART_HEIGHT }} aria-busy={results.loading}>
         {results.loading && <div className="loading-bar" aria-hidden="true" />}
         {width > 0 && (
@@ -170,7 +186,7 @@ export function MetricPanel({ metric, range, filters, onRange, onFilters }: Prop
           </div>
         )}
       </div>
-      {series.length > 0 && <LegendTable series={series} unit={metric.unit} scheme={scheme} />}
+      {series.some((s) => s.points > 0) && <LegendTable series={series} unit={metric.unit} scheme={scheme} />}
       <p className="hint">
         Drag across the chart to zoom in. Alert markers sit on top of the chart; select one to centre on it.
       </p>

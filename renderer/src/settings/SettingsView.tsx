@@ -2,6 +2,8 @@
 import { useCallback } from 'react';
 import { telemetry } from '../lib/api.ts';
 import { useAction } from '../hooks/use-action.ts';
+import { useDemoLoad } from '../hooks/use-demo-load.ts';
+import { DemoProgressBar } from '../first-run/DemoProgressBar.tsx';
 import { useAsync } from '../hooks/use-async.ts';
 import { ErrorBanner } from '../components/Notice.tsx';
 import { RetentionForm } from './RetentionForm.tsx';
@@ -11,9 +13,10 @@ export function SettingsView() {
   const settings = useAsync(useCallback(() => telemetry().getSettings(), []));
   const status = useAsync(useCallback(() => telemetry().getStatus(), []));
   const demo = useAction();
+  const demoLoad = useDemoLoad();
 
   const toggleDemo = (load: boolean) =>
-    demo.run(() => (load ? telemetry().loadDemoHistory() : telemetry().removeDemoHistory()).then(status.reload));
+    load ? demoLoad.start(status.reload) : demo.run(() => telemetry().removeDemoHistory().then(status.reload));
 
   return (
     <div className="settings-view">
@@ -50,11 +53,13 @@ export function SettingsView() {
             type="button"
             className="button"
             onClick={() => toggleDemo(!status.data?.hasDemoData)}
-            disabled={demo.busy}
+            disabled={demo.busy || demoLoad.busy}
           >
             {status.data.hasDemoData ? 'Remove demo history' : 'Load demo history'}
           </button>
+          {demoLoad.busy && <DemoProgressBar progress={demoLoad.progress} />}
           {demo.error !== undefined && <ErrorBanner error={demo.error} />}
+          {demoLoad.error !== undefined && <ErrorBanner error={demoLoad.error} />}
         </section>
       )}
     </div>

@@ -75,6 +75,7 @@ export class AlertLog {
   private readonly insert: Statement;
   private readonly exists: Statement;
   private readonly deleteBeforeStmt: Statement;
+  private readonly deleteOfSeriesStmt: Statement;
 
   constructor(
     private readonly db: Db,
@@ -88,11 +89,17 @@ export class AlertLog {
       .prepare('SELECT 1 FROM alerts WHERE timestamp = ? AND metric_name = ? AND labels = ? AND alert_type = ? LIMIT 1')
       .pluck();
     this.deleteBeforeStmt = db.prepare('DELETE FROM alerts WHERE timestamp < ?');
+    this.deleteOfSeriesStmt = db.prepare('DELETE FROM alerts WHERE metric_name = ? AND labels = ?');
   }
 
   /** Deletes the alerts recorded before `cutoff` (retention); returns how many. */
   deleteBefore(cutoff: number): number {
     return this.deleteBeforeStmt.run(cutoff).changes;
+  }
+
+  /** Deletes every alert of one series (its labels in canonical JSON, as recorded); returns how many. */
+  deleteOfSeries(metricName: string, labelsJson: string): number {
+    return this.deleteOfSeriesStmt.run(metricName, labelsJson).changes;
   }
 
   record(alert: NewAlert): number {

@@ -1,8 +1,9 @@
 /**
  * Baselines for anomaly detection: per series, the mean, population standard deviation and
  * p50/p95/p99 of its raw samples over the last `windowDays`; and anomaly detection, which compares
- * the newest complete 1m bucket of each series with its baseline and records an `anomaly` alert
- * once per breach.
+ * each complete 1m bucket of each series since it was last checked (baselines.checked_to) with its
+ * baseline, records an `anomaly` alert once per breaching minute and carries the series' anomaly
+ * incident (alerts/runs.ts: consecutive breaching minutes in one direction are one incident).
  *
  * What is measured follows the metric's type (its catalog metadata): a gauge's (or an unknown
  * metric's) values; a counter's rate per second, as counterPoints gives it at 1m (each 1m bucket's
@@ -22,21 +23,23 @@
  * chunk does not stop the job for every other series.
  */
 import type { Statement } from 'better-sqlite3';
-import { DAY_MS, MINUTE_MS } from '../../../shared/constants.ts';
+import { ANOMALY_Z_THRESHOLD, DAY_MS, MINUTE_MS } from '../../../shared/constants.ts';
 import type { Db } from '../db/connection.ts';
 import type { AlertLog } from '../alerts/alerts.ts';
+import type { IncidentLog, IncidentSubject } from '../alerts/incidents.ts';
+import { advance, type Run } from '../alerts/runs.ts';
 import { ChunkCorruptError } from '../errors.ts';
 import { counterPoints } from '../query/counters.ts';
 import { readBuckets, readRaw, type QueryContext } from '../query/query.ts';
-import type { Alert, Baseline, Labels, Point, Series, Severity } from '../types.ts';
+import type { Alert, Baseline, Incident, Labels, Point, Series, Severity } from '../types.ts';
 import { baselineMeasure, type BaselineMeasure } from './measure.ts';
 import { summarize } from './stats.ts';
 
 export const DEFAULT_WINDOW_DAYS = 7;
 export const MIN_BASELINE_SAMPLES = 30;
-export const DEFAULT_Z_THRESHOLD = 3;
-/** How far back detection looks for the newest complete 1m bucket. */
-const LOOKBACK_MS = 60 * MINUTE_MS;
+export const DEFAULT_Z_THRESHOLD = ANOMALY_Z_THRESHOLD;
+/** The furthest back detection goes: a baseline's default window. */
+const MAX_LOOKBACK_MS = DEFAULT_WINDOW_DAYS * DAY_MS;
 
 interface BaselineRow {
   metric_name: string;
@@ -55,7 +58,14 @@ interface BaselineRow {
 export interface BaselineContext extends QueryContext {
   db: Db;
   alerts: AlertLog;
+  incidents: IncidentLog;
   now: () => number;
+}
+
+/** What one detection found: the alerts it recorded, and the incidents it opened or whose state changed. */
+export interface Detection {
+  alerts: Alert[];
+  incidents: Incident[];
 }
 
 function toBaseline(row: BaselineRow): Baseline {
@@ -88,12 +98,22 @@ export class Baselines {
   private readonly upsert: Statement;
   private readonly remove: Statement;
   private readonly removeBefore: Statement;
+  private readonly checkedToStmt: Statement;
+  private readonly setCheckedStmt: Statement;
 
   constructor(private readonly ctx: BaselineContext) {
+    // An upsert, so that a recomputed baseline keeps how far detection checked its series.
     this.upsert = ctx.db.prepare(
-      `INSERT OR REPLACE INTO baselines (metric_name, labels, mean, stddev, p50, p95, p99, count, window_start, window_end, computed_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO baselines (metric_name, labels, mean, stddev, p50, p95, p99, count, window_start, window_end, computed_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (metric_name, labels) DO UPDATE SET mean = excluded.mean, stddev = excluded.stddev,
+         p50 = excluded.p50, p95 = excluded.p95, p99 = excluded.p99, count = excluded.count,
+         window_start = excluded.window_start, window_end = excluded.window_end, computed_at = excluded.computed_at`,
     );
+    this.checkedToStmt = ctx.db
+      .prepare('SELECT checked_to FROM baselines WHERE metric_name = ? AND labels = ?')
+      .pluck();
+    this.setCheckedStmt = ctx.db.prepare('UPDATE baselines SET checked_to = ? WHERE metric_name = ? AND labels = ?');
     this.remove = ctx.db.prepare('DELETE FROM baselines WHERE metric_name = ? AND labels = ?');
     this.removeBefore = ctx.db.prepare('DELETE FROM baselines WHERE window_end <= ?');
   }
@@ -155,26 +175,93 @@ export class Baselines {
     return rows.map(toBaseline).filter((b) => wanted.every(([name, value]) => (b.labels[name] ?? '') === value));
   }
 
-  /** Records an `anomaly` alert for each series whose newest complete 1m bucket is out of bounds. */
-  detect(zThreshold: number): Alert[] {
-    const newestCompleteEnd = Math.floor(this.ctx.now() / MINUTE_MS) * MINUTE_MS;
-    const recorded: Alert[] = [];
+  /**
+   * Compares each series' complete 1m buckets since it was last checked (never checked: from when
+   * its baseline was computed, or from `since`; at most a week back) with its baseline: records an `anomaly`
+   * alert per breaching minute and carries the series' anomaly incident (consecutive breaching
+   * minutes in one direction form one incident). The newest complete minute is always checked
+   * again, so a call with another zThreshold sees it; recording it twice is avoided.
+   */
+  detect(zThreshold: number, { at = this.ctx.now(), since }: { at?: number; since?: number } = {}): Detection {
+    const to = Math.floor(at / MINUTE_MS) * MINUTE_MS;
+    const found: Detection = { alerts: [], incidents: [] };
     for (const baseline of this.list()) {
-      const series = this.ctx.registry
-        .ofMetric(baseline.metricName)
-        .find((s) => s.labelsJson === JSON.stringify(baseline.labels));
+      const labelsJson = JSON.stringify(baseline.labels);
+      const series = this.ctx.registry.ofMetric(baseline.metricName).find((s) => s.labelsJson === labelsJson);
       const measure = series && baselineMeasure(this.ctx.catalog, series.metricName);
       if (!series || !measure) continue;
-      const buckets = unlessDamaged(() =>
-        this.minutePoints(measure, series.id, newestCompleteEnd - LOOKBACK_MS, newestCompleteEnd),
-      );
-      const bucket = buckets?.at(-1);
-      if (!bucket) continue;
-      const breach = assess(baseline, bucket.value, zThreshold);
-      if (!breach || this.ctx.alerts.has(series.metricName, series.labelsJson, 'anomaly', bucket.timestamp)) continue;
-      recorded.push(this.record(series, baseline, bucket.timestamp, bucket.value, breach, zThreshold, measure));
+      const checkedTo = this.checkedToStmt.get(series.metricName, labelsJson) as number | null;
+      const firstMinute = Math.floor((since ?? baseline.windowEnd) / MINUTE_MS) * MINUTE_MS;
+      const from = Math.max(Math.min(checkedTo ?? firstMinute, to - MINUTE_MS), to - MAX_LOOKBACK_MS);
+      const buckets = unlessDamaged(() => this.minutePoints(measure, series.id, from, to));
+      if (!buckets) continue;
+      this.ctx.db
+        .transaction(() => {
+          const values = new Map(buckets.map((b) => [b.timestamp, b.value]));
+          found.alerts.push(...this.recordBreaches(series, baseline, values, zThreshold, measure));
+          found.incidents.push(...this.carryIncident(series, baseline, values, { from, to }, zThreshold, measure));
+          this.setCheckedStmt.run(to, series.metricName, labelsJson);
+        })
+        .immediate();
+    }
+    return found;
+  }
+
+  /** Records an `anomaly` alert for each breaching minute not recorded yet. */
+  private recordBreaches(
+    series: Series,
+    baseline: Baseline,
+    values: Map<number, number>,
+    zThreshold: number,
+    measure: BaselineMeasure,
+  ): Alert[] {
+    const recorded: Alert[] = [];
+    for (const [minute, value] of values) {
+      const breach = assess(baseline, value, zThreshold);
+      if (!breach || this.ctx.alerts.has(series.metricName, series.labelsJson, 'anomaly', minute)) continue;
+      recorded.push(this.record(series, baseline, minute, value, breach, zThreshold, measure));
     }
     return recorded;
+  }
+
+  /** Carries the series' anomaly incident through [from, to); returns incidents opened or whose state changed. */
+  private carryIncident(
+    series: Series,
+    baseline: Baseline,
+    values: Map<number, number>,
+    range: { from: number; to: number },
+    zThreshold: number,
+    measure: BaselineMeasure,
+  ): Incident[] {
+    const open = this.ctx.incidents.openAnomaly(series.metricName, series.labelsJson);
+    const condition = { breach: (v: number) => assess(baseline, v, zThreshold)?.direction, forMs: 0 };
+    const result = advance(open, values, range.from, range.to, condition);
+    const anomaly = {
+      mean: baseline.mean,
+      stddev: baseline.stddev,
+      z: zThreshold,
+      windowStart: baseline.windowStart,
+      windowEnd: baseline.windowEnd,
+      measure,
+    };
+    const subjectOf = (run: Run): IncidentSubject => {
+      const atPeak = assess(baseline, run.peak, zThreshold)!;
+      return {
+        ruleId: null,
+        kind: 'anomaly',
+        metricName: series.metricName,
+        labelsJson: series.labelsJson,
+        severity: atPeak.severity,
+        threshold: atPeak.threshold,
+        anomaly,
+      };
+    };
+    const runs = [...result.resolved, ...(result.open ? [result.open] : [])];
+    return runs.flatMap((run) => {
+      const stored = this.ctx.incidents.save(subjectOf(run), run);
+      const unchanged = run.id !== undefined && open !== undefined && (run.end === null) === (open.end === null);
+      return unchanged ? [] : [stored];
+    });
   }
 
   /** The values a baseline describes over [start, end): raw samples, 1m rates of a counter, none for a histogram. */
@@ -200,10 +287,11 @@ export class Baselines {
     measure: BaselineMeasure,
   ): Alert {
     const what = measure === 'rate' ? `rose at ${value}/s` : `averaged ${value}`;
+    const window = `${new Date(baseline.windowStart).toISOString()} to ${new Date(baseline.windowEnd).toISOString()}`;
     const message =
       `${series.metricName} ${what} in the minute from ${new Date(timestamp).toISOString()}, ` +
-      `${breach.direction} the baseline mean ${baseline.mean} ± ${zThreshold}σ (σ = ${baseline.stddev}` +
-      `${Number.isFinite(breach.z) ? `, z = ${breach.z.toFixed(2)}` : ''})`;
+      `${Number.isFinite(breach.z) ? `${Math.abs(breach.z).toFixed(1)}σ ` : ''}${breach.direction} ` +
+      `the baseline mean ${baseline.mean} ± ${zThreshold}σ (σ = ${baseline.stddev}) of ${window}`;
     const alert = {
       metricName: series.metricName,
       labels: series.labels,

@@ -201,6 +201,53 @@ const counterRollups: Migration = (db) => {
   db.exec('DELETE FROM rollup_state');
 };
 
+/**
+ * Alert rules and incidents (alerts/rules.ts, alerts/incidents.ts). A rule's matchers, function
+ * and aggregation are one JSON object (`selector`); `evaluated_to` is the end of the last 1m bucket
+ * evaluated (NULL: never). An incident is a run of breaching minutes of one rule or anomaly check on
+ * one series; `last_breach` is its last breaching minute; `detail` is an anomaly's baseline (JSON).
+ * Baselines gain `checked_to`, the end of the last minute anomaly detection compared with them.
+ */
+const alertRulesAndIncidents: Migration = (db) => {
+  db.exec(`
+    CREATE TABLE alert_rules (
+      id INTEGER PRIMARY KEY,
+      name TEXT NOT NULL,
+      metric_name TEXT NOT NULL,
+      selector TEXT NOT NULL,
+      op TEXT NOT NULL CHECK (op IN ('>', '<')),
+      threshold REAL NOT NULL,
+      for_seconds INTEGER NOT NULL,
+      severity TEXT NOT NULL CHECK (severity IN ('info', 'warning', 'critical')),
+      enabled INTEGER NOT NULL,
+      evaluated_to INTEGER
+    ) STRICT;
+
+    CREATE TABLE incidents (
+      id INTEGER PRIMARY KEY,
+      rule_id INTEGER,
+      kind TEXT NOT NULL CHECK (kind IN ('rule', 'anomaly')),
+      metric_name TEXT NOT NULL,
+      labels TEXT NOT NULL,
+      severity TEXT NOT NULL CHECK (severity IN ('info', 'warning', 'critical')),
+      state TEXT NOT NULL CHECK (state IN ('pending', 'firing', 'resolved')),
+      start_ts INTEGER NOT NULL,
+      end_ts INTEGER,
+      fired_at INTEGER,
+      last_breach INTEGER NOT NULL,
+      peak REAL NOT NULL,
+      direction TEXT NOT NULL CHECK (direction IN ('above', 'below')),
+      threshold REAL NOT NULL,
+      detail TEXT,
+      acknowledged INTEGER NOT NULL DEFAULT 0
+    ) STRICT;
+    CREATE INDEX incidents_by_start ON incidents (start_ts);
+    CREATE INDEX incidents_open ON incidents (kind, metric_name, labels) WHERE end_ts IS NULL;
+
+    ALTER TABLE baselines ADD COLUMN checked_to INTEGER;
+  `);
+};
+
 /** Index i holds the migration that takes user_version from i to i + 1. */
 export const MIGRATIONS: readonly Migration[] = [
   initialSchema,
@@ -210,6 +257,7 @@ export const MIGRATIONS: readonly Migration[] = [
   storeMarker,
   metricMetadata,
   counterRollups,
+  alertRulesAndIncidents,
 ];
 
 /** Refuses a store whose user_version is beyond the last migration this code knows (SCHEMA_TOO_NEW). */

@@ -1,12 +1,13 @@
 /**
  * Retention, a privacy promise: deletes every raw sample (quarantined ones included), rollup bucket
- * (once it lies entirely before the cutoff), alert and baseline older than the cutoff, drops series left without data,
+ * (once it lies entirely before the cutoff), alert, incident (ended) and baseline older than the cutoff, drops series left without data,
  * then hands the freed pages back to the file system (incremental vacuum) and checkpoints the WAL
  * with TRUNCATE, so no readable copy of deleted data stays in the database file or its WAL
  * (secure_delete zeroes what is deleted). It decides what goes and in which transactions; each
  * table's owner runs its own DELETE.
  */
 import type { AlertLog } from '../alerts/alerts.ts';
+import type { IncidentLog } from '../alerts/incidents.ts';
 import type { Baselines } from '../baselines/baselines.ts';
 import { checkpointWal, type Db } from '../db/connection.ts';
 import type { Head } from '../head/head.ts';
@@ -23,6 +24,7 @@ export interface RetentionContext {
   tier: Tier;
   rollups: Rollups;
   alerts: AlertLog;
+  incidents: IncidentLog;
   baselines: Baselines;
 }
 
@@ -36,7 +38,10 @@ export function dropSeries(ctx: RetentionContext, ids: number[]): number {
         samples += ctx.head.deleteSeries(id) + ctx.tier.deleteSeries(id) + ctx.quarantine.deleteSeries(id);
         ctx.rollups.deleteSeries(id);
         const series = ctx.registry.get(id);
-        if (series) ctx.baselines.deleteSeries(series);
+        if (series) {
+          ctx.baselines.deleteSeries(series);
+          ctx.incidents.deleteSeries(series.metricName, series.labelsJson);
+        }
       }
       ctx.registry.delete(ids);
     })
@@ -92,7 +97,7 @@ export function deleteBefore(ctx: RetentionContext, cutoff: number, pace: Retent
   }
   deleted += step(() => {
     ctx.baselines.deleteBefore(cutoff);
-    return ctx.alerts.deleteBefore(cutoff);
+    return ctx.alerts.deleteBefore(cutoff) + ctx.incidents.deleteBefore(cutoff);
   });
   dropSeries(ctx, seriesWithoutData(ctx));
   pace.afterStep();

@@ -7,7 +7,7 @@
  */
 import { RE2JS } from 're2js';
 import { InvalidQueryError } from '../errors.ts';
-import type { LabelMatcher, Labels } from '../types.ts';
+import type { LabelMatcher, LabelMatchers, Labels } from '../types.ts';
 
 /** The canonical label set: sorted keys, no empty values. */
 export function canonicalLabels(labels: Labels | undefined): Labels {
@@ -71,12 +71,19 @@ function compileOne(name: string, matcher: LabelMatcher): LabelPredicate {
   }
 }
 
-/** Every matcher must hold; labels not named are free. */
-export function compileMatchers(matchers: Record<string, LabelMatcher> | undefined): LabelPredicate {
+/** Every matcher must hold (each of a label's list too); labels not named are free. */
+export function compileMatchers(matchers: LabelMatchers | undefined): LabelPredicate {
   if (matchers === undefined) return () => true;
   if (matchers === null || typeof matchers !== 'object' || Array.isArray(matchers)) {
     throw new InvalidQueryError('labels must be an object of label name -> matcher');
   }
-  const predicates = Object.entries(matchers).map(([name, m]) => compileOne(name, m));
+  const predicates = Object.entries(matchers).flatMap(([name, m]) =>
+    Array.isArray(m) ? m.map((one: LabelMatcher) => compileOne(name, one)) : [compileOne(name, m)],
+  );
   return (labels) => predicates.every((p) => p(labels));
+}
+
+/** Throws the InvalidQueryError a query with these matchers would meet (a regex RE2 refuses, an unknown operator); else returns. */
+export function checkLabelMatchers(matchers: LabelMatchers): void {
+  compileMatchers(matchers);
 }

@@ -11,7 +11,7 @@
 import type { Db } from '../db/connection.ts';
 import { CardinalityLimitError } from '../errors.ts';
 import type { StoreHealth } from '../health.ts';
-import type { Labels, LabelMatcher, MetricSample, Series } from '../types.ts';
+import type { Labels, LabelMatchers, MetricSample, Series } from '../types.ts';
 import { canonicalLabels, compileMatchers } from './labels.ts';
 
 export class SeriesRegistry {
@@ -79,7 +79,7 @@ export class SeriesRegistry {
   }
 
   /** The series of a metric whose labels satisfy every matcher. */
-  match(metricName: string, matchers: Record<string, LabelMatcher> | undefined): Series[] {
+  match(metricName: string, matchers: LabelMatchers | undefined): Series[] {
     const predicate = compileMatchers(matchers);
     return this.ofMetric(metricName).filter((s) => predicate(s.labels));
   }

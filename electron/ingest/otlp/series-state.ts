@@ -1,0 +1,54 @@
+/**
+ * What the receiver remembers between requests to turn OTLP's temporalities into the store's
+ * cumulative counters: the last value written to each series it accumulates (the running total of a
+ * series fed by delta points, a bucket of an exponential histogram), and per point stream its start
+ * time, last timestamp and, for exponential histograms, the bucket bounds it has had (a new start
+ * time is a reset; a bound keeps being written once it appeared). A request reads it through a
+ * Transaction, which sees its own earlier points; a point's changes reach the state only when that
+ * point is stored (commit), so a rejected point leaves no trace.
+ */
+
+export interface StreamState {
+  /** The stream's start time (ms), 0 when its points carry none. */
+  startMs: number;
+  lastMs: number;
+  /** The `le` bounds an exponential histogram has written so far. */
+  bounds?: ReadonlySet<string>;
+}
+
+export class SeriesState {
+  readonly values = new Map<string, number>();
+  readonly streams = new Map<string, StreamState>();
+}
+
+/** Writes of one data point, applied to the state once the point is stored. */
+export interface PointWrites {
+  values: [key: string, value: number][];
+  stream?: [key: string, state: StreamState];
+}
+
+export class Transaction {
+  private readonly values = new Map<string, number>();
+  private readonly streams = new Map<string, StreamState>();
+
+  constructor(private readonly state: SeriesState) {}
+
+  /** The last value written to a series, including this request's earlier points. */
+  value(key: string): number | undefined {
+    return this.values.get(key) ?? this.state.values.get(key);
+  }
+
+  stream(key: string): StreamState | undefined {
+    return this.streams.get(key) ?? this.state.streams.get(key);
+  }
+
+  /** Records a point's writes for the rest of the request and returns the function that commits them. */
+  stage(writes: PointWrites): () => void {
+    for (const [key, value] of writes.values) this.values.set(key, value);
+    if (writes.stream) this.streams.set(writes.stream[0], writes.stream[1]);
+    return () => {
+      for (const [key, value] of writes.values) this.state.values.set(key, value);
+      if (writes.stream) this.state.streams.set(writes.stream[0], writes.stream[1]);
+    };
+  }
+}

@@ -1,0 +1,395 @@
+/**
+ * An OTLP metrics request as the store's samples, per OpenTelemetry's Prometheus compatibility
+ * specification: gauges as they are; monotonic cumulative sums as counters (a new start time is a
+ * reset: a 0 is written at the new start, or just after the previous sample, so the store sees the
+ * drop); delta sums added up per series into cumulative values; non-monotonic sums as gauges;
+ * histograms as `_bucket{le}` (cumulative), `_sum`, `_count`; exponential histograms through
+ * classic buckets (exponential.ts) whose series, once written, stay; summaries as `{quantile}`
+ * series with `_sum` and `_count`. `service.name` (after `service.namespace/`) is `job`,
+ * `service.instance.id` is `instance`, the resource attributes the settings list are kept, the
+ * others dropped; data point attributes become labels (names that collide after sanitising join
+ * their values with `;`, in key order). Each data point becomes one unit the sink stores whole or
+ * not at all; points that cannot be stored are counted with why.
+ */
+import {
+  HISTOGRAM_SUFFIXES,
+  INF_BOUND,
+  MAX_HELP_LENGTH,
+  MAX_TIMESTAMP,
+  MAX_UNIT_LENGTH,
+} from '../../../storage/src/index.ts';
+import type { Labels, MetricMetadata, MetricSample } from '../../../storage/src/index.ts';
+import type { IngestUnit } from '../ingest-sink.ts';
+import { Pacer } from '../pacing.ts';
+import { Rejections } from '../rejections.ts';
+import { classicBuckets } from './exponential.ts';
+import { attributeText, prometheusLabelName, prometheusMetricName, prometheusUnit, type OtlpKind } from './naming.ts';
+import {
+  FLAG_NO_RECORDED_VALUE,
+  TEMPORALITY,
+  pointsOf,
+  toNumber,
+  type ExportRequest,
+  type HistogramDataPoint,
+  type Int64,
+  type KeyValue,
+  type NumberDataPoint,
+  type OtlpMetric,
+  type SummaryDataPoint,
+  type ExponentialHistogramDataPoint,
+} from './schema.ts';
+import { Transaction, type PointWrites, type SeriesState } from './series-state.ts';
+
+export interface TranslateOptions {
+  /** Resource attributes kept as labels besides service.name and service.instance.id. */
+  resourceAttributes: readonly string[];
+}
+
+export interface MetricFamily {
+  metadata: MetricMetadata;
+  points: IngestUnit[];
+}
+
+export interface Translation {
+  families: MetricFamily[];
+  /** Every data point of the request, stored or not. */
+  pointCount: number;
+  /** Points refused before storing, with why. */
+  rejections: Rejections;
+}
+
+/** How a point's values become stored values. */
+type Mode = 'gauge' | 'cumulative' | 'delta';
+
+interface PointValue {
+  name: string;
+  labels: Labels;
+  value: number;
+}
+
+class PointError extends Error {}
+
+const NS_PER_MS = 1_000_000;
+
+function msOf(nanos: Int64 | null | undefined): number {
+  return Math.floor(toNumber(nanos) / NS_PER_MS);
+}
+
+function timestampOf(nanos: Int64 | null | undefined): number {
+  const ms = msOf(nanos);
+  if (!Number.isSafeInteger(ms) || ms <= 0 || ms > MAX_TIMESTAMP) {
+    throw new PointError('time_unix_nano is missing or out of range');
+  }
+  return ms;
+}
+
+function finite(value: number, what: string): number {
+  if (!Number.isFinite(value)) throw new PointError(`${what} is not a finite number`);
+  return value;
+}
+
+function resourceLabels(attributes: readonly KeyValue[], kept: readonly string[]): Labels {
+  const byKey = new Map(attributes.map((kv) => [kv.key ?? '', attributeText(kv.value)]));
+  const labels: Labels = {};
+  for (const key of kept) {
+    const value = byKey.get(key);
+    if (value) labels[prometheusLabelName(key)] = value;
+  }
+  const service = byKey.get('service.name');
+  const namespace = byKey.get('service.namespace');
+  if (service) labels.job = namespace ? `${namespace}/${service}` : service;
+  const instance = byKey.get('service.instance.id');
+  if (instance) labels.instance = instance;
+  return labels;
+}
+
+function pointLabels(resource: Labels, attributes: readonly KeyValue[] | null | undefined): Labels {
+  const labels: Labels = {};
+  const sorted = attributes && attributes.length > 1 ? [...attributes].sort(byKey) : (attributes ?? []);
+  for (const kv of sorted) {
+    const value = attributeText(kv.value);
+    if (value === '') continue;
+    const name = prometheusLabelName(kv.key ?? '');
+    const previous = labels[name];
+    labels[name] = previous === undefined ? value : `${previous};${value}`;
+  }
+  return Object.assign(labels, resource);
+}
+
+function byKey(a: KeyValue, b: KeyValue): number {
+  const x = a.key ?? '';
+  const y = b.key ?? '';
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/** One point stream: the metric and its label set (key order irrelevant). */
+function streamKey(name: string, labels: Labels): string {
+  const names = Object.keys(labels).sort();
+  let key = name;
+  for (const label of names) key += `\u0000${label}\u0001${labels[label]}`;
+  return key;
+}
+
+function numberValue(point: NumberDataPoint): number {
+  if (point.value === 'asDouble') return finite(point.asDouble ?? NaN, 'the value');
+  if (point.value === 'asInt') return toNumber(point.asInt);
+  throw new PointError('the data point has no value');
+}
+
+function histogramValues(name: string, labels: Labels, point: HistogramDataPoint): PointValue[] {
+  const bounds = point.explicitBounds ?? [];
+  const counts = point.bucketCounts ?? [];
+  if (counts.length > 0 && counts.length !== bounds.length + 1) {
+    throw new PointError('bucket_counts must have one more entry than explicit_bounds');
+  }
+  const values: PointValue[] = [];
+  let cumulative = 0;
+  bounds.forEach((bound, i) => {
+    if (!Number.isFinite(bound)) throw new PointError('an explicit bound is not a finite number');
+    cumulative += toNumber(counts[i]);
+    if (counts.length > 0) values.push(bucket(name, labels, bound, cumulative));
+  });
+  return [...values, ...tail(name, labels, point)];
+}
+
+function bucket(name: string, labels: Labels, le: number, count: number): PointValue {
+  return { name: name + HISTOGRAM_SUFFIXES.bucket, labels: { ...labels, le: String(le) }, value: count };
+}
+
+/** A histogram's +Inf bucket, `_sum` (when it has one) and `_count`. */
+function tail(name: string, labels: Labels, point: HistogramDataPoint | ExponentialHistogramDataPoint): PointValue[] {
+  const count = toNumber(point.count);
+  const values: PointValue[] = [
+    { name: name + HISTOGRAM_SUFFIXES.bucket, labels: { ...labels, le: INF_BOUND }, value: count },
+    { name: name + HISTOGRAM_SUFFIXES.count, labels, value: count },
+  ];
+  if (typeof point.sum === 'number') {
+    values.push({ name: name + HISTOGRAM_SUFFIXES.sum, labels, value: finite(point.sum, 'the sum') });
+  }
+  return values;
+}
+
+function exponentialValues(name: string, labels: Labels, point: ExponentialHistogramDataPoint): PointValue[] {
+  const buckets = classicBuckets(point).filter((b) => b.le !== Infinity);
+  return [...buckets.map((b) => bucket(name, labels, b.le, b.count)), ...tail(name, labels, point)];
+}
+
+function summaryValues(name: string, labels: Labels, point: SummaryDataPoint): PointValue[] {
+  const values: PointValue[] = (point.quantileValues ?? []).map((q) => ({
+    name,
+    labels: { ...labels, quantile: String(q.quantile ?? 0) },
+    value: finite(q.value ?? 0, 'a quantile value'),
+  }));
+  values.push({ name: name + HISTOGRAM_SUFFIXES.count, labels, value: toNumber(point.count) });
+  values.push({ name: name + HISTOGRAM_SUFFIXES.sum, labels, value: finite(point.sum ?? 0, 'the sum') });
+  return values;
+}
+
+function modeOf(temporality: number | null | undefined): Mode {
+  if (temporality === TEMPORALITY.delta) return 'delta';
+  if (temporality === TEMPORALITY.cumulative) return 'cumulative';
+  throw new PointError('aggregation_temporality is unspecified');
+}
+
+/** The metric's kind, points and how they are stored; null when it carries no data. */
+interface MetricShape {
+  kind: OtlpKind;
+  mode: (point: NumberDataPoint) => Mode;
+  points: readonly (NumberDataPoint | HistogramDataPoint | ExponentialHistogramDataPoint | SummaryDataPoint)[];
+  values: (name: string, labels: Labels, point: never) => PointValue[];
+}
+
+function numberValues(name: string, labels: Labels, point: NumberDataPoint): PointValue[] {
+  return [{ name, labels, value: numberValue(point) }];
+}
+
+function shapeOf(metric: OtlpMetric): MetricShape | null {
+  if (metric.gauge)
+    return { kind: 'gauge', mode: () => 'gauge', points: metric.gauge.dataPoints ?? [], values: numberValues };
+  if (metric.sum) {
+    const { sum } = metric;
+    const monotonic = sum.isMonotonic === true;
+    return {
+      kind: monotonic ? 'counter' : 'gauge',
+      mode: () => {
+        const mode = modeOf(sum.aggregationTemporality);
+        return mode === 'cumulative' && !monotonic ? 'gauge' : mode;
+      },
+      points: sum.dataPoints ?? [],
+      values: numberValues,
+    };
+  }
+  if (metric.histogram) {
+    const { histogram } = metric;
+    return {
+      kind: 'histogram',
+      mode: () => modeOf(histogram.aggregationTemporality),
+      points: histogram.dataPoints ?? [],
+      values: histogramValues,
+    };
+  }
+  if (metric.exponentialHistogram) {
+    const { exponentialHistogram } = metric;
+    return {
+      kind: 'histogram',
+      mode: () => modeOf(exponentialHistogram.aggregationTemporality),
+      points: exponentialHistogram.dataPoints ?? [],
+      values: exponentialValues,
+    };
+  }
+  if (metric.summary)
+    return { kind: 'summary', mode: () => 'gauge', points: metric.summary.dataPoints ?? [], values: summaryValues };
+  return null;
+}
+
+function metadataOf(name: string, metric: OtlpMetric, kind: OtlpKind): MetricMetadata {
+  const unit = prometheusUnit(metric.unit ?? '', kind);
+  const help = (metric.description ?? '').replace(/\s+/g, ' ').trim().slice(0, MAX_HELP_LENGTH);
+  return {
+    name,
+    type: kind,
+    ...(unit !== '' && unit.length <= MAX_UNIT_LENGTH ? { unit } : {}),
+    ...(help !== '' ? { help } : {}),
+  };
+}
+
+function seriesKey(stream: string, value: PointValue): string {
+  return `${stream}\u0000${value.name}\u0000${value.labels.le ?? ''}`;
+}
+
+/** The value of the bucket series at `le` when the point has no bucket there: that of the nearest bound below. */
+function cumulativeAt(buckets: readonly PointValue[], le: number): number {
+  let value = 0;
+  for (const b of buckets) if (Number(b.labels.le) <= le) value = Math.max(value, b.value);
+  return value;
+}
+
+/**
+ * An exponential histogram's values completed with every bound its stream had before (a bucket
+ * series, once written, is written at every point, holding the count up to its bound), and the
+ * bounds that appear for the first time.
+ */
+function withKnownBounds(
+  values: PointValue[],
+  known: ReadonlySet<string> | undefined,
+): { values: PointValue[]; bounds: Set<string>; added: string[] } {
+  const buckets = values.filter((v) => v.labels.le !== undefined && v.labels.le !== INF_BOUND);
+  const present = new Set(buckets.map((v) => v.labels.le as string));
+  const inf = values.find((v) => v.labels.le === INF_BOUND) as PointValue;
+  const filled = [...values];
+  for (const le of known ?? []) {
+    if (present.has(le)) continue;
+    filled.push({ name: inf.name, labels: { ...inf.labels, le }, value: cumulativeAt(buckets, Number(le)) });
+  }
+  const added = known ? [...present].filter((le) => !known.has(le)) : [];
+  return { values: filled, bounds: new Set([...(known ?? []), ...present]), added };
+}
+
+/** The last value of the bucket series at the nearest known bound below `le` (0 when there is none). */
+function valueBelow(tx: Transaction, stream: string, known: ReadonlySet<string>, template: PointValue): number {
+  const le = Number(template.labels.le);
+  let nearest: string | undefined;
+  for (const b of known) if (Number(b) < le && (nearest === undefined || Number(b) > Number(nearest))) nearest = b;
+  if (nearest === undefined) return 0;
+  return tx.value(seriesKey(stream, { ...template, labels: { ...template.labels, le: nearest } })) ?? 0;
+}
+
+/**
+ * Turns one point's values into samples under its mode, staging the state it changes: delta values
+ * are added to their series' totals; a cumulative stream's new start time writes zeros first; an
+ * exponential histogram's bounds that appear for the first time start from the count below them
+ * (a delta total, or a sample at the stream's previous timestamp), so no observation is lost.
+ */
+function storedPoint(
+  pointValues: PointValue[],
+  mode: Mode,
+  key: string,
+  point: NumberDataPoint,
+  timestamp: number,
+  tx: Transaction,
+  exponential: boolean,
+): IngestUnit {
+  if (mode === 'gauge') {
+    return { samples: pointValues.map((v) => ({ name: v.name, labels: v.labels, value: v.value, timestamp })) };
+  }
+  const previous = tx.stream(key);
+  const { values, bounds, added }: { values: PointValue[]; bounds?: Set<string>; added: string[] } = exponential
+    ? withKnownBounds(pointValues, previous?.bounds)
+    : { values: pointValues, added: [] };
+  const samples: MetricSample[] = [];
+  const writes: PointWrites = { values: [] };
+  const startMs = msOf(point.startTimeUnixNano);
+  /** A bound this known stream never had: its series starts from the count below it, at the previous timestamp. */
+  const startOfNew = (v: PointValue): number | null =>
+    previous?.bounds && added.includes(v.labels.le ?? '') ? valueBelow(tx, key, previous.bounds, v) : null;
+  if (mode === 'cumulative' && previous && previous.startMs > 0 && startMs > 0 && startMs !== previous.startMs) {
+    const resetAt = Math.max(startMs, previous.lastMs + 1);
+    if (resetAt < timestamp) {
+      for (const v of values) samples.push({ name: v.name, labels: v.labels, value: 0, timestamp: resetAt });
+    }
+  }
+  for (const v of values) {
+    const series = seriesKey(key, v);
+    const start = startOfNew(v);
+    if (start !== null && previous && previous.lastMs < timestamp) {
+      samples.push({ name: v.name, labels: v.labels, value: start, timestamp: previous.lastMs });
+    }
+    const value = mode === 'delta' ? (tx.value(series) ?? start ?? 0) + v.value : v.value;
+    if (mode === 'delta' || exponential) writes.values.push([series, value]);
+    samples.push({ name: v.name, labels: v.labels, value, timestamp });
+  }
+  const lastMs = Math.max(previous?.lastMs ?? 0, timestamp);
+  writes.stream = [key, { startMs, lastMs, ...(bounds ? { bounds } : {}) }];
+  return { samples, commit: tx.stage(writes) };
+}
+
+function translateMetric(metric: OtlpMetric, resource: Labels, tx: Transaction, out: Translation): void {
+  const shape = shapeOf(metric);
+  if (!shape) return;
+  out.pointCount += shape.points.length;
+  if (!metric.name) {
+    out.rejections.add('a metric has no name', shape.points.length);
+    return;
+  }
+  const name = prometheusMetricName(metric.name, metric.unit ?? '', shape.kind);
+  const family: MetricFamily = { metadata: metadataOf(name, metric, shape.kind), points: [] };
+  for (const point of shape.points) {
+    try {
+      if (((point.flags ?? 0) & FLAG_NO_RECORDED_VALUE) !== 0) {
+        family.points.push({ samples: [], commit: () => undefined });
+        continue;
+      }
+      const timestamp = timestampOf(point.timeUnixNano);
+      const labels = pointLabels(resource, point.attributes);
+      const mode = shape.mode(point);
+      const values = shape.values(name, labels, point as never);
+      const key = mode === 'gauge' ? '' : streamKey(name, labels);
+      family.points.push(storedPoint(values, mode, key, point, timestamp, tx, metric.exponentialHistogram != null));
+    } catch (err) {
+      if (!(err instanceof PointError)) throw err;
+      out.rejections.add(`${name}: ${err.message}`);
+    }
+  }
+  if (family.points.length > 0) out.families.push(family);
+}
+
+/** Maps a request, yielding to the event loop through `pacer` between metrics. */
+export async function translateRequest(
+  request: ExportRequest,
+  state: SeriesState,
+  options: TranslateOptions,
+  pacer = new Pacer(),
+): Promise<Translation> {
+  const out: Translation = { families: [], pointCount: 0, rejections: new Rejections() };
+  const tx = new Transaction(state);
+  for (const resourceMetrics of request.resourceMetrics ?? []) {
+    const resource = resourceLabels(resourceMetrics.resource?.attributes ?? [], options.resourceAttributes);
+    for (const scope of resourceMetrics.scopeMetrics ?? []) {
+      for (const metric of scope.metrics ?? []) {
+        translateMetric(metric, resource, tx, out);
+        await pacer.advance(pointsOf(metric));
+      }
+    }
+  }
+  return out;
+}
