@@ -114,8 +114,11 @@ const exportRequest = z
   })
   .refine(startBeforeEnd, 'start must be before end');
 
-/** The options kept beside an export (export-files.ts), checked when read back from the disk. */
-export const exportFileOptions = z.strictObject({
+/**
+ * The options kept beside an export (export-files.ts), checked when read back from the disk; a
+ * field a later version adds is dropped rather than failing the rest.
+ */
+export const exportFileOptions = z.object({
   source: resolution,
   anonymize: z.boolean(),
   keepLabels: z.array(labelName).max(MAX_LABELS).optional(),
