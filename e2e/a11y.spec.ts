@@ -1,10 +1,11 @@
 /**
  * Keyboard and screen readers, in real Chromium against the real preview, with no console error
  * on any view (support/strict-test.ts): axe-core finds no violation on any view (metrics, alerts,
- * export with its result, settings with the status, the recovery screen) in light and dark; the
- * sections are real tabs moved through with arrow keys; a skip link passes the top bar; the metric
- * list is one Tab stop moved through with arrow keys; the focus ring is whole on the toolbar, the
- * tabs, the list and every control of the alerts, export and settings views.
+ * export with its result, settings with the status, the first run's empty store, the recovery
+ * screen) in light and dark; the sections are real tabs moved through with arrow keys; a skip link
+ * passes the top bar; the metric list is one Tab stop moved through with arrow keys; the focus ring
+ * is whole on the toolbar, the tabs, the list and every control of the alerts, export and settings
+ * views.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import type { Locator } from '@playwright/test';
@@ -40,6 +41,22 @@ for (const colorScheme of ['light', 'dark'] as const) {
     await openTab(page, 'Settings');
     await expect(page.locator('[data-status="Oldest sample"] dd')).toBeVisible();
     await expectNoAxeViolations(page, `settings and status (${colorScheme})`);
+  });
+
+  test(`axe finds no violation on the first run's empty store in the ${colorScheme} theme`, async ({
+    page,
+  }, testInfo) => {
+    const dataDir = join(e2eRoot(), `a11y-empty-${testInfo.testId}-${testInfo.retry}`);
+    mkdirSync(dataDir, { recursive: true });
+    const preview = await startPreview(dataDir);
+    try {
+      await page.emulateMedia({ colorScheme });
+      await page.goto(preview.url);
+      await expect(page.getByRole('heading', { level: 1, name: 'No metrics recorded yet' })).toBeVisible();
+      await expectNoAxeViolations(page, `first run, empty store (${colorScheme})`);
+    } finally {
+      await preview.stop();
+    }
   });
 
   test(`axe finds no violation on the recovery screen in the ${colorScheme} theme`, async ({ page }, testInfo) => {

@@ -8,6 +8,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { FIXTURE, FIXTURE_SAMPLES, ORIGINAL_LABEL_VALUES } from './support/fixture-data.ts';
+import { expectNoAxeViolations } from './support/axe.ts';
 import { openTab } from './support/panel.ts';
 import { readParquet } from './support/parquet.ts';
 import { expect, test } from './support/strict-test.ts';
@@ -73,6 +74,8 @@ test('the full path can be copied; past exports are listed with their options an
   const first = await exportNow(page);
   await expect(page.getByTestId('export-path')).toHaveText(first);
   expect(existsSync(first)).toBe(true);
+  // The copy's live region is in the accessibility tree before it speaks, or it may not be heard.
+  await expect(page.getByTestId('export-result').getByRole('status')).toHaveCount(1);
   await page.getByRole('button', { name: 'Copy path' }).click();
   await expect(page.getByText('Copied')).toBeVisible();
   expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(first);
@@ -96,21 +99,23 @@ test('the full path can be copied; past exports are listed with their options an
   const firstName = first.split('/').pop()!;
   await expect(past.nth(1)).toContainText(firstName);
 
-  await past
-    .nth(1)
-    .getByRole('button', { name: `Delete ${firstName}`, exact: true })
-    .click();
-  await past.nth(1).getByRole('button', { name: 'Keep' }).click();
+  // From the keyboard: focus follows the question and its answers, never falling back to the page.
+  const deleteFirst = past.nth(1).getByRole('button', { name: `Delete ${firstName}`, exact: true });
+  const keep = past.nth(1).getByRole('button', { name: 'Keep' });
+  await deleteFirst.focus();
+  await page.keyboard.press('Enter');
+  await expect(keep).toBeFocused();
+  await expectNoAxeViolations(page, 'past exports, a delete asked');
+  await page.keyboard.press('Enter');
+  await expect(deleteFirst).toBeFocused();
   await expect(past).toHaveCount(2);
-  await past
-    .nth(1)
-    .getByRole('button', { name: `Delete ${firstName}`, exact: true })
-    .click();
-  await past
-    .nth(1)
-    .getByRole('button', { name: `Delete ${firstName} for good` })
-    .click();
+  await page.keyboard.press('Enter');
+  await expect(keep).toBeFocused();
+  await page.keyboard.press('Shift+Tab');
+  await expect(past.nth(1).getByRole('button', { name: `Delete ${firstName} for good` })).toBeFocused();
+  await page.keyboard.press('Enter');
   await expect(past).toHaveCount(1);
+  await expect(page.getByRole('heading', { name: 'Past exports' })).toBeFocused();
   await expect(past.nth(0)).toHaveAttribute('data-path', second);
   expect(existsSync(first)).toBe(false);
   expect(existsSync(`${first}.options.json`)).toBe(false);

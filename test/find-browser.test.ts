@@ -1,9 +1,10 @@
 /**
  * How the e2e tests find their browser (e2e/support/find-browser.ts), over real files in a temp
  * dir standing for Playwright's browser folder, the system's fixed path and PATH: Playwright's own
- * first (no download then); a download only where the host can be reached, used once it put the
- * browser in place; else the system's Chromium (fixed path, then PATH; a file that is not
- * executable does not count); else one line naming what to install. Whether the download host can
+ * first, else the system's Chromium (fixed path, then PATH; a file that is not executable does not
+ * count), with no probe and no download in either case; a download only where neither is there and
+ * the host can be reached, used once it put the browser in place; else one line naming what to
+ * install. PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD is read as Playwright reads it. Whether the download host can
  * be reached is probed over real TCP on loopback (a listening port, a closed one), and the script
  * itself runs as `npm run test:e2e` runs it.
  */
@@ -20,6 +21,7 @@ import {
   findBrowser,
   NO_BROWSER_MESSAGE,
   realInstaller,
+  skipsDownload,
   type BrowserPlaces,
   type Installer,
 } from '../e2e/support/find-browser.ts';
@@ -91,34 +93,44 @@ describe('finding a browser for the e2e tests', () => {
     assert.deepEqual(findBrowser(places([binA])), { kind: 'playwright' });
   });
 
-  test('missing and downloadable: installed, then used', async () => {
+  test("a system Chromium is used as it is: no probe, no download, even online (CI's Debian Chromium)", async () => {
     reset();
     executable(fixedPath);
+    const { installer, calls } = fakeInstaller(true, true, playwrightExecutable);
+    assert.deepEqual(await ensureBrowser(places([binA]), installer), {
+      browser: { kind: 'system', executablePath: fixedPath },
+    });
+    assert.deepEqual(calls, { probe: 0, install: 0 });
+    assert.ok(!existsSync(playwrightExecutable));
+  });
+
+  test('no browser at all and downloadable: installed, then used', async () => {
+    reset();
     const { installer, calls } = fakeInstaller(true, true, playwrightExecutable);
     assert.deepEqual(await ensureBrowser(places([binA]), installer), { browser: { kind: 'playwright' } });
     assert.deepEqual(calls, { probe: 1, install: 1 });
     assert.ok(existsSync(playwrightExecutable));
   });
 
-  test("offline: no download tried, the system's Chromium at its fixed path", async () => {
+  test("the system's Chromium at its fixed path before one on PATH", async () => {
     reset();
     executable(fixedPath);
     executable(join(binA, 'chromium'));
     const { installer, calls } = fakeInstaller(false, true, playwrightExecutable);
     const outcome = await ensureBrowser(places([binA]), installer);
     assert.deepEqual(outcome, { browser: { kind: 'system', executablePath: fixedPath } });
-    assert.deepEqual(calls, { probe: 1, install: 0 });
+    assert.deepEqual(calls, { probe: 0, install: 0 });
     assert.ok(!existsSync(playwrightExecutable));
   });
 
-  test('a failed download falls back to `chromium` on PATH, in PATH order', async () => {
+  test('`chromium` on PATH, in PATH order', async () => {
     reset();
     executable(join(binA, 'chromium'));
     executable(join(binB, 'chromium'));
     const { installer, calls } = fakeInstaller(true, false, playwrightExecutable);
     const outcome = await ensureBrowser(places([join(dir, 'missing'), binA, binB]), installer);
     assert.deepEqual(outcome, { browser: { kind: 'system', executablePath: join(binA, 'chromium') } });
-    assert.equal(calls.install, 1);
+    assert.deepEqual(calls, { probe: 0, install: 0 });
     assert.deepEqual(findBrowser(places([binB, binA])), { kind: 'system', executablePath: join(binB, 'chromium') });
   });
 
@@ -133,11 +145,14 @@ describe('finding a browser for the e2e tests', () => {
     rmSync(fixedPath, { recursive: true });
   });
 
-  test('none at all: one line saying what to install', async () => {
+  test('none at all and the download fails, or the host cannot be reached: one line saying what to install', async () => {
     reset();
-    const { installer } = fakeInstaller(true, false, playwrightExecutable);
-    const outcome = await ensureBrowser(places([binA, binB]), installer);
-    assert.deepEqual(outcome, { error: NO_BROWSER_MESSAGE });
+    for (const online of [true, false]) {
+      const { installer, calls } = fakeInstaller(online, false, playwrightExecutable);
+      const outcome = await ensureBrowser(places([binA, binB]), installer);
+      assert.deepEqual(outcome, { error: NO_BROWSER_MESSAGE });
+      assert.deepEqual(calls, { probe: 1, install: online ? 1 : 0 });
+    }
     assert.equal(NO_BROWSER_MESSAGE.split('\n').length, 1);
     assert.match(NO_BROWSER_MESSAGE, /npx playwright install chromium/);
     assert.match(NO_BROWSER_MESSAGE, /apt-get install chromium/);
@@ -171,6 +186,22 @@ describe('whether the download host can be reached', () => {
     assert.equal(await realInstaller({ PLAYWRIGHT_DOWNLOAD_HOST: `http://127.0.0.1:${openPort}` }).canDownload(), true);
     const skip = { PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1', HTTPS_PROXY: `http://127.0.0.1:${openPort}` };
     assert.equal(await realInstaller(skip).canDownload(), false);
+  });
+
+  test('a proxy setting that is not a URL means no download (then the one line), not a crash', async () => {
+    assert.equal(await realInstaller({ HTTPS_PROXY: '10.0.0.1:3128' }).canDownload(), false);
+  });
+
+  test('PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD is read as Playwright reads it, npm config included', () => {
+    const says = (env: Record<string, string>) => skipsDownload(env);
+    assert.equal(says({}), false);
+    for (const no of ['', '0', 'false']) assert.equal(says({ PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: no }), false, no);
+    for (const yes of ['1', 'true']) assert.equal(says({ PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: yes }), true, yes);
+    assert.equal(says({ npm_config_playwright_skip_browser_download: '1' }), true);
+    assert.equal(says({ npm_package_config_playwright_skip_browser_download: 'true' }), true);
+    // The variable wins over npm's config, as in Playwright.
+    const both = { PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '0', npm_config_playwright_skip_browser_download: '1' };
+    assert.equal(says(both), false);
   });
 });
 

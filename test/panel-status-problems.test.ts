@@ -4,21 +4,14 @@
  * message, since and count, and nothing at all when there is none.
  */
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { build } from 'esbuild';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { Status, StoreProblem } from '../shared/panel-api.ts';
 import { projectRoot } from '../electron/scripts/project.ts';
+import { browserHere, launchOptionsFor } from '../e2e/support/find-browser.ts';
 
 const SINCE = Date.UTC(2026, 10, 30, 9, 30);
-
-function chromiumPath(): string {
-  const candidates = [chromium.executablePath(), '/usr/bin/chromium', '/usr/bin/chromium-browser'];
-  const found = candidates.find((path) => existsSync(path));
-  if (!found) throw new Error(`no Chromium found (looked at ${candidates.join(', ')})`);
-  return found;
-}
 
 function status(problems: StoreProblem[]): Status {
   return {
@@ -60,7 +53,7 @@ describe('the status panel shows the store problems', () => {
       logLevel: 'warning',
     });
     script = bundle.outputFiles[0]!.text;
-    browser = await chromium.launch({ executablePath: chromiumPath(), args: ['--no-sandbox', '--headless'] });
+    browser = await chromium.launch(launchOptionsFor(browserHere(chromium.executablePath())));
     page = await browser.newPage({ timezoneId: 'UTC', locale: 'en-US' });
   });
 

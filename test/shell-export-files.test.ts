@@ -2,12 +2,14 @@
  * The past exports (listExports, deleteExport) against a real store and real files on disk,
  * called through the host's dispatcher (the zod schemas run first): real exports are listed with
  * their size, time and the options they were written with (read back from the sidecar beside each
- * file), newest first, without temporary files, sidecars, symlinks or folders; deleting one removes
- * it and its options only; every path that is not a Parquet file directly in the exports folder
- * (`..`, an absolute path elsewhere, a symlink, a symlinked folder, a sidecar, the store itself) is
- * refused with a typed error and nothing on disk changes.
+ * file; a sidecar holding anything else, or a FIFO, gives null options), newest first, without
+ * temporary files, sidecars, symlinks or folders; deleting one removes it and its options only (a
+ * folder bearing the options' name is left alone); every path that is not a Parquet file directly
+ * in the exports folder (`..`, an absolute path elsewhere, a symlink, a symlinked folder, a sidecar,
+ * the store itself) is refused with a typed error and nothing on disk changes.
  */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import {
   existsSync,
   mkdirSync,
@@ -126,6 +128,30 @@ describe('past exports', () => {
     assert.equal(copied?.bytes, 4);
   });
 
+  test('kept options that are not what an export writes are not passed on: options null', async () => {
+    const bad = {
+      'labels-not-a-list.parquet': { source: 'raw', anonymize: true, keepLabels: 'host', rows: 3 },
+      'rows-not-a-count.parquet': { source: 'raw', anonymize: true, rows: 'many' },
+      'unknown-source.parquet': { source: '7y', anonymize: false, rows: 3 },
+      'a-list.parquet': [1, 2, 3],
+      'missing-rows.parquet': { source: 'raw', anonymize: true },
+    };
+    for (const [name, options] of Object.entries(bad)) {
+      writeFileSync(join(exportsDir, name), 'PAR1');
+      writeFileSync(join(exportsDir, `${name}.options.json`), JSON.stringify(options));
+    }
+    // A sidecar that is a FIFO (nothing would ever write to it) is not read: the call still answers.
+    writeFileSync(join(exportsDir, 'fifo-options.parquet'), 'PAR1');
+    const fifo = spawnSync('mkfifo', [join(exportsDir, 'fifo-options.parquet.options.json')]);
+    assert.equal(fifo.status, 0, 'mkfifo');
+    const listed = await list();
+    for (const name of [...Object.keys(bad), 'fifo-options.parquet']) {
+      assert.equal(listed.find((file) => file.name === name)?.options, null, name);
+      rmSync(join(exportsDir, name));
+      rmSync(join(exportsDir, `${name}.options.json`));
+    }
+  });
+
   test('paths outside the exports folder, symlinks and other files are refused; nothing changes', async () => {
     const [newest] = await list();
     mkdirSync(join(dir, 'elsewhere'));
@@ -156,6 +182,16 @@ describe('past exports', () => {
     }
     assert.deepEqual(tree(), before);
     assert.ok(existsSync(join(dir, 'elsewhere', 'victim.parquet')));
+  });
+
+  test('a folder named like the options is not removed and does not fail the delete', async () => {
+    writeFileSync(join(exportsDir, 'with-folder.parquet'), 'PAR1');
+    mkdirSync(join(exportsDir, 'with-folder.parquet.options.json'));
+    writeFileSync(join(exportsDir, 'with-folder.parquet.options.json', 'kept.txt'), 'not ours');
+    assert.equal(await ok('deleteExport', 'with-folder.parquet'), undefined);
+    assert.ok(!existsSync(join(exportsDir, 'with-folder.parquet')));
+    assert.ok(existsSync(join(exportsDir, 'with-folder.parquet.options.json', 'kept.txt')));
+    rmSync(join(exportsDir, 'with-folder.parquet.options.json'), { recursive: true });
   });
 
   test('deleting an export removes it and its options, and nothing else', async () => {

@@ -5,7 +5,7 @@
  * arrives through the EventSource, and the strict CSP blocks nothing the bridge needs.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -17,20 +17,13 @@ import type { PanelErrorPayload } from '../shared/errors.ts';
 import type { ExportProgress } from '../shared/events.ts';
 import type { TelemetryBridge } from '../shared/panel-api.ts';
 import { projectRoot } from '../electron/scripts/project.ts';
+import { browserHere, launchOptionsFor } from '../e2e/support/find-browser.ts';
 
 /**
  * The page's window, as the bridge defines it. Functions passed to page.evaluate run in the
  * browser, so they declare no named functions (tsx would wrap those in a helper the page lacks).
  */
 type BridgeWindow = { telemetry: TelemetryBridge };
-
-/** Playwright's own Chromium when installed, else the system one (as e2e/ does). */
-function chromiumPath(): string {
-  const candidates = [chromium.executablePath(), '/usr/bin/chromium', '/usr/bin/chromium-browser'];
-  const found = candidates.find((path) => existsSync(path));
-  if (!found) throw new Error(`no Chromium found (looked at ${candidates.join(', ')})`);
-  return found;
-}
 
 describe('HTTP bridge in a real browser', () => {
   let dir: string;
@@ -68,7 +61,7 @@ describe('HTTP bridge in a real browser', () => {
       })),
     );
     server = await startPreviewServer({ backend: client, staticDir });
-    browser = await chromium.launch({ executablePath: chromiumPath(), args: ['--no-sandbox', '--headless'] });
+    browser = await chromium.launch(launchOptionsFor(browserHere(chromium.executablePath())));
     page = await browser.newPage();
     page.on('console', (message) => {
       if (/Content Security Policy/i.test(message.text())) violations.push(message.text());

@@ -1,14 +1,17 @@
 /**
  * Which Chromium the end-to-end tests run, on any machine: Playwright's own where it is installed;
- * else (the pre-step of `npm run test:e2e` only) Playwright's downloaded by `npx playwright install
- * chromium` where the download host can be reached; else the system's (/usr/bin/chromium, or
- * `chromium` / `chromium-browser` on PATH); where none is possible, one line saying what to install.
- * playwright.config.ts uses `findBrowser` (no side effects); run as a script, `ensureBrowser`.
+ * else the system's (/usr/bin/chromium, or `chromium` / `chromium-browser` on PATH), so a machine
+ * that has a browser (CI's Debian Chromium) never downloads one; else (the pre-step of `npm run
+ * test:e2e` only) Playwright's downloaded by `npx playwright install chromium` where the download
+ * host can be reached; where none is possible, one line saying what to install.
+ * playwright.config.ts and the Node tests that drive Chromium launch what `browserHere` finds (no side
+ * effects); run as a script (before the unit tests and `playwright test`), `ensureBrowser`.
  */
 import { spawnSync } from 'node:child_process';
 import { accessSync, constants as fsConstants, statSync } from 'node:fs';
 import { connect } from 'node:net';
 import { delimiter, join } from 'node:path';
+import type { LaunchOptions } from 'playwright-core';
 import { isMainModule } from '../../electron/scripts/project.ts';
 
 export type Browser = { kind: 'playwright' } | { kind: 'system'; executablePath: string };
@@ -56,6 +59,27 @@ export function findBrowser(places: BrowserPlaces): Browser | null {
   return system === null ? null : { kind: 'system', executablePath: system };
 }
 
+/** The browser already on this machine, for Playwright's `executablePath()`, searching the process's PATH. */
+export function browserHere(playwrightExecutable: string): Browser | null {
+  return findBrowser({ playwrightExecutable, pathEnv: process.env.PATH ?? '' });
+}
+
+/** Launch options for `browser`: none for Playwright's own (or none at all: its launch error says so). */
+export function launchOptionsFor(browser: Browser | null): LaunchOptions {
+  if (browser === null || browser.kind === 'playwright') return {};
+  return {
+    executablePath: browser.executablePath,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+    ],
+  };
+}
+
 /** How the pre-step may get Playwright's browser: whether it can download, and the download itself. */
 export interface Installer {
   canDownload: () => Promise<boolean>;
@@ -64,28 +88,32 @@ export interface Installer {
 }
 
 /**
- * The browser to use, installing Playwright's where it is missing and can be downloaded;
- * `NO_BROWSER_MESSAGE` when there is none.
+ * The browser to use: the one `findBrowser` finds, else Playwright's, installed where it can be
+ * downloaded; `NO_BROWSER_MESSAGE` when there is none.
  */
 export async function ensureBrowser(
   places: BrowserPlaces,
   installer: Installer,
 ): Promise<{ browser: Browser } | { error: string }> {
-  if (isExecutableFile(places.playwrightExecutable)) return { browser: { kind: 'playwright' } };
+  const found = findBrowser(places);
+  if (found !== null) return { browser: found };
   if ((await installer.canDownload()) && installer.install() && isExecutableFile(places.playwrightExecutable)) {
     return { browser: { kind: 'playwright' } };
   }
-  const system = systemChromium(places);
-  return system === null ? { error: NO_BROWSER_MESSAGE } : { browser: { kind: 'system', executablePath: system } };
+  return { error: NO_BROWSER_MESSAGE };
 }
 
 const PROBE_TIMEOUT_MS = 3_000;
 const INSTALL_TIMEOUT_MS = 15 * 60_000;
 
-/** The host a download goes to first: the HTTPS proxy when one is set, else Playwright's CDN. */
-function downloadEndpoint(env: NodeJS.ProcessEnv): { host: string; port: number } {
+/**
+ * The host a download goes to first: the HTTPS proxy when one is set, else Playwright's CDN; null
+ * when the setting is not a URL (no download is tried then).
+ */
+function downloadEndpoint(env: NodeJS.ProcessEnv): { host: string; port: number } | null {
   const proxy = env.HTTPS_PROXY ?? env.https_proxy;
-  const url = new URL(proxy ?? env.PLAYWRIGHT_DOWNLOAD_HOST ?? 'https://cdn.playwright.dev');
+  const url = URL.parse(proxy ?? env.PLAYWRIGHT_DOWNLOAD_HOST ?? 'https://cdn.playwright.dev');
+  if (url === null) return null;
   return { host: url.hostname, port: Number(url.port || (url.protocol === 'http:' ? 80 : 443)) };
 }
 
@@ -103,14 +131,25 @@ function reachable(host: string, port: number): Promise<boolean> {
   });
 }
 
+/**
+ * Whether PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD forbids a download, read as Playwright reads it: the
+ * variable, else npm's config (`.npmrc`'s playwright_skip_browser_download reaches an npm script as
+ * npm_config_…); any value but "", "0" and "false" says skip.
+ */
+export function skipsDownload(env: NodeJS.ProcessEnv): boolean {
+  const value =
+    env.PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD ??
+    env.npm_config_playwright_skip_browser_download ??
+    env.npm_package_config_playwright_skip_browser_download;
+  return value !== undefined && value !== '' && value !== '0' && value !== 'false';
+}
+
 export function realInstaller(env: NodeJS.ProcessEnv = process.env): Installer {
   return {
     canDownload: () => {
-      if (env.PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD !== undefined && env.PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD !== '0') {
-        return Promise.resolve(false);
-      }
-      const { host, port } = downloadEndpoint(env);
-      return reachable(host, port);
+      if (skipsDownload(env)) return Promise.resolve(false);
+      const endpoint = downloadEndpoint(env);
+      return endpoint === null ? Promise.resolve(false) : reachable(endpoint.host, endpoint.port);
     },
     install: () => {
       console.log("Installing Playwright's Chromium for the end-to-end tests (npx playwright install chromium)…");

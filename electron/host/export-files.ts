@@ -1,13 +1,16 @@
 /**
  * The exports folder as the panel sees it: the Parquet files there (never a temporary file of an
  * export under way, a symlink or a folder), each with the options it was written with, kept in a
- * small JSON sidecar beside it (`<file>.options.json`); and deleting one of them. A path is
- * accepted only when it names a regular `.parquet` file directly in the exports folder: `..`, a
- * symlinked file or folder leading elsewhere, or any other file is refused with a typed error.
+ * small JSON sidecar beside it (`<file>.options.json`, read back only when it is a small regular
+ * file holding what an export writes: anything else lists the file without options); and deleting
+ * one of them. A path is accepted only when it names a regular `.parquet` file directly in the
+ * exports folder: `..`, a symlinked file or folder leading elsewhere, or any other file is refused
+ * with a typed error.
  */
 import { lstatSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { ExportFile, ExportFileOptions } from '../../shared/panel-api.ts';
+import { exportFileOptions } from './panel-schemas.ts';
 import { ShellError } from './shell-errors.ts';
 
 const PARQUET = '.parquet';
@@ -27,10 +30,17 @@ export function writeExportOptions(exportPath: string, options: ExportFileOption
   writeFileSync(sidecarPath(exportPath), `${JSON.stringify(options)}\n`);
 }
 
+/** A sidecar is a few hundred bytes; anything much larger is not one. */
+const MAX_SIDECAR_BYTES = 64 * 1024;
+
 function readExportOptions(exportPath: string): ExportFileOptions | null {
+  const path = sidecarPath(exportPath);
   try {
-    const parsed: unknown = JSON.parse(readFileSync(sidecarPath(exportPath), 'utf8'));
-    return typeof parsed === 'object' && parsed !== null ? (parsed as ExportFileOptions) : null;
+    // lstat first: a FIFO would block the read for ever, a symlink could lead anywhere.
+    const stat = lstatSync(path);
+    if (!stat.isFile() || stat.size > MAX_SIDECAR_BYTES) return null;
+    const parsed = exportFileOptions.safeParse(JSON.parse(readFileSync(path, 'utf8')));
+    return parsed.success ? parsed.data : null;
   } catch {
     return null;
   }
@@ -96,9 +106,10 @@ export function exportEntryPath(exportsDir: string, requested: string): string {
   return entry;
 }
 
-/** Deletes an export and its kept options. */
+/** Deletes an export and its kept options (never a folder that happens to bear their name). */
 export function deleteExportFile(exportsDir: string, requested: string): void {
   const path = exportEntryPath(exportsDir, requested);
   rmSync(path);
-  rmSync(sidecarPath(path), { force: true });
+  const sidecar = sidecarPath(path);
+  if (lstatSync(sidecar, { throwIfNoEntry: false })?.isDirectory() !== true) rmSync(sidecar, { force: true });
 }

@@ -114,6 +114,19 @@ const exportRequest = z
   })
   .refine(startBeforeEnd, 'start must be before end');
 
+/**
+ * The options kept beside an export (export-files.ts), checked when read back from the disk; a
+ * field a later version adds is dropped rather than failing the rest.
+ */
+export const exportFileOptions = z.object({
+  source: resolution,
+  anonymize: z.boolean(),
+  keepLabels: z.array(labelName).max(MAX_LABELS).optional(),
+  start: timestamp.optional(),
+  end: timestamp.optional(),
+  rows: z.int().min(0),
+});
+
 const alertFilter = z
   .strictObject({
     start: timestamp.optional(),

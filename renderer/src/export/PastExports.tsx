@@ -1,9 +1,10 @@
 /**
  * The files in the exports folder, newest first: name, size, when, the options each was written
  * with, and "Show in folder" and "Delete" (asked twice, in the row) for each. Reloads when `version`
- * changes (a new export was written).
+ * changes (a new export was written). Focus follows the question: to "Keep" when it is asked, back
+ * to "Delete" when kept, to the list's heading once the row is gone, never to the page itself.
  */
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ExportFile, ExportFileOptions } from '../../../shared/panel-api.ts';
 import { telemetry } from '../lib/api.ts';
 import { formatBytes, formatCount, formatDateTime } from '../lib/format.ts';
@@ -37,6 +38,18 @@ function ExportRow({
   onError: (e: unknown) => void;
 }) {
   const [confirming, setConfirming] = useState(false);
+  const keepButton = useRef<HTMLButtonElement>(null);
+  const deleteButton = useRef<HTMLButtonElement>(null);
+  /** Whether the question was asked here, so focus moves only after a user's answer, not on mount. */
+  const asked = useRef(false);
+  useEffect(() => {
+    if (confirming) keepButton.current?.focus();
+    else if (asked.current) deleteButton.current?.focus();
+  }, [confirming]);
+  const ask = () => {
+    asked.current = true;
+    setConfirming(true);
+  };
   const remove = () => telemetry().deleteExport(file.path).then(onDeleted, onError);
   return (
     <li className="past-export" data-testid="past-export" data-path={file.path}>
@@ -68,17 +81,12 @@ function ExportRow({
             >
               Delete for good
             </button>
-            <button type="button" className="button" onClick={() => setConfirming(false)}>
+            <button type="button" className="button" ref={keepButton} onClick={() => setConfirming(false)}>
               Keep
             </button>
           </>
         ) : (
-          <button
-            type="button"
-            className="button"
-            onClick={() => setConfirming(true)}
-            aria-label={`Delete ${file.name}`}
-          >
+          <button type="button" className="button" ref={deleteButton} onClick={ask} aria-label={`Delete ${file.name}`}>
             Delete
           </button>
         )}
@@ -90,21 +98,29 @@ function ExportRow({
 export function PastExports({ version }: { version: number }) {
   const files = useAsync(useCallback(() => telemetry().listExports(), []));
   const action = useAction();
+  const heading = useRef<HTMLHeadingElement>(null);
   const { reload } = files;
+  /** The deleted row takes the focus with it: the heading holds it instead. */
+  const deleted = () => {
+    heading.current?.focus();
+    reload();
+  };
   useEffect(() => {
     if (version > 0) reload();
   }, [version, reload]);
 
   return (
     <section className="card" aria-labelledby="past-exports-title">
-      <h2 id="past-exports-title">Past exports</h2>
+      <h2 id="past-exports-title" ref={heading} tabIndex={-1}>
+        Past exports
+      </h2>
       {files.error !== undefined && <ErrorBanner error={files.error} onRetry={files.reload} />}
       {action.error !== undefined && <ErrorBanner error={action.error} />}
       {files.data?.length === 0 && <p className="muted">No export in the exports folder yet.</p>}
       {files.data !== undefined && files.data.length > 0 && (
         <ul className="past-exports">
           {files.data.map((file) => (
-            <ExportRow key={file.path} file={file} onDeleted={files.reload} onError={action.fail} />
+            <ExportRow key={file.path} file={file} onDeleted={deleted} onError={action.fail} />
           ))}
         </ul>
       )}
