@@ -132,6 +132,9 @@ test('the metric list is one Tab stop; arrow keys, Home and End move in it, Ente
   await waitForChartIdle(page);
   const list = page.getByRole('navigation', { name: 'Metrics' });
   const items = list.getByRole('listitem').getByRole('button');
+  // The tab opens on the overview (no metric current): open the first metric's detailed view.
+  await items.first().click();
+  await waitForChartIdle(page);
   const count = await items.count();
   expect(count).toBeGreaterThan(3);
   await expect(list.locator('li button[tabindex="0"]')).toHaveCount(1);
@@ -170,6 +173,9 @@ test('the metric list is one Tab stop; arrow keys, Home and End move in it, Ente
   expect(await list.locator(':focus').count(), 'one Tab leaves the list').toBe(0);
 });
 
+/** The controls checked per view: its forms and the first rows of its lists. */
+const CONTROLS_PER_VIEW = 60;
+
 test('the focus ring is whole on the toolbar, the tabs, the metric list and every control of the other views', async ({
   page,
   preview,
@@ -200,7 +206,8 @@ test('the focus ring is whole on the toolbar, the tabs, the metric list and ever
     if (section === 'Export') await page.getByText('Options').click();
     await page.keyboard.press('Tab');
     const inPanel = page.getByRole('tabpanel', { name: section }).locator('button, input, select, summary, a[href]');
-    for (const control of await inPanel.all()) {
+    // Every kind of control, not each of the hundreds of repeated rows (an incident list's buttons).
+    for (const control of (await inPanel.all()).slice(0, CONTROLS_PER_VIEW)) {
       if ((await control.isVisible()) && (await control.isEnabled())) await check(control);
     }
   }

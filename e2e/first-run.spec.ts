@@ -10,7 +10,7 @@ import { test as base, expect } from '@playwright/test';
 import { TRANSPORT } from '../shared/panel-api.ts';
 import { e2eRoot } from './support/env.ts';
 import { collectErrors } from './support/strict-test.ts';
-import { rangeText, shownRange, waitForChartIdle } from './support/panel.ts';
+import { drawnLines, rangeText, shownRange, waitForChartIdle } from './support/panel.ts';
 import { startPreview, type Preview } from './support/preview.ts';
 
 /** Loading 30 days of demo history takes about 8 s on an idle machine; a shared one is slower. */
@@ -58,7 +58,7 @@ test('a fresh store: the banner, a range fitted to the data, then the demo with 
   const range = await shownRange(page);
   expect(range.end - range.start).toBe(5 * 60_000);
   await waitForChartIdle(page);
-  await expect.poll(async () => page.getByTestId('legend-row').count()).toBeGreaterThan(0);
+  await expect.poll(async () => (await drawnLines(page)).length).toBeGreaterThan(0);
   await expect(page.getByRole('switch', { name: 'Show demo data' })).toHaveCount(0);
   await page.screenshot({ path: 'e2e/screenshots/first-run.png', fullPage: true });
 
@@ -95,7 +95,7 @@ test('a fresh store: the banner, a range fitted to the data, then the demo with 
     .getByRole('button', { name: /^process_cpu_percent/ })
     .click();
   await page.getByRole('group', { name: 'Quick ranges' }).getByRole('button', { name: '7d' }).click();
-  await expect(page.locator('.panel-toolbar .demo-badge')).toHaveText('Demo data');
+  await expect(page.locator('.metric-panel .demo-badge')).toHaveText('Demo data');
   // Reloaded, the store is no longer new: no banner.
   await page.reload();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('process_cpu_percent');

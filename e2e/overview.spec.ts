@@ -177,6 +177,7 @@ test('one crosshair for all charts, a drag zooms them all, a click opens the met
 
 test('pinned metrics: the overview can show only them, and the choice survives a reload', async ({ page, preview }) => {
   await page.goto(preview.url);
+  await expect(cards(page).nth(2)).toBeVisible();
   const names = (await cards(page).evaluateAll((all) => all.map((c) => c.getAttribute('data-metric')))).slice(0, 3);
   await page.getByRole('button', { name: `Pin ${names[2]}` }).click();
   await page.getByRole('button', { name: `Pin ${names[0]}` }).click();

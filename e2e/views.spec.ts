@@ -133,7 +133,7 @@ test.describe('with the demo history', () => {
     await openMetric(page, metric);
     await page.getByRole('group', { name: 'Quick ranges' }).getByRole('button', { name: '7d' }).click();
     await waitForChartIdle(page);
-    const badge = page.locator('.panel-toolbar .demo-badge');
+    const badge = page.locator('.metric-panel .demo-badge');
     await expect(badge).toHaveText('Demo data');
     const rows = page.getByTestId('legend-row');
     await expect.poll(() => rows.count()).toBeGreaterThan(0);

@@ -7,7 +7,8 @@ import type { Locator } from '@playwright/test';
 
 /** Null when the ring is whole, else why not. */
 export async function focusRingProblem(element: Locator): Promise<string | null> {
-  await element.scrollIntoViewIfNeeded();
+  // Centred, so the ring around it is inside the viewport too (at an edge it would read as covered).
+  await element.evaluate((el) => el.scrollIntoView({ block: 'center', inline: 'nearest' }));
   return element.evaluate((el) => {
     const name = (node: Element | null) =>
       node === null

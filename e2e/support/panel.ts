@@ -56,7 +56,9 @@ export async function drawnLines(page: Page): Promise<DrawnLine[]> {
 }
 
 export async function waitForChartIdle(page: Page): Promise<void> {
-  await expect(page.locator('.chart-frame')).toHaveAttribute('aria-busy', 'false');
+  // The detailed view has one chart, the overview one per metric: wait until every one has drawn.
+  await expect(page.locator('.chart-frame').first()).toBeVisible();
+  await expect(page.locator('.chart-frame[aria-busy="true"]')).toHaveCount(0);
 }
 
 /** A linear y axis read back from the drawn chart: value -> SVG y, fitted through its tick labels. */

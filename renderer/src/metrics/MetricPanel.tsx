@@ -208,7 +208,7 @@ export function MetricPanel(props: Props) {
       {heatmap && metric.type === 'histogram' && (
         <HistogramHeatmap metric={metric} request={request} width={size.width} scheme={scheme} />
       )}
-      {series.length > 0 && (
+      {series.some((s) => s.points > 0) && (
         <div className="legend-scroll">
           <LegendTable series={series} format={format} scheme={scheme} />
         </div>

@@ -111,7 +111,7 @@ function OverviewCardImpl(props: Props) {
         scheme={scheme}
         baseline={null}
         alerts={NO_ALERTS}
-        loading={request === null || results.loading}
+        loading={request !== null && results.loading}
         sharedHover={props.hover}
         onRange={props.onRange}
         onDragChange={props.onDragChange}
