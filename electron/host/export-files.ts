@@ -16,7 +16,7 @@ import { ShellError } from './shell-errors.ts';
 const PARQUET = '.parquet';
 const SIDECAR = '.options.json';
 
-export function sidecarPath(exportPath: string): string {
+function sidecarPath(exportPath: string): string {
   return `${exportPath}${SIDECAR}`;
 }
 
@@ -80,7 +80,7 @@ export function listExportFiles(exportsDir: string): ExportFile[] {
 }
 
 /** The path of the export `requested` names; a typed error for anything that is not one. */
-export function exportEntryPath(exportsDir: string, requested: string): string {
+function exportEntryPath(exportsDir: string, requested: string): string {
   const root = realExportsDir(exportsDir);
   if (root === null) throw new ShellError('NOT_FOUND', `no export named ${requested}`);
   const notAnExport = new ShellError('INVALID_ARGUMENT', 'only Parquet files in the exports folder can be deleted');

@@ -21,7 +21,7 @@ export type SettingsStore = Pick<TimeSeriesStorage, 'getAppSetting' | 'setAppSet
 const SETTINGS_KEY = 'ingest.settings';
 const TARGETS_KEY = 'ingest.scrapeTargets';
 
-export const DEFAULT_INGEST_SETTINGS: IngestSettings = { otlp: { enabled: false, port: DEFAULT_OTLP_PORT } };
+const DEFAULT_INGEST_SETTINGS: IngestSettings = { otlp: { enabled: false, port: DEFAULT_OTLP_PORT } };
 
 /** The hosts a scrape target may name: this machine only. */
 export function isLoopbackHost(hostname: string): boolean {

@@ -3,11 +3,10 @@
  * mapped, samples stored) and hands the event loop back every STEP_UNITS of them, so the panel's
  * calls to the same host are answered while a large request is ingested.
  */
+import { setImmediate } from 'node:timers/promises';
 
 /** Units of work between two yields: a few milliseconds of decoding, mapping or writing. */
 export const STEP_UNITS = 4_000;
-
-export const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 export class Pacer {
   private done = 0;
@@ -19,6 +18,6 @@ export class Pacer {
     this.done += units;
     if (this.done < this.every) return;
     this.done = 0;
-    await yieldToEventLoop();
+    await setImmediate();
   }
 }

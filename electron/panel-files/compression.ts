@@ -47,7 +47,7 @@ export function chooseEncoding(acceptEncoding: string | undefined): ContentEncod
   return best;
 }
 
-export function isCompressible(contentType: string): boolean {
+function isCompressible(contentType: string): boolean {
   return COMPRESSIBLE_TYPE.test(contentType);
 }
 

@@ -111,8 +111,8 @@ export function checkExportOptions(options: ExportOptions): { source: Resolution
 }
 
 /** The longest name and value an embedder's own setting may have. */
-export const MAX_APP_SETTING_NAME = 200;
-export const MAX_APP_SETTING_VALUE = 1 << 20;
+const MAX_APP_SETTING_NAME = 200;
+const MAX_APP_SETTING_VALUE = 1 << 20;
 
 /** An embedder's setting name: a non-empty string of at most MAX_APP_SETTING_NAME characters. */
 export function checkAppSettingName(name: unknown): string {

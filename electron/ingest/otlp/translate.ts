@@ -14,6 +14,7 @@
 import {
   HISTOGRAM_SUFFIXES,
   INF_BOUND,
+  LE_LABEL,
   MAX_HELP_LENGTH,
   MAX_TIMESTAMP,
   MAX_UNIT_LENGTH,
@@ -184,7 +185,7 @@ function histogramValues(name: string, labels: Labels, point: HistogramDataPoint
 }
 
 function bucket(name: string, labels: Labels, le: number, count: number): PointValue {
-  return { name: name + HISTOGRAM_SUFFIXES.bucket, labels: { ...labels, le: String(le) }, value: count };
+  return { name: name + HISTOGRAM_SUFFIXES.bucket, labels: { ...labels, [LE_LABEL]: String(le) }, value: count };
 }
 
 /** A histogram's +Inf bucket, `_sum` (when it has one) and `_count`. */

@@ -1,13 +1,13 @@
 /**
  * The chart's fixed margins, shared by the Recharts chart and the HTML overlay above its plot area
  * (hover, drag-to-zoom, alert markers), plus time-axis ticks on round local times. The chart's
- * height is whatever its frame is given (the window's), never below MIN_CHART_HEIGHT.
+ * height is whatever its frame is given (the window's; styles.css keeps the detailed chart at least
+ * 160 px tall).
  */
 import { MINUTE_MS } from '../../../shared/constants.ts';
 export const MARGIN = { top: 16, right: 20, bottom: 0, left: 0 } as const;
 export const Y_AXIS_WIDTH = 72;
 export const X_AXIS_HEIGHT = 28;
-export const MIN_CHART_HEIGHT = 160;
 
 export interface PlotBox {
   left: number;

@@ -202,11 +202,6 @@ function alignedRange(interval: Interval, start: number, end: number): [number, 
 }
 
 /**
- * Replaces the summaries whose counter increase is unknown (NaN: a late sample not folded yet, a
- * series not folded as a counter) by ones computed from their raw samples (the tier's and every
- * head row), read in one pass over the span of those buckets.
- */
-/**
  * The stored summary with the increase computed from the samples left: its count, sum, min and max
  * are exact (the samples of a bucket straddling a retention cutoff may be partly gone), and its
  * first and last samples are the stored ones where known (a non-counter's are not stored).
@@ -224,6 +219,11 @@ function withIncreaseOf(stored: Summary, fromRaw: Summary): Summary {
   };
 }
 
+/**
+ * Replaces the summaries whose counter increase is unknown (NaN: a late sample not folded yet, a
+ * series not folded as a counter) by ones computed from their raw samples (the tier's and every
+ * head row), read in one pass over the span of those buckets.
+ */
 function recomputeUnknown(
   ctx: QueryContext,
   seriesId: number,

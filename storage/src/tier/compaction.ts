@@ -14,8 +14,8 @@ import type { Tier } from './tier.ts';
  * a steady run, kept short), each next one twice as many up to MAX_STEP_ROWS (a backlog goes in big
  * steps, each rewriting a series' last chunk once for many new samples).
  */
-export const FIRST_STEP_ROWS = 20_000;
-export const MAX_STEP_ROWS = 160_000;
+const FIRST_STEP_ROWS = 20_000;
+const MAX_STEP_ROWS = 160_000;
 
 function groupBySeries(rows: HeadRow[]): Map<number, HeadRow[]> {
   const groups = new Map<number, HeadRow[]>();
@@ -53,14 +53,7 @@ export function compactionSteps(db: Db, head: Head, tier: Tier, upTo: number, ho
  * Moves the next head rows with id <= upTo (at most `limit`) into the tier, folding those the
  * stored rollups have not folded yet; returns how many, or null when none are left.
  */
-export function compactionStep(
-  db: Db,
-  head: Head,
-  tier: Tier,
-  upTo: number,
-  hooks: MoveHooks,
-  limit: number,
-): number | null {
+function compactionStep(db: Db, head: Head, tier: Tier, upTo: number, hooks: MoveHooks, limit: number): number | null {
   return db
     .transaction(() => {
       const rows = head.readAfter(0, upTo, limit);
