@@ -2,6 +2,8 @@
  * Which metrics the overview shows: all of them, or only those pinned. The choice is this
  * window's preference, kept in localStorage (a stored value that cannot be read counts as none).
  */
+import { readStored, writeStored } from '../hooks/use-stored-state.ts';
+
 export type OverviewMode = 'all' | 'pinned';
 
 export interface OverviewPrefs {
@@ -20,7 +22,7 @@ function isPrefs(value: unknown): value is OverviewPrefs {
 
 export function loadOverviewPrefs(): OverviewPrefs {
   try {
-    const parsed: unknown = JSON.parse(localStorage.getItem(STORAGE_KEY) ?? 'null');
+    const parsed: unknown = JSON.parse(readStored(STORAGE_KEY) ?? 'null');
     return isPrefs(parsed) ? parsed : DEFAULT_PREFS;
   } catch {
     return DEFAULT_PREFS;
@@ -28,7 +30,7 @@ export function loadOverviewPrefs(): OverviewPrefs {
 }
 
 export function saveOverviewPrefs(prefs: OverviewPrefs): void {
-  localStorage.setItem(STORAGE_KEY, JSON.stringify(prefs));
+  writeStored(STORAGE_KEY, JSON.stringify(prefs));
 }
 
 export function togglePinned(prefs: OverviewPrefs, metric: string): OverviewPrefs {

@@ -114,6 +114,7 @@ export class IncidentLog {
   private readonly byIdStmt: Statement;
   private readonly openOfRuleStmt: Statement;
   private readonly openOfSeriesStmt: Statement;
+  private readonly deleteOfSeriesStmt: Statement;
 
   constructor(private readonly db: Db) {
     this.insertStmt = db.prepare(
@@ -131,6 +132,8 @@ export class IncidentLog {
     this.openOfSeriesStmt = db.prepare(
       `${SELECT} WHERE i.kind = 'anomaly' AND i.metric_name = ? AND i.labels = ? AND i.end_ts IS NULL`,
     );
+    // Run once per series that retention or deleteSeries drops: prepared once.
+    this.deleteOfSeriesStmt = db.prepare('DELETE FROM incidents WHERE metric_name = ? AND labels = ?');
   }
 
   /** Stores a run (inserts it, or updates the incident it continues); returns the incident. */
@@ -230,7 +233,7 @@ export class IncidentLog {
 
   /** Deletes the incidents of a series (the series is being deleted). */
   deleteSeries(metricName: string, labelsJson: string): void {
-    this.db.prepare('DELETE FROM incidents WHERE metric_name = ? AND labels = ?').run(metricName, labelsJson);
+    this.deleteOfSeriesStmt.run(metricName, labelsJson);
   }
 
   /** Deletes a rule's pending incidents and resolves its firing ones at `at` (the rule is deleted, paused or changed). */
