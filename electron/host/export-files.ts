@@ -2,10 +2,10 @@
  * The exports folder as the panel sees it: the Parquet files there (never a temporary file of an
  * export under way, a symlink or a folder), each with the options it was written with, kept in a
  * small JSON sidecar beside it (`<file>.options.json`, read back only when it is a small regular
- * file holding what an export writes: anything else lists the file without options); and deleting
- * one of them. A path is accepted only when it names a regular `.parquet` file directly in the
- * exports folder: `..`, a symlinked file or folder leading elsewhere, or any other file is refused
- * with a typed error.
+ * file holding what an export writes: anything else lists the file without options); and the
+ * checked path of one of them, to delete or reveal. A path is accepted only when it names a regular
+ * `.parquet` file directly in the exports folder: `..`, a symlinked file or folder leading
+ * elsewhere, or any other file is refused with a typed error.
  */
 import { lstatSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -79,11 +79,14 @@ export function listExportFiles(exportsDir: string): ExportFile[] {
   return files.sort((a, b) => b.modified - a.modified || a.name.localeCompare(b.name));
 }
 
-/** The path of the export `requested` names; a typed error for anything that is not one. */
-function exportEntryPath(exportsDir: string, requested: string): string {
+/**
+ * The path of the export `requested` names (a file name, or its absolute path); a typed error for
+ * anything that is not one. `action` ends the refusal's message ("... can be deleted").
+ */
+export function exportEntryPath(exportsDir: string, requested: string, action: 'deleted' | 'revealed'): string {
   const root = realExportsDir(exportsDir);
   if (root === null) throw new ShellError('NOT_FOUND', `no export named ${requested}`);
-  const notAnExport = new ShellError('INVALID_ARGUMENT', 'only Parquet files in the exports folder can be deleted');
+  const notAnExport = new ShellError('INVALID_ARGUMENT', `only Parquet files in the exports folder can be ${action}`);
   const path = resolve(root, requested);
   const name = basename(path);
   if (!isExportName(name)) throw notAnExport;
@@ -108,7 +111,7 @@ function exportEntryPath(exportsDir: string, requested: string): string {
 
 /** Deletes an export and its kept options (never a folder that happens to bear their name). */
 export function deleteExportFile(exportsDir: string, requested: string): void {
-  const path = exportEntryPath(exportsDir, requested);
+  const path = exportEntryPath(exportsDir, requested, 'deleted');
   rmSync(path);
   const sidecar = sidecarPath(path);
   if (lstatSync(sidecar, { throwIfNoEntry: false })?.isDirectory() !== true) rmSync(sidecar, { force: true });

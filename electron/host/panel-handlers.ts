@@ -5,8 +5,6 @@
  * revealed, listed or deleted (export-files.ts); one export runs at a time and can be cancelled; retention changes are applied at once,
  * through the job queue; a raw query returns at most MAX_QUERY_POINTS samples per series.
  */
-import { realpathSync, statSync } from 'node:fs';
-import { isAbsolute, relative, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { checkLabelMatchers, defaultExportPath } from '../../storage/src/index.ts';
 import type { DataPaths } from './data-dir.ts';
@@ -18,7 +16,7 @@ import { METRIC, type MetricName } from '../collector/metric-catalog.ts';
 import type { DemoProgress, PanelEvent } from '../../shared/events.ts';
 import type { ExportRequest, ExportResult, LabelMatchers, PanelApi, Settings } from '../../shared/panel-api.ts';
 import { ShellError } from './shell-errors.ts';
-import { deleteExportFile, listExportFiles, writeExportOptions } from './export-files.ts';
+import { deleteExportFile, exportEntryPath, listExportFiles, writeExportOptions } from './export-files.ts';
 import { MAX_QUERY_POINTS } from './panel-schemas.ts';
 import { displayUnit } from '../collector/units.ts';
 import { createIngestHandlers, type IngestContext } from './ingest-handlers.ts';
@@ -48,25 +46,6 @@ function anonymizeOption(request: ExportRequest): boolean | { keepLabels: string
 /** The series an export covers: all of them when the demo is asked for, else those not labelled as demo. */
 function exportSelector(request: ExportRequest): LabelMatchers | undefined {
   return request.includeDemo === true ? undefined : { [DEMO_LABEL.name]: { op: '!=', value: DEMO_LABEL.value } };
-}
-
-/** The real path of `requested` when it names a file inside the exports folder; throws otherwise. */
-export function exportFilePath(exportsDir: string, requested: string): string {
-  const root = realpathSync(exportsDir);
-  const outside = (path: string): boolean => {
-    const rel = relative(root, path);
-    return rel === '' || rel.startsWith('..') || isAbsolute(rel);
-  };
-  const notInExports = new ShellError('INVALID_ARGUMENT', 'only files in the exports folder can be revealed');
-  if (outside(resolve(root, requested))) throw notInExports;
-  let real: string;
-  try {
-    real = realpathSync(resolve(root, requested));
-  } catch {
-    throw new ShellError('NOT_FOUND', `no export named ${requested}`);
-  }
-  if (outside(real) || !statSync(real).isFile()) throw notInExports;
-  return real;
 }
 
 /**
@@ -157,7 +136,7 @@ export function createPanelHandlers(ctx: HandlerContext) {
       return true;
     },
     async revealExport(path) {
-      ctx.reveal(exportFilePath(paths.exportsDir, path));
+      ctx.reveal(exportEntryPath(paths.exportsDir, path, 'revealed'));
     },
     // Past exports (export-files.ts): listed and deleted inside the exports folder only.
     async listExports() {

@@ -1,25 +1,11 @@
 /** Copies a text to the clipboard and says so for a moment (or why it could not). */
-import { useEffect, useState } from 'react';
-
-const SHOWN_MS = 2_000;
-
-type CopyState = 'idle' | 'copied' | 'failed';
+import { useClipboard } from '../lib/use-clipboard.ts';
 
 export function CopyButton({ text, label }: { text: string; label: string }) {
-  const [state, setState] = useState<CopyState>('idle');
-  useEffect(() => {
-    if (state === 'idle') return undefined;
-    const timer = setTimeout(() => setState('idle'), SHOWN_MS);
-    return () => clearTimeout(timer);
-  }, [state]);
-  const copy = () =>
-    navigator.clipboard.writeText(text).then(
-      () => setState('copied'),
-      () => setState('failed'),
-    );
+  const { state, copy } = useClipboard();
   return (
     <>
-      <button type="button" className="button" onClick={() => void copy()}>
+      <button type="button" className="button" onClick={() => copy(text)}>
         {label}
       </button>
       <span className="copy-state" role="status">

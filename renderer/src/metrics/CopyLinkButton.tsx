@@ -1,7 +1,5 @@
 /** "Copy link": the page's full address, which holds the view (metric, range, filters...), to the clipboard. */
-import { useState } from 'react';
-
-type CopyState = 'idle' | 'copied' | 'failed';
+import { useClipboard, type CopyState } from '../lib/use-clipboard.ts';
 
 const LABELS: Record<CopyState, string> = {
   idle: 'Copy link',
@@ -10,18 +8,12 @@ const LABELS: Record<CopyState, string> = {
 };
 
 export function CopyLinkButton() {
-  const [state, setState] = useState<CopyState>('idle');
-  const copy = () =>
-    navigator.clipboard.writeText(location.href).then(
-      () => setState('copied'),
-      () => setState('failed'),
-    );
+  const { state, copy } = useClipboard();
   return (
     <button
       type="button"
       className="button copy-link"
-      onClick={() => void copy()}
-      onBlur={() => setState('idle')}
+      onClick={() => copy(location.href)}
       title="Copy the address of this view (metric, range, filters) to share or bookmark it"
     >
       <span aria-live="polite">{LABELS[state]}</span>
