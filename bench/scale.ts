@@ -3,7 +3,8 @@
  * stores of 1M, 4M and 16M samples over 1,000 series (each size in its own child process,
  * bench/scale-store.ts, so that its RSS is its own) and prints, per size, the ingest rate, the
  * settling after the load, bytes per sample, the latency of a one-day raw query and of a 30-day
- * auto query, and the process RSS, with the ratio of the largest size to the smallest. With
+ * auto query (the same series and data at every size), and the process RSS, with the ratio of the
+ * largest size to the smallest. With
  * --quick: 100k, 400k and 1.6M samples.
  */
 import { execFileSync } from 'node:child_process';
@@ -31,7 +32,7 @@ interface SizeFigures {
 }
 
 const ROWS: [string, (f: SizeFigures) => number | string][] = [
-  ['days of data (a sample per series every 2 min)', (f) => f.days],
+  ['days the 990 other series span (a sample every 2 min; the 10 queried ones: 30 days)', (f) => f.days],
   ['ingest samples/s, batches of 10k, with the automatic maintenance between them', (f) => f.ingestPerSecond],
   ['the same in samples per CPU second', (f) => f.ingestPerCpuSecond],
   ['settle after the load (what automatic maintenance left), ms', (f) => f.settleMs],
