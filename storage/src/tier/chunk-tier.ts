@@ -24,6 +24,7 @@ import {
   decodeChunk,
   DEFAULT_CHUNK_SAMPLES,
   encodeChunk,
+  encodeGorillaChunk,
   type DecodedChunk,
 } from '../compression/chunk.ts';
 import { HOUR_MS } from '../../../shared/constants.ts';
@@ -227,7 +228,9 @@ export class ChunkTier implements Tier {
       const chunk = decodeChunk(row.payload);
       const keep = lowerBound(chunk.timestamps, cutoff);
       deleted += keep;
-      this.write(seriesId, chunk.timestamps.subarray(keep), chunk.values.subarray(keep), [row.id]);
+      // Gorilla needs no planning pass: 4x faster to encode than the smallest scheme, for one chunk per series that the next retention deletes.
+      const [ts, values] = [chunk.timestamps.subarray(keep), chunk.values.subarray(keep)];
+      this.write(seriesId, ts, values, [row.id], encodeGorillaChunk);
     }
     this.forgetDeleted(seriesId);
     return deleted;
@@ -326,11 +329,17 @@ export class ChunkTier implements Tier {
    * `replacing` in place (a new row id for each rewrite would leave holes in the table's pages
    * that nothing fills again) and deleting those left over.
    */
-  private write(seriesId: number, ts: Float64Array, values: Float64Array, replacing: number[]): void {
+  private write(
+    seriesId: number,
+    ts: Float64Array,
+    values: Float64Array,
+    replacing: number[],
+    encode: (ts: Float64Array, values: Float64Array) => Uint8Array = encodeChunk,
+  ): void {
     const ids = [...replacing];
     for (let i = 0; i < ts.length; i += DEFAULT_CHUNK_SAMPLES) {
       const t = ts.subarray(i, i + DEFAULT_CHUNK_SAMPLES);
-      const payload = encodeChunk(t, values.subarray(i, i + DEFAULT_CHUNK_SAMPLES));
+      const payload = encode(t, values.subarray(i, i + DEFAULT_CHUNK_SAMPLES));
       const [firstTs, lastTs, count] = [t[0]!, t[t.length - 1]!, t.length];
       const checksum = chunkChecksum(payload, { seriesId, firstTs, lastTs, count });
       const id = ids.shift();
