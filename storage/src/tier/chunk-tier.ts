@@ -105,7 +105,6 @@ export class ChunkTier implements Tier {
   private readonly insertStmt: Statement;
   private readonly updateStmt: Statement;
   private readonly deleteIdStmt: Statement;
-  private readonly expiredStmt: Statement;
   private readonly deleteExpiredStmt: Statement;
   private readonly straddlingStmt: Statement;
   private readonly seriesCountStmt: Statement;
@@ -139,13 +138,11 @@ export class ChunkTier implements Tier {
     );
     this.existsStmt = db.prepare('SELECT 1 FROM chunks WHERE id = ?').pluck();
     this.deleteIdStmt = db.prepare('DELETE FROM chunks WHERE id = ?');
-    this.expiredStmt = db
-      .prepare('SELECT COALESCE(SUM(count), 0) FROM chunks WHERE series_id = ? AND first_ts < ? AND last_ts < ?')
+    const ofSeries = 'series_id IN (SELECT value FROM json_each(?))';
+    this.deleteExpiredStmt = db
+      .prepare(`DELETE FROM chunks WHERE ${ofSeries} AND first_ts < ? AND last_ts < ? RETURNING count`)
       .pluck();
-    this.deleteExpiredStmt = db.prepare('DELETE FROM chunks WHERE series_id = ? AND first_ts < ? AND last_ts < ?');
-    this.straddlingStmt = db.prepare(
-      `SELECT ${cols} FROM chunks WHERE series_id = ? AND first_ts < ? AND last_ts >= ?`,
-    );
+    this.straddlingStmt = db.prepare(`SELECT ${cols} FROM chunks WHERE ${ofSeries} AND first_ts < ? AND last_ts >= ?`);
     this.seriesCountStmt = db.prepare('SELECT COALESCE(SUM(count), 0) FROM chunks WHERE series_id = ?').pluck();
     this.deleteSeriesStmt = db.prepare('DELETE FROM chunks WHERE series_id = ?');
     this.nextStmt = db
@@ -216,10 +213,11 @@ export class ChunkTier implements Tier {
     return n;
   }
 
-  deleteBefore(seriesId: number, cutoff: number): number {
-    let deleted = this.expiredStmt.get(seriesId, cutoff, cutoff) as number;
-    this.deleteExpiredStmt.run(seriesId, cutoff, cutoff);
-    for (const row of this.straddlingStmt.all(seriesId, cutoff, cutoff) as ChunkRow[]) {
+  deleteBefore(seriesIds: readonly number[], cutoff: number): number {
+    const ids = JSON.stringify(seriesIds);
+    let deleted = 0;
+    for (const count of this.deleteExpiredStmt.all(ids, cutoff, cutoff) as number[]) deleted += count;
+    for (const row of this.straddlingStmt.all(ids, cutoff, cutoff) as ChunkRow[]) {
       if (!this.isIntact(row)) {
         deleted += row.count;
         this.deleteIdStmt.run(row.id);
@@ -230,9 +228,9 @@ export class ChunkTier implements Tier {
       deleted += keep;
       // Gorilla needs no planning pass: 4x faster to encode than the smallest scheme, for one chunk per series that the next retention deletes.
       const [ts, values] = [chunk.timestamps.subarray(keep), chunk.values.subarray(keep)];
-      this.write(seriesId, ts, values, [row.id], encodeGorillaChunk);
+      this.write(row.series_id, ts, values, [row.id], encodeGorillaChunk);
     }
-    this.forgetDeleted(seriesId);
+    for (const seriesId of seriesIds) this.forgetDeleted(seriesId);
     return deleted;
   }
 
