@@ -4,7 +4,9 @@
  * storage/src/compression (decimal/ALP-style or XOR values, delta-of-delta timestamps; lossless).
  * Samples after a window's last chunk (the usual case) rewrite only that chunk, or start new ones;
  * samples among stored ones (late data) rewrite the window whole. Whole windows are dropped by
- * retention, and only the window holding the cutoff is split.
+ * retention, and only the window holding the cutoff is split (what it keeps is written in the
+ * Gorilla scheme, the fastest to encode); retention finds and deletes the expired chunks of many
+ * series in one statement.
  *
  * Every chunk is stored with its checksum (compression/chunk.ts) and verified before it is decoded:
  * a damaged chunk is a ChunkCorruptError naming its series and time range, for every read that
@@ -226,7 +228,8 @@ export class ChunkTier implements Tier {
       const chunk = decodeChunk(row.payload);
       const keep = lowerBound(chunk.timestamps, cutoff);
       deleted += keep;
-      // Gorilla needs no planning pass: 4x faster to encode than the smallest scheme, for one chunk per series that the next retention deletes.
+      // Gorilla needs no planning pass: 4x faster to encode than the smallest scheme, for one chunk
+      // per series that the next retention deletes whole.
       const [ts, values] = [chunk.timestamps.subarray(keep), chunk.values.subarray(keep)];
       this.write(row.series_id, ts, values, [row.id], encodeGorillaChunk);
     }
