@@ -1,6 +1,7 @@
 /**
  * Crash safety of retention: a child process applying retention is killed with SIGKILL at random
- * moments, each time on a fresh copy of the same store. The store it leaves passes integrity_check
+ * moments within the time an uncrashed run takes, each time on a fresh copy of the same store (the
+ * uncrashed run is checked too). The store it leaves passes integrity_check
  * and keeps every sample from the cutoff on exactly once (what lies before it may be partly gone);
  * a retention run after the crash then finishes the job: nothing before the cutoff is left (nor a
  * readable copy of a deleted series' label in the file), and the hourly buckets count what they did.
@@ -16,7 +17,7 @@ import { TimeSeriesStorage, type MetricSample } from '../storage/src/index.ts';
 import { DAY, HOUR, MINUTE, MODES, T0, regularSamples, rng, tempDir } from './support/store.ts';
 
 const CHILD = fileURLToPath(new URL('./support/retention-child.ts', import.meta.url));
-const KILLS = 4;
+const KILLS = 3;
 const DAYS = 2;
 const NOW = T0 + 2 * DAYS * DAY + 30 * MINUTE; // the cutoff falls inside an hour and a chunk window
 const CUTOFF = NOW - DAYS * DAY;
@@ -32,21 +33,29 @@ function workload(): MetricSample[] {
   ];
 }
 
-/** Runs retention in a child and kills it `delayMs` after it starts; resolves whether it finished first. */
-function retainAndKill(dbPath: string, compression: boolean, delayMs: number): Promise<boolean> {
+/**
+ * Runs retention in a child and kills it `delayMs` after it says it started (never when undefined);
+ * resolves the milliseconds from its start to its end, or undefined when the kill came first.
+ */
+function retainAndKill(dbPath: string, compression: boolean, delayMs?: number): Promise<number | undefined> {
   return new Promise((resolve, reject) => {
     const args = ['--import', 'tsx', CHILD, dbPath, String(compression), String(NOW), String(DAYS)];
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let stderr = '';
+    let started = 0;
+    let took: number | undefined;
     child.stdout.on('data', (chunk: Buffer) => {
-      const started = out.includes('start');
       out += chunk.toString();
-      if (!started && out.includes('start')) setTimeout(() => child.kill('SIGKILL'), delayMs);
+      if (started === 0 && out.includes('start')) {
+        started = performance.now();
+        if (delayMs !== undefined) setTimeout(() => child.kill('SIGKILL'), delayMs);
+      }
+      if (took === undefined && out.includes('done')) took = performance.now() - started;
     });
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.on('exit', (_code, signal) => {
-      if (signal === 'SIGKILL' || out.includes('done')) resolve(out.includes('done'));
+      if (signal === 'SIGKILL' || took !== undefined) resolve(took);
       else reject(new Error(`the retention child failed: ${stderr}`));
     });
   });
@@ -99,12 +108,17 @@ for (const mode of MODES) {
         const hourOfCutoff = Math.floor(CUTOFF / HOUR) * HOUR;
         const hourlyCount = samples.filter((s) => s.timestamp >= hourOfCutoff && s.name === 'm1').length;
 
+        // A first run is not killed: it finishes, and says how long a child's retention takes.
         const next = rng(11);
+        let took = 0;
         let killedMidway = 0;
-        for (let k = 0; k < KILLS; k++) {
+        for (let k = 0; k <= KILLS; k++) {
           for (const suffix of ['', '-wal', '-shm']) rmSync(dbPath + suffix, { force: true });
           copyFileSync(template, dbPath);
-          if (!(await retainAndKill(dbPath, mode.enableCompression, Math.floor(next() * 40)))) killedMidway++;
+          const delay = k === 0 ? undefined : Math.floor(next() * 0.8 * took);
+          const finished = await retainAndKill(dbPath, mode.enableCompression, delay);
+          if (k === 0) took = finished!;
+          else if (finished === undefined) killedMidway++;
 
           const check = new Database(dbPath, { readonly: true });
           assert.equal(check.pragma('integrity_check', { simple: true }), 'ok');
