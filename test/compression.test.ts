@@ -112,19 +112,36 @@ describe('compressed storage', () => {
   });
 
   it('splits the chunk that holds the retention cutoff and drops the windows before it', async () => {
-    const now = T0 + 40 * DAY;
+    const now = T0 + 40 * DAY + 30 * MINUTE; // the cutoff falls inside a two-hour window
     const s = openStore({ enableCompression: true, retentionDays: 30, now: () => now });
     try {
-      await s.store.insertSamples(regularSamples([{ name: 'r' }], T0, 20 * 24 * 6, 600_000, (_, i) => i));
+      const samples = regularSamples([{ name: 'r' }], T0, 20 * 24 * 6, 600_000, (_, i) => Math.sin(i) * 1e3);
+      await s.store.insertSamples(samples);
       await settle(s.store);
       const cutoff = now - 30 * DAY;
       await s.store.applyRetention();
-      const [r] = s.store.queryMetrics({ metricName: 'r', start: 0, end: now, aggregation: 'raw' });
-      assert.equal(r!.points[0]!.timestamp, cutoff, 'the first kept sample is the one at the cutoff');
-      assert.equal(r!.points.length, 10 * 24 * 6);
-      assert.equal(s.store.getStats().samples, 10 * 24 * 6);
+      const read = () =>
+        s.store
+          .queryMetrics({ metricName: 'r', start: 0, end: now, aggregation: 'raw' })[0]!
+          .points.map((p) => [p.timestamp, p.value]);
+      const kept = samples.filter((x) => x.timestamp >= cutoff);
+      assert.equal(kept[0]!.timestamp, cutoff, 'premise: a sample lies at the cutoff');
+      assert.deepEqual(
+        read(),
+        kept.map((x) => [x.timestamp, x.value]),
+        'the samples from the cutoff on, bit for bit',
+      );
+      assert.equal(s.store.getStats().samples, kept.length);
       const chunks = s.store.sql('SELECT MIN(first_ts) AS first FROM chunks') as { first: number }[];
       assert.equal(chunks[0]!.first, cutoff, 'no chunk keeps a sample before the cutoff');
+      // A late sample into the split window is merged with what retention kept of it.
+      const late = { name: 'r', timestamp: cutoff + 5 * MINUTE, value: 0.1 };
+      await s.store.insertSamples([late]);
+      await settle(s.store);
+      assert.deepEqual(
+        read(),
+        [...kept, late].sort((a, b) => a.timestamp - b.timestamp).map((x) => [x.timestamp, x.value]),
+      );
     } finally {
       s.cleanup();
     }

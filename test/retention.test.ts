@@ -165,6 +165,37 @@ for (const mode of MODES) {
       }
     });
 
+    it('folds the head rows it deletes into the buckets that straddle the cutoff first', async () => {
+      const now = NOW + 30 * 60_000; // the cutoff falls in the middle of an hour
+      const s = openStore({ enableCompression: mode.enableCompression, autoMaintenance: false, now: () => now });
+      try {
+        const cutoff = now - 30 * DAY;
+        const samples = regularSamples([{ name: 'edge' }], cutoff - 90 * 60_000, 180, 60_000, (_, i) => i);
+        await s.store.insertSamples(samples);
+        await s.store.applyRetention();
+
+        const hour = Math.floor(cutoff / 3_600_000) * 3_600_000;
+        const inHour = samples.filter((x) => x.timestamp >= hour && x.timestamp < hour + 3_600_000);
+        assert.ok(
+          inHour.some((x) => x.timestamp < cutoff),
+          'premise: the hour holds samples that retention deletes',
+        );
+        const [hourly] = s.store.queryMetrics({ metricName: 'edge', start: hour, end: hour + 1, aggregation: '1h' });
+        assert.deepEqual(
+          { count: hourly!.points[0]!.count, sum: hourly!.points[0]!.sum },
+          { count: inHour.length, sum: inHour.reduce((n, x) => n + x.value, 0) },
+          'the straddling bucket keeps the deleted samples it summarises',
+        );
+        const [raw] = s.store.queryMetrics({ metricName: 'edge', start: 0, end: now, aggregation: 'raw' });
+        assert.deepEqual(
+          raw!.points.map((p) => p.timestamp),
+          samples.filter((x) => x.timestamp >= cutoff).map((x) => x.timestamp),
+        );
+      } finally {
+        s.cleanup();
+      }
+    });
+
     it('removes a selection of series with all their data (demo history removal)', async () => {
       const s = openStore({ enableCompression: mode.enableCompression, now: () => NOW });
       try {

@@ -25,13 +25,13 @@ export class NaiveDesign implements Design {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.exec(`
-      CREATE TABLE metrics_raw (id INTEGER PRIMARY KEY, metric_name TEXT NOT NULL, value REAL NOT NULL,
+      CREATE TABLE IF NOT EXISTS metrics_raw (id INTEGER PRIMARY KEY, metric_name TEXT NOT NULL, value REAL NOT NULL,
         timestamp INTEGER NOT NULL, labels TEXT);
-      CREATE INDEX metrics_raw_name_ts ON metrics_raw (metric_name, timestamp);
+      CREATE INDEX IF NOT EXISTS metrics_raw_name_ts ON metrics_raw (metric_name, timestamp);
       ${ROLLUPS.map(
         ([
           table,
-        ]) => `CREATE TABLE ${table} (metric_name TEXT, bucket INTEGER, count INTEGER, sum REAL, min REAL, max REAL,
+        ]) => `CREATE TABLE IF NOT EXISTS ${table} (metric_name TEXT, bucket INTEGER, count INTEGER, sum REAL, min REAL, max REAL,
         avg REAL, labels TEXT, PRIMARY KEY (metric_name, labels, bucket));`,
       ).join('\n')}
     `);

@@ -322,8 +322,10 @@ export class TimeSeriesStorage implements MetricsSink {
     this.assertOpen();
     return this.exclusive(async () => {
       // Folding first keeps a bucket that straddles the cutoff whole; when it fails, delete first.
-      const folded = await this.foldForRetention();
-      const deleted = await this.runJob('retention', async () => this.expireOnAnyDisk());
+      // Only head rows older than the cutoff are deleted unfolded: with none, there is nothing to fold.
+      const cutoff = this.retentionCutoff(this.days);
+      const folded = this.head.countBefore(cutoff).samples === 0 || (await this.foldForRetention());
+      const deleted = await this.runJob('retention', async () => this.expireOnAnyDisk(cutoff));
       if (this.quarantine.size() === 0) this.health.clear('quarantined', QUARANTINED_HEAD);
       if (!folded) await this.foldForRetention();
       return deleted;
@@ -601,21 +603,21 @@ export class TimeSeriesStorage implements MetricsSink {
    * Deletes what has expired. On a full disk it gives the space reserve back and deletes again in
    * small steps, checkpointing the WAL after each; then it takes the reserve again if there is room.
    */
-  private expireOnAnyDisk(): number {
+  private expireOnAnyDisk(cutoff: number): number {
     try {
-      return this.write(() => this.expire(NORMAL_PACE));
+      return this.write(() => this.expire(cutoff, NORMAL_PACE));
     } catch (err) {
       if ((err as StorageError).code !== 'DISK_FULL' || !this.reserve) throw err;
       this.reserve.release();
-      return this.write(() => this.expire({ seriesPerStep: 1, afterStep: () => checkpointWal(this.db) }));
+      return this.write(() => this.expire(cutoff, { seriesPerStep: 1, afterStep: () => checkpointWal(this.db) }));
     } finally {
       this.reserve?.take();
     }
   }
 
-  private expire(pace: RetentionPace): number {
+  private expire(cutoff: number, pace: RetentionPace): number {
     pace.afterStep();
-    const rows = deleteBefore(this.retentionContext(), this.retentionCutoff(this.days), pace);
+    const rows = deleteBefore(this.retentionContext(), cutoff, pace);
     this.appender.reloadLatest();
     this.watchWal(reclaimSpace(this.db, pace));
     this.settings.setNumber('last_retention_at', this.now());

@@ -289,11 +289,12 @@ export class Rollups {
     }
   }
 
-  /** Deletes buckets lying entirely before the cutoff; returns how many. */
-  deleteBefore(seriesId: number, cutoff: number): number {
+  /** Deletes the given series' buckets lying entirely before the cutoff, one statement per interval; returns how many. */
+  deleteBefore(seriesIds: readonly number[], cutoff: number): number {
+    const ids = JSON.stringify(seriesIds);
     let deleted = 0;
     for (const [interval, stmts] of this.stmts) {
-      deleted += stmts.deleteBefore.run(seriesId, Math.floor(cutoff / INTERVAL_MS[interval])).changes;
+      deleted += stmts.deleteBefore.run(ids, Math.floor(cutoff / INTERVAL_MS[interval])).changes;
     }
     return deleted;
   }
@@ -425,7 +426,7 @@ function prepareInterval(db: Db, interval: Interval): IntervalStatements {
          WHERE series_id = ? AND slot >= ? AND slot <= ? ORDER BY slot`,
       )
       .raw(),
-    deleteBefore: db.prepare(`DELETE FROM ${table} WHERE series_id = ? AND slot < ?`),
+    deleteBefore: db.prepare(`DELETE FROM ${table} WHERE series_id IN (SELECT value FROM json_each(?)) AND slot < ?`),
     deleteSeries: db.prepare(`DELETE FROM ${table} WHERE series_id = ?`),
     any: db.prepare(`SELECT 1 FROM ${table} WHERE series_id = ? LIMIT 1`).pluck(),
     next: db.prepare(`SELECT MIN(slot) FROM ${table} WHERE series_id = ? AND slot >= ?`).pluck(),

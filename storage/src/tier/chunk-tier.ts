@@ -4,7 +4,9 @@
  * storage/src/compression (decimal/ALP-style or XOR values, delta-of-delta timestamps; lossless).
  * Samples after a window's last chunk (the usual case) rewrite only that chunk, or start new ones;
  * samples among stored ones (late data) rewrite the window whole. Whole windows are dropped by
- * retention, and only the window holding the cutoff is split.
+ * retention, and only the window holding the cutoff is split (what it keeps is written in the
+ * Gorilla scheme, the fastest to encode); retention finds and deletes the expired chunks of many
+ * series in one statement.
  *
  * Every chunk is stored with its checksum (compression/chunk.ts) and verified before it is decoded:
  * a damaged chunk is a ChunkCorruptError naming its series and time range, for every read that
@@ -24,6 +26,7 @@ import {
   decodeChunk,
   DEFAULT_CHUNK_SAMPLES,
   encodeChunk,
+  encodeGorillaChunk,
   type DecodedChunk,
 } from '../compression/chunk.ts';
 import { HOUR_MS } from '../../../shared/constants.ts';
@@ -104,7 +107,6 @@ export class ChunkTier implements Tier {
   private readonly insertStmt: Statement;
   private readonly updateStmt: Statement;
   private readonly deleteIdStmt: Statement;
-  private readonly expiredStmt: Statement;
   private readonly deleteExpiredStmt: Statement;
   private readonly straddlingStmt: Statement;
   private readonly seriesCountStmt: Statement;
@@ -138,13 +140,11 @@ export class ChunkTier implements Tier {
     );
     this.existsStmt = db.prepare('SELECT 1 FROM chunks WHERE id = ?').pluck();
     this.deleteIdStmt = db.prepare('DELETE FROM chunks WHERE id = ?');
-    this.expiredStmt = db
-      .prepare('SELECT COALESCE(SUM(count), 0) FROM chunks WHERE series_id = ? AND first_ts < ? AND last_ts < ?')
+    const ofSeries = 'series_id IN (SELECT value FROM json_each(?))';
+    this.deleteExpiredStmt = db
+      .prepare(`DELETE FROM chunks WHERE ${ofSeries} AND first_ts < ? AND last_ts < ? RETURNING count`)
       .pluck();
-    this.deleteExpiredStmt = db.prepare('DELETE FROM chunks WHERE series_id = ? AND first_ts < ? AND last_ts < ?');
-    this.straddlingStmt = db.prepare(
-      `SELECT ${cols} FROM chunks WHERE series_id = ? AND first_ts < ? AND last_ts >= ?`,
-    );
+    this.straddlingStmt = db.prepare(`SELECT ${cols} FROM chunks WHERE ${ofSeries} AND first_ts < ? AND last_ts >= ?`);
     this.seriesCountStmt = db.prepare('SELECT COALESCE(SUM(count), 0) FROM chunks WHERE series_id = ?').pluck();
     this.deleteSeriesStmt = db.prepare('DELETE FROM chunks WHERE series_id = ?');
     this.nextStmt = db
@@ -215,10 +215,11 @@ export class ChunkTier implements Tier {
     return n;
   }
 
-  deleteBefore(seriesId: number, cutoff: number): number {
-    let deleted = this.expiredStmt.get(seriesId, cutoff, cutoff) as number;
-    this.deleteExpiredStmt.run(seriesId, cutoff, cutoff);
-    for (const row of this.straddlingStmt.all(seriesId, cutoff, cutoff) as ChunkRow[]) {
+  deleteBefore(seriesIds: readonly number[], cutoff: number): number {
+    const ids = JSON.stringify(seriesIds);
+    let deleted = 0;
+    for (const count of this.deleteExpiredStmt.all(ids, cutoff, cutoff) as number[]) deleted += count;
+    for (const row of this.straddlingStmt.all(ids, cutoff, cutoff) as ChunkRow[]) {
       if (!this.isIntact(row)) {
         deleted += row.count;
         this.deleteIdStmt.run(row.id);
@@ -227,9 +228,12 @@ export class ChunkTier implements Tier {
       const chunk = decodeChunk(row.payload);
       const keep = lowerBound(chunk.timestamps, cutoff);
       deleted += keep;
-      this.write(seriesId, chunk.timestamps.subarray(keep), chunk.values.subarray(keep), [row.id]);
+      // Gorilla needs no planning pass: 4x faster to encode than the smallest scheme, for one chunk
+      // per series that the next retention deletes whole.
+      const [ts, values] = [chunk.timestamps.subarray(keep), chunk.values.subarray(keep)];
+      this.write(row.series_id, ts, values, [row.id], encodeGorillaChunk);
     }
-    this.forgetDeleted(seriesId);
+    for (const seriesId of seriesIds) this.forgetDeleted(seriesId);
     return deleted;
   }
 
@@ -326,11 +330,17 @@ export class ChunkTier implements Tier {
    * `replacing` in place (a new row id for each rewrite would leave holes in the table's pages
    * that nothing fills again) and deleting those left over.
    */
-  private write(seriesId: number, ts: Float64Array, values: Float64Array, replacing: number[]): void {
+  private write(
+    seriesId: number,
+    ts: Float64Array,
+    values: Float64Array,
+    replacing: number[],
+    encode: (ts: Float64Array, values: Float64Array) => Uint8Array = encodeChunk,
+  ): void {
     const ids = [...replacing];
     for (let i = 0; i < ts.length; i += DEFAULT_CHUNK_SAMPLES) {
       const t = ts.subarray(i, i + DEFAULT_CHUNK_SAMPLES);
-      const payload = encodeChunk(t, values.subarray(i, i + DEFAULT_CHUNK_SAMPLES));
+      const payload = encode(t, values.subarray(i, i + DEFAULT_CHUNK_SAMPLES));
       const [firstTs, lastTs, count] = [t[0]!, t[t.length - 1]!, t.length];
       const checksum = chunkChecksum(payload, { seriesId, firstTs, lastTs, count });
       const id = ids.shift();

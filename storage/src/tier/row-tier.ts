@@ -60,8 +60,9 @@ export class RowTier implements Tier {
     return this.countStmt.get(seriesId, start, end, limit) as number;
   }
 
-  deleteBefore(seriesId: number, cutoff: number): number {
-    return this.deleteBeforeStmt.run(seriesId, cutoff).changes;
+  deleteBefore(seriesIds: readonly number[], cutoff: number): number {
+    // One statement per series: over a list of series (json_each) SQLite deletes the rows 3x slower.
+    return seriesIds.reduce((n, id) => n + this.deleteBeforeStmt.run(id, cutoff).changes, 0);
   }
 
   deleteSeries(seriesId: number): number {

@@ -42,8 +42,8 @@ export interface Tier {
   contains(seriesId: number, ts: number): boolean;
   /** Samples with start <= ts < end, counting no further than `limit`. */
   count(seriesId: number, start: number, end: number, limit: number): number;
-  /** Deletes samples with ts < cutoff; returns how many. */
-  deleteBefore(seriesId: number, cutoff: number): number;
+  /** Deletes the given series' samples with ts < cutoff; returns how many. */
+  deleteBefore(seriesIds: readonly number[], cutoff: number): number;
   /** Deletes every sample of a series; returns how many. */
   deleteSeries(seriesId: number): number;
   /**
