@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import Database from 'better-sqlite3';
+import fc from 'fast-check';
 import {
   CardinalityLimitError,
   InvalidArgumentError,
@@ -71,6 +72,64 @@ for (const mode of MODES) {
       } finally {
         s.cleanup();
       }
+    });
+
+    it('puts each sample in the series of its labels, whatever key order, prefix, empty value or reused object', async () => {
+      // A fresh labels object, or the one of the same position in the previous batch changed, in any key order.
+      const labelSet = fc.array(fc.tuple(fc.constantFrom('a', 'b', 'c', 'toString'), fc.constantFrom('', 'x', 'y')), {
+        maxLength: 4,
+      });
+      const sample = fc.record({ name: fc.constantFrom('m', 'n'), pairs: labelSet, reuse: fc.boolean() });
+      let run = 0;
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(fc.array(sample, { maxLength: 30 }), { minLength: 1, maxLength: 4 }),
+          async (batches) => {
+            const s = openStore({ enableCompression: mode.enableCompression, autoMaintenance: false });
+            try {
+              const expected = new Map<string, number[]>();
+              const previous: Record<string, string>[] = [];
+              let ts = T0 + run++;
+              for (const batch of batches) {
+                const samples: MetricSample[] = batch.map(({ name, pairs, reuse }, i) => {
+                  const labels = reuse ? (previous[i] ?? {}) : {};
+                  for (const key of Object.keys(labels)) delete labels[key];
+                  previous[i] = labels;
+                  for (const [key, value] of pairs) labels[key] = value;
+                  // The series independently: sorted keys, empty values dropped.
+                  const canonical = Object.entries(labels)
+                    .filter(([, value]) => value !== '')
+                    .sort(([a], [b]) => (a < b ? -1 : 1));
+                  const key = `${name} ${JSON.stringify(canonical)}`;
+                  ts += 1000;
+                  expected.set(key, [...(expected.get(key) ?? []), ts]);
+                  return { name, value: 1, timestamp: ts, labels };
+                });
+                await s.store.insertSamples(samples);
+              }
+              const got = new Map<string, number[]>();
+              for (const name of ['m', 'n']) {
+                for (const series of s.store.queryMetrics({
+                  metricName: name,
+                  start: T0,
+                  end: ts + 1,
+                  aggregation: 'raw',
+                })) {
+                  const canonical = Object.entries(series.labels).sort(([a], [b]) => (a < b ? -1 : 1));
+                  got.set(
+                    `${name} ${JSON.stringify(canonical)}`,
+                    series.points.map((p) => p.timestamp),
+                  );
+                }
+              }
+              assert.deepEqual(got, expected);
+            } finally {
+              s.cleanup();
+            }
+          },
+        ),
+        { seed: 1319, numRuns: 30 },
+      );
     });
 
     it('ignores a sample whose series and timestamp are already stored, before and after compaction', async () => {

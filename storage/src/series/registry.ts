@@ -18,8 +18,8 @@ export class SeriesRegistry {
   private readonly byId = new Map<number, Series>();
   private readonly byKey = new Map<string, Series>();
   private readonly byMetric = new Map<string, Series[]>();
-  /** name + labels exactly as a caller sent them (key order included) -> series, to skip sorting. */
-  private readonly bySentForm = new Map<string, Series>();
+  /** Series by metric name and labels exactly as a caller sent them (key order included): no sorting, no text built. */
+  private readonly bySentForm = new SentForms();
   /** Ids of damaged series rows, set aside (see the header). */
   private readonly damaged = new Set<number>();
   private readonly insert;
@@ -89,8 +89,7 @@ export class SeriesRegistry {
    * it is new. `created` collects new ids so the caller can forget them if its transaction fails.
    */
   resolve(sample: MetricSample, index: number, created: number[]): number {
-    const sentForm = sample.labels === undefined ? sample.name : `${sample.name}\u0000${JSON.stringify(sample.labels)}`;
-    const cached = this.bySentForm.get(sentForm);
+    const cached = this.bySentForm.get(sample.name, sample.labels);
     if (cached) return cached.id;
     const labels = canonicalLabels(sample.labels);
     const labelsJson = JSON.stringify(labels);
@@ -102,7 +101,7 @@ export class SeriesRegistry {
       this.remember(series);
       created.push(id);
     }
-    if (this.bySentForm.size < this.maxSeries * 4) this.bySentForm.set(sentForm, series);
+    if (this.bySentForm.size < this.maxSeries * 4) this.bySentForm.set(sample.name, sample.labels, series);
     return series.id;
   }
 
@@ -125,7 +124,7 @@ export class SeriesRegistry {
       if (siblings.length > 0) this.byMetric.set(series.metricName, siblings);
       else this.byMetric.delete(series.metricName);
     }
-    for (const [form, series] of this.bySentForm) if (gone.has(series.id)) this.bySentForm.delete(form);
+    this.bySentForm.clear();
   }
 
   private setAside(id: number): void {
@@ -150,6 +149,56 @@ export class SeriesRegistry {
     const list = this.byMetric.get(series.metricName);
     if (list) list.push(series);
     else this.byMetric.set(series.metricName, [series]);
+  }
+}
+
+/** One step of a sent form: the series its labels so far name, and the next label's name -> value -> step. */
+interface SentStep {
+  series?: Series;
+  next?: Map<string, Map<string, SentStep>>;
+}
+
+/**
+ * Series by the form a caller sent: metric name, then each label's name and value in the caller's
+ * key order. A lookup walks it with one map read per name and per value (strings whose hash the
+ * engine keeps), so a sample of a known series costs no text built and no sort.
+ */
+class SentForms {
+  private readonly byName = new Map<string, SentStep>();
+  /** Forms that lead to a series. */
+  size = 0;
+
+  get(name: string, labels: Labels | undefined): Series | undefined {
+    let step = this.byName.get(name);
+    if (labels !== undefined) {
+      for (const key in labels) {
+        if (step === undefined) return undefined;
+        step = step.next?.get(key)?.get(labels[key]!);
+      }
+    }
+    return step?.series;
+  }
+
+  set(name: string, labels: Labels | undefined, series: Series): void {
+    let step = this.byName.get(name);
+    if (step === undefined) this.byName.set(name, (step = {}));
+    if (labels !== undefined) {
+      for (const key in labels) {
+        step.next ??= new Map();
+        let values = step.next.get(key);
+        if (values === undefined) step.next.set(key, (values = new Map()));
+        let after = values.get(labels[key]!);
+        if (after === undefined) values.set(labels[key]!, (after = {}));
+        step = after;
+      }
+    }
+    if (step.series === undefined) this.size++;
+    step.series = series;
+  }
+
+  clear(): void {
+    this.byName.clear();
+    this.size = 0;
   }
 }
 
