@@ -3,13 +3,14 @@
  * InvalidSampleError naming its index and the reason; nothing of the batch is stored.
  *
  * Each field of a sample is read exactly once, into a plain copy that is what gets validated and
- * stored, so a getter or a proxy cannot show validation one value and storage another. Text must be
- * well-formed UTF-16: a lone surrogate has no code point, so it cannot be hashed, exported or
- * compared faithfully, and is refused.
+ * stored, so a getter or a proxy cannot show validation one value and storage another. The copy
+ * holds the labels as a flat list of names and values in the caller's key order (cheaper to build
+ * than an object, and what the series registry walks). Text must be well-formed UTF-16: a lone
+ * surrogate has no code point, so it cannot be hashed, exported or compared faithfully, and is refused.
  */
 import { InvalidArgumentError, InvalidSampleError } from '../errors.ts';
-import type { Labels, MetricSample } from '../types.ts';
 import { checkHistogramSample, type DeclaredType } from './histogram-samples.ts';
+import type { ValidSample } from './valid-sample.ts';
 
 export interface SampleLimits {
   maxLabelsPerSeries: number;
@@ -25,18 +26,26 @@ export const MAX_TIMESTAMP = 253_402_300_799_999;
 export const METRIC_NAME_RE = /^[A-Za-z_:][A-Za-z0-9_:.-]*$/;
 /** Prometheus' label name rule; names starting with "__" are reserved (isLabelName). */
 export const LABEL_NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
-/** In unicode mode a surrogate pair is one code point, so this matches only an unpaired surrogate. */
-const LONE_SURROGATE_RE = /[\uD800-\uDFFF]/u;
+/** The labels of a sample sent without any. */
+const NO_LABELS: readonly string[] = Object.freeze([]);
 
 /** A label name the store accepts: LABEL_NAME_RE, not reserved, at most MAX_LABEL_NAME_LENGTH characters. */
 export function isLabelName(name: string): boolean {
   return name.length <= MAX_LABEL_NAME_LENGTH && LABEL_NAME_RE.test(name) && !name.startsWith('__');
 }
 
+/** Metric names and label names already checked, so that a known name costs one lookup. */
 const knownGoodNames = new Set<string>();
+const knownGoodLabelNames = new Set<string>();
+const KNOWN_GOOD_LIMIT = 100_000;
+
+/** String.prototype.isWellFormed (ES2024, in Node 20): false when the text holds a lone surrogate. */
+function isWellFormed(text: string): boolean {
+  return (text as string & { isWellFormed(): boolean }).isWellFormed();
+}
 
 function checkWellFormed(text: string, what: string, index: number): void {
-  if (LONE_SURROGATE_RE.test(text)) {
+  if (!isWellFormed(text)) {
     throw new InvalidSampleError(index, `${what} holds a lone UTF-16 surrogate (text must be well-formed Unicode)`);
   }
 }
@@ -52,11 +61,11 @@ function checkMetricName(name: unknown, index: number): asserts name is string {
   if (!METRIC_NAME_RE.test(name)) {
     throw new InvalidSampleError(index, `name ${JSON.stringify(name)} must match ${METRIC_NAME_RE.source}`);
   }
-  if (knownGoodNames.size < 100_000) knownGoodNames.add(name);
+  if (knownGoodNames.size < KNOWN_GOOD_LIMIT) knownGoodNames.add(name);
 }
 
 function checkLabelName(name: string, index: number): void {
-  if (knownGoodNames.has(`\u0000${name}`)) return;
+  if (knownGoodLabelNames.has(name)) return;
   checkWellFormed(name, 'a label name', index);
   if (!isLabelName(name)) {
     throw new InvalidSampleError(
@@ -64,12 +73,12 @@ function checkLabelName(name: string, index: number): void {
       `label name ${JSON.stringify(name)} is invalid (it must match ${LABEL_NAME_RE.source}, not start with "__", and have at most ${MAX_LABEL_NAME_LENGTH} characters)`,
     );
   }
-  if (knownGoodNames.size < 100_000) knownGoodNames.add(`\u0000${name}`);
+  if (knownGoodLabelNames.size < KNOWN_GOOD_LIMIT) knownGoodLabelNames.add(name);
 }
 
-/** A copy of the labels, each value read once; undefined when the sample has none. */
-function copyLabels(labels: unknown, index: number, limits: SampleLimits): Labels | undefined {
-  if (labels === undefined) return undefined;
+/** A copy of the labels as [name, value, ...], each value read once. */
+function copyLabels(labels: unknown, index: number, limits: SampleLimits): readonly string[] {
+  if (labels === undefined) return NO_LABELS;
   if (labels === null || typeof labels !== 'object' || Array.isArray(labels)) {
     throw new InvalidSampleError(index, 'labels must be an object of label name -> string value');
   }
@@ -80,8 +89,9 @@ function copyLabels(labels: unknown, index: number, limits: SampleLimits): Label
       `has ${keys.length} labels, more than the limit of ${limits.maxLabelsPerSeries}`,
     );
   }
-  const copy: Labels = {};
-  for (const key of keys) {
+  const copy = new Array<string>(keys.length * 2);
+  for (let k = 0; k < keys.length; k++) {
+    const key = keys[k]!;
     checkLabelName(key, index);
     const value = (labels as Record<string, unknown>)[key];
     if (typeof value !== 'string') {
@@ -97,13 +107,14 @@ function copyLabels(labels: unknown, index: number, limits: SampleLimits): Label
       );
     }
     checkWellFormed(value, `label ${JSON.stringify(key)}`, index);
-    copy[key] = value;
+    copy[2 * k] = key;
+    copy[2 * k + 1] = value;
   }
   return copy;
 }
 
 /** The validated plain copy of one sample (every field read once). */
-function copySample(sample: unknown, index: number, limits: SampleLimits): MetricSample {
+function copySample(sample: unknown, index: number, limits: SampleLimits): ValidSample {
   if (sample === null || typeof sample !== 'object') throw new InvalidSampleError(index, 'is not an object');
   const { name, value, timestamp, labels } = sample as Record<string, unknown>;
   checkMetricName(name, index);
@@ -119,8 +130,7 @@ function copySample(sample: unknown, index: number, limits: SampleLimits): Metri
   if (timestamp < 0 || timestamp > MAX_TIMESTAMP) {
     throw new InvalidSampleError(index, `timestamp ${timestamp} is out of range (0 to ${MAX_TIMESTAMP})`);
   }
-  const copied = copyLabels(labels, index, limits);
-  return copied === undefined ? { name, value, timestamp } : { name, value, timestamp, labels: copied };
+  return { name, value, timestamp, labels: copyLabels(labels, index, limits) };
 }
 
 /**
@@ -131,9 +141,9 @@ export function validateBatch(
   samples: unknown,
   limits: SampleLimits,
   declaredType: DeclaredType = () => undefined,
-): MetricSample[] {
+): ValidSample[] {
   if (!Array.isArray(samples)) throw new InvalidArgumentError('insertSamples expects an array of samples');
-  const copies: MetricSample[] = new Array(samples.length);
+  const copies: ValidSample[] = new Array(samples.length);
   for (let i = 0; i < copies.length; i++) {
     copies[i] = copySample(samples[i], i, limits);
     checkHistogramSample(copies[i]!, i, declaredType);

@@ -11,7 +11,8 @@
 import type { Db } from '../db/connection.ts';
 import { CardinalityLimitError } from '../errors.ts';
 import type { StoreHealth } from '../health.ts';
-import type { Labels, LabelMatchers, MetricSample, Series } from '../types.ts';
+import { labelsObject, type ValidSample } from '../ingest/valid-sample.ts';
+import type { Labels, LabelMatchers, Series } from '../types.ts';
 import { canonicalLabels, compileMatchers } from './labels.ts';
 
 export class SeriesRegistry {
@@ -88,10 +89,10 @@ export class SeriesRegistry {
    * The series id of a validated sample, creating the series (inside the caller's transaction) if
    * it is new. `created` collects new ids so the caller can forget them if its transaction fails.
    */
-  resolve(sample: MetricSample, index: number, created: number[]): number {
+  resolve(sample: ValidSample, index: number, created: number[]): number {
     const cached = this.bySentForm.get(sample.name, sample.labels);
     if (cached) return cached.id;
-    const labels = canonicalLabels(sample.labels);
+    const labels = canonicalLabels(labelsObject(sample.labels));
     const labelsJson = JSON.stringify(labels);
     let series = this.byKey.get(`${sample.name}\u0000${labelsJson}`);
     if (!series) {
@@ -168,29 +169,24 @@ class SentForms {
   /** Forms that lead to a series. */
   size = 0;
 
-  get(name: string, labels: Labels | undefined): Series | undefined {
+  /** The series of a metric name and labels ([name, value, ...] as sent), if known. */
+  get(name: string, labels: readonly string[]): Series | undefined {
     let step = this.byName.get(name);
-    if (labels !== undefined) {
-      for (const key in labels) {
-        if (step === undefined) return undefined;
-        step = step.next?.get(key)?.get(labels[key]!);
-      }
-    }
+    for (let k = 0; k < labels.length && step !== undefined; k += 2)
+      step = step.next?.get(labels[k]!)?.get(labels[k + 1]!);
     return step?.series;
   }
 
-  set(name: string, labels: Labels | undefined, series: Series): void {
+  set(name: string, labels: readonly string[], series: Series): void {
     let step = this.byName.get(name);
     if (step === undefined) this.byName.set(name, (step = {}));
-    if (labels !== undefined) {
-      for (const key in labels) {
-        step.next ??= new Map();
-        let values = step.next.get(key);
-        if (values === undefined) step.next.set(key, (values = new Map()));
-        let after = values.get(labels[key]!);
-        if (after === undefined) values.set(labels[key]!, (after = {}));
-        step = after;
-      }
+    for (let k = 0; k < labels.length; k += 2) {
+      step.next ??= new Map();
+      let values = step.next.get(labels[k]!);
+      if (values === undefined) step.next.set(labels[k]!, (values = new Map()));
+      let after = values.get(labels[k + 1]!);
+      if (after === undefined) values.set(labels[k + 1]!, (after = {}));
+      step = after;
     }
     if (step.series === undefined) this.size++;
     step.series = series;
