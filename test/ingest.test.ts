@@ -196,6 +196,47 @@ for (const mode of MODES) {
       }
     });
 
+    it('checks every label of a sample whose labels begin like a stored series, or look like them', async () => {
+      const s = openStore({ enableCompression: mode.enableCompression, maxLabelsPerSeries: 3 });
+      try {
+        // Stored series whose labels the bad samples below share in part (or in text only).
+        const known: MetricSample[] = [
+          { name: 'm', value: 1, timestamp: T0, labels: { a: 'x' } },
+          { name: 'm', value: 1, timestamp: T0, labels: { a: 'x', b: 'y' } },
+          { name: 'm', value: 1, timestamp: T0, labels: { a: '5' } },
+          { name: 'm', value: 1, timestamp: T0, labels: { a: 'null' } },
+        ];
+        assert.equal(await s.store.insertSamples(known), 4);
+        const bad: [unknown, RegExp][] = [
+          [{ a: 5 }, /number value/],
+          [{ a: null }, /null value/],
+          [{ a: 'x', b: 1 }, /number value/],
+          [{ a: 'x', b: 'y', c: 'z', d: 'w' }, /more than the limit of 3/],
+          [{ a: 'x', 'bad-name': 'y' }, /label name/],
+          [{ a: 'x', __reserved: 'y' }, /label name/],
+          [{ a: 'x', b: '\uD800' }, /lone UTF-16 surrogate/],
+          [{ a: 'x', b: 'y'.repeat(1025) }, /longer than 1024/],
+        ];
+        for (const [labels, reason] of bad) {
+          await assert.rejects(
+            s.store.insertSamples([
+              ...known.map((k) => ({ ...k, timestamp: T0 + 1 })),
+              { ...known[0]!, labels } as MetricSample,
+            ]),
+            (err: unknown) => {
+              assert.ok(err instanceof InvalidSampleError, `typed error for ${JSON.stringify(labels)}`);
+              assert.equal(err.index, 4);
+              assert.match(err.reason, reason);
+              return true;
+            },
+          );
+        }
+        assert.equal(rawCount(s.dbPath), 4, 'nothing of a rejected batch was stored');
+      } finally {
+        s.cleanup();
+      }
+    });
+
     it('stores exactly what it validated: every field is read once, so a getter cannot slip past', async () => {
       const s = openStore({ enableCompression: mode.enableCompression });
       try {

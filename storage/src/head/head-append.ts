@@ -58,7 +58,7 @@ export class HeadAppender {
     let stored = 0;
     for (let i = 0; i < samples.length; i++) {
       const sample = samples[i]!;
-      const id = this.registry.resolve(sample, i, created);
+      const id = sample.series?.id ?? this.registry.resolve(sample, i, created);
       const latest = advanced.get(id) ?? this.latest.get(id) ?? -1;
       if (sample.timestamp > latest) {
         advanced.set(id, sample.timestamp);

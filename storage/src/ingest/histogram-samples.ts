@@ -9,7 +9,7 @@ import { InvalidSampleError } from '../errors.ts';
 import { bucketBound, LE_LABEL } from '../metrics/bucket-bound.ts';
 import { HISTOGRAM_SUFFIXES } from '../metrics/catalog.ts';
 import type { MetricType } from '../types.ts';
-import { labelValue, type ValidSample } from './valid-sample.ts';
+import { sampleLabel, type ValidSample } from './valid-sample.ts';
 
 /** The type declared for a metric name, if any. */
 export type DeclaredType = (name: string) => MetricType | undefined;
@@ -19,7 +19,7 @@ const BUCKET = HISTOGRAM_SUFFIXES.bucket;
 export function checkHistogramSample(sample: ValidSample, index: number, declaredType: DeclaredType): void {
   const { name } = sample;
   if (name.endsWith(BUCKET) && name.length > BUCKET.length) {
-    const le = labelValue(sample.labels, LE_LABEL);
+    const le = sampleLabel(sample, LE_LABEL);
     if (bucketBound(le) === undefined) {
       throw new InvalidSampleError(
         index,

@@ -3,12 +3,16 @@
  * InvalidSampleError naming its index and the reason; nothing of the batch is stored.
  *
  * Each field of a sample is read exactly once, into a plain copy that is what gets validated and
- * stored, so a getter or a proxy cannot show validation one value and storage another. The copy
- * holds the labels as a flat list of names and values in the caller's key order (cheaper to build
- * than an object, and what the series registry walks). Text must be well-formed UTF-16: a lone
- * surrogate has no code point, so it cannot be hashed, exported or compared faithfully, and is refused.
+ * stored, so a getter or a proxy cannot show validation one value and storage another. The labels
+ * are read along the forms the series registry was sent before (series/sent-forms.ts): a label on a
+ * known form passed these checks already, and a sample of a known form is copied with its series;
+ * a new form's labels are copied as a flat list of names and values in the caller's key order.
+ * Text must be well-formed UTF-16: a lone surrogate has no code point, so it cannot be hashed,
+ * exported or compared faithfully, and is refused.
  */
 import { InvalidArgumentError, InvalidSampleError } from '../errors.ts';
+import { nextStep, type SentForms, type SentStep } from '../series/sent-forms.ts';
+import type { Series } from '../types.ts';
 import { checkHistogramSample, type DeclaredType } from './histogram-samples.ts';
 import type { ValidSample } from './valid-sample.ts';
 
@@ -26,8 +30,11 @@ export const MAX_TIMESTAMP = 253_402_300_799_999;
 export const METRIC_NAME_RE = /^[A-Za-z_:][A-Za-z0-9_:.-]*$/;
 /** Prometheus' label name rule; names starting with "__" are reserved (isLabelName). */
 export const LABEL_NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
-/** The labels of a sample sent without any. */
+/** The labels of a sample sent without any, or of a sample of a known series. */
 const NO_LABELS: readonly string[] = Object.freeze([]);
+
+/** The labels of the sample being validated, [name, value, ...], copied out only for a new form. */
+const scratch: unknown[] = [];
 
 /** A label name the store accepts: LABEL_NAME_RE, not reserved, at most MAX_LABEL_NAME_LENGTH characters. */
 export function isLabelName(name: string): boolean {
@@ -76,9 +83,18 @@ function checkLabelName(name: string, index: number): void {
   if (knownGoodLabelNames.size < KNOWN_GOOD_LIMIT) knownGoodLabelNames.add(name);
 }
 
-/** A copy of the labels as [name, value, ...], each value read once. */
-function copyLabels(labels: unknown, index: number, limits: SampleLimits): readonly string[] {
-  if (labels === undefined) return NO_LABELS;
+/**
+ * The labels, each value read once, walking the forms sent before from `step`: a label on a known
+ * form passed validation before (so it is not checked again); the rest are. Returns the known
+ * series, or a copy of the labels as [name, value, ...].
+ */
+function copyLabels(
+  labels: unknown,
+  index: number,
+  limits: SampleLimits,
+  step: SentStep | undefined,
+): Series | readonly string[] {
+  if (labels === undefined) return step?.series ?? NO_LABELS;
   if (labels === null || typeof labels !== 'object' || Array.isArray(labels)) {
     throw new InvalidSampleError(index, 'labels must be an object of label name -> string value');
   }
@@ -89,11 +105,17 @@ function copyLabels(labels: unknown, index: number, limits: SampleLimits): reado
       `has ${keys.length} labels, more than the limit of ${limits.maxLabelsPerSeries}`,
     );
   }
-  const copy = new Array<string>(keys.length * 2);
+  let known = step;
   for (let k = 0; k < keys.length; k++) {
     const key = keys[k]!;
-    checkLabelName(key, index);
     const value = (labels as Record<string, unknown>)[key];
+    scratch[2 * k] = key;
+    scratch[2 * k + 1] = value;
+    if (known !== undefined) {
+      known = nextStep(known, key, value);
+      if (known !== undefined) continue;
+    }
+    checkLabelName(key, index);
     if (typeof value !== 'string') {
       throw new InvalidSampleError(
         index,
@@ -107,14 +129,12 @@ function copyLabels(labels: unknown, index: number, limits: SampleLimits): reado
       );
     }
     checkWellFormed(value, `label ${JSON.stringify(key)}`, index);
-    copy[2 * k] = key;
-    copy[2 * k + 1] = value;
   }
-  return copy;
+  return known?.series ?? (scratch.slice(0, keys.length * 2) as string[]);
 }
 
 /** The validated plain copy of one sample (every field read once). */
-function copySample(sample: unknown, index: number, limits: SampleLimits): ValidSample {
+function copySample(sample: unknown, index: number, limits: SampleLimits, forms: SentForms): ValidSample {
   if (sample === null || typeof sample !== 'object') throw new InvalidSampleError(index, 'is not an object');
   const { name, value, timestamp, labels } = sample as Record<string, unknown>;
   checkMetricName(name, index);
@@ -130,22 +150,27 @@ function copySample(sample: unknown, index: number, limits: SampleLimits): Valid
   if (timestamp < 0 || timestamp > MAX_TIMESTAMP) {
     throw new InvalidSampleError(index, `timestamp ${timestamp} is out of range (0 to ${MAX_TIMESTAMP})`);
   }
-  return { name, value, timestamp, labels: copyLabels(labels, index, limits) };
+  const copied = copyLabels(labels, index, limits, forms.first(name));
+  return Array.isArray(copied)
+    ? { name, value, timestamp, series: undefined, labels: copied }
+    : { name, value, timestamp, series: copied as Series, labels: NO_LABELS };
 }
 
 /**
  * Validates a batch (with the histogram rules, given the declared types); returns plain copies of
- * its samples, which are what the caller must store.
+ * its samples, which are what the caller must store, each with its series when its form was sent
+ * before (`forms`, the series registry's: append the copies before anything can change it).
  */
 export function validateBatch(
   samples: unknown,
   limits: SampleLimits,
+  forms: SentForms,
   declaredType: DeclaredType = () => undefined,
 ): ValidSample[] {
   if (!Array.isArray(samples)) throw new InvalidArgumentError('insertSamples expects an array of samples');
   const copies: ValidSample[] = new Array(samples.length);
   for (let i = 0; i < copies.length; i++) {
-    copies[i] = copySample(samples[i], i, limits);
+    copies[i] = copySample(samples[i], i, limits, forms);
     checkHistogramSample(copies[i]!, i, declaredType);
   }
   return copies;

@@ -14,13 +14,14 @@ import type { StoreHealth } from '../health.ts';
 import { labelsObject, type ValidSample } from '../ingest/valid-sample.ts';
 import type { Labels, LabelMatchers, Series } from '../types.ts';
 import { canonicalLabels, compileMatchers } from './labels.ts';
+import { SentForms } from './sent-forms.ts';
 
 export class SeriesRegistry {
   private readonly byId = new Map<number, Series>();
   private readonly byKey = new Map<string, Series>();
   private readonly byMetric = new Map<string, Series[]>();
   /** Series by metric name and labels exactly as a caller sent them (key order included): no sorting, no text built. */
-  private readonly bySentForm = new SentForms();
+  readonly sentForms = new SentForms();
   /** Ids of damaged series rows, set aside (see the header). */
   private readonly damaged = new Set<number>();
   private readonly insert;
@@ -40,7 +41,7 @@ export class SeriesRegistry {
     this.byId.clear();
     this.byKey.clear();
     this.byMetric.clear();
-    this.bySentForm.clear();
+    this.sentForms.clear();
     this.forgetDamaged(this.damaged);
     const rows = this.db.prepare('SELECT id, metric_name, labels FROM series').all() as {
       id: number;
@@ -90,7 +91,7 @@ export class SeriesRegistry {
    * it is new. `created` collects new ids so the caller can forget them if its transaction fails.
    */
   resolve(sample: ValidSample, index: number, created: number[]): number {
-    const cached = this.bySentForm.get(sample.name, sample.labels);
+    const cached = this.sentForms.get(sample.name, sample.labels);
     if (cached) return cached.id;
     const labels = canonicalLabels(labelsObject(sample.labels));
     const labelsJson = JSON.stringify(labels);
@@ -102,7 +103,7 @@ export class SeriesRegistry {
       this.remember(series);
       created.push(id);
     }
-    if (this.bySentForm.size < this.maxSeries * 4) this.bySentForm.set(sample.name, sample.labels, series);
+    if (this.sentForms.size < this.maxSeries * 4) this.sentForms.set(sample.name, sample.labels, series);
     return series.id;
   }
 
@@ -125,7 +126,7 @@ export class SeriesRegistry {
       if (siblings.length > 0) this.byMetric.set(series.metricName, siblings);
       else this.byMetric.delete(series.metricName);
     }
-    this.bySentForm.clear();
+    this.sentForms.clear();
   }
 
   private setAside(id: number): void {
@@ -150,51 +151,6 @@ export class SeriesRegistry {
     const list = this.byMetric.get(series.metricName);
     if (list) list.push(series);
     else this.byMetric.set(series.metricName, [series]);
-  }
-}
-
-/** One step of a sent form: the series its labels so far name, and the next label's name -> value -> step. */
-interface SentStep {
-  series?: Series;
-  next?: Map<string, Map<string, SentStep>>;
-}
-
-/**
- * Series by the form a caller sent: metric name, then each label's name and value in the caller's
- * key order. A lookup walks it with one map read per name and per value (strings whose hash the
- * engine keeps), so a sample of a known series costs no text built and no sort.
- */
-class SentForms {
-  private readonly byName = new Map<string, SentStep>();
-  /** Forms that lead to a series. */
-  size = 0;
-
-  /** The series of a metric name and labels ([name, value, ...] as sent), if known. */
-  get(name: string, labels: readonly string[]): Series | undefined {
-    let step = this.byName.get(name);
-    for (let k = 0; k < labels.length && step !== undefined; k += 2)
-      step = step.next?.get(labels[k]!)?.get(labels[k + 1]!);
-    return step?.series;
-  }
-
-  set(name: string, labels: readonly string[], series: Series): void {
-    let step = this.byName.get(name);
-    if (step === undefined) this.byName.set(name, (step = {}));
-    for (let k = 0; k < labels.length; k += 2) {
-      step.next ??= new Map();
-      let values = step.next.get(labels[k]!);
-      if (values === undefined) step.next.set(labels[k]!, (values = new Map()));
-      let after = values.get(labels[k + 1]!);
-      if (after === undefined) values.set(labels[k + 1]!, (after = {}));
-      step = after;
-    }
-    if (step.series === undefined) this.size++;
-    step.series = series;
-  }
-
-  clear(): void {
-    this.byName.clear();
-    this.size = 0;
   }
 }
 
