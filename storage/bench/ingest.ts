@@ -5,7 +5,8 @@
  * The batches are built before the clock starts; each load's cost is the CPU time of the process
  * (user + system) spent inside the insert calls, so that other work on a shared machine inflates
  * every design alike. Each load runs `--rounds` times (designs in turn, a fresh store each time) and
- * the median is printed as samples per CPU second, with each engine's ratio to the naive design.
+ * the median is printed as samples per CPU second, with each engine's ratio to the naive design
+ * (after an untimed warm-up load of each, so that no design is timed while its code is compiled).
  *
  *   node --import tsx storage/bench/ingest.ts [--samples 1800000] [--rounds 3] [--quick]
  */
@@ -76,6 +77,9 @@ async function main(): Promise<void> {
   for (const batchSize of BATCH_SIZES) {
     const batches = [...workloadBatches({ start: T0, samples, batchSize })];
     const rates: Record<string, number[]> = {};
+    // A first, untimed load of a tenth of the batches, so that no design is measured while its code is compiled.
+    const warmUp = batches.slice(0, Math.ceil(batches.length / 10));
+    for (const make of Object.values(DESIGNS)) await load(make, warmUp, warmUp.length * batchSize);
     for (let round = 0; round < rounds; round++) {
       for (const [name, make] of Object.entries(DESIGNS)) (rates[name] ??= []).push(await load(make, batches, samples));
     }
