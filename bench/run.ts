@@ -10,7 +10,8 @@
  * with the engine maintaining itself and each design settling its store (see sustained()). Last,
  * the time of each step of the engine's own maintenance at a steady 2,000 samples/s
  * (storage/bench/compaction-steady.ts: 10 simulated minutes, 2 with --quick; its --full runs a
- * whole two-hour window). Not a test: it asserts nothing.
+ * whole two-hour window). Then ingest alone in CPU time, the engine against the naive design in one
+ * process (storage/bench/ingest.ts). Not a test: it asserts nothing.
  *
  * Options: --quick (a smaller load, for a smoke run), --series-samples N (samples per series),
  * --scale (only the scale run of bench/scale.ts: 1M, 4M and 16M samples over 1,000 series).
@@ -241,6 +242,14 @@ process.stdout.write(
       '--minutes',
       quick ? '2' : '10',
     ],
+    { encoding: 'utf8' },
+  ),
+);
+// Ingest alone, in CPU time of the insert calls, the engine against the naive design (a white-box script of the engine).
+process.stdout.write(
+  execFileSync(
+    process.execPath,
+    ['--import', 'tsx', new URL('../storage/bench/ingest.ts', import.meta.url).pathname, ...(quick ? ['--quick'] : [])],
     { encoding: 'utf8' },
   ),
 );

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import Database from 'better-sqlite3';
+import fc from 'fast-check';
 import {
   CardinalityLimitError,
   InvalidArgumentError,
@@ -73,6 +74,64 @@ for (const mode of MODES) {
       }
     });
 
+    it('puts each sample in the series of its labels, whatever key order, prefix, empty value or reused object', async () => {
+      // A fresh labels object, or the one of the same position in the previous batch changed, in any key order.
+      const labelSet = fc.array(fc.tuple(fc.constantFrom('a', 'b', 'c', 'toString'), fc.constantFrom('', 'x', 'y')), {
+        maxLength: 4,
+      });
+      const sample = fc.record({ name: fc.constantFrom('m', 'n'), pairs: labelSet, reuse: fc.boolean() });
+      let run = 0;
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(fc.array(sample, { maxLength: 30 }), { minLength: 1, maxLength: 4 }),
+          async (batches) => {
+            const s = openStore({ enableCompression: mode.enableCompression, autoMaintenance: false });
+            try {
+              const expected = new Map<string, number[]>();
+              const previous: Record<string, string>[] = [];
+              let ts = T0 + run++;
+              for (const batch of batches) {
+                const samples: MetricSample[] = batch.map(({ name, pairs, reuse }, i) => {
+                  const labels = reuse ? (previous[i] ?? {}) : {};
+                  for (const key of Object.keys(labels)) delete labels[key];
+                  previous[i] = labels;
+                  for (const [key, value] of pairs) labels[key] = value;
+                  // The series independently: sorted keys, empty values dropped.
+                  const canonical = Object.entries(labels)
+                    .filter(([, value]) => value !== '')
+                    .sort(([a], [b]) => (a < b ? -1 : 1));
+                  const key = `${name} ${JSON.stringify(canonical)}`;
+                  ts += 1000;
+                  expected.set(key, [...(expected.get(key) ?? []), ts]);
+                  return { name, value: 1, timestamp: ts, labels };
+                });
+                await s.store.insertSamples(samples);
+              }
+              const got = new Map<string, number[]>();
+              for (const name of ['m', 'n']) {
+                for (const series of s.store.queryMetrics({
+                  metricName: name,
+                  start: T0,
+                  end: ts + 1,
+                  aggregation: 'raw',
+                })) {
+                  const canonical = Object.entries(series.labels).sort(([a], [b]) => (a < b ? -1 : 1));
+                  got.set(
+                    `${name} ${JSON.stringify(canonical)}`,
+                    series.points.map((p) => p.timestamp),
+                  );
+                }
+              }
+              assert.deepEqual(got, expected);
+            } finally {
+              s.cleanup();
+            }
+          },
+        ),
+        { seed: 1319, numRuns: 30 },
+      );
+    });
+
     it('ignores a sample whose series and timestamp are already stored, before and after compaction', async () => {
       const s = openStore({ enableCompression: mode.enableCompression });
       try {
@@ -132,6 +191,47 @@ for (const mode of MODES) {
           ['ok'],
           'no series was created',
         );
+      } finally {
+        s.cleanup();
+      }
+    });
+
+    it('checks every label of a sample whose labels begin like a stored series, or look like them', async () => {
+      const s = openStore({ enableCompression: mode.enableCompression, maxLabelsPerSeries: 3 });
+      try {
+        // Stored series whose labels the bad samples below share in part (or in text only).
+        const known: MetricSample[] = [
+          { name: 'm', value: 1, timestamp: T0, labels: { a: 'x' } },
+          { name: 'm', value: 1, timestamp: T0, labels: { a: 'x', b: 'y' } },
+          { name: 'm', value: 1, timestamp: T0, labels: { a: '5' } },
+          { name: 'm', value: 1, timestamp: T0, labels: { a: 'null' } },
+        ];
+        assert.equal(await s.store.insertSamples(known), 4);
+        const bad: [unknown, RegExp][] = [
+          [{ a: 5 }, /number value/],
+          [{ a: null }, /null value/],
+          [{ a: 'x', b: 1 }, /number value/],
+          [{ a: 'x', b: 'y', c: 'z', d: 'w' }, /more than the limit of 3/],
+          [{ a: 'x', 'bad-name': 'y' }, /label name/],
+          [{ a: 'x', __reserved: 'y' }, /label name/],
+          [{ a: 'x', b: '\uD800' }, /lone UTF-16 surrogate/],
+          [{ a: 'x', b: 'y'.repeat(1025) }, /longer than 1024/],
+        ];
+        for (const [labels, reason] of bad) {
+          await assert.rejects(
+            s.store.insertSamples([
+              ...known.map((k) => ({ ...k, timestamp: T0 + 1 })),
+              { ...known[0]!, labels } as MetricSample,
+            ]),
+            (err: unknown) => {
+              assert.ok(err instanceof InvalidSampleError, `typed error for ${JSON.stringify(labels)}`);
+              assert.equal(err.index, 4);
+              assert.match(err.reason, reason);
+              return true;
+            },
+          );
+        }
+        assert.equal(rawCount(s.dbPath), 4, 'nothing of a rejected batch was stored');
       } finally {
         s.cleanup();
       }

@@ -230,8 +230,11 @@ export class TimeSeriesStorage implements MetricsSink {
 
   async insertSamples(samples: MetricSample[]): Promise<number> {
     this.assertOpen();
-    const copies = validateBatch(samples, { maxLabelsPerSeries: this.maxLabelsPerSeries }, (name) =>
-      this.catalog.declaredType(name),
+    const copies = validateBatch(
+      samples,
+      { maxLabelsPerSeries: this.maxLabelsPerSeries },
+      this.registry.sentForms,
+      (name) => this.catalog.declaredType(name),
     );
     const stored = this.write(() => this.appender.append(copies));
     this.autoMaintenance?.noteWritten(stored);

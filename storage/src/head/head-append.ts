@@ -8,7 +8,7 @@
 import type { Db } from '../db/connection.ts';
 import type { SeriesRegistry } from '../series/registry.ts';
 import type { Tier } from '../tier/tier.ts';
-import type { MetricSample } from '../types.ts';
+import type { ValidSample } from '../ingest/valid-sample.ts';
 import type { Head } from './head.ts';
 
 export class HeadAppender {
@@ -25,7 +25,7 @@ export class HeadAppender {
   }
 
   /** Stores a validated batch in one transaction; returns the samples actually stored. */
-  append(samples: MetricSample[]): number {
+  append(samples: ValidSample[]): number {
     const created: number[] = [];
     const advanced = new Map<number, number>();
     try {
@@ -54,11 +54,11 @@ export class HeadAppender {
     for (const id of ids) this.latest.delete(id);
   }
 
-  private appendBatch(samples: MetricSample[], created: number[], advanced: Map<number, number>): number {
+  private appendBatch(samples: ValidSample[], created: number[], advanced: Map<number, number>): number {
     let stored = 0;
     for (let i = 0; i < samples.length; i++) {
       const sample = samples[i]!;
-      const id = this.registry.resolve(sample, i, created);
+      const id = sample.series?.id ?? this.registry.resolve(sample, i, created);
       const latest = advanced.get(id) ?? this.latest.get(id) ?? -1;
       if (sample.timestamp > latest) {
         advanced.set(id, sample.timestamp);

@@ -18,12 +18,14 @@ export interface HeadRow {
   value: number;
 }
 
-/** Rows per multi-row INSERT statement. */
-const INSERT_BLOCK = 200;
+/** Rows per multi-row INSERT statement (a power of two: a shorter flush takes one statement per bit of its size). */
+const INSERT_BLOCK = 256;
+const VALUES_PER_ROW = 3;
 
 export class Head {
-  private readonly insertBlock: Statement;
-  private readonly insertOne: Statement;
+  private readonly db: Db;
+  /** insertRows[k]: the INSERT of 2^k rows, prepared on first use. */
+  private readonly insertRows: Statement[] = [];
   private readonly existsStmt: Statement;
   private readonly afterStmt: Statement;
   private readonly allStmt: Statement;
@@ -35,7 +37,9 @@ export class Head {
   private readonly countRangeStmt: Statement;
   private readonly countBeforeStmt: Statement;
   private readonly totalsStmt: Statement;
-  private readonly buffer: number[] = [];
+  /** Queued rows' series id, ts and value, `queued` rows of them; a full buffer is one statement's parameters. */
+  private readonly buffer: number[] = new Array<number>(INSERT_BLOCK * VALUES_PER_ROW).fill(0);
+  private queued = 0;
   private readonly view = new HeadView();
   private readonly version: HeadVersion;
   /** The deletions' version the view reflects; -1 until it is built, or once a write left it behind. */
@@ -44,10 +48,8 @@ export class Head {
   private viewMaxId = -1;
 
   constructor(db: Db) {
+    this.db = db;
     this.version = new HeadVersion(db);
-    const values = Array.from({ length: INSERT_BLOCK }, () => '(?, ?, ?)').join(', ');
-    this.insertBlock = db.prepare(`INSERT INTO head (series_id, ts, value) VALUES ${values}`);
-    this.insertOne = db.prepare('INSERT INTO head (series_id, ts, value) VALUES (?, ?, ?)');
     this.existsStmt = db.prepare('SELECT 1 FROM head WHERE ts = ? AND series_id = ? LIMIT 1').pluck();
     this.afterStmt = db
       .prepare('SELECT id, series_id, ts, value FROM head WHERE id > ? AND id <= ? ORDER BY id LIMIT ?')
@@ -67,35 +69,45 @@ export class Head {
 
   /** Queues one sample; call flush() before the transaction commits. */
   push(seriesId: number, ts: number, value: number): void {
-    this.buffer.push(seriesId, ts, value);
-    if (this.buffer.length === INSERT_BLOCK * 3) this.flush();
+    const at = this.queued++ * VALUES_PER_ROW;
+    this.buffer[at] = seriesId;
+    this.buffer[at + 1] = ts;
+    this.buffer[at + 2] = value;
+    if (this.queued === INSERT_BLOCK) this.flush();
   }
 
   flush(): void {
     const buf = this.buffer;
-    if (buf.length === 0) return;
-    let offset = 0;
+    const rows = this.queued;
+    if (rows === 0) return;
     let lastId = 0;
-    for (; offset + INSERT_BLOCK * 3 <= buf.length; offset += INSERT_BLOCK * 3) {
-      lastId = Number(this.insertBlock.run(buf.slice(offset, offset + INSERT_BLOCK * 3)).lastInsertRowid);
-    }
-    for (; offset < buf.length; offset += 3) {
-      lastId = Number(this.insertOne.run(buf[offset], buf[offset + 1], buf[offset + 2]).lastInsertRowid);
+    if (rows === INSERT_BLOCK) {
+      lastId = this.insert(buf, rows);
+    } else {
+      // One statement per bit of the count, largest first: a short flush takes a few statements, not one per row.
+      for (let done = 0, size = INSERT_BLOCK >> 1; size > 0; size >>= 1) {
+        if ((rows & size) === 0) continue;
+        lastId = this.insert(buf.slice(done * VALUES_PER_ROW, (done + size) * VALUES_PER_ROW), size);
+        done += size;
+      }
     }
     // The rows of one statement, and of one transaction, take consecutive ids (AUTOINCREMENT, one writer).
-    const firstId = lastId - buf.length / 3 + 1;
+    const firstId = lastId - rows + 1;
     if (firstId - 1 === this.viewMaxId) {
-      for (let k = 0; k < buf.length; k += 3) this.view.add(firstId + k / 3, buf[k]!, buf[k + 1]!, buf[k + 2]!);
+      for (let k = 0; k < rows; k++) {
+        const at = k * VALUES_PER_ROW;
+        this.view.add(firstId + k, buf[at]!, buf[at + 1]!, buf[at + 2]!);
+      }
       this.viewMaxId = lastId;
     } else {
       this.viewVersion = -1;
     }
-    buf.length = 0;
+    this.queued = 0;
   }
 
   /** Drops queued rows (when the batch's transaction is abandoned). */
   discard(): void {
-    this.buffer.length = 0;
+    this.queued = 0;
   }
 
   exists(seriesId: number, ts: number): boolean {
@@ -181,6 +193,15 @@ export class Head {
 
   seriesIds(): Set<number> {
     return this.current().seriesIds();
+  }
+
+  /** Inserts `rows` rows (a power of two) from their parameters; returns the last one's id. */
+  private insert(parameters: number[], rows: number): number {
+    const k = Math.log2(rows);
+    this.insertRows[k] ??= this.db.prepare(
+      `INSERT INTO head (series_id, ts, value) VALUES ${Array.from({ length: rows }, () => '(?, ?, ?)').join(', ')}`,
+    );
+    return Number(this.insertRows[k].run(parameters).lastInsertRowid);
   }
 
   /**

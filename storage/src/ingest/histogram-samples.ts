@@ -8,17 +8,18 @@
 import { InvalidSampleError } from '../errors.ts';
 import { bucketBound, LE_LABEL } from '../metrics/bucket-bound.ts';
 import { HISTOGRAM_SUFFIXES } from '../metrics/catalog.ts';
-import type { MetricSample, MetricType } from '../types.ts';
+import type { MetricType } from '../types.ts';
+import { sampleLabel, type ValidSample } from './valid-sample.ts';
 
 /** The type declared for a metric name, if any. */
 export type DeclaredType = (name: string) => MetricType | undefined;
 
 const BUCKET = HISTOGRAM_SUFFIXES.bucket;
 
-export function checkHistogramSample(sample: MetricSample, index: number, declaredType: DeclaredType): void {
+export function checkHistogramSample(sample: ValidSample, index: number, declaredType: DeclaredType): void {
   const { name } = sample;
   if (name.endsWith(BUCKET) && name.length > BUCKET.length) {
-    const le = sample.labels?.[LE_LABEL];
+    const le = sampleLabel(sample, LE_LABEL);
     if (bucketBound(le) === undefined) {
       throw new InvalidSampleError(
         index,

@@ -3,13 +3,18 @@
  * InvalidSampleError naming its index and the reason; nothing of the batch is stored.
  *
  * Each field of a sample is read exactly once, into a plain copy that is what gets validated and
- * stored, so a getter or a proxy cannot show validation one value and storage another. Text must be
- * well-formed UTF-16: a lone surrogate has no code point, so it cannot be hashed, exported or
- * compared faithfully, and is refused.
+ * stored, so a getter or a proxy cannot show validation one value and storage another. The labels
+ * are read along the forms the series registry was sent before (series/sent-forms.ts): a label on a
+ * known form passed these checks already, and a sample of a known form is copied with its series;
+ * a new form's labels are copied as a flat list of names and values in the caller's key order.
+ * Text must be well-formed UTF-16: a lone surrogate has no code point, so it cannot be hashed,
+ * exported or compared faithfully, and is refused.
  */
 import { InvalidArgumentError, InvalidSampleError } from '../errors.ts';
-import type { Labels, MetricSample } from '../types.ts';
+import { nextStep, type SentForms, type SentStep } from '../series/sent-forms.ts';
+import type { Series } from '../types.ts';
 import { checkHistogramSample, type DeclaredType } from './histogram-samples.ts';
+import type { ValidSample } from './valid-sample.ts';
 
 export interface SampleLimits {
   maxLabelsPerSeries: number;
@@ -25,18 +30,29 @@ export const MAX_TIMESTAMP = 253_402_300_799_999;
 export const METRIC_NAME_RE = /^[A-Za-z_:][A-Za-z0-9_:.-]*$/;
 /** Prometheus' label name rule; names starting with "__" are reserved (isLabelName). */
 export const LABEL_NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
-/** In unicode mode a surrogate pair is one code point, so this matches only an unpaired surrogate. */
-const LONE_SURROGATE_RE = /[\uD800-\uDFFF]/u;
+/** The labels of a sample sent without any, or of a sample of a known series. */
+const NO_LABELS: readonly string[] = Object.freeze([]);
+
+/** The labels of the sample being validated, [name, value, ...], copied out only for a new form. */
+const scratch: unknown[] = [];
 
 /** A label name the store accepts: LABEL_NAME_RE, not reserved, at most MAX_LABEL_NAME_LENGTH characters. */
 export function isLabelName(name: string): boolean {
   return name.length <= MAX_LABEL_NAME_LENGTH && LABEL_NAME_RE.test(name) && !name.startsWith('__');
 }
 
+/** Metric names and label names already checked, so that a known name costs one lookup. */
 const knownGoodNames = new Set<string>();
+const knownGoodLabelNames = new Set<string>();
+const KNOWN_GOOD_LIMIT = 100_000;
+
+/** String.prototype.isWellFormed (ES2024, in Node 20): false when the text holds a lone surrogate. */
+function isWellFormed(text: string): boolean {
+  return (text as string & { isWellFormed(): boolean }).isWellFormed();
+}
 
 function checkWellFormed(text: string, what: string, index: number): void {
-  if (LONE_SURROGATE_RE.test(text)) {
+  if (!isWellFormed(text)) {
     throw new InvalidSampleError(index, `${what} holds a lone UTF-16 surrogate (text must be well-formed Unicode)`);
   }
 }
@@ -52,11 +68,11 @@ function checkMetricName(name: unknown, index: number): asserts name is string {
   if (!METRIC_NAME_RE.test(name)) {
     throw new InvalidSampleError(index, `name ${JSON.stringify(name)} must match ${METRIC_NAME_RE.source}`);
   }
-  if (knownGoodNames.size < 100_000) knownGoodNames.add(name);
+  if (knownGoodNames.size < KNOWN_GOOD_LIMIT) knownGoodNames.add(name);
 }
 
 function checkLabelName(name: string, index: number): void {
-  if (knownGoodNames.has(`\u0000${name}`)) return;
+  if (knownGoodLabelNames.has(name)) return;
   checkWellFormed(name, 'a label name', index);
   if (!isLabelName(name)) {
     throw new InvalidSampleError(
@@ -64,12 +80,21 @@ function checkLabelName(name: string, index: number): void {
       `label name ${JSON.stringify(name)} is invalid (it must match ${LABEL_NAME_RE.source}, not start with "__", and have at most ${MAX_LABEL_NAME_LENGTH} characters)`,
     );
   }
-  if (knownGoodNames.size < 100_000) knownGoodNames.add(`\u0000${name}`);
+  if (knownGoodLabelNames.size < KNOWN_GOOD_LIMIT) knownGoodLabelNames.add(name);
 }
 
-/** A copy of the labels, each value read once; undefined when the sample has none. */
-function copyLabels(labels: unknown, index: number, limits: SampleLimits): Labels | undefined {
-  if (labels === undefined) return undefined;
+/**
+ * The labels, each value read once, walking the forms sent before from `step`: a label on a known
+ * form passed validation before (so it is not checked again); the rest are. Returns the known
+ * series, or a copy of the labels as [name, value, ...].
+ */
+function copyLabels(
+  labels: unknown,
+  index: number,
+  limits: SampleLimits,
+  step: SentStep | undefined,
+): Series | readonly string[] {
+  if (labels === undefined) return step?.series ?? NO_LABELS;
   if (labels === null || typeof labels !== 'object' || Array.isArray(labels)) {
     throw new InvalidSampleError(index, 'labels must be an object of label name -> string value');
   }
@@ -80,10 +105,17 @@ function copyLabels(labels: unknown, index: number, limits: SampleLimits): Label
       `has ${keys.length} labels, more than the limit of ${limits.maxLabelsPerSeries}`,
     );
   }
-  const copy: Labels = {};
-  for (const key of keys) {
-    checkLabelName(key, index);
+  let known = step;
+  for (let k = 0; k < keys.length; k++) {
+    const key = keys[k]!;
     const value = (labels as Record<string, unknown>)[key];
+    scratch[2 * k] = key;
+    scratch[2 * k + 1] = value;
+    if (known !== undefined) {
+      known = nextStep(known, key, value);
+      if (known !== undefined) continue;
+    }
+    checkLabelName(key, index);
     if (typeof value !== 'string') {
       throw new InvalidSampleError(
         index,
@@ -97,13 +129,12 @@ function copyLabels(labels: unknown, index: number, limits: SampleLimits): Label
       );
     }
     checkWellFormed(value, `label ${JSON.stringify(key)}`, index);
-    copy[key] = value;
   }
-  return copy;
+  return known?.series ?? (scratch.slice(0, keys.length * 2) as string[]);
 }
 
 /** The validated plain copy of one sample (every field read once). */
-function copySample(sample: unknown, index: number, limits: SampleLimits): MetricSample {
+function copySample(sample: unknown, index: number, limits: SampleLimits, forms: SentForms): ValidSample {
   if (sample === null || typeof sample !== 'object') throw new InvalidSampleError(index, 'is not an object');
   const { name, value, timestamp, labels } = sample as Record<string, unknown>;
   checkMetricName(name, index);
@@ -119,23 +150,27 @@ function copySample(sample: unknown, index: number, limits: SampleLimits): Metri
   if (timestamp < 0 || timestamp > MAX_TIMESTAMP) {
     throw new InvalidSampleError(index, `timestamp ${timestamp} is out of range (0 to ${MAX_TIMESTAMP})`);
   }
-  const copied = copyLabels(labels, index, limits);
-  return copied === undefined ? { name, value, timestamp } : { name, value, timestamp, labels: copied };
+  const copied = copyLabels(labels, index, limits, forms.first(name));
+  return Array.isArray(copied)
+    ? { name, value, timestamp, series: undefined, labels: copied }
+    : { name, value, timestamp, series: copied as Series, labels: NO_LABELS };
 }
 
 /**
  * Validates a batch (with the histogram rules, given the declared types); returns plain copies of
- * its samples, which are what the caller must store.
+ * its samples, which are what the caller must store, each with its series when its form was sent
+ * before (`forms`, the series registry's: append the copies before anything can change it).
  */
 export function validateBatch(
   samples: unknown,
   limits: SampleLimits,
+  forms: SentForms,
   declaredType: DeclaredType = () => undefined,
-): MetricSample[] {
+): ValidSample[] {
   if (!Array.isArray(samples)) throw new InvalidArgumentError('insertSamples expects an array of samples');
-  const copies: MetricSample[] = new Array(samples.length);
+  const copies: ValidSample[] = new Array(samples.length);
   for (let i = 0; i < copies.length; i++) {
-    copies[i] = copySample(samples[i], i, limits);
+    copies[i] = copySample(samples[i], i, limits, forms);
     checkHistogramSample(copies[i]!, i, declaredType);
   }
   return copies;

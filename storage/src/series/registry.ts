@@ -11,15 +11,17 @@
 import type { Db } from '../db/connection.ts';
 import { CardinalityLimitError } from '../errors.ts';
 import type { StoreHealth } from '../health.ts';
-import type { Labels, LabelMatchers, MetricSample, Series } from '../types.ts';
+import { labelsObject, type ValidSample } from '../ingest/valid-sample.ts';
+import type { Labels, LabelMatchers, Series } from '../types.ts';
 import { canonicalLabels, compileMatchers } from './labels.ts';
+import { SentForms } from './sent-forms.ts';
 
 export class SeriesRegistry {
   private readonly byId = new Map<number, Series>();
   private readonly byKey = new Map<string, Series>();
   private readonly byMetric = new Map<string, Series[]>();
-  /** name + labels exactly as a caller sent them (key order included) -> series, to skip sorting. */
-  private readonly bySentForm = new Map<string, Series>();
+  /** Series by metric name and labels exactly as a caller sent them (key order included): no sorting, no text built. */
+  readonly sentForms = new SentForms();
   /** Ids of damaged series rows, set aside (see the header). */
   private readonly damaged = new Set<number>();
   private readonly insert;
@@ -39,7 +41,7 @@ export class SeriesRegistry {
     this.byId.clear();
     this.byKey.clear();
     this.byMetric.clear();
-    this.bySentForm.clear();
+    this.sentForms.clear();
     this.forgetDamaged(this.damaged);
     const rows = this.db.prepare('SELECT id, metric_name, labels FROM series').all() as {
       id: number;
@@ -88,11 +90,10 @@ export class SeriesRegistry {
    * The series id of a validated sample, creating the series (inside the caller's transaction) if
    * it is new. `created` collects new ids so the caller can forget them if its transaction fails.
    */
-  resolve(sample: MetricSample, index: number, created: number[]): number {
-    const sentForm = sample.labels === undefined ? sample.name : `${sample.name}\u0000${JSON.stringify(sample.labels)}`;
-    const cached = this.bySentForm.get(sentForm);
+  resolve(sample: ValidSample, index: number, created: number[]): number {
+    const cached = this.sentForms.get(sample.name, sample.labels);
     if (cached) return cached.id;
-    const labels = canonicalLabels(sample.labels);
+    const labels = canonicalLabels(labelsObject(sample.labels));
     const labelsJson = JSON.stringify(labels);
     let series = this.byKey.get(`${sample.name}\u0000${labelsJson}`);
     if (!series) {
@@ -102,7 +103,7 @@ export class SeriesRegistry {
       this.remember(series);
       created.push(id);
     }
-    if (this.bySentForm.size < this.maxSeries * 4) this.bySentForm.set(sentForm, series);
+    if (this.sentForms.size < this.maxSeries * 4) this.sentForms.set(sample.name, sample.labels, series);
     return series.id;
   }
 
@@ -125,7 +126,7 @@ export class SeriesRegistry {
       if (siblings.length > 0) this.byMetric.set(series.metricName, siblings);
       else this.byMetric.delete(series.metricName);
     }
-    for (const [form, series] of this.bySentForm) if (gone.has(series.id)) this.bySentForm.delete(form);
+    this.sentForms.clear();
   }
 
   private setAside(id: number): void {
