@@ -7,6 +7,8 @@
  * Transaction, which sees its own earlier points; a point's changes reach the state only when that
  * point is stored (commit), so a rejected point leaves no trace.
  */
+import type { MetricSample } from '../../../storage/src/index.ts';
+import type { IngestUnit } from '../ingest-sink.ts';
 
 export interface StreamState {
   /** The stream's start time (ms), 0 when its points carry none. */
@@ -42,13 +44,24 @@ export class Transaction {
     return this.streams.get(key) ?? this.state.streams.get(key);
   }
 
-  /** Records a point's writes for the rest of the request and returns the function that commits them. */
-  stage(writes: PointWrites): () => void {
+  /** Records a point's writes for the rest of the request; the point's unit commits them to the state once stored. */
+  stage(samples: MetricSample[], writes: PointWrites): IngestUnit {
     for (const [key, value] of writes.values) this.values.set(key, value);
     if (writes.stream) this.streams.set(writes.stream[0], writes.stream[1]);
-    return () => {
-      for (const [key, value] of writes.values) this.state.values.set(key, value);
-      if (writes.stream) this.state.streams.set(writes.stream[0], writes.stream[1]);
-    };
+    return new StagedPoint(samples, this.state, writes);
+  }
+}
+
+/** A data point's samples, whose writes reach the state when the sink has stored them. */
+class StagedPoint implements IngestUnit {
+  constructor(
+    readonly samples: MetricSample[],
+    private readonly state: SeriesState,
+    private readonly writes: PointWrites,
+  ) {}
+
+  commit(): void {
+    for (const [key, value] of this.writes.values) this.state.values.set(key, value);
+    if (this.writes.stream) this.state.streams.set(this.writes.stream[0], this.writes.stream[1]);
   }
 }
