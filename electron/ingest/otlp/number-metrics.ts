@@ -62,9 +62,18 @@ const keyValueType = KeyValueType.setup() as unknown as {
   decode(reader: protobuf.Reader, length: number, endGroup: undefined, depth: number): KeyValue;
 };
 
-/** The attribute sets of one request, by their encoding. */
+/** Where a set's encoding is in the body. */
+interface EncodedSet {
+  start: number;
+  end: number;
+  set: AttributeSet;
+}
+
+const FNV = { offset: 0x811c9dc5, prime: 0x01000193 };
+
+/** The attribute sets of one request, by their encoding (found by its FNV-1a hash, then compared byte for byte). */
 export class AttributeSets {
-  private readonly byEncoding = new Map<string, AttributeSet>();
+  private readonly byHash = new Map<number, EncodedSet[]>();
   /** The set of points without attributes. Keys start with '#', never like those of sets made from decoded attributes (translate.ts). */
   readonly none: AttributeSet = { key: '#', attributes: [] };
 
@@ -72,13 +81,22 @@ export class AttributeSets {
 
   /** The set encoded in body[start, end) (KeyValue fields, tags included). */
   of(start: number, end: number): AttributeSet {
-    const encoding = `#${this.body.toString('latin1', start, end)}`;
-    let set = this.byEncoding.get(encoding);
-    if (set === undefined) {
-      set = { key: encoding, attributes: this.decode(start, end) };
-      this.byEncoding.set(encoding, set);
-    }
+    const body = this.body;
+    let hash = FNV.offset;
+    for (let i = start; i < end; i++) hash = Math.imul(hash ^ (body[i] as number), FNV.prime);
+    let sets = this.byHash.get(hash);
+    for (const known of sets ?? []) if (this.sameBytes(known, start, end)) return known.set;
+    const set = { key: `#${body.toString('latin1', start, end)}`, attributes: this.decode(start, end) };
+    if (sets === undefined) this.byHash.set(hash, (sets = []));
+    sets.push({ start, end, set });
     return set;
+  }
+
+  private sameBytes(known: EncodedSet, start: number, end: number): boolean {
+    if (known.end - known.start !== end - start) return false;
+    const body = this.body;
+    for (let i = start, j = known.start; i < end; i++, j++) if (body[i] !== body[j]) return false;
+    return true;
   }
 
   private decode(start: number, end: number): KeyValue[] {
