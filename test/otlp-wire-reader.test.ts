@@ -180,7 +180,7 @@ describe("the wire reader of gauges and sums, against protobufjs's decoding", ()
         if (intact.length === 0) return;
         const bytes = Buffer.from(intact.subarray(0, truncate ? at % intact.length : intact.length));
         if (!truncate) bytes[at % bytes.length] = byte;
-        let reference: OtlpMetric | null = null;
+        let reference: OtlpMetric | null;
         try {
           reference = MetricType.decode(bytes) as unknown as OtlpMetric;
         } catch {
