@@ -50,6 +50,22 @@ export class Transaction {
     if (writes.stream) this.streams.set(writes.stream[0], writes.stream[1]);
     return new StagedPoint(samples, this.state, writes);
   }
+
+  /**
+   * stage() for a point of a single-value stream (a counter, a delta gauge): its stream's state,
+   * and for a delta stream (totalKey not null) the total it brings its series to.
+   */
+  stageStream(
+    samples: MetricSample[],
+    key: string,
+    stream: StreamState,
+    totalKey: string | null,
+    total: number,
+  ): IngestUnit {
+    if (totalKey !== null) this.values.set(totalKey, total);
+    this.streams.set(key, stream);
+    return new StagedStreamPoint(samples, this.state, key, stream, totalKey, total);
+  }
 }
 
 /** A data point's samples, whose writes reach the state when the sink has stored them. */
@@ -63,5 +79,22 @@ class StagedPoint implements IngestUnit {
   commit(): void {
     for (const [key, value] of this.writes.values) this.state.values.set(key, value);
     if (this.writes.stream) this.state.streams.set(this.writes.stream[0], this.writes.stream[1]);
+  }
+}
+
+/** StagedPoint for stageStream(), without a PointWrites per point. */
+class StagedStreamPoint implements IngestUnit {
+  constructor(
+    readonly samples: MetricSample[],
+    private readonly state: SeriesState,
+    private readonly key: string,
+    private readonly stream: StreamState,
+    private readonly totalKey: string | null,
+    private readonly total: number,
+  ) {}
+
+  commit(): void {
+    if (this.totalKey !== null) this.state.values.set(this.totalKey, this.total);
+    this.state.streams.set(this.key, this.stream);
   }
 }

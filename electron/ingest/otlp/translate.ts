@@ -438,15 +438,10 @@ function storedNumber(
     const resetAt = Math.max(startMs, previous.lastMs + 1);
     if (resetAt < timestamp) samples.push({ name, labels, value: 0, timestamp: resetAt });
   }
-  let value = point.value;
-  const writes: PointWrites = { values: [] };
-  if (mode === 'delta') {
-    value += tx.value(stream.total) ?? 0;
-    writes.values.push([stream.total, value]);
-  }
+  const value = mode === 'delta' ? point.value + (tx.value(stream.total) ?? 0) : point.value;
   samples.push({ name, labels, value, timestamp });
-  writes.stream = [stream.key, { startMs, lastMs: Math.max(previous?.lastMs ?? 0, timestamp) }];
-  return tx.stage(samples, writes);
+  const state = { startMs, lastMs: Math.max(previous?.lastMs ?? 0, timestamp) };
+  return tx.stageStream(samples, stream.key, state, mode === 'delta' ? stream.total : null, value);
 }
 
 function translateNumbers(
