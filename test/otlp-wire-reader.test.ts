@@ -4,7 +4,8 @@
  * or not, times past 2^53 ns and out of range, doubles and 64-bit integers, both, neither, flags,
  * every temporality, and what the reader leaves to protobufjs: exemplars, metadata, histograms),
  * a request read by the receiver's decoder translates to the very samples, rejections and
- * counter state that protobufjs's own decoding of the same bytes gives. And for those bytes
+ * counter state that protobufjs's own decoding of the same bytes gives, attribute sets whose
+ * encodings share a hash (found here by a birthday search) included. And for those bytes
  * truncated or with a byte changed, the reader either gives up (back at the metric's start, so
  * protobufjs decides) or reads what protobufjs reads: never a metric protobufjs refuses.
  */
@@ -144,7 +145,89 @@ async function outcome(request: ExportRequest) {
   };
 }
 
+/** FNV-1a (32 bits) of bytes, continued from `hash`. */
+function fnv1a(bytes: Uint8Array, hash = 0x811c9dc5): number {
+  for (const byte of bytes) hash = Math.imul(hash ^ byte, 0x01000193) >>> 0;
+  return hash;
+}
+
+/** A NumberDataPoint's attributes field (tag 7, length-delimited) holding KeyValue{key, string value of 8 letters}. */
+function attributeField(key: string, value: string): Buffer {
+  const anyValue = Buffer.concat([Buffer.from([0x0a, value.length]), Buffer.from(value, 'latin1')]);
+  const keyValue = Buffer.concat([
+    Buffer.from([0x0a, key.length]),
+    Buffer.from(key, 'latin1'),
+    Buffer.from([0x12, anyValue.length]),
+    anyValue,
+  ]);
+  return Buffer.concat([Buffer.from([0x3a, keyValue.length]), keyValue]);
+}
+
+/** Words of 8 letters from a seeded xorshift generator. */
+function* words(seed: number): Generator<string> {
+  let x = seed;
+  for (;;) {
+    let text = '';
+    for (let i = 0; i < 8; i++) {
+      x ^= x << 13;
+      x ^= x >>> 17;
+      x ^= x << 5;
+      text += String.fromCharCode(97 + ((x >>> 0) % 26));
+    }
+    yield text;
+  }
+}
+
+/**
+ * 2^blocks attribute lists whose encodings share one FNV-1a hash: for each block (an attribute of
+ * its own key), two values whose fields bring the hash to the same state (a birthday search over
+ * random words of 8 letters), so any choice of one per block collides with all the others.
+ */
+function collidingAttributeLists(blocks: number): { key: string; value: string }[][] {
+  let lists: { key: string; value: string }[][] = [[]];
+  let state = 0x811c9dc5;
+  for (let block = 0; block < blocks; block++) {
+    const key = `k${block}`;
+    // The field's bytes before its 8 letters, the same for every value.
+    const start = fnv1a(attributeField(key, 'xxxxxxxx').subarray(0, -8), state);
+    const seen = new Map<number, string>();
+    let pair: [string, string] | null = null;
+    for (const value of words(block + 1)) {
+      let next = start;
+      for (let i = 0; i < value.length; i++) next = Math.imul(next ^ value.charCodeAt(i), 0x01000193) >>> 0;
+      const earlier = seen.get(next);
+      if (earlier !== undefined && earlier !== value) {
+        pair = [earlier, value];
+        state = next;
+        break;
+      }
+      seen.set(next, value);
+    }
+    lists = lists.flatMap((list) => (pair ?? []).map((value) => [...list, { key, value }]));
+  }
+  return lists;
+}
+
 describe("the wire reader of gauges and sums, against protobufjs's decoding", () => {
+  it('tells apart attribute sets whose encodings share a hash, past the sets it keeps per hash', async () => {
+    const lists = collidingAttributeLists(4);
+    const encodings = lists.map((list) => Buffer.concat(list.map(({ key, value }) => attributeField(key, value))));
+    assert.equal(new Set(encodings.map((bytes) => bytes.toString('hex'))).size, 16);
+    assert.equal(new Set(encodings.map((bytes) => fnv1a(bytes))).size, 1);
+    const dataPoints = [...lists, ...lists].map((list, i) => ({
+      timeUnixNano: String(T_NS + BigInt(i) * 1_000_000n),
+      asInt: i,
+      attributes: list.map(({ key, value }) => ({ key, value: { stringValue: value } })),
+    }));
+    const body = encode([{ name: 'collisions', gauge: { dataPoints } }]);
+    // The points' attributes are encoded as built here, so the reader hashes these very bytes.
+    for (const bytes of encodings) assert.ok(body.includes(bytes));
+    const read = await outcome(await decodeRequest(body, 'protobuf'));
+    assert.deepEqual(read, await outcome(ExportRequestType.decode(body) as unknown as ExportRequest));
+    const labelSets = new Set(read.families[0]?.samples.map(([sample]) => JSON.stringify(sample?.labels)));
+    assert.equal(labelSets.size, 16);
+  });
+
   it('translates every request to the same samples, rejections and state', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(metric, { minLength: 1, maxLength: 4 }), async (metrics) => {

@@ -70,6 +70,8 @@ interface EncodedSet {
 }
 
 const FNV = { offset: 0x811c9dc5, prime: 0x01000193 };
+/** Sets kept per hash; one past them is decoded again at each point (an honest request never gets there). */
+const MAX_SETS_PER_HASH = 8;
 
 /** The attribute sets of one request, by their encoding (found by its FNV-1a hash, then compared byte for byte). */
 export class AttributeSets {
@@ -88,7 +90,8 @@ export class AttributeSets {
     for (const known of sets ?? []) if (this.sameBytes(known, start, end)) return known.set;
     const set = { key: `#${body.toString('latin1', start, end)}`, attributes: this.decode(start, end) };
     if (sets === undefined) this.byHash.set(hash, (sets = []));
-    sets.push({ start, end, set });
+    // Made-up collisions would otherwise make every lookup compare with all of them.
+    if (sets.length < MAX_SETS_PER_HASH) sets.push({ start, end, set });
     return set;
   }
 
