@@ -165,7 +165,7 @@ export interface NumberPoint {
 }
 
 /** A gauge's or sum's points: protobufjs's messages, or `points` when read straight from the wire (number-metrics.ts). */
-interface NumberData {
+export interface NumberData {
   dataPoints?: NumberDataPoint[] | null;
   points?: NumberPoint[];
 }
@@ -175,12 +175,7 @@ export interface OtlpMetric {
   description?: string | null;
   unit?: string | null;
   gauge?: NumberData | null;
-  sum?: {
-    dataPoints?: NumberDataPoint[] | null;
-    points?: NumberPoint[];
-    aggregationTemporality?: number | null;
-    isMonotonic?: boolean | null;
-  } | null;
+  sum?: (NumberData & { aggregationTemporality?: number | null; isMonotonic?: boolean | null }) | null;
   histogram?: { dataPoints?: HistogramDataPoint[] | null; aggregationTemporality?: number | null } | null;
   exponentialHistogram?: {
     dataPoints?: ExponentialHistogramDataPoint[] | null;

@@ -9,7 +9,9 @@
  * `service.instance.id` is `instance`, the resource attributes the settings list are kept, the
  * others dropped; data point attributes become labels (names that collide after sanitising join
  * their values with `;`, in key order). Each data point becomes one unit the sink stores whole or
- * not at all; points that cannot be stored are counted with why.
+ * not at all; points that cannot be stored are counted with why. Gauges' and sums' points are
+ * read as NumberPoints (from the wire by number-metrics.ts, or made here from protobufjs's
+ * messages), their stream keys made once per metric and label set.
  */
 import {
   HISTOGRAM_SUFFIXES,
@@ -38,6 +40,7 @@ import {
   type HistogramDataPoint,
   type Int64,
   type KeyValue,
+  type NumberData,
   type NumberDataPoint,
   type NumberPoint,
   type OtlpMetric,
@@ -242,11 +245,11 @@ interface NumberShape {
   points: readonly NumberPoint[];
 }
 
-function numberPoints(data: { dataPoints?: NumberDataPoint[] | null; points?: NumberPoint[] }): readonly NumberPoint[] {
+function numberPoints(data: NumberData): readonly NumberPoint[] {
   return data.points ?? (data.dataPoints ?? []).map(numberPointOf);
 }
 
-/** The shape of a gauge or sum, null for another metric (gauge first, as protobufjs's oneof getter would not say). */
+/** The shape of a gauge or sum, null for another metric. */
 function numberShapeOf(metric: OtlpMetric): NumberShape | null {
   if (metric.gauge) return { kind: 'gauge', mode: 'gauge', points: numberPoints(metric.gauge) };
   if (!metric.sum) return null;
