@@ -51,8 +51,7 @@ export async function ingestInSteps(
   const pacer = new Pacer();
   while (next < units.length) {
     const end = oneByOne ? next + 1 : stepEnd(units, next);
-    const step = units.slice(next, end);
-    const samples = step.flatMap((unit) => unit.samples);
+    const samples = samplesOf(units, next, end);
     try {
       await store.insertSamples(samples);
     } catch (err) {
@@ -68,12 +67,19 @@ export async function ingestInSteps(
       oneByOne = true;
       continue;
     }
-    for (const unit of step) unit.commit?.();
-    accepted += step.length;
+    for (let i = next; i < end; i++) units[i]?.commit?.();
+    accepted += end - next;
     next = end;
     if (next < units.length) await pacer.advance(samples.length);
   }
   return { accepted, rejections };
+}
+
+/** The samples of units[start, end), in order. */
+function samplesOf(units: readonly IngestUnit[], start: number, end: number): MetricSample[] {
+  const samples: MetricSample[] = [];
+  for (let i = start; i < end; i++) for (const sample of (units[i] as IngestUnit).samples) samples.push(sample);
+  return samples;
 }
 
 /** The end of the step starting at `start`: at least one unit, about STEP_UNITS samples. */

@@ -14,7 +14,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { StorageError, type MetricMetadata, type MetricSample } from '../../../storage/src/index.ts';
-import { ingestInSteps } from '../ingest-sink.ts';
+import { ingestInSteps, type IngestUnit } from '../ingest-sink.ts';
 import {
   CONTENT_TYPES,
   OtlpDecodeError,
@@ -294,7 +294,8 @@ export class OtlpReceiver {
       resourceAttributes: settings.resourceAttributes,
     });
     const families = translation.families.filter((family) => this.declare(family, translation.rejections));
-    const units = families.flatMap((family) => family.points);
+    const units: IngestUnit[] = [];
+    for (const family of families) for (const unit of family.points) units.push(unit);
     const { accepted, rejections } = await ingestInSteps(this.options.store, units, translation.rejections);
     return { accepted, rejected: rejections.total, error: rejections.total > 0 ? rejections.summary() : null };
   }

@@ -17,6 +17,10 @@ export const ExportResponseType = root.lookupType(
 );
 export const ResourceType = root.lookupType('opentelemetry.proto.resource.v1.Resource');
 export const MetricType = root.lookupType('opentelemetry.proto.metrics.v1.Metric');
+export const GaugeType = root.lookupType('opentelemetry.proto.metrics.v1.Gauge');
+export const SumType = root.lookupType('opentelemetry.proto.metrics.v1.Sum');
+export const NumberDataPointType = root.lookupType('opentelemetry.proto.metrics.v1.NumberDataPoint');
+export const KeyValueType = root.lookupType('opentelemetry.proto.common.v1.KeyValue');
 /** google.rpc.Status: the body of an OTLP error response. */
 export const StatusType = root.lookupType('google.rpc.Status');
 
@@ -33,10 +37,14 @@ const NS_PER_MS = 1_000_000;
  */
 export function millisOfNanos(value: Int64 | null | undefined): number {
   if (typeof value === 'object' && value !== null && typeof value.low === 'number' && typeof value.high === 'number') {
-    const high = value.unsigned ? value.high >>> 0 : value.high;
-    return high * TWO_32_IN_MS.whole + Math.floor((high * TWO_32_IN_MS.nanos + (value.low >>> 0)) / NS_PER_MS);
+    return millisOfHalves(value.unsigned ? value.high >>> 0 : value.high, value.low);
   }
   return Math.floor(toNumber(value) / NS_PER_MS);
+}
+
+/** Nanoseconds given as their high (signed, or unsigned when the field is) and low 32 bits, as whole milliseconds. */
+export function millisOfHalves(high: number, low: number): number {
+  return high * TWO_32_IN_MS.whole + Math.floor((high * TWO_32_IN_MS.nanos + (low >>> 0)) / NS_PER_MS);
 }
 
 export function toNumber(value: Int64 | null | undefined): number {
@@ -136,16 +144,38 @@ export interface SummaryDataPoint extends PointBase {
   quantileValues?: { quantile?: number | null; value?: number | null }[] | null;
 }
 
+/** Data point attributes as decoded once per request for every point whose attributes have the same encoding. */
+export interface AttributeSet {
+  /** Tells the set from every other of the request (its encoding, or its keys and values as text). */
+  key: string;
+  attributes: readonly KeyValue[];
+}
+
+/**
+ * A gauge's or sum's data point as the translation reads it: times as whole milliseconds (exact),
+ * the value's member (the last one given, as protobufjs keeps it) and its value as a number.
+ */
+export interface NumberPoint {
+  attributeSet: AttributeSet;
+  startMs: number;
+  timeMs: number;
+  member: 'asDouble' | 'asInt' | undefined;
+  value: number;
+  flags: number;
+}
+
+/** A gauge's or sum's points: protobufjs's messages, or `points` when read straight from the wire (number-metrics.ts). */
+export interface NumberData {
+  dataPoints?: NumberDataPoint[] | null;
+  points?: NumberPoint[];
+}
+
 export interface OtlpMetric {
   name?: string | null;
   description?: string | null;
   unit?: string | null;
-  gauge?: { dataPoints?: NumberDataPoint[] | null } | null;
-  sum?: {
-    dataPoints?: NumberDataPoint[] | null;
-    aggregationTemporality?: number | null;
-    isMonotonic?: boolean | null;
-  } | null;
+  gauge?: NumberData | null;
+  sum?: (NumberData & { aggregationTemporality?: number | null; isMonotonic?: boolean | null }) | null;
   histogram?: { dataPoints?: HistogramDataPoint[] | null; aggregationTemporality?: number | null } | null;
   exponentialHistogram?: {
     dataPoints?: ExponentialHistogramDataPoint[] | null;
@@ -170,5 +200,6 @@ export interface ExportRequest {
 /** How many data points a metric carries, whatever its kind. */
 export function pointsOf(metric: OtlpMetric): number {
   const data = metric.gauge ?? metric.sum ?? metric.histogram ?? metric.exponentialHistogram ?? metric.summary;
+  if (data && 'points' in data && data.points) return data.points.length;
   return data?.dataPoints?.length ?? 0;
 }

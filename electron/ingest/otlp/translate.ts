@@ -9,7 +9,9 @@
  * `service.instance.id` is `instance`, the resource attributes the settings list are kept, the
  * others dropped; data point attributes become labels (names that collide after sanitising join
  * their values with `;`, in key order). Each data point becomes one unit the sink stores whole or
- * not at all; points that cannot be stored are counted with why.
+ * not at all; points that cannot be stored are counted with why. Gauges' and sums' points are
+ * read as NumberPoints (from the wire by number-metrics.ts, or made here from protobufjs's
+ * messages), their stream keys made once per metric and label set.
  */
 import {
   HISTOGRAM_SUFFIXES,
@@ -33,11 +35,14 @@ import {
   millisOfNanos,
   pointsOf,
   toNumber,
+  type AttributeSet,
   type ExportRequest,
   type HistogramDataPoint,
   type Int64,
   type KeyValue,
+  type NumberData,
   type NumberDataPoint,
+  type NumberPoint,
   type OtlpMetric,
   type SummaryDataPoint,
   type ExponentialHistogramDataPoint,
@@ -73,11 +78,11 @@ interface PointValue {
 
 class PointError extends Error {}
 
+const TIMESTAMP_FAULT = 'time_unix_nano is missing or out of range';
+
 function timestampOf(nanos: Int64 | null | undefined): number {
   const ms = millisOfNanos(nanos);
-  if (!Number.isSafeInteger(ms) || ms <= 0 || ms > MAX_TIMESTAMP) {
-    throw new PointError('time_unix_nano is missing or out of range');
-  }
+  if (!Number.isSafeInteger(ms) || ms <= 0 || ms > MAX_TIMESTAMP) throw new PointError(TIMESTAMP_FAULT);
   return ms;
 }
 
@@ -133,6 +138,17 @@ interface PointLabels {
   streamSuffix: string;
 }
 
+/** Decoded attributes as a set, its key their keys and values as text (lengths first, so that no key or value can pass for another split of the same text). */
+function attributeSetOf(attributes: readonly KeyValue[] | null | undefined): AttributeSet {
+  let key = '';
+  for (const kv of attributes ?? []) {
+    const name = kv.key ?? '';
+    const text = attributeText(kv.value);
+    key += `${name.length}:${name}${text.length}:${text}`;
+  }
+  return { key, attributes: attributes ?? [] };
+}
+
 /**
  * The labels of a resource's data points, made once per attribute set of a request (a request
  * repeats a few sets over many points and metrics); the points of a set share its labels object,
@@ -143,29 +159,28 @@ class LabelSets {
 
   constructor(private readonly resource: Labels) {}
 
-  of(attributes: readonly KeyValue[] | null | undefined): PointLabels {
-    let key = '';
-    // Lengths first, so that no key or value can pass for another split of the same text.
-    for (const kv of attributes ?? []) {
-      const name = kv.key ?? '';
-      const text = attributeText(kv.value);
-      key += `${name.length}:${name}${text.length}:${text}`;
+  of(set: AttributeSet): PointLabels {
+    let labels = this.byAttributes.get(set.key);
+    if (labels === undefined) {
+      const made = pointLabels(this.resource, set.attributes);
+      labels = { labels: made, streamSuffix: streamSuffix(made) };
+      this.byAttributes.set(set.key, labels);
     }
-    let set = this.byAttributes.get(key);
-    if (set === undefined) {
-      const labels = pointLabels(this.resource, attributes);
-      set = { labels, streamSuffix: streamSuffix(labels) };
-      this.byAttributes.set(key, set);
-    }
-    return set;
+    return labels;
   }
 }
 
-function numberValue(point: NumberDataPoint): number {
+/** A protobufjs NumberDataPoint (from JSON, or a metric number-metrics.ts gave up) as a NumberPoint. */
+function numberPointOf(point: NumberDataPoint): NumberPoint {
   const member = memberOf(point, NUMBER_MEMBERS);
-  if (member === 'asDouble') return finite(point.asDouble ?? NaN, 'the value');
-  if (member === 'asInt') return toNumber(point.asInt);
-  throw new PointError('the data point has no value');
+  return {
+    attributeSet: attributeSetOf(point.attributes),
+    startMs: millisOfNanos(point.startTimeUnixNano),
+    timeMs: millisOfNanos(point.timeUnixNano),
+    member,
+    value: member === 'asDouble' ? (point.asDouble ?? NaN) : member === 'asInt' ? toNumber(point.asInt) : 0,
+    flags: point.flags ?? 0,
+  };
 }
 
 function histogramValues(name: string, labels: Labels, point: HistogramDataPoint): PointValue[] {
@@ -223,34 +238,44 @@ function modeOf(temporality: number | null | undefined): Mode {
   throw new PointError('aggregation_temporality is unspecified');
 }
 
+/** A gauge's or sum's kind, points, and how they are stored (or why none can be). */
+interface NumberShape {
+  kind: OtlpKind;
+  mode: Mode | PointError;
+  points: readonly NumberPoint[];
+}
+
+function numberPoints(data: NumberData): readonly NumberPoint[] {
+  return data.points ?? (data.dataPoints ?? []).map(numberPointOf);
+}
+
+/** The shape of a gauge or sum, null for another metric. */
+function numberShapeOf(metric: OtlpMetric): NumberShape | null {
+  if (metric.gauge) return { kind: 'gauge', mode: 'gauge', points: numberPoints(metric.gauge) };
+  if (!metric.sum) return null;
+  const { sum } = metric;
+  const monotonic = sum.isMonotonic === true;
+  let mode: Mode | PointError;
+  try {
+    mode = modeOf(sum.aggregationTemporality);
+    if (mode === 'cumulative' && !monotonic) mode = 'gauge';
+  } catch (err) {
+    if (!(err instanceof PointError)) throw err;
+    mode = err;
+  }
+  return { kind: monotonic ? 'counter' : 'gauge', mode, points: numberPoints(sum) };
+}
+
 /** The metric's kind, points and how they are stored; null when it carries no data. */
 interface MetricShape {
   kind: OtlpKind;
-  mode: (point: NumberDataPoint) => Mode;
-  points: readonly (NumberDataPoint | HistogramDataPoint | ExponentialHistogramDataPoint | SummaryDataPoint)[];
+  mode: () => Mode;
+  points: readonly (HistogramDataPoint | ExponentialHistogramDataPoint | SummaryDataPoint)[];
   values: (name: string, labels: Labels, point: never) => PointValue[];
 }
 
-function numberValues(name: string, labels: Labels, point: NumberDataPoint): PointValue[] {
-  return [{ name, labels, value: numberValue(point) }];
-}
-
+/** The shape of a histogram, exponential histogram or summary. */
 function shapeOf(metric: OtlpMetric): MetricShape | null {
-  if (metric.gauge)
-    return { kind: 'gauge', mode: () => 'gauge', points: metric.gauge.dataPoints ?? [], values: numberValues };
-  if (metric.sum) {
-    const { sum } = metric;
-    const monotonic = sum.isMonotonic === true;
-    return {
-      kind: monotonic ? 'counter' : 'gauge',
-      mode: () => {
-        const mode = modeOf(sum.aggregationTemporality);
-        return mode === 'cumulative' && !monotonic ? 'gauge' : mode;
-      },
-      points: sum.dataPoints ?? [],
-      values: numberValues,
-    };
-  }
   if (metric.histogram) {
     const { histogram } = metric;
     return {
@@ -336,7 +361,7 @@ function storedPoint(
   pointValues: PointValue[],
   mode: Mode,
   key: string,
-  point: NumberDataPoint,
+  point: HistogramDataPoint | ExponentialHistogramDataPoint | SummaryDataPoint,
   timestamp: number,
   tx: Transaction,
   exponential: boolean,
@@ -376,10 +401,101 @@ function storedPoint(
   }
   const lastMs = Math.max(previous?.lastMs ?? 0, timestamp);
   writes.stream = [key, { startMs, lastMs, ...(bounds ? { bounds } : {}) }];
-  return { samples, commit: tx.stage(writes) };
+  return tx.stage(samples, writes);
+}
+
+/** Why a number point cannot be stored, in the order the other points are checked, or null. */
+function numberFault(point: NumberPoint, mode: Mode | PointError): string | null {
+  if (!Number.isSafeInteger(point.timeMs) || point.timeMs <= 0 || point.timeMs > MAX_TIMESTAMP) {
+    return TIMESTAMP_FAULT;
+  }
+  if (mode instanceof PointError) return mode.message;
+  if (point.member === undefined) return 'the data point has no value';
+  if (point.member === 'asDouble' && !Number.isFinite(point.value)) return 'the value is not a finite number';
+  return null;
+}
+
+/** A stream's key and, for a delta stream, the key of the total it accumulates. */
+interface NumberStream {
+  key: string;
+  total: string;
+}
+
+/**
+ * A counter's (or delta gauge's) point as samples under its mode, staging the state it changes:
+ * storedPoint for a single value, without the histograms' buckets.
+ */
+function storedNumber(
+  point: NumberPoint,
+  mode: Mode,
+  name: string,
+  labels: Labels,
+  stream: NumberStream,
+  tx: Transaction,
+): IngestUnit {
+  const previous = tx.stream(stream.key);
+  const timestamp = point.timeMs;
+  const { startMs } = point;
+  const samples: MetricSample[] = [];
+  if (mode === 'cumulative' && previous && previous.startMs > 0 && startMs > 0 && startMs !== previous.startMs) {
+    const resetAt = Math.max(startMs, previous.lastMs + 1);
+    if (resetAt < timestamp) samples.push({ name, labels, value: 0, timestamp: resetAt });
+  }
+  const value = mode === 'delta' ? point.value + (tx.value(stream.total) ?? 0) : point.value;
+  samples.push({ name, labels, value, timestamp });
+  const state = { startMs, lastMs: Math.max(previous?.lastMs ?? 0, timestamp) };
+  return tx.stageStream(samples, stream.key, state, mode === 'delta' ? stream.total : null, value);
+}
+
+function translateNumbers(
+  metric: OtlpMetric,
+  shape: NumberShape,
+  labelSets: LabelSets,
+  tx: Transaction,
+  out: Translation,
+): void {
+  out.pointCount += shape.points.length;
+  if (!metric.name) {
+    out.rejections.add('a metric has no name', shape.points.length);
+    return;
+  }
+  const name = prometheusMetricName(metric.name, metric.unit ?? '', shape.kind);
+  const family: MetricFamily = { metadata: metadataOf(name, metric, shape.kind), points: [] };
+  const { mode } = shape;
+  const streams = new Map<PointLabels, NumberStream>();
+  for (const point of shape.points) {
+    if ((point.flags & FLAG_NO_RECORDED_VALUE) !== 0) {
+      family.points.push({ samples: [] });
+      continue;
+    }
+    const fault = numberFault(point, mode);
+    if (fault !== null) {
+      out.rejections.add(`${name}: ${fault}`);
+      continue;
+    }
+    const pointLabels = labelSets.of(point.attributeSet);
+    const { labels } = pointLabels;
+    if (mode === 'gauge') {
+      family.points.push({ samples: [{ name, labels, value: point.value, timestamp: point.timeMs }] });
+      continue;
+    }
+    let stream = streams.get(pointLabels);
+    if (stream === undefined) {
+      const key = name + pointLabels.streamSuffix;
+      stream = { key, total: seriesKey(key, { name, labels, value: 0 }) };
+      streams.set(pointLabels, stream);
+    }
+    family.points.push(storedNumber(point, mode as Mode, name, labels, stream, tx));
+  }
+  if (family.points.length > 0) out.families.push(family);
 }
 
 function translateMetric(metric: OtlpMetric, labelSets: LabelSets, tx: Transaction, out: Translation): void {
+  const numbers = numberShapeOf(metric);
+  if (numbers) {
+    translateNumbers(metric, numbers, labelSets, tx, out);
+    return;
+  }
   const shape = shapeOf(metric);
   if (!shape) return;
   out.pointCount += shape.points.length;
@@ -396,8 +512,8 @@ function translateMetric(metric: OtlpMetric, labelSets: LabelSets, tx: Transacti
         continue;
       }
       const timestamp = timestampOf(point.timeUnixNano);
-      const { labels, streamSuffix } = labelSets.of(point.attributes);
-      const mode = shape.mode(point);
+      const { labels, streamSuffix } = labelSets.of(attributeSetOf(point.attributes));
+      const mode = shape.mode();
       const values = shape.values(name, labels, point as never);
       const key = mode === 'gauge' ? '' : name + streamSuffix;
       family.points.push(storedPoint(values, mode, key, point, timestamp, tx, metric.exponentialHistogram != null));
