@@ -40,13 +40,7 @@ class SeriesRows {
 
   /** Drops the rows with id <= `id` (a prefix: ids grow); returns how many. */
   dropUpTo(id: number): number {
-    let lo = this.first;
-    let hi = this.end;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.ids[mid]! <= id) lo = mid + 1;
-      else hi = mid;
-    }
+    const lo = this.idBound(id);
     const dropped = lo - this.first;
     if (dropped > 0) {
       this.first = lo;
@@ -67,6 +61,24 @@ class SeriesRows {
     }
     this.end = kept;
     this.changed();
+  }
+
+  /** Timestamps and values of the rows with afterId < id <= upToId, in id order (views of the columns, not copies). */
+  between(afterId: number, upToId: number): { ts: Float64Array; values: Float64Array } {
+    const [from, to] = [this.idBound(afterId), this.idBound(upToId)];
+    return { ts: this.ts.subarray(from, to), values: this.values.subarray(from, to) };
+  }
+
+  /** The first position in [first, end) whose id is > `id`. */
+  private idBound(id: number): number {
+    let lo = this.first;
+    let hi = this.end;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.ids[mid]! <= id) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
   }
 
   /** Rows with ts in [start, end), by (ts, id). */
@@ -222,6 +234,16 @@ export class HeadView {
     const rows = this.bySeries.get(seriesId)?.range(start, end) ?? [];
     for (const row of rows) row.seriesId = seriesId;
     return rows;
+  }
+
+  /** Each series' rows with afterId < id <= upToId, in id order (see SeriesRows.between); series without any left out. */
+  between(afterId: number, upToId: number): Map<number, { ts: Float64Array; values: Float64Array }> {
+    const out = new Map<number, { ts: Float64Array; values: Float64Array }>();
+    for (const [seriesId, rows] of this.bySeries) {
+      const part = rows.between(afterId, upToId);
+      if (part.ts.length > 0) out.set(seriesId, part);
+    }
+    return out;
   }
 
   lastBefore(seriesId: number, before: number, after: number): HeadRow | undefined {

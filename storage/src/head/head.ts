@@ -31,7 +31,6 @@ export class Head {
   private readonly deleteBeforeStmt: Statement;
   private readonly maxIdStmt: Statement;
   private readonly deleteSeriesStmt: Statement;
-  private readonly spanStmt: Statement;
   private readonly countRangeStmt: Statement;
   private readonly countBeforeStmt: Statement;
   private readonly totalsStmt: Statement;
@@ -59,7 +58,6 @@ export class Head {
       .raw();
     this.maxIdStmt = db.prepare("SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'head'), 0)").pluck();
     this.deleteSeriesStmt = db.prepare('DELETE FROM head WHERE series_id = ?');
-    this.spanStmt = db.prepare('SELECT MIN(ts), MAX(ts) FROM head WHERE id > ? AND id <= ?').raw();
     this.countRangeStmt = db.prepare('SELECT COUNT(*) FROM head WHERE ts >= ? AND ts < ?').pluck();
     this.countBeforeStmt = db.prepare('SELECT COUNT(*), MIN(ts), MAX(ts) FROM head WHERE ts < ?').raw();
     this.totalsStmt = db.prepare('SELECT COUNT(*), MIN(ts), MAX(ts) FROM head').raw();
@@ -120,6 +118,15 @@ export class Head {
     return this.current().range(seriesId, start, end);
   }
 
+  /**
+   * Each series' rows with id in (afterId, upToId], in id order, from the per-series view (what the
+   * rollups fold: no row read back from the table). The arrays are views of the view's columns,
+   * valid until the head's next write.
+   */
+  seriesRowsBetween(afterId: number, upToId: number): Map<number, { ts: Float64Array; values: Float64Array }> {
+    return this.current().between(afterId, upToId);
+  }
+
   deleteUpTo(id: number): number {
     const deleted = this.deleteUpToStmt.run(id).changes;
     if (deleted > 0) this.changed(() => this.view.dropUpTo(id));
@@ -147,11 +154,6 @@ export class Head {
   /** Latest timestamp per series among head rows. */
   latestBySeries(): Map<number, number> {
     return this.current().latestBySeries();
-  }
-
-  /** The oldest and newest timestamps of the rows with afterId < id <= lastId. */
-  tsSpan(afterId: number, lastId: number): [number, number] {
-    return this.spanStmt.get(afterId, lastId) as [number, number];
   }
 
   /** The first timestamp of a series in the head at or after `from`, if any. */

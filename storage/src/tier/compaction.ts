@@ -33,8 +33,6 @@ export interface MoveHooks {
   foldedUpTo(): number;
   /** Folds one series' rows not folded yet (ascending by time) into the stored rollups. */
   fold(seriesId: number, ts: number[], values: number[]): void;
-  /** Before the head rows with afterId < id <= lastId go (they are in the tier already). */
-  beforeMove(afterId: number, lastId: number): void;
   /** Once they went: the stored rollups have folded every row up to lastId. */
   afterMove(lastId: number): void;
 }
@@ -74,7 +72,6 @@ function compactionStep(db: Db, head: Head, tier: Tier, upTo: number, hooks: Mov
           );
       }
       const lastId = rows[rows.length - 1]!.id;
-      hooks.beforeMove(rows[0]!.id - 1, lastId);
       head.deleteUpTo(lastId);
       hooks.afterMove(lastId);
       return rows.length;
