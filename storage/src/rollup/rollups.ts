@@ -45,6 +45,8 @@ export const AGGREGATE_STEP_ROWS = 100_000;
 interface IntervalStatements {
   /** Merges one summary into its bucket. */
   upsert: Statement;
+  /** Merges UPSERT_BLOCK summaries into their buckets. */
+  upsertBlock: Statement;
   read: Statement;
   deleteBefore: Statement;
   deleteSeries: Statement;
@@ -130,15 +132,19 @@ export class Rollups {
 
   /** Adds summaries to an interval's stored buckets (merged into any already there). */
   store(interval: Interval, seriesId: number, slots: SlotSummaries): void {
-    const upsert = this.statements(interval).upsert;
-    if (!this.counterSeries.has(seriesId)) {
-      for (const [slot, s] of slots)
-        upsert.run(seriesId, slot, s.count, s.sum, s.min, s.max, null, null, null, null, null);
-      return;
-    }
+    const { upsert, upsertBlock } = this.statements(interval);
+    const counter = this.counterSeries.has(seriesId);
+    const params: (number | null)[] = [];
     for (const [slot, s] of slots) {
-      upsert.run(seriesId, slot, s.count, s.sum, s.min, s.max, s.firstTs, s.first, s.lastTs, s.last, s.inc);
+      if (counter)
+        params.push(seriesId, slot, s.count, s.sum, s.min, s.max, s.firstTs, s.first, s.lastTs, s.last, s.inc);
+      else params.push(seriesId, slot, s.count, s.sum, s.min, s.max, null, null, null, null, null);
+      if (params.length === UPSERT_BLOCK * UPSERT_PARAMS) {
+        upsertBlock.run(params);
+        params.length = 0;
+      }
     }
+    for (let i = 0; i < params.length; i += UPSERT_PARAMS) upsert.run(params.slice(i, i + UPSERT_PARAMS));
   }
 
   cursor(interval: Interval): number {
@@ -347,9 +353,18 @@ const MERGE = `count = count + excluded.count, sum = ${sqlSum('sum + excluded.su
 /** Buckets a fold must recompute (the condition of the migration's partial index rollup_<interval>_stale). */
 const STALE = 'first_ts IS NOT NULL AND inc IS NULL';
 
+/** Buckets per multi-row upsert, and the parameters of one. */
+const UPSERT_BLOCK = 32;
+const UPSERT_PARAMS = 11;
+
 function prepareInterval(db: Db, interval: Interval): IntervalStatements {
   const table = `rollup_${interval}`;
+  const row = `(${Array.from({ length: UPSERT_PARAMS }, () => '?').join(', ')})`;
   return {
+    upsertBlock: db.prepare(
+      `INSERT INTO ${table} (${COLUMNS}) VALUES ${Array.from({ length: UPSERT_BLOCK }, () => row).join(', ')}
+       ON CONFLICT (series_id, slot) DO UPDATE SET ${MERGE}`,
+    ),
     upsert: db.prepare(
       `INSERT INTO ${table} (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (series_id, slot) DO UPDATE SET ${MERGE}`,
