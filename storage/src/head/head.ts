@@ -9,7 +9,7 @@
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../db/connection.ts';
 import type { SampleSpan } from '../tier/tier.ts';
-import { HeadVersion, HeadView } from './head-view.ts';
+import { HeadVersion, HeadView, type SeriesColumns } from './head-view.ts';
 
 export interface HeadRow {
   id: number;
@@ -25,7 +25,6 @@ export class Head {
   private readonly insertBlock: Statement;
   private readonly insertOne: Statement;
   private readonly existsStmt: Statement;
-  private readonly afterStmt: Statement;
   private readonly allStmt: Statement;
   private readonly deleteUpToStmt: Statement;
   private readonly deleteBeforeStmt: Statement;
@@ -48,9 +47,6 @@ export class Head {
     this.insertBlock = db.prepare(`INSERT INTO head (series_id, ts, value) VALUES ${values}`);
     this.insertOne = db.prepare('INSERT INTO head (series_id, ts, value) VALUES (?, ?, ?)');
     this.existsStmt = db.prepare('SELECT 1 FROM head WHERE ts = ? AND series_id = ? LIMIT 1').pluck();
-    this.afterStmt = db
-      .prepare('SELECT id, series_id, ts, value FROM head WHERE id > ? AND id <= ? ORDER BY id LIMIT ?')
-      .raw();
     this.allStmt = db.prepare('SELECT id, series_id, ts, value FROM head ORDER BY id').raw();
     this.deleteUpToStmt = db.prepare('DELETE FROM head WHERE id <= ?');
     this.deleteBeforeStmt = db
@@ -105,11 +101,6 @@ export class Head {
     return this.maxIdStmt.get() as number;
   }
 
-  /** Rows with id in (afterId, upToId], in id order, at most `limit`. */
-  readAfter(afterId: number, upToId: number, limit: number): HeadRow[] {
-    return (this.afterStmt.all(afterId, upToId, limit) as number[][]).map(toRow);
-  }
-
   /**
    * Rows of one series with ts in [start, end), by time, from the per-series view: what a query
    * reads costs its own rows, whatever the head holds of other series.
@@ -123,8 +114,13 @@ export class Head {
    * rollups fold: no row read back from the table). The arrays are views of the view's columns,
    * valid until the head's next write.
    */
-  seriesRowsBetween(afterId: number, upToId: number): Map<number, { ts: Float64Array; values: Float64Array }> {
+  seriesRowsBetween(afterId: number, upToId: number): Map<number, SeriesColumns> {
     return this.current().between(afterId, upToId);
+  }
+
+  /** The smallest head id after `afterId`, if any (from the per-series view). */
+  firstIdAfter(afterId: number): number | undefined {
+    return this.current().firstIdAfter(afterId);
   }
 
   deleteUpTo(id: number): number {
@@ -219,8 +215,4 @@ type SpanRow = [count: number, oldest: number | null, newest: number | null];
 
 function toSpan([samples, oldest, newest]: SpanRow): SampleSpan {
   return { samples, oldest, newest };
-}
-
-function toRow(r: number[]): HeadRow {
-  return { id: r[0]!, seriesId: r[1]!, ts: r[2]!, value: r[3]! };
 }

@@ -29,6 +29,7 @@
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../db/connection.ts';
 import type { Head } from '../head/head.ts';
+import { byTime } from '../head/head-view.ts';
 import { INTERVAL_MS, type Interval } from '../types.ts';
 import { ChunkCorruptError } from '../errors.ts';
 import type { MoveHooks } from '../tier/compaction.ts';
@@ -205,7 +206,7 @@ export class Rollups {
         const to = Math.min(upTo, from + AGGREGATE_STEP_ROWS);
         let written = 0;
         for (const [seriesId, rows] of this.head.seriesRowsBetween(from, to)) {
-          const { ts, values } = inTimeOrder(rows);
+          const { ts, values } = byTime(rows);
           checkFinite(seriesId, values);
           const slots = summarize(ts, values, width);
           this.store(interval, seriesId, slots);
@@ -319,16 +320,6 @@ function checkFinite(seriesId: number, values: ArrayLike<number>): void {
       throw new Error(`series ${seriesId} has a head row whose value is not a finite number`);
     }
   }
-}
-
-/** A series' head rows (in id order) by time: as they are when ids follow time, the usual case. */
-function inTimeOrder(rows: { ts: Float64Array; values: Float64Array }): { ts: Float64Array; values: Float64Array } {
-  const { ts, values } = rows;
-  let sorted = true;
-  for (let i = 1; i < ts.length && sorted; i++) sorted = ts[i - 1]! <= ts[i]!;
-  if (sorted) return rows;
-  const order = Array.from(ts.keys()).sort((a, b) => ts[a]! - ts[b]! || a - b);
-  return { ts: Float64Array.from(order, (i) => ts[i]!), values: Float64Array.from(order, (i) => values[i]!) };
 }
 
 const COLUMNS = 'series_id, slot, count, sum, min, max, first_ts, first, last_ts, last, inc';

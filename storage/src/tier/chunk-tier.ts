@@ -69,6 +69,11 @@ function lowerBound(xs: Float64Array, x: number): number {
   return lo;
 }
 
+/** Numbers as a Float64Array (itself when it is one). */
+function asColumn(xs: ArrayLike<number>): Float64Array {
+  return xs instanceof Float64Array ? xs : Float64Array.from(xs);
+}
+
 /** Samples of one series, ascending, in any array form. */
 interface Run {
   ts: ArrayLike<number>;
@@ -166,13 +171,14 @@ export class ChunkTier implements Tier {
     this.registerRawView();
   }
 
-  insert(seriesId: number, ts: number[], values: number[]): void {
+  insert(seriesId: number, ts: ArrayLike<number>, values: ArrayLike<number>): void {
+    const [times, vals] = [asColumn(ts), asColumn(values)];
     let from = 0;
-    while (from < ts.length) {
-      const start = windowStart(ts[from]!);
+    while (from < times.length) {
+      const start = windowStart(times[from]!);
       let to = from;
-      while (to < ts.length && ts[to]! < start + CHUNK_WINDOW_MS) to++;
-      this.mergeIntoWindow(seriesId, start, { ts: ts.slice(from, to), values: values.slice(from, to) });
+      while (to < times.length && times[to]! < start + CHUNK_WINDOW_MS) to++;
+      this.mergeIntoWindow(seriesId, start, { ts: times.subarray(from, to), values: vals.subarray(from, to) });
       from = to;
     }
   }
