@@ -2,7 +2,8 @@
  * The compressed tier (`enableCompression: true`, the default): each series' samples are kept in
  * chunks, one or more per UTC-aligned two-hour window, each a BLOB in the codec of
  * storage/src/compression (decimal/ALP-style or XOR values, delta-of-delta timestamps; lossless).
- * Samples after a window's last chunk (the usual case) rewrite only that chunk, or start new ones;
+ * Samples after a window's last chunk (the usual case) start a chunk of their own while the
+ * window's partial chunks at its end are few and small, else rewrite only those into full ones;
  * samples among stored ones (late data) rewrite the window whole. Whole windows are dropped by
  * retention, and only the window holding the cutoff is split.
  *
@@ -72,6 +73,22 @@ function lowerBound(xs: Float64Array, x: number): number {
 /** Numbers as a Float64Array (itself when it is one). */
 function asColumn(xs: ArrayLike<number>): Float64Array {
   return xs instanceof Float64Array ? xs : Float64Array.from(xs);
+}
+
+/** Partial chunks a window's end may hold before they are rewritten into full ones (see appendToWindow). */
+const MAX_PARTIAL_CHUNKS = 8;
+
+/** The chunks after a window's last full one (the rows by time). */
+function trailingPartial(rows: ChunkRow[]): ChunkRow[] {
+  let k = rows.length;
+  while (k > 0 && rows[k - 1]!.count < DEFAULT_CHUNK_SAMPLES) k--;
+  return rows.slice(k);
+}
+
+/** Samples of one series, ascending, as typed arrays. */
+interface Columns {
+  ts: Float64Array;
+  values: Float64Array;
 }
 
 /** Samples of one series, ascending, in any array form. */
@@ -293,11 +310,10 @@ export class ChunkTier implements Tier {
   }
 
   /** Rewrites one window of a series with the new samples merged in (a damaged chunk is left as it is). */
-  private mergeIntoWindow(seriesId: number, start: number, added: Run): void {
-    const rows = (this.windowStmt.all(seriesId, start, start + CHUNK_WINDOW_MS) as ChunkRow[]).filter((row) =>
-      this.isIntact(row),
-    );
-    if (this.appendToWindow(seriesId, rows.at(-1), added)) return;
+  private mergeIntoWindow(seriesId: number, start: number, added: Columns): void {
+    const rows = this.intactChunks(seriesId, start);
+    if (rows.length === 0) this.closeWindowBefore(seriesId, start);
+    if (this.appendToWindow(seriesId, rows, added)) return;
     let existing: Run = { ts: [], values: [] };
     for (const row of rows) {
       const chunk = decodeChunk(row.payload);
@@ -312,19 +328,58 @@ export class ChunkTier implements Tier {
     );
   }
 
+  /** The intact chunks of a series' window, by time. */
+  private intactChunks(seriesId: number, start: number): ChunkRow[] {
+    return (this.windowStmt.all(seriesId, start, start + CHUNK_WINDOW_MS) as ChunkRow[]).filter((row) =>
+      this.isIntact(row),
+    );
+  }
+
   /**
-   * In-order samples (all after the window's last chunk, the usual case) touch only that chunk: it
-   * is rewritten with them while it has room, else they start new chunks; the window's other chunks
-   * (full ones, as every rewrite leaves them) stay as they are, so compaction costs what is new,
-   * not what the window holds, and the chunks come out as a rewrite of the whole window would cut
-   * them. False when samples arrive among stored ones: the window is then merged whole.
+   * In-order samples (all after the window's last chunk, the usual case) touch only the window's
+   * partial chunks at its end: while these and the new samples are fewer than a chunk and
+   * MAX_PARTIAL_CHUNKS, the new samples are a chunk of their own (nothing is decoded or rewritten);
+   * otherwise the partial chunks are rewritten with them into full chunks and a last partial one.
+   * The window's full chunks stay as they are, so compaction costs what is new, not what the window
+   * holds, and once its window is closed (closeWindowBefore) the chunks come out as a rewrite of the
+   * whole window would cut them. False when samples arrive among stored ones: the window is then
+   * merged whole.
    */
-  private appendToWindow(seriesId: number, tail: ChunkRow | undefined, added: Run): boolean {
+  private appendToWindow(seriesId: number, rows: ChunkRow[], added: Columns): boolean {
+    const tail = rows.at(-1);
     if (tail === undefined || !(added.ts[0]! > tail.last_ts)) return false;
-    const kept: Run = tail.count < DEFAULT_CHUNK_SAMPLES ? runOf(decodeChunk(tail.payload)) : { ts: [], values: [] };
-    const merged = merge(kept, added);
-    this.write(seriesId, merged.ts, merged.values, tail.count < DEFAULT_CHUNK_SAMPLES ? [tail.id] : []);
+    const partial = trailingPartial(rows);
+    const pending = partial.reduce((n, row) => n + row.count, added.ts.length);
+    if (pending < DEFAULT_CHUNK_SAMPLES && partial.length < MAX_PARTIAL_CHUNKS) {
+      this.write(seriesId, added.ts, added.values, []);
+      return true;
+    }
+    this.rewritePartial(seriesId, partial, added);
     return true;
+  }
+
+  /** Rewrites partial chunks (ascending, consecutive) and samples after them as chunks cut from their start. */
+  private rewritePartial(seriesId: number, partial: ChunkRow[], added: Run): void {
+    let kept: Run = { ts: [], values: [] };
+    for (const row of partial) kept = merge(kept, runOf(decodeChunk(row.payload)));
+    const merged = merge(kept, added);
+    this.write(
+      seriesId,
+      merged.ts,
+      merged.values,
+      partial.map((row) => row.id),
+    );
+  }
+
+  /**
+   * When a series' samples reach a new window: merges the partial chunks its previous window was
+   * left with into one, so a closed window holds full chunks and at most one partial one.
+   */
+  private closeWindowBefore(seriesId: number, start: number): void {
+    const last = this.lastStartBeforeStmt.get(seriesId, start) as number | null;
+    if (last === null) return;
+    const partial = trailingPartial(this.intactChunks(seriesId, windowStart(last)));
+    if (partial.length > 1) this.rewritePartial(seriesId, partial, { ts: [], values: [] });
   }
 
   /**
