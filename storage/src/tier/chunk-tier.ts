@@ -122,6 +122,7 @@ function merge(a: Run, b: Run): { ts: Float64Array; values: Float64Array } {
 
 export class ChunkTier implements Tier {
   private readonly windowStmt: Statement;
+  private readonly windowTailStmt: Statement;
   private readonly rangeStmt: Statement;
   private readonly insertStmt: Statement;
   private readonly updateStmt: Statement;
@@ -148,6 +149,9 @@ export class ChunkTier implements Tier {
     const cols = 'id, series_id, first_ts, last_ts, count, payload, checksum';
     this.windowStmt = db.prepare(
       `SELECT ${cols} FROM chunks WHERE series_id = ? AND first_ts >= ? AND first_ts < ? ORDER BY first_ts`,
+    );
+    this.windowTailStmt = db.prepare(
+      `SELECT ${cols} FROM chunks WHERE series_id = ? AND first_ts >= ? AND first_ts < ? ORDER BY first_ts DESC LIMIT ${MAX_PARTIAL_CHUNKS + 1}`,
     );
     this.rangeStmt = db.prepare(
       `SELECT ${cols} FROM chunks WHERE series_id = ? AND first_ts >= ? AND first_ts < ? AND last_ts >= ? ORDER BY first_ts`,
@@ -311,9 +315,10 @@ export class ChunkTier implements Tier {
 
   /** Rewrites one window of a series with the new samples merged in (a damaged chunk is left as it is). */
   private mergeIntoWindow(seriesId: number, start: number, added: Columns): void {
+    const tail = this.tailChunks(seriesId, start);
+    if (tail.length === 0) this.closeWindowBefore(seriesId, start);
+    if (this.appendToWindow(seriesId, tail, added)) return;
     const rows = this.intactChunks(seriesId, start);
-    if (rows.length === 0) this.closeWindowBefore(seriesId, start);
-    if (this.appendToWindow(seriesId, rows, added)) return;
     let existing: Run = { ts: [], values: [] };
     for (const row of rows) {
       const chunk = decodeChunk(row.payload);
@@ -326,6 +331,15 @@ export class ChunkTier implements Tier {
       merged.values,
       rows.map((r) => r.id),
     );
+  }
+
+  /**
+   * The intact ones of the last MAX_PARTIAL_CHUNKS + 1 chunks of a series' window, by time: all an
+   * append needs (its partial chunks and the one before them), read without the window's others.
+   */
+  private tailChunks(seriesId: number, start: number): ChunkRow[] {
+    const rows = this.windowTailStmt.all(seriesId, start, start + CHUNK_WINDOW_MS) as ChunkRow[];
+    return rows.reverse().filter((row) => this.isIntact(row));
   }
 
   /** The intact chunks of a series' window, by time. */
@@ -345,10 +359,10 @@ export class ChunkTier implements Tier {
    * whole window would cut them. False when samples arrive among stored ones: the window is then
    * merged whole.
    */
-  private appendToWindow(seriesId: number, rows: ChunkRow[], added: Columns): boolean {
-    const tail = rows.at(-1);
+  private appendToWindow(seriesId: number, tailChunks: ChunkRow[], added: Columns): boolean {
+    const tail = tailChunks.at(-1);
     if (tail === undefined || !(added.ts[0]! > tail.last_ts)) return false;
-    const partial = trailingPartial(rows);
+    const partial = trailingPartial(tailChunks);
     const pending = partial.reduce((n, row) => n + row.count, added.ts.length);
     if (pending < DEFAULT_CHUNK_SAMPLES && partial.length < MAX_PARTIAL_CHUNKS) {
       this.write(seriesId, added.ts, added.values, []);
@@ -378,7 +392,7 @@ export class ChunkTier implements Tier {
   private closeWindowBefore(seriesId: number, start: number): void {
     const last = this.lastStartBeforeStmt.get(seriesId, start) as number | null;
     if (last === null) return;
-    const partial = trailingPartial(this.intactChunks(seriesId, windowStart(last)));
+    const partial = trailingPartial(this.tailChunks(seriesId, windowStart(last)));
     if (partial.length > 1) this.rewritePartial(seriesId, partial, { ts: [], values: [] });
   }
 
