@@ -5,8 +5,8 @@
  * `aggregateStep` folds the rows after it into their buckets, so its cost follows the new data, a
  * second run changes nothing, and late samples (which arrive in the head like any other) are
  * counted exactly once. It reads them from the head's in-memory per-series view (head-view.ts), not
- * back from the table, summarises each series' rows in JS (bucket-math.ts) and merges each bucket
- * with one prepared upsert. The rollup job does not run it for the stored intervals: compaction
+ * back from the table, summarises each series' rows in JS (bucket-math.ts) and merges the buckets
+ * with prepared upserts, UPSERT_BLOCK to a statement. The rollup job does not run it for the stored intervals: compaction
  * folds their rows in the step that moves them (moveHooks), from the samples it has already read
  * and sorted, in the same transaction, and advances their cursors with it. Samples are never
  * overwritten (a repeated (series, timestamp) is ignored at ingest), which is what makes the upsert

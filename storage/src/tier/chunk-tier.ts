@@ -199,7 +199,9 @@ export class ChunkTier implements Tier {
       const start = windowStart(times[from]!);
       let to = from;
       while (to < times.length && times[to]! < start + CHUNK_WINDOW_MS) to++;
-      this.mergeIntoWindow(seriesId, start, { ts: times.subarray(from, to), values: vals.subarray(from, to) });
+      const added = { ts: times.subarray(from, to), values: vals.subarray(from, to) };
+      // Only the first window's predecessor can have been left open by an earlier insert; the others are closed here.
+      this.mergeIntoWindow(seriesId, start, added, { first: from === 0, closing: to < times.length });
       from = to;
     }
   }
@@ -314,10 +316,15 @@ export class ChunkTier implements Tier {
   }
 
   /** Rewrites one window of a series with the new samples merged in (a damaged chunk is left as it is). */
-  private mergeIntoWindow(seriesId: number, start: number, added: Columns): void {
+  private mergeIntoWindow(
+    seriesId: number,
+    start: number,
+    added: Columns,
+    { first, closing }: { first: boolean; closing: boolean },
+  ): void {
     const tail = this.tailChunks(seriesId, start);
-    if (tail.length === 0) this.closeWindowBefore(seriesId, start);
-    if (this.appendToWindow(seriesId, tail, added)) return;
+    if (tail.length === 0 && first) this.closeWindowBefore(seriesId, start);
+    if (this.appendToWindow(seriesId, tail, added, closing)) return;
     const rows = this.intactChunks(seriesId, start);
     let existing: Run = { ts: [], values: [] };
     for (const row of rows) {
@@ -353,18 +360,19 @@ export class ChunkTier implements Tier {
    * In-order samples (all after the window's last chunk, the usual case) touch only the window's
    * partial chunks at its end: while these and the new samples are fewer than a chunk and
    * MAX_PARTIAL_CHUNKS, the new samples are a chunk of their own (nothing is decoded or rewritten);
-   * otherwise the partial chunks are rewritten with them into full chunks and a last partial one.
+   * otherwise, or when the series' samples go on past the window (`closing`), the partial chunks
+   * are rewritten with them into full chunks and a last partial one.
    * The window's full chunks stay as they are, so compaction costs what is new, not what the window
    * holds, and once its window is closed (closeWindowBefore) the chunks come out as a rewrite of the
    * whole window would cut them. False when samples arrive among stored ones: the window is then
    * merged whole.
    */
-  private appendToWindow(seriesId: number, tailChunks: ChunkRow[], added: Columns): boolean {
+  private appendToWindow(seriesId: number, tailChunks: ChunkRow[], added: Columns, closing: boolean): boolean {
     const tail = tailChunks.at(-1);
     if (tail === undefined || !(added.ts[0]! > tail.last_ts)) return false;
     const partial = trailingPartial(tailChunks);
     const pending = partial.reduce((n, row) => n + row.count, added.ts.length);
-    if (pending < DEFAULT_CHUNK_SAMPLES && partial.length < MAX_PARTIAL_CHUNKS) {
+    if (!closing && pending < DEFAULT_CHUNK_SAMPLES && partial.length < MAX_PARTIAL_CHUNKS) {
       this.write(seriesId, added.ts, added.values, []);
       return true;
     }
