@@ -64,3 +64,28 @@ describe('compaction a little at a time (compressed)', () => {
     }
   });
 });
+
+describe('compaction from the head (both modes)', () => {
+  for (const enableCompression of [true, false]) {
+    it(`moves every row past a gap in head ids wider than a step (${enableCompression ? 'compressed' : 'uncompressed'})`, async () => {
+      const s = openStore({ enableCompression, autoMaintenance: false });
+      try {
+        // 30,000 head ids of a series deleted before compaction, then the rows that stay.
+        await s.store.insertSamples(regularSamples([{ name: 'gone' }], T0, 30_000, STEP_MS, (_, i) => i));
+        const kept = regularSamples([{ name: 'kept' }], T0, 5_000, STEP_MS, (_, i) => i / 4);
+        await s.store.insertSamples(kept);
+        assert.equal(s.store.deleteSeries({ metricName: 'gone' }), 30_000);
+        const { moved } = await s.store.rollUpAndCompact();
+        assert.equal(moved, 5_000);
+        assert.deepEqual(s.store.sql('SELECT COUNT(*) AS n FROM head'), [{ n: 0 }], 'the head is empty');
+        const [raw] = s.store.queryMetrics({ metricName: 'kept', start: T0, end: T0 + 2 * HOUR, aggregation: 'raw' });
+        assert.deepEqual(
+          raw!.points.map((p) => [p.timestamp, p.value]),
+          kept.map((k) => [k.timestamp, k.value]),
+        );
+      } finally {
+        s.cleanup();
+      }
+    });
+  }
+});
