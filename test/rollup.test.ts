@@ -4,7 +4,9 @@
  * in the seed's metrics_<interval> views (as the store's own connection reads them).
  */
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { describe, it } from 'node:test';
+import Database from 'better-sqlite3';
 import { INTERVALS, type Interval, type MetricSample } from '../storage/src/index.ts';
 import { expectedBuckets, type ExpectedBucket } from './support/expected.ts';
 import { DAY, HOUR, MODES, T0, openStore, rng } from './support/store.ts';
@@ -27,6 +29,11 @@ function randomSamples(seed: number, days: number, count: number): MetricSample[
     out.push({ name: 'lat', labels: { host }, timestamp, value: Math.round((next() - 0.3) * 1e6) / 1e3 });
   }
   return out;
+}
+
+/** With compression, the 1m and 5m buckets are computed when read (from the head and the chunks), never stored. */
+function computedOnRead(mode: (typeof MODES)[number], interval: Interval): boolean {
+  return mode.enableCompression && (interval === '1m' || interval === '5m');
 }
 
 function assertMatches(
@@ -62,7 +69,9 @@ for (const mode of MODES) {
         for (let i = 0; i < inOrder.length; i += 1000) await s.store.insertSamples(inOrder.slice(i, i + 1000));
         for (const interval of INTERVALS) await s.store.aggregate(interval);
         await s.store.insertSamples(late);
-        for (const interval of INTERVALS) assert.ok((await s.store.aggregate(interval)) > 0);
+        for (const interval of INTERVALS) {
+          assert.equal((await s.store.aggregate(interval)) > 0, !computedOnRead(mode, interval), `${interval}: folds`);
+        }
         await s.store.compact();
         await s.store.insertSamples(afterCompaction);
         for (const interval of INTERVALS) await s.store.aggregate(interval);
@@ -111,10 +120,12 @@ for (const mode of MODES) {
               timestamp: T0 + minute * 60_000 + i * 10_000,
             })),
           );
+        // With compression 1m stores nothing (computedOnRead): its hours tell the same.
+        const [interval, buckets] = computedOnRead(mode, '1m') ? (['1h', 4] as const) : (['1m', 240] as const);
         for (let m = 0; m < 120; m++) await s.store.insertSamples(batch(m));
-        assert.equal(await s.store.aggregate('1m'), 240);
+        assert.equal(await s.store.aggregate(interval), buckets);
         await s.store.insertSamples(batch(120));
-        assert.equal(await s.store.aggregate('1m'), 2, 'only the new minute of each series');
+        assert.equal(await s.store.aggregate(interval), 2, 'only the new minute of each series');
       } finally {
         s.cleanup();
       }
@@ -214,3 +225,72 @@ for (const mode of MODES) {
     });
   });
 }
+
+describe('1m and 5m with compression (computed on read)', () => {
+  /** A query's buckets in assertMatches' form. */
+  const queried = (store: ReturnType<typeof openStore>['store'], interval: Interval) =>
+    store.queryMetrics({ metricName: 'lat', start: T0, end: T0 + 4 * DAY, aggregation: interval }).flatMap((r) =>
+      r.points.map((p) => ({
+        labels: JSON.stringify(r.labels),
+        bucket: p.timestamp,
+        count: p.count!,
+        sum: p.sum!,
+        min: p.min!,
+        max: p.max!,
+        avg: p.value,
+      })),
+    );
+
+  it('store no bucket: aggregate writes none, and queries and both connections see the head and the chunks', async () => {
+    const s = openStore({ enableCompression: true });
+    try {
+      const all = randomSamples(7, 1, 3_000);
+      const [compacted, inHead] = [all.slice(0, 2_000), all.slice(2_000)];
+      await s.store.insertSamples(compacted);
+      await s.store.rollUpAndCompact();
+      // Late and new samples alike, many in buckets that compacted samples share.
+      await s.store.insertSamples(inHead);
+      for (const interval of ['1m', '5m'] as const) {
+        assert.equal(await s.store.aggregate(interval), 0, `${interval}: nothing to write`);
+        assert.deepEqual(s.store.sql(`SELECT COUNT(*) AS n FROM rollup_${interval}`), [{ n: 0 }]);
+        assertMatches(queried(s.store, interval), bucketsByLabels(all, interval), `query ${interval}`);
+        const viewed = s.store.sql(`SELECT labels, bucket, count, sum, min, max, avg FROM metrics_${interval}`);
+        assertMatches(viewed as never[], bucketsByLabels(all, interval), `metrics_${interval}`);
+      }
+      s.store.checkpoint();
+      // The plain sqlite3 shell cannot decode chunks: it sees the buckets of the head's samples.
+      const shell = execFileSync(
+        'sqlite3',
+        ['-json', s.dbPath, 'SELECT labels, bucket, count, sum, min, max, avg FROM metrics_1m'],
+        {
+          encoding: 'utf8',
+        },
+      );
+      assertMatches(JSON.parse(shell) as never[], bucketsByLabels(inHead, '1m'), 'plain shell metrics_1m');
+    } finally {
+      s.cleanup();
+    }
+  });
+
+  it('counts once the head samples of a file that stored their 1m buckets', async () => {
+    const s = openStore({ enableCompression: true });
+    try {
+      const all = randomSamples(8, 1, 2_000);
+      await s.store.insertSamples(all);
+      s.store.close();
+      // As an earlier version left it: the head's 1m buckets stored, the cursor past them.
+      const raw = new Database(s.dbPath);
+      raw.exec(`INSERT INTO rollup_1m (series_id, slot, count, sum, min, max)
+          SELECT series_id, ts / 60000, COUNT(*), SUM(value), MIN(value), MAX(value) FROM head GROUP BY series_id, ts / 60000;
+        UPDATE rollup_state SET cursor = (SELECT MAX(id) FROM head) WHERE interval = '1m';`);
+      raw.close();
+      const store = s.reopen();
+      assertMatches(queried(store, '1m'), bucketsByLabels(all, '1m'), 'query 1m');
+      assert.deepEqual(store.sql('SELECT COUNT(*) AS n FROM rollup_1m'), [{ n: 0 }]);
+      await store.rollUpAndCompact();
+      assertMatches(queried(store, '1m'), bucketsByLabels(all, '1m'), 'query 1m, compacted');
+    } finally {
+      s.cleanup();
+    }
+  });
+});

@@ -14,6 +14,8 @@ import {
   encodeGorillaChunk,
   readChunkHeader,
 } from '../src/compression/chunk.ts';
+import { BitWriter } from '../src/compression/bits.ts';
+import { writeXorValues, xorBitsLowerBound } from '../src/compression/gorilla.ts';
 import { InvalidArgumentError } from '../src/errors.ts';
 
 const MAX_TS = 253_402_300_799_999;
@@ -256,5 +258,32 @@ describe('chunk codec edge cases', () => {
       }
     }
     assert.throws(() => decodeChunk(Uint8Array.from([99, 0])), InvalidArgumentError);
+  });
+});
+
+describe('value scheme choice', () => {
+  it('the XOR size bound that spares writing the XOR form never exceeds its real size', () => {
+    const mixed = fc.oneof(
+      { arbitrary: decimalish, weight: 6 },
+      { arbitrary: fc.double(), weight: 2 },
+      { arbitrary: patternArb.map((p) => fromBitPatterns([p])[0]!), weight: 1 },
+      { arbitrary: fc.constantFrom(0, 1, -0, NaN, 12.5), weight: 2 },
+    );
+    // Runs of one value (1 bit each) and two values alternating (the same XOR each time) make the bound tight.
+    const runs = fc
+      .array(fc.tuple(mixed, fc.integer({ min: 1, max: 30 })), { minLength: 1, maxLength: 30 })
+      .map((parts) => parts.flatMap(([v, n]) => Array.from({ length: n }, () => v)));
+    const alternating = fc
+      .tuple(mixed, mixed, fc.integer({ min: 1, max: 200 }))
+      .map(([a, b, n]) => Array.from({ length: n }, (_, i) => (i % 2 === 0 ? a : b)));
+    fc.assert(
+      fc.property(fc.oneof(fc.array(mixed, { minLength: 1, maxLength: 400 }), runs, alternating), (vs) => {
+        const values = Float64Array.from(vs);
+        const w = new BitWriter(16);
+        writeXorValues(w, values);
+        assert.ok(Math.ceil(xorBitsLowerBound(values) / 8) <= w.finish().length);
+      }),
+      { numRuns: 500, seed: 13 },
+    );
   });
 });

@@ -49,13 +49,15 @@ async function storeRun(): Promise<Record<string, unknown>> {
   const openFresh = await outcome(() => new TimeSeriesStorage({ dbPath: fresh }).close());
   const freshLeft = existsSync(fresh) ? statSync(fresh).size : null;
   // Everything but the newest quarter of what was written expires.
-  now = T0 + Math.floor(batches * 0.75) * PER_BATCH * STEP_MS + DAY;
+  const expiredBatches = Math.floor(batches * 0.75);
+  now = T0 + expiredBatches * PER_BATCH * STEP_MS + DAY;
   const retention = await outcome(() => store.applyRetention());
   const samplesLeft = store.getStats().samples;
   const insertAfter = await outcome(() => store.insertSamples(batchAt(batches, 10)));
   const close = await outcome(() => store.close());
   return {
     stored: batches * PER_BATCH * SERIES.length,
+    expired: expiredBatches * PER_BATCH * SERIES.length,
     failure,
     checkpoint,
     openFresh,

@@ -10,7 +10,7 @@
 
 import { InvalidArgumentError } from '../errors.ts';
 import { type BitReader, type BitWriter, bitWidth, readFloatBits, wordsOf, writeFloatBits } from './bits.ts';
-import { intSeqBits, MAX_SEQ_INT, readIntSeq, writeIntSeq } from './intseq.ts';
+import { MAX_SEQ_INT, planIntSeq, readIntSeq, writeIntSeq, type ResidualPlan } from './intseq.ts';
 
 const MAX_EXPONENT = 18;
 const POW10 = Array.from({ length: MAX_EXPONENT + 1 }, (_, e) => 10 ** e);
@@ -22,6 +22,8 @@ export interface DecimalPlan {
   /** The scaled integers, exception slots filled. */
   ints: Float64Array;
   exceptions: number[];
+  /** How the integers are coded. */
+  seq: ResidualPlan;
   /** Exact size of the value section in bits. */
   bits: number;
 }
@@ -58,7 +60,7 @@ export function writeDecimal(w: BitWriter, values: Float64Array, plan: DecimalPl
     w.writeWide(i, posBits);
     writeFloatBits(w, words, i);
   }
-  writeIntSeq(w, plan.ints);
+  writeIntSeq(w, plan.ints, plan.seq);
 }
 
 export function readDecimal(r: BitReader, out: Float64Array): void {
@@ -116,6 +118,7 @@ function planAt(values: Float64Array, minExp: Int8Array, exponent: number): Deci
     if (firstGood < 0) firstGood = i;
   }
   if (firstGood > 0) ints.fill(ints[firstGood]!, 0, firstGood);
-  const bits = 5 + 6 + bitWidth(exceptions.length) + exceptions.length * (bitWidth(n - 1) + 64) + intSeqBits(ints);
-  return { exponent, ints, exceptions, bits };
+  const seq = planIntSeq(ints);
+  const bits = 5 + 6 + bitWidth(exceptions.length) + exceptions.length * (bitWidth(n - 1) + 64) + seq.bits;
+  return { exponent, ints, exceptions, seq, bits };
 }

@@ -33,6 +33,29 @@ export function writeXorValues(w: BitWriter, values: Float64Array): void {
   }
 }
 
+/**
+ * A lower bound of the bits writeXorValues takes for `values`, without writing them: 64 for the
+ * first, 1 per repeated value, and per other value its 2 control bits and its XOR's significant
+ * bits (a reused window is at least as wide; the leading zeros counted at most 31, as written).
+ */
+export function xorBitsLowerBound(values: Float64Array): number {
+  if (values.length === 0) return 0;
+  const words = wordsOf(values);
+  let bits = 64;
+  for (let i = 1; i < values.length; i++) {
+    const xh = (words[2 * i + HI]! ^ words[2 * i - 2 + HI]!) >>> 0;
+    const xl = (words[2 * i + LO]! ^ words[2 * i - 2 + LO]!) >>> 0;
+    if (xh === 0 && xl === 0) {
+      bits += 1;
+      continue;
+    }
+    const lead = Math.min(31, xh !== 0 ? Math.clz32(xh) : 32 + Math.clz32(xl));
+    const trail = xl !== 0 ? ctz32(xl) : 32 + ctz32(xh);
+    bits += 2 + 64 - lead - trail;
+  }
+  return bits;
+}
+
 /** Writes one non-zero XOR, reusing the previous leading/trailing-zero window when it fits. */
 function writeXor(w: BitWriter, xh: number, xl: number, window: { lead: number; trail: number }): void {
   const lead = Math.min(31, xh !== 0 ? Math.clz32(xh) : 32 + Math.clz32(xl));

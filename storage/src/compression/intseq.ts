@@ -19,7 +19,8 @@ const RICE_ESCAPE = 16;
 const MODE_PACKED = 0;
 const MODE_RICE = 1;
 
-interface ResidualPlan {
+/** How writeIntSeq codes a sequence (planIntSeq), kept by a caller that sized it so as not to plan twice. */
+export interface ResidualPlan {
   order: number;
   mode: number;
   min: number;
@@ -35,16 +36,13 @@ interface ResidualPlan {
 
 let scratch1 = new Float64Array(1024);
 let scratch2 = new Float64Array(1024);
+/** tryRice's zigzagged residuals, read again for each Rice parameter. */
+let scratchZ = new Float64Array(1024);
 
-/** Exact size in bits that writeIntSeq would use for `xs`. */
-export function intSeqBits(xs: Float64Array): number {
-  return planIntSeq(xs).bits;
-}
-
-export function writeIntSeq(w: BitWriter, xs: Float64Array): void {
+/** Writes `xs` as `plan` (planIntSeq of these very `xs`) says. */
+export function writeIntSeq(w: BitWriter, xs: Float64Array, plan = planIntSeq(xs)): void {
   const n = xs.length;
   if (n === 0) return;
-  const plan = planIntSeq(xs);
   w.writeBits(plan.order, 2);
   for (let i = 0; i < plan.order; i++) w.writeVarWide(zigzag(xs[i]!));
   const res = residuals(xs, plan.order);
@@ -61,7 +59,8 @@ export function readIntSeq(r: BitReader, out: Float64Array): void {
   integrate(out, order);
 }
 
-function planIntSeq(xs: Float64Array): ResidualPlan {
+/** The smallest coding of `xs` (its size in bits included). */
+export function planIntSeq(xs: Float64Array): ResidualPlan {
   const n = xs.length;
   let best: ResidualPlan | undefined;
   for (let order = 0; order <= 2 && order <= n; order++) {
@@ -109,7 +108,12 @@ function planResiduals(res: Float64Array, order: number, n: number, headBits: nu
   if (order >= n) return plan;
   let g = 0;
   let sum = 0;
-  for (let i = order; i < n && g !== 1; i++) g = gcd(g, res[i]! - min);
+  if (max - min <= INT32_MAX) {
+    // The common case in int32 arithmetic, where % is an integer division, not fmod.
+    for (let i = order; i < n && g !== 1; i++) g = gcd32(g, (res[i]! - min) | 0);
+  } else {
+    for (let i = order; i < n && g !== 1; i++) g = gcd(g, res[i]! - min);
+  }
   if (g === 0) g = 1;
   for (let i = order; i < n; i++) sum += (res[i]! - min) / g;
   const m = n - order;
@@ -134,16 +138,22 @@ function tryRice(
 ): void {
   let sumZ = 0;
   let maxZ = 0;
+  if (scratchZ.length < n) scratchZ = new Float64Array(n * 2);
   for (let i = order; i < n; i++) {
     const z = zigzag((res[i]! - plan.min) / plan.gcd - center);
+    scratchZ[i] = z;
     sumZ += z;
     if (z > maxZ) maxZ = z;
   }
   const escapeWidth = bitWidth(maxZ);
   const k0 = Math.max(0, bitWidth(Math.floor(sumZ / (n - order))) - 1);
   const head = common + 6 + bitWidth(center) + 6 + 6;
-  for (let k = Math.max(0, k0 - 1); k <= k0 + 2 && k < escapeWidth; k++) {
-    const bits = head + riceBits(res, order, n, plan, center, k, escapeWidth);
+  const firstK = Math.max(0, k0 - 1);
+  const lastK = Math.min(k0 + 2, escapeWidth - 1);
+  if (lastK < firstK) return;
+  const sizes = riceBits(scratchZ, order, n, firstK, lastK, escapeWidth);
+  for (let k = firstK; k <= lastK; k++) {
+    const bits = head + sizes[k - firstK]!;
     if (bits < plan.bits) {
       plan.mode = MODE_RICE;
       plan.width = k;
@@ -154,22 +164,27 @@ function tryRice(
   }
 }
 
+/** The Rice-coded size in bits of the zigzagged residuals `zs` for each k in firstK..lastK (at most 4), in one pass. */
 function riceBits(
-  res: Float64Array,
+  zs: Float64Array,
   order: number,
   n: number,
-  plan: ResidualPlan,
-  center: number,
-  k: number,
+  firstK: number,
+  lastK: number,
   escapeWidth: number,
-): number {
-  const div = 2 ** k;
-  let bits = 0;
+): number[] {
+  const sizes = [0, 0, 0, 0];
+  const divs = [0, 1, 2, 3].map((j) => 2 ** (firstK + j));
+  const escaped = RICE_ESCAPE + escapeWidth;
+  const count = lastK - firstK + 1;
   for (let i = order; i < n; i++) {
-    const q = Math.floor(zigzag((res[i]! - plan.min) / plan.gcd - center) / div);
-    bits += q < RICE_ESCAPE ? q + 1 + k : RICE_ESCAPE + escapeWidth;
+    const z = zs[i]!;
+    for (let j = 0; j < count; j++) {
+      const q = Math.floor(z / divs[j]!);
+      sizes[j]! += q < RICE_ESCAPE ? q + 1 + firstK + j : escaped;
+    }
   }
-  return bits;
+  return sizes;
 }
 
 function writeResiduals(w: BitWriter, res: Float64Array, order: number, n: number, plan: ResidualPlan): void {
@@ -228,6 +243,19 @@ function integrate(out: Float64Array, order: number): void {
   } else if (order === 2) {
     for (let i = 2; i < n; i++) out[i] = 2 * out[i - 1]! - out[i - 2]! + out[i]!;
   }
+}
+
+const INT32_MAX = 2 ** 31 - 1;
+
+/** gcd of two non-negative int32s. */
+function gcd32(a: number, b: number): number {
+  let [x, y] = [a | 0, b | 0];
+  while (y !== 0) {
+    const t = (x % y) | 0;
+    x = y;
+    y = t;
+  }
+  return x;
 }
 
 function gcd(a: number, b: number): number {

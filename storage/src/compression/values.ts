@@ -6,7 +6,7 @@
 
 import { BitWriter, type BitReader, readFloatBits, wordsOf, writeFloatBits } from './bits.ts';
 import { planDecimal, readDecimal, writeDecimal } from './decimal.ts';
-import { readXorValues, writeXorValues } from './gorilla.ts';
+import { readXorValues, writeXorValues, xorBitsLowerBound } from './gorilla.ts';
 
 export type ValueScheme = 'decimal' | 'xor' | 'raw';
 
@@ -18,8 +18,12 @@ export function encodeValues(values: Float64Array): { scheme: ValueScheme; bytes
   if (decimal !== undefined && decimal.bits <= 64 + n - 1) {
     return { scheme: 'decimal', bytes: asDecimal() };
   }
-  const xor = finish(n, (w) => writeXorValues(w, values));
   const decimalBytes = decimal === undefined ? Infinity : Math.ceil(decimal.bits / 8);
+  // Decimal wins ties: no need to write the XOR form when even its lower bound does not beat it.
+  if (decimalBytes <= Math.min(8 * n, Math.ceil(xorBitsLowerBound(values) / 8))) {
+    return { scheme: 'decimal', bytes: asDecimal() };
+  }
+  const xor = finish(n, (w) => writeXorValues(w, values));
   const best = Math.min(decimalBytes, xor.length, 8 * n);
   if (decimalBytes === best) return { scheme: 'decimal', bytes: asDecimal() };
   if (xor.length === best) return { scheme: 'xor', bytes: xor };

@@ -1,9 +1,9 @@
 /**
  * The app connection's views over compressed data. With compression on, `metrics_raw` and the
- * tier-derived rollups (`metrics_1m`, `metrics_5m`) stored in the file cover only what is not in
- * chunks yet; TEMP views of the same names, which SQLite resolves before the stored ones, add the
- * decoded chunks (the `chunk_samples` function), so the app's own connection sees everything.
- * The plain sqlite3 shell sees the stored views.
+ * tier-derived rollups (`metrics_1m`, `metrics_5m`, computed from the head's rows: nothing of them
+ * is stored) stored in the file cover only what is not in chunks yet; TEMP views of the same names,
+ * which SQLite resolves before the stored ones, add the decoded chunks (the `chunk_samples`
+ * function), so the app's own connection sees everything. The plain sqlite3 shell sees the stored views.
  */
 import type { Db } from './connection.ts';
 import { sqlSum } from '../rollup/bucket-math.ts';
@@ -15,7 +15,8 @@ function derivedRollupView(interval: Interval): string {
   return `CREATE TEMP VIEW metrics_${interval} (metric_name, bucket, count, sum, min, max, avg, labels) AS
     SELECT s.metric_name, b.slot * ${width}, SUM(b.count), ${sum}, MIN(b.min), MAX(b.max), ${sum} / SUM(b.count), s.labels
     FROM (
-      SELECT series_id, slot, count, sum, min, max FROM main.rollup_${interval}
+      SELECT series_id, ts / ${width} AS slot, COUNT(*) AS count, ${sqlSum('SUM(value)')} AS sum, MIN(value) AS min, MAX(value) AS max
+        FROM main.head GROUP BY series_id, ts / ${width}
       UNION ALL
       SELECT series_id, ts / ${width}, COUNT(*), ${sqlSum('SUM(value)')}, MIN(value), MAX(value) FROM decoded GROUP BY series_id, ts / ${width}
     ) b JOIN series s ON s.id = b.series_id

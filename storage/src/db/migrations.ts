@@ -304,6 +304,31 @@ const alertIdsNeverReused: Migration = (db) => {
   `);
 };
 
+/**
+ * The rollup views (`metrics_<interval>`) add the head rows their interval has not folded yet (id
+ * past its cursor), grouped into buckets, to the stored ones: with compression, 1m and 5m store
+ * nothing and are computed when read (rollup/rollups.ts), and the plain sqlite3 shell still sees
+ * the head's buckets. An interval with no cursor (not kept) shows none.
+ */
+const rollupViewsWithHead: Migration = (db) => {
+  for (const interval of INTERVALS) {
+    const width = INTERVAL_MS[interval];
+    db.exec(`
+      DROP VIEW metrics_${interval};
+      CREATE VIEW metrics_${interval} (metric_name, bucket, count, sum, min, max, avg, labels) AS
+        SELECT s.metric_name, b.slot * ${width}, SUM(b.count), COALESCE(SUM(b.sum), 9e999), MIN(b.min), MAX(b.max),
+          COALESCE(SUM(b.sum), 9e999) / SUM(b.count), s.labels
+        FROM (
+          SELECT series_id, slot, count, sum, min, max FROM rollup_${interval}
+          UNION ALL
+          SELECT series_id, ts / ${width}, COUNT(*), COALESCE(SUM(value), 9e999), MIN(value), MAX(value) FROM head
+            WHERE id > (SELECT cursor FROM rollup_state WHERE interval = '${interval}') GROUP BY series_id, ts / ${width}
+        ) b JOIN series s ON s.id = b.series_id
+        GROUP BY b.series_id, b.slot;
+    `);
+  }
+};
+
 /** Index i holds the migration that takes user_version from i to i + 1. */
 export const MIGRATIONS: readonly Migration[] = [
   initialSchema,
@@ -315,6 +340,7 @@ export const MIGRATIONS: readonly Migration[] = [
   counterRollups,
   alertRulesAndIncidents,
   alertIdsNeverReused,
+  rollupViewsWithHead,
 ];
 
 /** Refuses a store whose user_version is beyond the last migration this code knows (SCHEMA_TOO_NEW). */

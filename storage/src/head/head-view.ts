@@ -13,6 +13,25 @@ import type { HeadRow } from './head.ts';
 
 const INITIAL_CAPACITY = 16;
 
+/** Some of one series' head rows, as parallel columns. */
+export interface SeriesColumns {
+  ids: Float64Array;
+  ts: Float64Array;
+  values: Float64Array;
+}
+
+/** A series' rows (in id order) by (ts, id): as they are when ids follow time, the usual case. */
+export function byTime(rows: SeriesColumns): SeriesColumns {
+  const { ids, ts, values } = rows;
+  let sorted = true;
+  for (let i = 1; i < ts.length && sorted; i++) sorted = ts[i - 1]! <= ts[i]!;
+  if (sorted) return rows;
+  // Positions grow with ids, so ties in ts keep id order.
+  const order = Array.from(ts.keys()).sort((a, b) => ts[a]! - ts[b]! || a - b);
+  const pick = (column: Float64Array): Float64Array => Float64Array.from(order, (i) => column[i]!);
+  return { ids: pick(ids), ts: pick(ts), values: pick(values) };
+}
+
 /** One series' head rows, in id order, in three growable columns; `byTime` orders them by (ts, id) when ids do not. */
 class SeriesRows {
   private ids = new Float64Array(INITIAL_CAPACITY);
@@ -40,13 +59,7 @@ class SeriesRows {
 
   /** Drops the rows with id <= `id` (a prefix: ids grow); returns how many. */
   dropUpTo(id: number): number {
-    let lo = this.first;
-    let hi = this.end;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.ids[mid]! <= id) lo = mid + 1;
-      else hi = mid;
-    }
+    const lo = this.idBound(id);
     const dropped = lo - this.first;
     if (dropped > 0) {
       this.first = lo;
@@ -67,6 +80,30 @@ class SeriesRows {
     }
     this.end = kept;
     this.changed();
+  }
+
+  /** The rows with afterId < id <= upToId, in id order (views of the columns, not copies). */
+  between(afterId: number, upToId: number): SeriesColumns {
+    const [from, to] = [this.idBound(afterId), this.idBound(upToId)];
+    return { ids: this.ids.subarray(from, to), ts: this.ts.subarray(from, to), values: this.values.subarray(from, to) };
+  }
+
+  /** The first id after `afterId`, if any. */
+  firstIdAfter(afterId: number): number | undefined {
+    const k = this.idBound(afterId);
+    return k < this.end ? this.ids[k] : undefined;
+  }
+
+  /** The first position in [first, end) whose id is > `id`. */
+  private idBound(id: number): number {
+    let lo = this.first;
+    let hi = this.end;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.ids[mid]! <= id) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
   }
 
   /** Rows with ts in [start, end), by (ts, id). */
@@ -222,6 +259,26 @@ export class HeadView {
     const rows = this.bySeries.get(seriesId)?.range(start, end) ?? [];
     for (const row of rows) row.seriesId = seriesId;
     return rows;
+  }
+
+  /** Each series' rows with afterId < id <= upToId, in id order (see SeriesRows.between); series without any left out. */
+  between(afterId: number, upToId: number): Map<number, SeriesColumns> {
+    const out = new Map<number, SeriesColumns>();
+    for (const [seriesId, rows] of this.bySeries) {
+      const part = rows.between(afterId, upToId);
+      if (part.ts.length > 0) out.set(seriesId, part);
+    }
+    return out;
+  }
+
+  /** The smallest id after `afterId` of any series, if any. */
+  firstIdAfter(afterId: number): number | undefined {
+    let first: number | undefined;
+    for (const rows of this.bySeries.values()) {
+      const id = rows.firstIdAfter(afterId);
+      if (id !== undefined && (first === undefined || id < first)) first = id;
+    }
+    return first;
   }
 
   lastBefore(seriesId: number, before: number, after: number): HeadRow | undefined {

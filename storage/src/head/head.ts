@@ -9,7 +9,7 @@
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../db/connection.ts';
 import type { SampleSpan } from '../tier/tier.ts';
-import { HeadVersion, HeadView } from './head-view.ts';
+import { HeadVersion, HeadView, type SeriesColumns } from './head-view.ts';
 
 export interface HeadRow {
   id: number;
@@ -27,13 +27,11 @@ export class Head {
   /** insertRows[k]: the INSERT of 2^k rows, prepared on first use. */
   private readonly insertRows: Statement[] = [];
   private readonly existsStmt: Statement;
-  private readonly afterStmt: Statement;
   private readonly allStmt: Statement;
   private readonly deleteUpToStmt: Statement;
   private readonly deleteBeforeStmt: Statement;
   private readonly maxIdStmt: Statement;
   private readonly deleteSeriesStmt: Statement;
-  private readonly spanStmt: Statement;
   private readonly countRangeStmt: Statement;
   private readonly countBeforeStmt: Statement;
   private readonly totalsStmt: Statement;
@@ -51,9 +49,6 @@ export class Head {
     this.db = db;
     this.version = new HeadVersion(db);
     this.existsStmt = db.prepare('SELECT 1 FROM head WHERE ts = ? AND series_id = ? LIMIT 1').pluck();
-    this.afterStmt = db
-      .prepare('SELECT id, series_id, ts, value FROM head WHERE id > ? AND id <= ? ORDER BY id LIMIT ?')
-      .raw();
     this.allStmt = db.prepare('SELECT id, series_id, ts, value FROM head ORDER BY id').raw();
     this.deleteUpToStmt = db.prepare('DELETE FROM head WHERE id <= ?');
     this.deleteBeforeStmt = db
@@ -61,7 +56,6 @@ export class Head {
       .raw();
     this.maxIdStmt = db.prepare("SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'head'), 0)").pluck();
     this.deleteSeriesStmt = db.prepare('DELETE FROM head WHERE series_id = ?');
-    this.spanStmt = db.prepare('SELECT MIN(ts), MAX(ts) FROM head WHERE id > ? AND id <= ?').raw();
     this.countRangeStmt = db.prepare('SELECT COUNT(*) FROM head WHERE ts >= ? AND ts < ?').pluck();
     this.countBeforeStmt = db.prepare('SELECT COUNT(*), MIN(ts), MAX(ts) FROM head WHERE ts < ?').raw();
     this.totalsStmt = db.prepare('SELECT COUNT(*), MIN(ts), MAX(ts) FROM head').raw();
@@ -119,17 +113,26 @@ export class Head {
     return this.maxIdStmt.get() as number;
   }
 
-  /** Rows with id in (afterId, upToId], in id order, at most `limit`. */
-  readAfter(afterId: number, upToId: number, limit: number): HeadRow[] {
-    return (this.afterStmt.all(afterId, upToId, limit) as number[][]).map(toRow);
-  }
-
   /**
    * Rows of one series with ts in [start, end), by time, from the per-series view: what a query
    * reads costs its own rows, whatever the head holds of other series.
    */
   readSeriesRange(seriesId: number, start: number, end: number): HeadRow[] {
     return this.current().range(seriesId, start, end);
+  }
+
+  /**
+   * Each series' rows with id in (afterId, upToId], in id order, from the per-series view (what the
+   * rollups fold: no row read back from the table). The arrays are views of the view's columns,
+   * valid until the head's next write.
+   */
+  seriesRowsBetween(afterId: number, upToId: number): Map<number, SeriesColumns> {
+    return this.current().between(afterId, upToId);
+  }
+
+  /** The smallest head id after `afterId`, if any (from the per-series view). */
+  firstIdAfter(afterId: number): number | undefined {
+    return this.current().firstIdAfter(afterId);
   }
 
   deleteUpTo(id: number): number {
@@ -159,11 +162,6 @@ export class Head {
   /** Latest timestamp per series among head rows. */
   latestBySeries(): Map<number, number> {
     return this.current().latestBySeries();
-  }
-
-  /** The oldest and newest timestamps of the rows with afterId < id <= lastId. */
-  tsSpan(afterId: number, lastId: number): [number, number] {
-    return this.spanStmt.get(afterId, lastId) as [number, number];
   }
 
   /** The first timestamp of a series in the head at or after `from`, if any. */
@@ -238,8 +236,4 @@ type SpanRow = [count: number, oldest: number | null, newest: number | null];
 
 function toSpan([samples, oldest, newest]: SpanRow): SampleSpan {
   return { samples, oldest, newest };
-}
-
-function toRow(r: number[]): HeadRow {
-  return { id: r[0]!, seriesId: r[1]!, ts: r[2]!, value: r[3]! };
 }

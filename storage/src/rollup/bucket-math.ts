@@ -77,10 +77,12 @@ export type SlotSummaries = Map<number, Summary>;
 /** Adds a sample to its slot's summary (cheapest when it comes after the samples already there). */
 export function accumulate(into: SlotSummaries, slot: number, ts: number, value: number): void {
   const acc = into.get(slot);
-  if (!acc) {
-    into.set(slot, summaryOf(ts, value));
-    return;
-  }
+  if (acc) addSample(acc, ts, value);
+  else into.set(slot, summaryOf(ts, value));
+}
+
+/** Adds a sample of its bucket to a summary. */
+function addSample(acc: Summary, ts: number, value: number): void {
   if (ts <= acc.lastTs) {
     mergeInto(acc, summaryOf(ts, value));
     return;
@@ -94,9 +96,24 @@ export function accumulate(into: SlotSummaries, slot: number, ts: number, value:
   if (value > acc.max) acc.max = value;
 }
 
-/** The summaries of ascending samples, by slot of `width`. */
+/** The summaries of ascending samples, by slot of `width` (a slot is looked up once per run of its samples). */
 export function summarize(ts: ArrayLike<number>, values: ArrayLike<number>, width: number): SlotSummaries {
   const out: SlotSummaries = new Map();
-  for (let i = 0; i < ts.length; i++) accumulate(out, Math.floor(ts[i]! / width), ts[i]!, values[i]!);
+  let slot = Number.NaN;
+  let acc: Summary | undefined;
+  for (let i = 0; i < ts.length; i++) {
+    const t = ts[i]!;
+    const value = values[i]!;
+    const s = Math.floor(t / width);
+    if (s !== slot || acc === undefined) {
+      slot = s;
+      acc = out.get(s);
+      if (acc === undefined) {
+        out.set(s, (acc = summaryOf(t, value)));
+        continue;
+      }
+    }
+    addSample(acc, t, value);
+  }
   return out;
 }

@@ -9,7 +9,6 @@ import type { SeriesRegistry } from '../series/registry.ts';
 
 export interface CounterSeries {
   has(seriesId: number): boolean;
-  ids(): number[];
 }
 
 export function counterSeriesOf(registry: SeriesRegistry, catalog: MetricCatalog): CounterSeries {
@@ -17,5 +16,5 @@ export function counterSeriesOf(registry: SeriesRegistry, catalog: MetricCatalog
     const series = registry.get(seriesId);
     return series !== undefined && catalog.metadata(series.metricName).type === 'counter';
   };
-  return { has, ids: () => registry.ids().filter(has) };
+  return { has };
 }

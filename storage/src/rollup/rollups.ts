@@ -2,29 +2,34 @@
  * Rollups: per interval, a table of bucket summaries per series and slot (count/sum/min/max, the
  * first and last samples and the counter increase inside the bucket: bucket-math.ts), maintained
  * incrementally. Each interval keeps a cursor into the head (the last head id folded in);
- * `aggregateStep` folds the rows after it into their buckets with one grouped upsert, so
- * its cost follows the new data, a second run changes nothing, and late samples (which arrive in
- * the head like any other) are counted exactly once. The rollup job does not run it for the stored
- * intervals: compaction folds their rows in the step that moves them (moveHooks), from the samples
- * it has already read and sorted, in the same transaction, and advances their cursors with it. Samples are never overwritten (a repeated
- * (series, timestamp) is ignored at ingest), which is what makes the upsert exact.
+ * `aggregateStep` folds the rows after it into their buckets, so its cost follows the new data, a
+ * second run changes nothing, and late samples (which arrive in the head like any other) are
+ * counted exactly once. It reads them from the head's in-memory per-series view (head-view.ts), not
+ * back from the table, summarises each series' rows in JS (bucket-math.ts) and merges the buckets
+ * with prepared upserts, UPSERT_BLOCK to a statement. The rollup job does not run it for the stored intervals: compaction
+ * folds their rows in the step that moves them (moveHooks), from the samples it has already read
+ * and sorted, in the same transaction, and advances their cursors with it. Samples are never
+ * overwritten (a repeated (series, timestamp) is ignored at ingest), which is what makes the upsert
+ * exact.
  *
  * The counter columns (first and last samples, increase inside the bucket) are kept for the series
  * the catalog calls counters (a histogram's series included); for others they are NULL, which
- * costs a byte each, and counter functions on such a bucket compute it from its samples. Counters
- * are folded in their own statement, with window functions (each row's neighbours in its bucket).
+ * costs a byte each, and counter functions on such a bucket compute it from its samples.
  * New samples of a bucket that all come after its last one extend it exactly; a late sample landing
  * among those already folded makes the upsert mark the bucket stale (inc NULL, first_ts not), and
  * the same transaction recomputes it from its samples (tier and folded head rows).
  *
- * With compression, the fine intervals (1m, 5m) are "tier-derived": their rows cover only samples
- * still in the head, and buckets of compacted samples are computed from the chunks when read
- * (decoding is cheaper than storing a 1m row per six samples). Compaction calls forgetMoving in the
- * same transaction that moves the samples, so every sample counts in exactly one place.
+ * With compression, the fine intervals (1m, 5m) are "tier-derived": nothing of them is stored. Their
+ * buckets are computed when read, those of compacted samples from the chunks (decoding is cheaper
+ * than storing a 1m row per six samples) and those of head samples from the head's in-memory
+ * per-series view, which a query reads anyway; their cursor stays at 0, so every head row counts
+ * there as not folded yet (query/query.ts readSlots), and a move has nothing of them to forget.
+ * aggregate() has nothing to write for them.
  */
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../db/connection.ts';
 import type { Head } from '../head/head.ts';
+import { byTime } from '../head/head-view.ts';
 import { INTERVAL_MS, type Interval } from '../types.ts';
 import { ChunkCorruptError } from '../errors.ts';
 import type { MoveHooks } from '../tier/compaction.ts';
@@ -39,21 +44,15 @@ export const TIER_DERIVED_INTERVALS: readonly Interval[] = ['1m', '5m'];
 export const AGGREGATE_STEP_ROWS = 100_000;
 
 interface IntervalStatements {
-  /** Folds head rows with from < id <= to into their buckets (in SQLite, one pass per kind of series). */
-  fold: FoldStatements;
   /** Merges one summary into its bucket. */
   upsert: Statement;
+  /** Merges UPSERT_BLOCK summaries into their buckets. */
+  upsertBlock: Statement;
   read: Statement;
   deleteBefore: Statement;
   deleteSeries: Statement;
   any: Statement;
   next: Statement;
-  /** Lists in temp.moved_buckets the buckets of head rows with from < id <= to. */
-  collectMoving: Statement;
-  /** Deletes the buckets listed in temp.moved_buckets. */
-  forgetMoved: Statement;
-  /** Folds head rows with from < id <= to that fall in the buckets listed in temp.moved_buckets. */
-  refoldMoved: FoldStatements;
   /** Buckets a fold marked stale (a late sample among folded ones). */
   stale: Statement;
   /** A series' head rows in [start, end) with id <= upTo, by time. */
@@ -62,24 +61,11 @@ interface IntervalStatements {
   recomputedIncrease: Statement;
 }
 
-/** One statement for the counter series (listed in temp.counter_series), one for the others. */
-interface FoldStatements {
-  counters: Statement;
-  others: Statement;
-}
-
-function runFold(fold: FoldStatements, ...params: number[]): number {
-  return fold.others.run(...params).changes + fold.counters.run(...params).changes;
-}
-
 export class Rollups {
   private readonly stmts = new Map<Interval, IntervalStatements>();
   private readonly readCursor: Statement;
   private readonly writeCursor: Statement;
   private readonly deleteCursor: Statement;
-  private readonly clearMoved: Statement;
-  private readonly clearCounters: Statement;
-  private readonly addCounter: Statement;
 
   constructor(
     private readonly db: Db,
@@ -91,19 +77,30 @@ export class Rollups {
     /** The series whose buckets keep the counter columns. */
     private readonly counterSeries: CounterSeries,
   ) {
-    db.exec(
-      'CREATE TEMP TABLE IF NOT EXISTS moved_buckets (series_id INTEGER NOT NULL, slot INTEGER NOT NULL, PRIMARY KEY (series_id, slot)) WITHOUT ROWID',
-    );
-    db.exec('CREATE TEMP TABLE IF NOT EXISTS counter_series (id INTEGER PRIMARY KEY)');
-    this.clearCounters = db.prepare('DELETE FROM temp.counter_series');
-    this.addCounter = db.prepare('INSERT INTO temp.counter_series (id) VALUES (?)');
-    this.clearMoved = db.prepare('DELETE FROM temp.moved_buckets');
     for (const interval of maintained) this.stmts.set(interval, prepareInterval(db, interval));
     this.readCursor = db.prepare('SELECT cursor FROM rollup_state WHERE interval = ?').pluck();
     this.deleteCursor = db.prepare('DELETE FROM rollup_state WHERE interval = ?');
     this.writeCursor = db.prepare(
       'INSERT INTO rollup_state (interval, cursor) VALUES (?, ?) ON CONFLICT (interval) DO UPDATE SET cursor = excluded.cursor',
     );
+    this.forgetStoredDerived();
+  }
+
+  /**
+   * A file written before tier-derived buckets were computed on read holds rows of them for the
+   * head's samples, and a cursor past those: both go, so that those samples count once, from the head.
+   */
+  private forgetStoredDerived(): void {
+    const stored = this.tierDerived.filter((interval) => this.cursor(interval) > 0);
+    if (stored.length === 0) return;
+    this.db
+      .transaction(() => {
+        for (const interval of stored) {
+          this.db.prepare(`DELETE FROM rollup_${interval}`).run();
+          this.writeCursor.run(interval, 0);
+        }
+      })
+      .immediate();
   }
 
   isMaintained(interval: Interval): boolean {
@@ -112,40 +109,6 @@ export class Rollups {
 
   isTierDerived(interval: Interval): boolean {
     return this.tierDerived.includes(interval);
-  }
-
-  /**
-   * Before head rows with afterId < id <= lastId move into the tier: rebuilds the tier-derived
-   * buckets they touch from the other head rows folded into them, so that, once moved, those
-   * samples count only in the tier. Runs inside the move's transaction.
-   */
-  forgetMoving(afterId: number, lastId: number): void {
-    if (this.tierDerived.length === 0) return;
-    // An interval that folded none of the moving rows has no bucket of them to rebuild.
-    const affected = this.tierDerived.filter((interval) => this.cursor(interval) > afterId);
-    if (affected.length === 0) return;
-    const [first, last] = this.head.tsSpan(afterId, lastId);
-    this.listCounters();
-    for (const interval of affected) {
-      const width = INTERVAL_MS[interval];
-      const stmts = this.statements(interval);
-      this.clearMoved.run();
-      stmts.collectMoving.run(afterId, lastId);
-      stmts.forgetMoved.run();
-      runFold(
-        stmts.refoldMoved,
-        Math.floor(first / width) * width,
-        (Math.floor(last / width) + 1) * width,
-        lastId,
-        this.cursor(interval),
-      );
-    }
-  }
-
-  /** Lists the counter series in temp.counter_series, for the folds that follow in the transaction. */
-  private listCounters(): void {
-    this.clearCounters.run();
-    for (const id of this.counterSeries.ids()) this.addCounter.run(id);
   }
 
   /** Whether the interval has a cursor (is being folded) in this file. */
@@ -170,9 +133,19 @@ export class Rollups {
 
   /** Adds summaries to an interval's stored buckets (merged into any already there). */
   store(interval: Interval, seriesId: number, slots: SlotSummaries): void {
-    const upsert = this.statements(interval).upsert;
+    const { upsert, upsertBlock } = this.statements(interval);
     const counter = this.counterSeries.has(seriesId);
-    for (const [slot, s] of slots) upsert.run(seriesId, slot, ...summaryColumns(s, counter));
+    const params: (number | null)[] = [];
+    for (const [slot, s] of slots) {
+      if (counter)
+        params.push(seriesId, slot, s.count, s.sum, s.min, s.max, s.firstTs, s.first, s.lastTs, s.last, s.inc);
+      else params.push(seriesId, slot, s.count, s.sum, s.min, s.max, null, null, null, null, null);
+      if (params.length === UPSERT_BLOCK * UPSERT_PARAMS) {
+        upsertBlock.run(params);
+        params.length = 0;
+      }
+    }
+    for (let i = 0; i < params.length; i += UPSERT_PARAMS) upsert.run(params.slice(i, i + UPSERT_PARAMS));
   }
 
   cursor(interval: Interval): number {
@@ -182,7 +155,7 @@ export class Rollups {
   /**
    * The head id up to which compaction may move rows: every interval whose buckets are stored has
    * folded them. Tier-derived intervals need not have: buckets of moved samples are read from the
-   * tier, and forgetMoving keeps their rows to what is still in the head.
+   * tier and the head, never stored.
    */
   foldedUpTo(): number {
     const stored = this.storedIntervals();
@@ -197,9 +170,8 @@ export class Rollups {
 
   /**
    * What compaction calls to fold, in the same step, the rows the stored intervals have not folded
-   * yet (one pass over a backlog instead of one grouped statement per interval, then a move), and
-   * to keep the tier-derived buckets to the head. The stored intervals' cursors must be equal (the
-   * rollup job aligns them first).
+   * yet (one pass over a backlog instead of one grouped statement per interval, then a move). The
+   * stored intervals' cursors must be equal (the rollup job aligns them first).
    */
   moveHooks(): MoveHooks {
     const stored = this.storedIntervals();
@@ -209,7 +181,6 @@ export class Rollups {
         checkFinite(seriesId, values);
         for (const interval of stored) this.store(interval, seriesId, summarize(ts, values, INTERVAL_MS[interval]));
       },
-      beforeMove: (afterId, lastId) => this.forgetMoving(afterId, lastId),
       afterMove: (lastId) => {
         for (const interval of stored) {
           if (this.cursor(interval) >= lastId) continue;
@@ -222,27 +193,36 @@ export class Rollups {
 
   /**
    * Folds the next head rows after the interval's cursor, up to head id `upTo`, into their buckets
-   * in one transaction; returns buckets written, or null when the cursor has reached `upTo`.
+   * in one transaction; returns buckets written, or null when the cursor has reached `upTo` (at
+   * once for a tier-derived interval, which stores nothing).
    */
   aggregateStep(interval: Interval, upTo: number): number | null {
-    const stmts = this.statements(interval);
+    if (this.isTierDerived(interval)) return null;
+    const width = INTERVAL_MS[interval];
     return this.db
       .transaction(() => {
         const from = this.cursor(interval);
         if (from >= upTo) return null;
         const to = Math.min(upTo, from + AGGREGATE_STEP_ROWS);
-        this.listCounters();
-        const changes = runFold(stmts.fold, from, to);
+        let written = 0;
+        for (const [seriesId, rows] of this.head.seriesRowsBetween(from, to)) {
+          const { ts, values } = byTime(rows);
+          checkFinite(seriesId, values);
+          const slots = summarize(ts, values, width);
+          this.store(interval, seriesId, slots);
+          written += slots.size;
+        }
         this.recomputeStale(interval, to);
         this.writeCursor.run(interval, to);
-        return changes;
+        return written;
       })
       .immediate();
   }
 
-  /** Materialised summaries of one series with fromSlot <= slot <= toSlot. */
+  /** Materialised summaries of one series with fromSlot <= slot <= toSlot (none for a tier-derived interval). */
   read(interval: Interval, seriesId: number, fromSlot: number, toSlot: number): SlotSummaries {
     const out: SlotSummaries = new Map();
+    if (this.isTierDerived(interval)) return out;
     const rows = this.statements(interval).read.all(seriesId, fromSlot, toSlot) as (number | null)[][];
     for (const [slot, count, sum, min, max, firstTs, first, lastTs, last, inc] of rows) {
       out.set(slot!, {
@@ -262,8 +242,7 @@ export class Rollups {
 
   /**
    * Recomputes the increase of the buckets the last fold marked stale from the samples they
-   * summarise: the tier's (unless the interval is tier-derived, whose rows cover only the head) and
-   * the head rows folded so far (id <= upTo). In a bucket straddling a retention cutoff the expired
+   * summarise: the tier's and the head rows folded so far (id <= upTo). In a bucket straddling a retention cutoff the expired
    * samples' part of the increase is gone (its other columns stay exact). One beside a damaged chunk
    * cannot be recomputed: it stays stale (its increase unknown, its other columns exact) and is
    * tried again at the next fold, until retention deletes the chunk.
@@ -273,7 +252,7 @@ export class Rollups {
     const width = INTERVAL_MS[interval];
     for (const [seriesId, slot] of stmts.stale.all() as [number, number][]) {
       const [start, end] = [slot * width, (slot + 1) * width];
-      const stored = this.isTierDerived(interval) ? { ts: [], values: [] } : this.readTier(seriesId, start, end);
+      const stored = this.readTier(seriesId, start, end);
       if (!stored) continue;
       const inHead = stmts.headSamples.all(start, end, seriesId, upTo) as [number, number][];
       const ts = [...stored.ts, ...inHead.map((r) => r[0])];
@@ -335,18 +314,13 @@ export class Rollups {
 }
 
 /** Values no rollup can hold (a damaged or old file's head) fail the job, which sets their rows aside. */
-function checkFinite(seriesId: number, values: number[]): void {
-  for (const value of values) {
+function checkFinite(seriesId: number, values: ArrayLike<number>): void {
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i];
     if (typeof value !== 'number' || !Number.isFinite(value)) {
       throw new Error(`series ${seriesId} has a head row whose value is not a finite number`);
     }
   }
-}
-
-/** A summary's columns, in COLUMNS order after series_id and slot (the counter ones NULL unless `counter`). */
-function summaryColumns(s: Summary, counter: boolean): (number | null)[] {
-  const counterColumns = counter ? [s.firstTs, s.first, s.lastTs, s.last, s.inc] : [null, null, null, null, null];
-  return [s.count, s.sum, s.min, s.max, ...counterColumns];
 }
 
 const COLUMNS = 'series_id, slot, count, sum, min, max, first_ts, first, last_ts, last, inc';
@@ -368,53 +342,20 @@ const MERGE = `count = count + excluded.count, sum = ${sqlSum('sum + excluded.su
   last = CASE WHEN excluded.last_ts > last_ts THEN excluded.last ELSE last END,
   last_ts = MAX(last_ts, excluded.last_ts)`;
 
-/** count/sum/min/max of a group of head rows. */
-const FOLD_COLUMNS = `COUNT(*), ${sqlSum('SUM(value)')}, MIN(value), MAX(value)`;
-
-/** The buckets of the head rows of non-counter series matching `where` (its ? parameters are the statement's). */
-function othersSelect(width: number, where: string): string {
-  return `SELECT series_id, ts / ${width}, ${FOLD_COLUMNS}, NULL, NULL, NULL, NULL, NULL
-    FROM head WHERE ${where} AND series_id NOT IN temp.counter_series GROUP BY series_id, ts / ${width}`;
-}
-
-/**
- * The buckets of the head rows of counter series matching `where`, summarised in one pass: window
- * functions give each row its predecessor and successor in its bucket (values are never NULL, so a
- * NULL one marks the bucket's first or last row; the first row adds 0 to the increase).
- */
-function countersSelect(width: number, where: string): string {
-  return `SELECT series_id, slot, COUNT(*), ${sqlSum('SUM(value)')}, MIN(value), MAX(value),
-      MIN(ts), MAX(CASE WHEN previous IS NULL THEN value END), MAX(ts), MAX(CASE WHEN following IS NULL THEN value END),
-      TOTAL(CASE WHEN previous IS NULL THEN 0 ELSE ${sqlCounterIncrease('previous', 'value')} END)
-    FROM (
-      SELECT series_id, ts / ${width} AS slot, ts, value,
-        LAG(value) OVER bucket AS previous, LEAD(value) OVER bucket AS following
-      FROM head WHERE ${where} AND series_id IN temp.counter_series
-      WINDOW bucket AS (PARTITION BY series_id, ts / ${width} ORDER BY ts)
-    )
-    GROUP BY series_id, slot`;
-}
-
 /** Buckets a fold must recompute (the condition of the migration's partial index rollup_<interval>_stale). */
 const STALE = 'first_ts IS NOT NULL AND inc IS NULL';
 
-function foldStatements(db: Db, table: string, width: number, where: string, conflict: string): FoldStatements {
-  return {
-    counters: db.prepare(`INSERT INTO ${table} (${COLUMNS}) ${countersSelect(width, where)} ${conflict}`),
-    others: db.prepare(`INSERT INTO ${table} (${COLUMNS}) ${othersSelect(width, where)} ${conflict}`),
-  };
-}
+/** Buckets per multi-row upsert, and the parameters of one. */
+const UPSERT_BLOCK = 32;
+const UPSERT_PARAMS = 11;
 
 function prepareInterval(db: Db, interval: Interval): IntervalStatements {
   const table = `rollup_${interval}`;
-  const width = INTERVAL_MS[interval];
+  const row = `(${Array.from({ length: UPSERT_PARAMS }, () => '?').join(', ')})`;
   return {
-    fold: foldStatements(
-      db,
-      table,
-      width,
-      'id > ? AND id <= ?',
-      `ON CONFLICT (series_id, slot) DO UPDATE SET ${MERGE}`,
+    upsertBlock: db.prepare(
+      `INSERT INTO ${table} (${COLUMNS}) VALUES ${Array.from({ length: UPSERT_BLOCK }, () => row).join(', ')}
+       ON CONFLICT (series_id, slot) DO UPDATE SET ${MERGE}`,
     ),
     upsert: db.prepare(
       `INSERT INTO ${table} (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -430,19 +371,6 @@ function prepareInterval(db: Db, interval: Interval): IntervalStatements {
     deleteSeries: db.prepare(`DELETE FROM ${table} WHERE series_id = ?`),
     any: db.prepare(`SELECT 1 FROM ${table} WHERE series_id = ? LIMIT 1`).pluck(),
     next: db.prepare(`SELECT MIN(slot) FROM ${table} WHERE series_id = ? AND slot >= ?`).pluck(),
-    collectMoving: db.prepare(
-      `INSERT OR IGNORE INTO temp.moved_buckets (series_id, slot) SELECT series_id, ts / ${width} FROM head WHERE id > ? AND id <= ?`,
-    ),
-    forgetMoved: db.prepare(
-      `DELETE FROM ${table} WHERE (series_id, slot) IN (SELECT series_id, slot FROM temp.moved_buckets)`,
-    ),
-    refoldMoved: foldStatements(
-      db,
-      table,
-      width,
-      `ts >= ? AND ts < ? AND +id > ? AND +id <= ? AND (series_id, ts / ${width}) IN (SELECT series_id, slot FROM temp.moved_buckets)`,
-      '',
-    ),
     stale: db.prepare(`SELECT series_id, slot FROM ${table} WHERE ${STALE}`).raw(),
     headSamples: db
       .prepare('SELECT ts, value FROM head WHERE ts >= ? AND ts < ? AND series_id = ? AND id <= ? ORDER BY ts')

@@ -2,7 +2,8 @@
  * The compressed tier (`enableCompression: true`, the default): each series' samples are kept in
  * chunks, one or more per UTC-aligned two-hour window, each a BLOB in the codec of
  * storage/src/compression (decimal/ALP-style or XOR values, delta-of-delta timestamps; lossless).
- * Samples after a window's last chunk (the usual case) rewrite only that chunk, or start new ones;
+ * Samples after a window's last chunk (the usual case) start a chunk of their own while the
+ * window's partial chunks at its end are few and small, else rewrite only those into full ones;
  * samples among stored ones (late data) rewrite the window whole. Whole windows are dropped by
  * retention, and only the window holding the cutoff is split (what it keeps is written in the
  * Gorilla scheme, the fastest to encode); retention finds and deletes the expired chunks of many
@@ -72,6 +73,27 @@ function lowerBound(xs: Float64Array, x: number): number {
   return lo;
 }
 
+/** Numbers as a Float64Array (itself when it is one). */
+function asColumn(xs: ArrayLike<number>): Float64Array {
+  return xs instanceof Float64Array ? xs : Float64Array.from(xs);
+}
+
+/** Partial chunks a window's end may hold before they are rewritten into full ones (see appendToWindow). */
+const MAX_PARTIAL_CHUNKS = 8;
+
+/** The chunks after a window's last full one (the rows by time). */
+function trailingPartial(rows: ChunkRow[]): ChunkRow[] {
+  let k = rows.length;
+  while (k > 0 && rows[k - 1]!.count < DEFAULT_CHUNK_SAMPLES) k--;
+  return rows.slice(k);
+}
+
+/** Samples of one series, ascending, as typed arrays. */
+interface Columns {
+  ts: Float64Array;
+  values: Float64Array;
+}
+
 /** Samples of one series, ascending, in any array form. */
 interface Run {
   ts: ArrayLike<number>;
@@ -103,6 +125,7 @@ function merge(a: Run, b: Run): { ts: Float64Array; values: Float64Array } {
 
 export class ChunkTier implements Tier {
   private readonly windowStmt: Statement;
+  private readonly windowTailStmt: Statement;
   private readonly rangeStmt: Statement;
   private readonly insertStmt: Statement;
   private readonly updateStmt: Statement;
@@ -128,6 +151,9 @@ export class ChunkTier implements Tier {
     const cols = 'id, series_id, first_ts, last_ts, count, payload, checksum';
     this.windowStmt = db.prepare(
       `SELECT ${cols} FROM chunks WHERE series_id = ? AND first_ts >= ? AND first_ts < ? ORDER BY first_ts`,
+    );
+    this.windowTailStmt = db.prepare(
+      `SELECT ${cols} FROM chunks WHERE series_id = ? AND first_ts >= ? AND first_ts < ? ORDER BY first_ts DESC LIMIT ${MAX_PARTIAL_CHUNKS + 1}`,
     );
     this.rangeStmt = db.prepare(
       `SELECT ${cols} FROM chunks WHERE series_id = ? AND first_ts >= ? AND first_ts < ? AND last_ts >= ? ORDER BY first_ts`,
@@ -166,13 +192,16 @@ export class ChunkTier implements Tier {
     this.registerRawView();
   }
 
-  insert(seriesId: number, ts: number[], values: number[]): void {
+  insert(seriesId: number, ts: ArrayLike<number>, values: ArrayLike<number>): void {
+    const [times, vals] = [asColumn(ts), asColumn(values)];
     let from = 0;
-    while (from < ts.length) {
-      const start = windowStart(ts[from]!);
+    while (from < times.length) {
+      const start = windowStart(times[from]!);
       let to = from;
-      while (to < ts.length && ts[to]! < start + CHUNK_WINDOW_MS) to++;
-      this.mergeIntoWindow(seriesId, start, { ts: ts.slice(from, to), values: values.slice(from, to) });
+      while (to < times.length && times[to]! < start + CHUNK_WINDOW_MS) to++;
+      const added = { ts: times.subarray(from, to), values: vals.subarray(from, to) };
+      // Only the first window's predecessor can have been left open by an earlier insert; the others are closed here.
+      this.mergeIntoWindow(seriesId, start, added, { first: from === 0, closing: to < times.length });
       from = to;
     }
   }
@@ -291,11 +320,16 @@ export class ChunkTier implements Tier {
   }
 
   /** Rewrites one window of a series with the new samples merged in (a damaged chunk is left as it is). */
-  private mergeIntoWindow(seriesId: number, start: number, added: Run): void {
-    const rows = (this.windowStmt.all(seriesId, start, start + CHUNK_WINDOW_MS) as ChunkRow[]).filter((row) =>
-      this.isIntact(row),
-    );
-    if (this.appendToWindow(seriesId, rows.at(-1), added)) return;
+  private mergeIntoWindow(
+    seriesId: number,
+    start: number,
+    added: Columns,
+    { first, closing }: { first: boolean; closing: boolean },
+  ): void {
+    const tail = this.tailChunks(seriesId, start);
+    if (tail.length === 0 && first) this.closeWindowBefore(seriesId, start);
+    if (this.appendToWindow(seriesId, tail, added, closing)) return;
+    const rows = this.intactChunks(seriesId, start);
     let existing: Run = { ts: [], values: [] };
     for (const row of rows) {
       const chunk = decodeChunk(row.payload);
@@ -311,18 +345,67 @@ export class ChunkTier implements Tier {
   }
 
   /**
-   * In-order samples (all after the window's last chunk, the usual case) touch only that chunk: it
-   * is rewritten with them while it has room, else they start new chunks; the window's other chunks
-   * (full ones, as every rewrite leaves them) stay as they are, so compaction costs what is new,
-   * not what the window holds, and the chunks come out as a rewrite of the whole window would cut
-   * them. False when samples arrive among stored ones: the window is then merged whole.
+   * The intact ones of the last MAX_PARTIAL_CHUNKS + 1 chunks of a series' window, by time: all an
+   * append needs (its partial chunks and the one before them), read without the window's others.
    */
-  private appendToWindow(seriesId: number, tail: ChunkRow | undefined, added: Run): boolean {
+  private tailChunks(seriesId: number, start: number): ChunkRow[] {
+    const rows = this.windowTailStmt.all(seriesId, start, start + CHUNK_WINDOW_MS) as ChunkRow[];
+    return rows.reverse().filter((row) => this.isIntact(row));
+  }
+
+  /** The intact chunks of a series' window, by time. */
+  private intactChunks(seriesId: number, start: number): ChunkRow[] {
+    return (this.windowStmt.all(seriesId, start, start + CHUNK_WINDOW_MS) as ChunkRow[]).filter((row) =>
+      this.isIntact(row),
+    );
+  }
+
+  /**
+   * In-order samples (all after the window's last chunk, the usual case) touch only the window's
+   * partial chunks at its end: while these and the new samples are fewer than a chunk and
+   * MAX_PARTIAL_CHUNKS, the new samples are a chunk of their own (nothing is decoded or rewritten);
+   * otherwise, or when the series' samples go on past the window (`closing`), the partial chunks
+   * are rewritten with them into full chunks and a last partial one.
+   * The window's full chunks stay as they are, so compaction costs what is new, not what the window
+   * holds, and once its window is closed (closeWindowBefore) the chunks come out as a rewrite of the
+   * whole window would cut them. False when samples arrive among stored ones: the window is then
+   * merged whole.
+   */
+  private appendToWindow(seriesId: number, tailChunks: ChunkRow[], added: Columns, closing: boolean): boolean {
+    const tail = tailChunks.at(-1);
     if (tail === undefined || !(added.ts[0]! > tail.last_ts)) return false;
-    const kept: Run = tail.count < DEFAULT_CHUNK_SAMPLES ? runOf(decodeChunk(tail.payload)) : { ts: [], values: [] };
-    const merged = merge(kept, added);
-    this.write(seriesId, merged.ts, merged.values, tail.count < DEFAULT_CHUNK_SAMPLES ? [tail.id] : []);
+    const partial = trailingPartial(tailChunks);
+    const pending = partial.reduce((n, row) => n + row.count, added.ts.length);
+    if (!closing && pending < DEFAULT_CHUNK_SAMPLES && partial.length < MAX_PARTIAL_CHUNKS) {
+      this.write(seriesId, added.ts, added.values, []);
+      return true;
+    }
+    this.rewritePartial(seriesId, partial, added);
     return true;
+  }
+
+  /** Rewrites partial chunks (ascending, consecutive) and samples after them as chunks cut from their start. */
+  private rewritePartial(seriesId: number, partial: ChunkRow[], added: Run): void {
+    let kept: Run = { ts: [], values: [] };
+    for (const row of partial) kept = merge(kept, runOf(decodeChunk(row.payload)));
+    const merged = merge(kept, added);
+    this.write(
+      seriesId,
+      merged.ts,
+      merged.values,
+      partial.map((row) => row.id),
+    );
+  }
+
+  /**
+   * When a series' samples reach a new window: merges the partial chunks its previous window was
+   * left with into one, so a closed window holds full chunks and at most one partial one.
+   */
+  private closeWindowBefore(seriesId: number, start: number): void {
+    const last = this.lastStartBeforeStmt.get(seriesId, start) as number | null;
+    if (last === null) return;
+    const partial = trailingPartial(this.tailChunks(seriesId, windowStart(last)));
+    if (partial.length > 1) this.rewritePartial(seriesId, partial, { ts: [], values: [] });
   }
 
   /**

@@ -1,12 +1,14 @@
 /**
  * Compaction: moves head rows into the tier, series by series, in bounded steps (each its own short
  * transaction), so ingest keeps going while it runs and a crash at any moment leaves every sample in
- * exactly one place. Rows the stored rollups have not folded yet are folded in the same step, from
- * the same sorted samples (the rollup job's single pass over a backlog): a step reads each head row
- * once, whether it was folded before or not.
+ * exactly one place. A step takes each series' rows from the head's in-memory per-series view
+ * (head-view.ts), not back from the table. Rows the stored rollups have not folded yet are folded
+ * in the same step, from the same sorted samples (the rollup job's single pass over a backlog): a
+ * step reads each head row once, whether it was folded before or not.
  */
 import type { Db } from '../db/connection.ts';
-import type { Head, HeadRow } from '../head/head.ts';
+import type { Head } from '../head/head.ts';
+import { byTime } from '../head/head-view.ts';
 import type { Tier } from './tier.ts';
 
 /**
@@ -17,24 +19,12 @@ import type { Tier } from './tier.ts';
 const FIRST_STEP_ROWS = 20_000;
 const MAX_STEP_ROWS = 160_000;
 
-function groupBySeries(rows: HeadRow[]): Map<number, HeadRow[]> {
-  const groups = new Map<number, HeadRow[]>();
-  for (const row of rows) {
-    const list = groups.get(row.seriesId);
-    if (list) list.push(row);
-    else groups.set(row.seriesId, [row]);
-  }
-  return groups;
-}
-
 /** What the rollups do around a move (rollup/rollups.ts). */
 export interface MoveHooks {
   /** The head id up to which every stored rollup has folded the rows. */
   foldedUpTo(): number;
   /** Folds one series' rows not folded yet (ascending by time) into the stored rollups. */
-  fold(seriesId: number, ts: number[], values: number[]): void;
-  /** Before the head rows with afterId < id <= lastId go (they are in the tier already). */
-  beforeMove(afterId: number, lastId: number): void;
+  fold(seriesId: number, ts: ArrayLike<number>, values: ArrayLike<number>): void;
   /** Once they went: the stored rollups have folded every row up to lastId. */
   afterMove(lastId: number): void;
 }
@@ -56,28 +46,25 @@ export function compactionSteps(db: Db, head: Head, tier: Tier, upTo: number, ho
 function compactionStep(db: Db, head: Head, tier: Tier, upTo: number, hooks: MoveHooks, limit: number): number | null {
   return db
     .transaction(() => {
-      const rows = head.readAfter(0, upTo, limit);
-      if (rows.length === 0) return null;
+      // Ids are consecutive but for rows deleted since: a step takes the next `limit` ids, from the head's view.
+      const first = head.firstIdAfter(0);
+      if (first === undefined || first > upTo) return null;
+      const lastId = Math.min(upTo, first + limit - 1);
       const folded = hooks.foldedUpTo();
-      for (const [seriesId, list] of groupBySeries(rows)) {
-        list.sort((a, b) => a.ts - b.ts);
-        const ts = list.map((r) => r.ts);
-        const values = list.map((r) => r.value);
+      let moved = 0;
+      for (const [seriesId, rows] of head.seriesRowsBetween(0, lastId)) {
+        const { ids, ts, values } = byTime(rows);
         tier.insert(seriesId, ts, values);
-        const fresh = list.filter((r) => r.id > folded);
-        if (fresh.length === list.length) hooks.fold(seriesId, ts, values);
-        else if (fresh.length > 0)
-          hooks.fold(
-            seriesId,
-            fresh.map((r) => r.ts),
-            fresh.map((r) => r.value),
-          );
+        moved += ts.length;
+        if (ids.every((id) => id > folded)) hooks.fold(seriesId, ts, values);
+        else if (ids.some((id) => id > folded)) {
+          const isFresh = (_: number, i: number): boolean => ids[i]! > folded;
+          hooks.fold(seriesId, ts.filter(isFresh), values.filter(isFresh));
+        }
       }
-      const lastId = rows[rows.length - 1]!.id;
-      hooks.beforeMove(rows[0]!.id - 1, lastId);
       head.deleteUpTo(lastId);
       hooks.afterMove(lastId);
-      return rows.length;
+      return moved;
     })
     .immediate();
 }

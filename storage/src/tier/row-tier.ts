@@ -39,7 +39,7 @@ export class RowTier implements Tier {
     this.beforeStmt = db.prepare('SELECT COUNT(*), MIN(ts), MAX(ts) FROM samples WHERE ts < ?').raw();
   }
 
-  insert(seriesId: number, ts: number[], values: number[]): void {
+  insert(seriesId: number, ts: ArrayLike<number>, values: ArrayLike<number>): void {
     for (let i = 0; i < ts.length; i++) this.insertStmt.run(seriesId, ts[i], values[i]);
   }
 

@@ -36,7 +36,7 @@ export function mergeSpans(a: SampleSpan, b: SampleSpan): SampleSpan {
 
 export interface Tier {
   /** Adds samples (ascending, none already stored) to a series. */
-  insert(seriesId: number, ts: number[], values: number[]): void;
+  insert(seriesId: number, ts: ArrayLike<number>, values: ArrayLike<number>): void;
   /** Samples with start <= ts < end, ascending. */
   read(seriesId: number, start: number, end: number): SeriesSamples;
   contains(seriesId: number, ts: number): boolean;
