@@ -74,7 +74,7 @@ describe('compaction from the head (both modes)', () => {
         await s.store.insertSamples(regularSamples([{ name: 'gone' }], T0, 30_000, STEP_MS, (_, i) => i));
         const kept = regularSamples([{ name: 'kept' }], T0, 5_000, STEP_MS, (_, i) => i / 4);
         await s.store.insertSamples(kept);
-        assert.equal(s.store.deleteSeries({ metricName: 'gone' }), 30_000);
+        assert.equal(s.store.deleteSeries({ metricName: 'gone', labels: {} }), 30_000);
         const { moved } = await s.store.rollUpAndCompact();
         assert.equal(moved, 5_000);
         assert.deepEqual(s.store.sql('SELECT COUNT(*) AS n FROM head'), [{ n: 0 }], 'the head is empty');
