@@ -115,6 +115,11 @@ async function scenario(make: Maker): Promise<{ name: string; figures: Figures }
     figures['raw query, one series over one day, before maintenance, ms'] = rawBefore;
     figures['one metric filtered by one label, before maintenance, ms'] = labelBefore;
     figures['aggregate 1m over the history, ms'] = await timed(() => design.aggregate1m());
+    let buckets = 0;
+    figures['then read every 1m bucket of the history, ms'] = await timed(
+      async () => (buckets = await design.read1mBuckets(T0, T0 + span)),
+    );
+    figures['buckets read by it'] = buckets;
     figures['settle after the load (rollups + compaction), ms'] = await timed(() => design.settle());
     figures['bytes per sample on disk'] = (await design.bytesOnDisk()) / total;
     const series = workloadSeries().find((s) => s.name === 'process_cpu_percent')!;

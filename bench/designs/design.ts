@@ -17,6 +17,8 @@ export interface Design {
   queryByLabel(metricName: string, name: string, value: string, start: number, end: number): Promise<number>;
   /** The 1m rollup brought up to date with everything ingested. */
   aggregate1m(): Promise<void>;
+  /** Every 1m bucket of every series in [start, end) (after aggregate1m), read into JS; returns the bucket count. */
+  read1mBuckets(start: number, end: number): Promise<number>;
   /**
    * Everything the design does after ingest until its store is settled: the naive design and DuckDB
    * compute their four GROUP BY rollups (1m, 5m, 1h, 1d) from a watermark; the engine finishes its

@@ -83,6 +83,14 @@ export class DuckDbDesign implements Design {
     await this.advanceWatermark();
   }
 
+  async read1mBuckets(start: number, end: number): Promise<number> {
+    const reader = await this.connection.runAndReadAll('SELECT * FROM metrics_1m WHERE bucket >= $1 AND bucket < $2', [
+      start,
+      end,
+    ]);
+    return reader.getRows().length;
+  }
+
   async settleAll(): Promise<void> {
     for (const [table, width] of ROLLUPS) await this.rollUp(table, width);
     await this.advanceWatermark();

@@ -4,6 +4,7 @@
 import { DAY_MS, TimeSeriesStorage } from '../../storage/src/index.ts';
 import type { MetricSample } from '../../storage/src/index.ts';
 import { filesSize, type Design } from './design.ts';
+import { workloadSeries } from '../workload.ts';
 
 export class EngineDesign implements Design {
   readonly name: string;
@@ -62,6 +63,15 @@ export class EngineDesign implements Design {
 
   async aggregate1m(): Promise<void> {
     await this.store.aggregate('1m');
+  }
+
+  async read1mBuckets(start: number, end: number): Promise<number> {
+    const names = new Set(workloadSeries().map((s) => s.name));
+    let buckets = 0;
+    for (const metricName of names)
+      for (const series of this.store.queryMetrics({ metricName, labels: {}, start, end, aggregation: '1m' }))
+        buckets += series.points.length;
+    return buckets;
   }
 
   async deleteBefore(cutoff: number): Promise<void> {

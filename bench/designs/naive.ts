@@ -79,6 +79,10 @@ export class NaiveDesign implements Design {
     this.watermark = this.db.prepare('SELECT MAX(timestamp) FROM metrics_raw').pluck().get() as number;
   }
 
+  async read1mBuckets(start: number, end: number): Promise<number> {
+    return this.db.prepare('SELECT * FROM metrics_1m WHERE bucket >= ? AND bucket < ?').raw().all(start, end).length;
+  }
+
   async settleAll(): Promise<void> {
     for (const [table, width] of ROLLUPS) this.rollUp(table, width, this.watermark);
     this.watermark = this.db.prepare('SELECT MAX(timestamp) FROM metrics_raw').pluck().get() as number;
