@@ -15,6 +15,7 @@ import type { AddressInfo } from 'node:net';
 import type { ErrorCode } from '../../shared/errors.ts';
 import type { PanelEvent } from '../../shared/events.ts';
 import { TRANSPORT, type CallReply } from '../../shared/panel-api.ts';
+import { isLoopbackHostHeader } from '../host/host-header.ts';
 import { encodeForClient } from '../panel-files/compression.ts';
 import { SECURITY_HEADERS } from '../panel-files/security-headers.ts';
 import { namesIndexPage, readIndexPage, readStaticFile, type StaticFile } from '../panel-files/static-files.ts';
@@ -79,10 +80,6 @@ function tokenMatches(given: string | null | undefined, expected: string): boole
   const a = Buffer.from(given);
   const b = Buffer.from(expected);
   return a.length === b.length && timingSafeEqual(a, b);
-}
-
-function isAllowedHost(host: string | undefined, port: number): boolean {
-  return host === `127.0.0.1:${port}` || host === `localhost:${port}`;
 }
 
 function isAllowedOrigin(origin: string | undefined, port: number): boolean {
@@ -192,7 +189,7 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
   }
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    if (!isAllowedHost(req.headers.host, port)) return sendError(res, 403, 'FORBIDDEN', 'foreign Host header');
+    if (!isLoopbackHostHeader(req.headers.host, port)) return sendError(res, 403, 'FORBIDDEN', 'foreign Host header');
     if (!isAllowedOrigin(req.headers.origin, port)) return sendError(res, 403, 'FORBIDDEN', 'foreign Origin');
     const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
     const headerToken = req.headers[TRANSPORT.tokenHeader];

@@ -14,6 +14,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { StorageError, type MetricMetadata, type MetricSample } from '../../../storage/src/index.ts';
+import { isLoopbackHostHeader } from '../../host/host-header.ts';
 import { ingestInSteps, type IngestUnit } from '../ingest-sink.ts';
 import {
   CONTENT_TYPES,
@@ -204,8 +205,7 @@ export class OtlpReceiver {
   }
 
   private checkAccess(req: IncomingMessage): void {
-    const host = req.headers.host;
-    if (host !== `127.0.0.1:${this.port}` && host !== `localhost:${this.port}`) {
+    if (!isLoopbackHostHeader(req.headers.host, this.port)) {
       throw new Refusal(403, GRPC.permissionDenied, 'foreign Host header: only 127.0.0.1 and localhost are served');
     }
     if (req.headers.origin !== undefined) {

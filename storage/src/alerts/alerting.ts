@@ -10,7 +10,7 @@ import type { Baselines } from '../baselines/baselines.ts';
 import type { Db } from '../db/connection.ts';
 import { InvalidArgumentError, StorageError } from '../errors.ts';
 import type { StoreHealth } from '../health.ts';
-import { MAX_TIMESTAMP } from '../ingest/validate.ts';
+import { checkTimestampArg } from '../ingest/validate.ts';
 import { queryMetrics, type QueryContext } from '../query/query.ts';
 import type { AlertRule, Incident, IncidentFilter } from '../types.ts';
 import type { IncidentLog } from './incidents.ts';
@@ -29,12 +29,6 @@ export interface AlertingContext {
   health: StoreHealth;
   now: () => number;
   zThreshold: number;
-}
-
-function checkTimestamp(value: unknown, name: string): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > MAX_TIMESTAMP)
-    throw new InvalidArgumentError(`${name} must be an integer millisecond timestamp`);
-  return value;
 }
 
 function checkId(id: unknown, what: string): number {
@@ -75,8 +69,8 @@ export class Alerting {
   preview(input: AlertRule, range: { start: number; end: number }): Incident[] {
     const rule = checkRuleFields(input);
     if (range === null || typeof range !== 'object') throw new InvalidArgumentError('the range must be { start, end }');
-    const start = checkTimestamp(range.start, 'start');
-    const end = Math.min(checkTimestamp(range.end, 'end'), this.ctx.now());
+    const start = checkTimestampArg(range.start, 'start');
+    const end = Math.min(checkTimestampArg(range.end, 'end'), this.ctx.now());
     if (start >= end) throw new InvalidArgumentError('start must be before end (and before now)');
     if (end - start > MAX_PREVIEW_MS) throw new InvalidArgumentError('a preview covers at most 31 days');
     return asRuleError(() => previewRule(this.ctx.query(), rule, start, end));
@@ -88,7 +82,7 @@ export class Alerting {
    */
   evaluate(now: unknown): Incident[] {
     const clock = this.ctx.now();
-    const at = now === undefined ? clock : Math.min(checkTimestamp(now, 'now'), clock);
+    const at = now === undefined ? clock : Math.min(checkTimestampArg(now, 'now'), clock);
     const to = minuteOf(at);
     const changed: Incident[] = [];
     const context = { query: this.ctx.query(), rules: this.rules, incidents: this.ctx.incidents };

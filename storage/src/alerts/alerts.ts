@@ -6,7 +6,7 @@
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../db/connection.ts';
 import { InvalidArgumentError } from '../errors.ts';
-import { MAX_TIMESTAMP } from '../ingest/validate.ts';
+import { checkTimestampArg } from '../ingest/validate.ts';
 import { labelsToJson } from '../series/labels.ts';
 import type { Alert, AlertFilter, Labels, NewAlert, Severity } from '../types.ts';
 
@@ -47,9 +47,7 @@ function checkLabels(labels: unknown): Labels {
 }
 
 function checkTime(value: unknown, name: string): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > MAX_TIMESTAMP)
-    fail(`${name} must be an integer millisecond timestamp`);
-  return value;
+  return checkTimestampArg(value, `alert: ${name}`);
 }
 
 function checkSeverity(value: unknown): Severity {
