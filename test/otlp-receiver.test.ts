@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import { afterEach, describe, it } from 'node:test';
-import { MAX_BODY_BYTES } from '../electron/ingest/otlp/request-body.ts';
+import { MAX_BODY_BYTES } from '../electron/ingest/http-body.ts';
 import {
   decodeProtobufResponse,
   decodeStatus,

@@ -15,6 +15,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { StorageError, type MetricMetadata, type MetricSample } from '../../../storage/src/index.ts';
 import { isLoopbackHostHeader } from '../../host/host-header.ts';
+import { BodyEncodingError, BodyTooLargeError, MAX_BODY_BYTES, readBody } from '../http-body.ts';
 import { ingestInSteps, type IngestUnit } from '../ingest-sink.ts';
 import {
   CONTENT_TYPES,
@@ -25,7 +26,6 @@ import {
   encodingOf,
   type OtlpEncoding,
 } from './codec.ts';
-import { BodyEncodingError, BodyTooLargeError, MAX_BODY_BYTES, readBody } from './request-body.ts';
 import { pointsOf, type ExportRequest } from './schema.ts';
 import { SeriesState } from './series-state.ts';
 import { translateRequest, type MetricFamily } from './translate.ts';

@@ -8,13 +8,11 @@
  */
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { createGunzip } from 'node:zlib';
+import { BodyEncodingError, BodyTooLargeError, MAX_BODY_BYTES, readBody } from '../http-body.ts';
 import { loopbackLookup, loopbackUrlProblem } from './loopback.ts';
 
 export const SCRAPE_ACCEPT =
   'application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1';
-/** The most a response may hold, decompressed. */
-export const MAX_SCRAPE_BYTES = 16 * 1024 * 1024;
 export const MAX_REDIRECTS = 5;
 
 export type ScrapeErrorKind = 'refused' | 'network' | 'http' | 'timeout' | 'too-large' | 'garbage' | 'store';
@@ -69,33 +67,23 @@ function get(url: URL, timeoutMs: number, signal: AbortSignal): Promise<Incoming
 }
 
 /** The body as text, decompressed, within the size cap. */
-async function readBody(response: IncomingMessage, maxBytes: number): Promise<string> {
+async function readText(response: IncomingMessage, maxBytes: number): Promise<string> {
   const encoding = (response.headers['content-encoding'] ?? 'identity').toLowerCase();
   if (encoding !== 'identity' && encoding !== 'gzip') {
     response.resume();
     throw new ScrapeError('garbage', `unsupported Content-Encoding ${encoding}`);
   }
-  const stream = encoding === 'gzip' ? response.pipe(createGunzip()) : response;
-  const chunks: Buffer[] = [];
-  let size = 0;
+  let body: Buffer;
   try {
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
-      size += chunk.length;
-      if (size > maxBytes) {
-        response.destroy();
-        throw new ScrapeError('too-large', `the response is larger than ${maxBytes} bytes`);
-      }
-      chunks.push(chunk);
-    }
+    body = await readBody(response, encoding === 'gzip', maxBytes);
   } catch (err) {
-    if (err instanceof ScrapeError) throw err;
-    if ((err as { code?: string }).code?.startsWith('Z_')) {
-      throw new ScrapeError('garbage', `the gzip body is damaged (${(err as Error).message})`);
-    }
+    if (err instanceof BodyTooLargeError)
+      throw new ScrapeError('too-large', `the response is larger than ${maxBytes} bytes`);
+    if (err instanceof BodyEncodingError) throw new ScrapeError('garbage', `the gzip body is damaged (${err.message})`);
     throw err;
   }
   try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks));
+    return new TextDecoder('utf-8', { fatal: true }).decode(body);
   } catch {
     throw new ScrapeError('garbage', 'the response is not UTF-8 text');
   }
@@ -138,7 +126,7 @@ export async function fetchExposition(url: string, options: FetchOptions): Promi
         response.resume();
         throw new ScrapeError('http', `HTTP ${status} ${response.statusMessage ?? ''}`.trim());
       }
-      const body = await readBody(response, options.maxBytes ?? MAX_SCRAPE_BYTES);
+      const body = await readText(response, options.maxBytes ?? MAX_BODY_BYTES);
       return { body, contentType: response.headers['content-type'] };
     }
   } catch (err) {

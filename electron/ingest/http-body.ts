@@ -1,13 +1,14 @@
 /**
- * Reads an OTLP/HTTP request body, inflating `Content-Encoding: gzip` as a stream and stopping as
- * soon as the decompressed bytes pass the limit, so neither a large body nor a gzip bomb (a few
- * kilobytes that inflate to gigabytes) is ever held in memory beyond the limit and one chunk.
+ * Reads an HTTP body from another app (an OTLP/HTTP request, a scrape's response), inflating
+ * `Content-Encoding: gzip` as a stream and stopping as soon as the decompressed bytes pass the
+ * limit, so neither a large body nor a gzip bomb (a few kilobytes that inflate to gigabytes) is
+ * ever held in memory beyond the limit and one chunk.
  */
 import type { IncomingMessage } from 'node:http';
 import { pipeline, type Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 
-/** OTLP/HTTP's suggested cap on a request, counted after decompression. */
+/** The cap on a body, counted after decompression: OTLP/HTTP's suggested one, also a scrape's. */
 export const MAX_BODY_BYTES = 16 * 1024 * 1024;
 
 export class BodyTooLargeError extends Error {
