@@ -3,7 +3,8 @@
  * random sequence of inserts (late and out-of-order samples, repeats), folds, compactions,
  * retention, series deletions and reopens, every raw, 1h and auto query equals the reference
  * computed from the raw samples themselves (first write wins; retention drops what is older than
- * its cutoff; a deleted series is gone). Both storage modes.
+ * its cutoff; a deleted series is gone), and so are the counts (the store's total, a retention's
+ * preview). Both storage modes.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -145,6 +146,24 @@ function checkQueries(store: TimeSeriesStorage, ref: Reference, ranges: [number,
   }
 }
 
+/** The counts: the store's total, and what a retention would delete at a few times, equal the reference's. */
+function checkCounts(store: TimeSeriesStorage, ref: Reference, previewAt: (ms: number) => void): void {
+  const all = [...ref.values()].flatMap((own) => [...own.keys()]);
+  assert.equal(store.getStats().samples, all.length, 'samples stored');
+  for (const [days, now] of [
+    [1, T0 + 2 * DAY],
+    [1, T0 + 2 * DAY + 7 * HOUR],
+    [2, T0 + 4 * DAY],
+  ] as const) {
+    previewAt(now);
+    const preview = store.previewRetention(days);
+    const before = all.filter((ts) => ts < preview.cutoff);
+    const span = { samples: before.length, from: null as number | null, to: null as number | null };
+    if (before.length > 0) [span.from, span.to] = [Math.min(...before), Math.max(...before)];
+    assert.deepEqual({ samples: preview.samples, from: preview.from, to: preview.to }, span, `preview of ${days} days`);
+  }
+}
+
 describe('queries over a head in any state', () => {
   for (const mode of MODES) {
     it(`equal the reference computed from the raw samples (${mode.name})`, async () => {
@@ -178,6 +197,9 @@ describe('queries over a head in any state', () => {
                     await applyOp(store, ref, o, (ms) => (clock = ms));
                   }
                   checkQueries(store, ref, ranges);
+                  const now = clock;
+                  checkCounts(store, ref, (ms) => (clock = ms));
+                  clock = now;
                 }
               } finally {
                 store.close();

@@ -151,6 +151,29 @@ for (const mode of MODES) {
       }
     });
 
+    it('ignores repeats of a series whose head rows are out of time order, however many checks', async () => {
+      const s = openStore({ enableCompression: mode.enableCompression });
+      try {
+        // Shuffled (a fixed permutation): most samples are late, and the head's rows of the series are out of order.
+        const n = 600;
+        const order = Array.from({ length: n }, (_, i) => (i * 241) % n);
+        const batch = order.map((i) => ({ name: 'late', value: i, timestamp: T0 + i * 1000 }));
+        assert.equal(await s.store.insertSamples(batch), n);
+        // Each repeat is checked one at a time (more checks than scans before the series is sorted), then all at once.
+        for (const sample of batch) assert.equal(await s.store.insertSamples([{ ...sample, value: -1 }]), 0);
+        assert.equal(await s.store.insertSamples(batch.map((x) => ({ ...x, value: -2 }))), 0);
+        const fresh = { name: 'late', value: 0.5, timestamp: T0 + 500 };
+        assert.equal(await s.store.insertSamples([fresh, fresh]), 1, 'a new late sample is stored once');
+        const [r] = s.store.queryMetrics({ metricName: 'late', start: T0, end: T0 + n * 1000, aggregation: 'raw' });
+        const expected = [...batch, fresh]
+          .map(({ timestamp, value }) => ({ timestamp, value }))
+          .sort((a, b) => a.timestamp - b.timestamp);
+        assert.deepEqual(r!.points, expected, 'the first write wins');
+      } finally {
+        s.cleanup();
+      }
+    });
+
     it('rejects each kind of bad sample with its index and reason, storing none of the batch', async () => {
       const s = openStore({ enableCompression: mode.enableCompression, maxLabelsPerSeries: 3 });
       try {

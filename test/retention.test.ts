@@ -196,6 +196,55 @@ for (const mode of MODES) {
       }
     });
 
+    it('deletes exactly the head rows before the cutoff when they arrived out of time order', async () => {
+      const s = openStore({ enableCompression: mode.enableCompression, autoMaintenance: false, now: () => NOW });
+      try {
+        // Two days of minutes for two series, in a fixed shuffled order and small batches: most are late samples.
+        const n = 2 * 24 * 60;
+        const samples = ['a', 'b'].flatMap((host) =>
+          Array.from({ length: n }, (_, k) => (k * 1009) % n).map((i) => ({
+            name: 'shuffled',
+            labels: { host },
+            value: i,
+            timestamp: NOW - 2 * DAY + i * 60_000,
+          })),
+        );
+        for (let i = 0; i < samples.length; i += 250) await s.store.insertSamples(samples.slice(i, i + 250));
+        s.store.setRetentionDays(1);
+        const preview = s.store.previewRetention(1);
+        const expired = samples.filter((x) => x.timestamp < preview.cutoff).map((x) => x.timestamp);
+        const kept = samples.filter((x) => x.timestamp >= preview.cutoff);
+        assert.ok(
+          kept.some((x) => x.timestamp === preview.cutoff),
+          'premise: a sample lies on the cutoff',
+        );
+        assert.deepEqual(
+          { samples: preview.samples, from: preview.from, to: preview.to },
+          { samples: expired.length, from: Math.min(...expired), to: Math.max(...expired) },
+        );
+        await s.store.applyRetention();
+        assert.equal(s.store.getStats().samples, kept.length);
+        for (const host of ['a', 'b']) {
+          const [raw] = s.store.queryMetrics({
+            metricName: 'shuffled',
+            labels: { host },
+            start: 0,
+            end: NOW,
+            aggregation: 'raw',
+          });
+          assert.deepEqual(
+            raw!.points.map((p) => p.timestamp),
+            kept
+              .filter((x) => x.labels.host === host)
+              .map((x) => x.timestamp)
+              .sort((x, y) => x - y),
+          );
+        }
+      } finally {
+        s.cleanup();
+      }
+    });
+
     it('removes a selection of series with all their data (demo history removal)', async () => {
       const s = openStore({ enableCompression: mode.enableCompression, now: () => NOW });
       try {

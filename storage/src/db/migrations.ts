@@ -329,6 +329,15 @@ const rollupViewsWithHead: Migration = (db) => {
   }
 };
 
+/**
+ * The head loses its index on ts, which every appended row paid for: what read the head by time
+ * (retention, counts, the repeat check, a stale bucket's samples) reads the head's in-memory
+ * per-series view instead (head/head-view.ts).
+ */
+const headWithoutTimeIndex: Migration = (db) => {
+  db.exec('DROP INDEX IF EXISTS head_by_ts');
+};
+
 /** Index i holds the migration that takes user_version from i to i + 1. */
 export const MIGRATIONS: readonly Migration[] = [
   initialSchema,
@@ -341,6 +350,7 @@ export const MIGRATIONS: readonly Migration[] = [
   alertRulesAndIncidents,
   alertIdsNeverReused,
   rollupViewsWithHead,
+  headWithoutTimeIndex,
 ];
 
 /** Refuses a store whose user_version is beyond the last migration this code knows (SCHEMA_TOO_NEW). */

@@ -9,9 +9,12 @@
  */
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../db/connection.ts';
+import type { SampleSpan } from '../tier/tier.ts';
 import type { HeadRow } from './head.ts';
 
 const INITIAL_CAPACITY = 16;
+/** Repeat checks by scan of a series whose time order is unknown, before one sorts it instead. */
+const SCANS_BEFORE_SORT = 256;
 
 /** Some of one series' head rows, as parallel columns. */
 export interface SeriesColumns {
@@ -43,6 +46,8 @@ class SeriesRows {
   private byTime: Int32Array | undefined;
   /** Whether byTime (or its absence: id order is time order) holds for the rows as they are. */
   private valid = true;
+  /** Repeat checks that scanned the rows since the time order was last computed (see hasTs). */
+  private scansUnsorted = 0;
 
   get size(): number {
     return this.end - this.first;
@@ -147,6 +152,56 @@ class SeriesRows {
     return order ? order[k - this.first]! : k;
   }
 
+  /**
+   * Whether a row has timestamp `ts`: a binary search when the time order is known; otherwise a
+   * scan of this series' rows (late samples each change the order, so sorting for each would cost
+   * more), until enough scans have gone by to pay for sorting once.
+   */
+  hasTs(ts: number): boolean {
+    if (!this.valid && ++this.scansUnsorted <= SCANS_BEFORE_SORT) {
+      for (let i = this.first; i < this.end; i++) if (this.ts[i] === ts) return true;
+      return false;
+    }
+    const order = this.timeOrder();
+    const k = this.lowerBound(order, ts);
+    return k < this.end && this.ts[this.at(order, k)] === ts;
+  }
+
+  /** The ids of at most `limit` rows with ts < `before` (by time when the order is known, else by id; never sorted for it). */
+  idsBefore(before: number, limit: number): number[] {
+    const ids: number[] = [];
+    if (this.valid) {
+      const to = Math.min(this.lowerBound(this.byTime, before), this.first + limit);
+      for (let k = this.first; k < to; k++) ids.push(this.ids[this.at(this.byTime, k)]!);
+    } else {
+      for (let i = this.first; i < this.end && ids.length < limit; i++) {
+        if (this.ts[i]! < before) ids.push(this.ids[i]!);
+      }
+    }
+    return ids;
+  }
+
+  /** How many rows have ts in [start, end), and their time span (never sorted for it). */
+  span(start: number, end: number): SampleSpan {
+    let [samples, oldest, newest] = [0, Infinity, -Infinity];
+    if (this.valid) {
+      const [from, to] = [this.lowerBound(this.byTime, start), this.lowerBound(this.byTime, end)];
+      samples = Math.max(0, to - from);
+      if (samples > 0) {
+        [oldest, newest] = [this.ts[this.at(this.byTime, from)]!, this.ts[this.at(this.byTime, to - 1)]!];
+      }
+    } else {
+      for (let i = this.first; i < this.end; i++) {
+        const ts = this.ts[i]!;
+        if (ts < start || ts >= end) continue;
+        samples++;
+        oldest = Math.min(oldest, ts);
+        newest = Math.max(newest, ts);
+      }
+    }
+    return { samples, oldest: samples > 0 ? oldest : null, newest: samples > 0 ? newest : null };
+  }
+
   /** The first k in [first, end) whose row by time has ts >= `ts`. */
   private lowerBound(order: Int32Array | undefined, ts: number): number {
     let lo = this.first;
@@ -162,6 +217,7 @@ class SeriesRows {
   private timeOrder(): Int32Array | undefined {
     if (this.valid) return this.byTime;
     this.valid = true;
+    this.scansUnsorted = 0;
     this.byTime = undefined;
     for (let i = this.first + 1; i < this.end; i++) {
       if (this.ts[i]! < this.ts[i - 1]!) {
@@ -240,6 +296,34 @@ export class HeadView {
       rows?.remove(ids);
       if (rows?.size === 0) this.bySeries.delete(seriesId);
     }
+  }
+
+  /** Whether the series has a row at `ts`. */
+  hasSample(seriesId: number, ts: number): boolean {
+    return this.bySeries.get(seriesId)?.hasTs(ts) ?? false;
+  }
+
+  /** At most `limit` rows with ts < `before`, a series at a time. */
+  rowsBefore(before: number, limit: number): { id: number; seriesId: number }[] {
+    const out: { id: number; seriesId: number }[] = [];
+    for (const [seriesId, rows] of this.bySeries) {
+      if (out.length === limit) break;
+      for (const id of rows.idsBefore(before, limit - out.length)) out.push({ id, seriesId });
+    }
+    return out;
+  }
+
+  /** How many rows have ts in [start, end), and their time span. */
+  span(start: number, end: number): SampleSpan {
+    const total: SampleSpan = { samples: 0, oldest: null, newest: null };
+    for (const rows of this.bySeries.values()) {
+      const { samples, oldest, newest } = rows.span(start, end);
+      if (samples === 0) continue;
+      total.samples += samples;
+      total.oldest = Math.min(total.oldest ?? oldest!, oldest!);
+      total.newest = Math.max(total.newest ?? newest!, newest!);
+    }
+    return total;
   }
 
   has(seriesId: number): boolean {

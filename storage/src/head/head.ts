@@ -26,15 +26,11 @@ export class Head {
   private readonly db: Db;
   /** insertRows[k]: the INSERT of 2^k rows, prepared on first use. */
   private readonly insertRows: Statement[] = [];
-  private readonly existsStmt: Statement;
   private readonly allStmt: Statement;
   private readonly deleteUpToStmt: Statement;
-  private readonly deleteBeforeStmt: Statement;
+  private readonly deleteIdsStmt: Statement;
   private readonly maxIdStmt: Statement;
   private readonly deleteSeriesStmt: Statement;
-  private readonly countRangeStmt: Statement;
-  private readonly countBeforeStmt: Statement;
-  private readonly totalsStmt: Statement;
   /** Queued rows' series id, ts and value, `queued` rows of them; a full buffer is one statement's parameters. */
   private readonly buffer: number[] = new Array<number>(INSERT_BLOCK * VALUES_PER_ROW).fill(0);
   private queued = 0;
@@ -48,17 +44,11 @@ export class Head {
   constructor(db: Db) {
     this.db = db;
     this.version = new HeadVersion(db);
-    this.existsStmt = db.prepare('SELECT 1 FROM head WHERE ts = ? AND series_id = ? LIMIT 1').pluck();
     this.allStmt = db.prepare('SELECT id, series_id, ts, value FROM head ORDER BY id').raw();
     this.deleteUpToStmt = db.prepare('DELETE FROM head WHERE id <= ?');
-    this.deleteBeforeStmt = db
-      .prepare('DELETE FROM head WHERE id IN (SELECT id FROM head WHERE ts < ? LIMIT ?) RETURNING id, series_id')
-      .raw();
+    this.deleteIdsStmt = db.prepare('DELETE FROM head WHERE id IN (SELECT value FROM json_each(?))');
     this.maxIdStmt = db.prepare("SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'head'), 0)").pluck();
     this.deleteSeriesStmt = db.prepare('DELETE FROM head WHERE series_id = ?');
-    this.countRangeStmt = db.prepare('SELECT COUNT(*) FROM head WHERE ts >= ? AND ts < ?').pluck();
-    this.countBeforeStmt = db.prepare('SELECT COUNT(*), MIN(ts), MAX(ts) FROM head WHERE ts < ?').raw();
-    this.totalsStmt = db.prepare('SELECT COUNT(*), MIN(ts), MAX(ts) FROM head').raw();
   }
 
   /** Queues one sample; call flush() before the transaction commits. */
@@ -104,8 +94,9 @@ export class Head {
     this.queued = 0;
   }
 
+  /** Whether the series has a head row at `ts` (from the per-series view: the head has no index on ts). */
   exists(seriesId: number, ts: number): boolean {
-    return this.existsStmt.get(ts, seriesId) !== undefined;
+    return this.current().hasSample(seriesId, ts);
   }
 
   /** The highest id ever appended (ids are never reused). */
@@ -143,12 +134,11 @@ export class Head {
 
   /** Deletes at most `limit` rows older than `ts` (retention deletes in bounded transactions); returns rows deleted. */
   deleteBefore(ts: number, limit: number): number {
-    const deleted = (this.deleteBeforeStmt.all(ts, limit) as [number, number][]).map(([id, seriesId]) => ({
-      id,
-      seriesId,
-    }));
-    if (deleted.length > 0) this.changed(() => this.view.remove(deleted));
-    return deleted.length;
+    const doomed = this.current().rowsBefore(ts, limit);
+    if (doomed.length === 0) return 0;
+    const deleted = this.deleteIdsStmt.run(JSON.stringify(doomed.map((row) => row.id))).changes;
+    this.changed(() => this.view.remove(doomed));
+    return deleted;
   }
 
   /** Deletes every head row of a series; returns rows deleted. */
@@ -176,17 +166,17 @@ export class Head {
   }
 
   countRange(start: number, end: number): number {
-    return this.countRangeStmt.get(start, end) as number;
+    return this.current().span(start, end).samples;
   }
 
   /** How many rows lie before `ts`, and their time span. */
   countBefore(ts: number): SampleSpan {
-    return toSpan(this.countBeforeStmt.get(ts) as SpanRow);
+    return this.current().span(-Infinity, ts);
   }
 
   /** How many rows the head holds, and their time span. */
   totals(): SampleSpan {
-    return toSpan(this.totalsStmt.get() as SpanRow);
+    return this.current().span(-Infinity, Infinity);
   }
 
   seriesIds(): Set<number> {
@@ -230,10 +220,4 @@ export class Head {
     }
     return this.view;
   }
-}
-
-type SpanRow = [count: number, oldest: number | null, newest: number | null];
-
-function toSpan([samples, oldest, newest]: SpanRow): SampleSpan {
-  return { samples, oldest, newest };
 }

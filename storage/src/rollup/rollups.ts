@@ -55,8 +55,6 @@ interface IntervalStatements {
   next: Statement;
   /** Buckets a fold marked stale (a late sample among folded ones). */
   stale: Statement;
-  /** A series' head rows in [start, end) with id <= upTo, by time. */
-  headSamples: Statement;
   /** Overwrites a bucket's summary. */
   recomputedIncrease: Statement;
 }
@@ -254,9 +252,9 @@ export class Rollups {
       const [start, end] = [slot * width, (slot + 1) * width];
       const stored = this.readTier(seriesId, start, end);
       if (!stored) continue;
-      const inHead = stmts.headSamples.all(start, end, seriesId, upTo) as [number, number][];
-      const ts = [...stored.ts, ...inHead.map((r) => r[0])];
-      const values = [...stored.values, ...inHead.map((r) => r[1])];
+      const inHead = this.head.readSeriesRange(seriesId, start, end).filter((row) => row.id <= upTo);
+      const ts = [...stored.ts, ...inHead.map((row) => row.ts)];
+      const values = [...stored.values, ...inHead.map((row) => row.value)];
       const order = ts.map((_, i) => i).sort((a, b) => ts[a]! - ts[b]!);
       const summary = summarize(
         order.map((i) => ts[i]!),
@@ -372,9 +370,6 @@ function prepareInterval(db: Db, interval: Interval): IntervalStatements {
     any: db.prepare(`SELECT 1 FROM ${table} WHERE series_id = ? LIMIT 1`).pluck(),
     next: db.prepare(`SELECT MIN(slot) FROM ${table} WHERE series_id = ? AND slot >= ?`).pluck(),
     stale: db.prepare(`SELECT series_id, slot FROM ${table} WHERE ${STALE}`).raw(),
-    headSamples: db
-      .prepare('SELECT ts, value FROM head WHERE ts >= ? AND ts < ? AND series_id = ? AND id <= ? ORDER BY ts')
-      .raw(),
     recomputedIncrease: db.prepare(`UPDATE ${table} SET inc = ? WHERE series_id = ? AND slot = ?`),
   };
 }
