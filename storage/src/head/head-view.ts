@@ -13,6 +13,13 @@ import type { HeadRow } from './head.ts';
 
 const INITIAL_CAPACITY = 16;
 
+/** Some of one series' head rows, in id order, as three columns. */
+export interface SeriesHeadRows {
+  ids: number[];
+  ts: number[];
+  values: number[];
+}
+
 /** One series' head rows, in id order, in three growable columns; `byTime` orders them by (ts, id) when ids do not. */
 class SeriesRows {
   private ids = new Float64Array(INITIAL_CAPACITY);
@@ -40,6 +47,17 @@ class SeriesRows {
 
   /** Drops the rows with id <= `id` (a prefix: ids grow); returns how many. */
   dropUpTo(id: number): number {
+    const to = this.idBound(id);
+    const dropped = to - this.first;
+    if (dropped > 0) {
+      this.first = to;
+      this.changed();
+    }
+    return dropped;
+  }
+
+  /** The first position in [first, end) whose id is > `id`. */
+  private idBound(id: number): number {
     let lo = this.first;
     let hi = this.end;
     while (lo < hi) {
@@ -47,12 +65,22 @@ class SeriesRows {
       if (this.ids[mid]! <= id) lo = mid + 1;
       else hi = mid;
     }
-    const dropped = lo - this.first;
-    if (dropped > 0) {
-      this.first = lo;
-      this.changed();
-    }
-    return dropped;
+    return lo;
+  }
+
+  /** How many rows have id <= `id`. */
+  countUpTo(id: number): number {
+    return this.idBound(id) - this.first;
+  }
+
+  /** The first `count` rows in id order (the oldest appended), in three columns. */
+  firstRows(count: number): SeriesHeadRows {
+    const to = this.first + Math.min(count, this.size);
+    return {
+      ids: Array.from(this.ids.subarray(this.first, to)),
+      ts: Array.from(this.ts.subarray(this.first, to)),
+      values: Array.from(this.values.subarray(this.first, to)),
+    };
   }
 
   /** Drops the rows whose id is in `ids`. */
@@ -182,14 +210,6 @@ export class HeadView {
     rows.push(id, ts, value);
   }
 
-  /** Drops every row with id <= `id`. */
-  dropUpTo(id: number): void {
-    for (const [seriesId, rows] of this.bySeries) {
-      rows.dropUpTo(id);
-      if (rows.size === 0) this.bySeries.delete(seriesId);
-    }
-  }
-
   /** Drops the given rows. */
   remove(deleted: readonly { id: number; seriesId: number }[]): void {
     const bySeries = new Map<number, Set<number>>();
@@ -203,6 +223,33 @@ export class HeadView {
       rows?.remove(ids);
       if (rows?.size === 0) this.bySeries.delete(seriesId);
     }
+  }
+
+  /** How many rows of each series have id <= `id` (series with none are left out). */
+  countsUpTo(id: number): Map<number, number> {
+    const counts = new Map<number, number>();
+    for (const [seriesId, rows] of this.bySeries) {
+      const n = rows.countUpTo(id);
+      if (n > 0) counts.set(seriesId, n);
+    }
+    return counts;
+  }
+
+  /** How many rows of the series have id <= `id`. */
+  countUpTo(seriesId: number, id: number): number {
+    return this.bySeries.get(seriesId)?.countUpTo(id) ?? 0;
+  }
+
+  /** The series' first `count` rows in id order. */
+  firstRows(seriesId: number, count: number): SeriesHeadRows {
+    return this.bySeries.get(seriesId)?.firstRows(count) ?? { ids: [], ts: [], values: [] };
+  }
+
+  /** Drops the series' rows with id <= `id`. */
+  dropSeriesUpTo(seriesId: number, id: number): void {
+    const rows = this.bySeries.get(seriesId);
+    rows?.dropUpTo(id);
+    if (rows?.size === 0) this.bySeries.delete(seriesId);
   }
 
   has(seriesId: number): boolean {

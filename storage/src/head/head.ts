@@ -9,7 +9,7 @@
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../db/connection.ts';
 import type { SampleSpan } from '../tier/tier.ts';
-import { HeadVersion, HeadView } from './head-view.ts';
+import { HeadVersion, HeadView, type SeriesHeadRows } from './head-view.ts';
 
 export interface HeadRow {
   id: number;
@@ -25,13 +25,12 @@ export class Head {
   private readonly insertBlock: Statement;
   private readonly insertOne: Statement;
   private readonly existsStmt: Statement;
-  private readonly afterStmt: Statement;
   private readonly allStmt: Statement;
-  private readonly deleteUpToStmt: Statement;
+  private readonly deleteIdsStmt: Statement;
+  private readonly idOfRowStmt: Statement;
   private readonly deleteBeforeStmt: Statement;
   private readonly maxIdStmt: Statement;
   private readonly deleteSeriesStmt: Statement;
-  private readonly spanStmt: Statement;
   private readonly countRangeStmt: Statement;
   private readonly countBeforeStmt: Statement;
   private readonly totalsStmt: Statement;
@@ -49,17 +48,14 @@ export class Head {
     this.insertBlock = db.prepare(`INSERT INTO head (series_id, ts, value) VALUES ${values}`);
     this.insertOne = db.prepare('INSERT INTO head (series_id, ts, value) VALUES (?, ?, ?)');
     this.existsStmt = db.prepare('SELECT 1 FROM head WHERE ts = ? AND series_id = ? LIMIT 1').pluck();
-    this.afterStmt = db
-      .prepare('SELECT id, series_id, ts, value FROM head WHERE id > ? AND id <= ? ORDER BY id LIMIT ?')
-      .raw();
     this.allStmt = db.prepare('SELECT id, series_id, ts, value FROM head ORDER BY id').raw();
-    this.deleteUpToStmt = db.prepare('DELETE FROM head WHERE id <= ?');
+    this.deleteIdsStmt = db.prepare('DELETE FROM head WHERE id IN (SELECT value FROM json_each(?))');
+    this.idOfRowStmt = db.prepare('SELECT id FROM head WHERE id <= ? ORDER BY id LIMIT 1 OFFSET ?').pluck();
     this.deleteBeforeStmt = db
       .prepare('DELETE FROM head WHERE id IN (SELECT id FROM head WHERE ts < ? LIMIT ?) RETURNING id, series_id')
       .raw();
     this.maxIdStmt = db.prepare("SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'head'), 0)").pluck();
     this.deleteSeriesStmt = db.prepare('DELETE FROM head WHERE series_id = ?');
-    this.spanStmt = db.prepare('SELECT MIN(ts), MAX(ts) FROM head WHERE id > ? AND id <= ?').raw();
     this.countRangeStmt = db.prepare('SELECT COUNT(*) FROM head WHERE ts >= ? AND ts < ?').pluck();
     this.countBeforeStmt = db.prepare('SELECT COUNT(*), MIN(ts), MAX(ts) FROM head WHERE ts < ?').raw();
     this.totalsStmt = db.prepare('SELECT COUNT(*), MIN(ts), MAX(ts) FROM head').raw();
@@ -107,9 +103,24 @@ export class Head {
     return this.maxIdStmt.get() as number;
   }
 
-  /** Rows with id in (afterId, upToId], in id order, at most `limit`. */
-  readAfter(afterId: number, upToId: number, limit: number): HeadRow[] {
-    return (this.afterStmt.all(afterId, upToId, limit) as number[][]).map(toRow);
+  /** How many rows of each series have id <= `id` (series with none are left out). */
+  countsUpTo(id: number): Map<number, number> {
+    return this.current().countsUpTo(id);
+  }
+
+  /** The id of the n-th row (from 1) by id among those with id <= upTo, if there are that many. */
+  idOfRow(n: number, upTo: number): number | undefined {
+    return this.idOfRowStmt.get(upTo, n - 1) as number | undefined;
+  }
+
+  /** How many rows of a series have id <= `id`. */
+  countUpTo(seriesId: number, id: number): number {
+    return this.current().countUpTo(seriesId, id);
+  }
+
+  /** A series' first `count` rows in id order (compaction moves a series' rows oldest first). */
+  firstRows(seriesId: number, count: number): SeriesHeadRows {
+    return this.current().firstRows(seriesId, count);
   }
 
   /**
@@ -120,9 +131,20 @@ export class Head {
     return this.current().range(seriesId, start, end);
   }
 
-  deleteUpTo(id: number): number {
-    const deleted = this.deleteUpToStmt.run(id).changes;
-    if (deleted > 0) this.changed(() => this.view.dropUpTo(id));
+  /**
+   * Deletes rows that firstRows gave: for each series, its first rows in id order (`ids`, ascending);
+   * returns rows deleted.
+   */
+  deleteFirstRows(prefixes: readonly { seriesId: number; ids: readonly number[] }[]): number {
+    // In ascending order the deletion walks the table's pages once.
+    const ids = prefixes.flatMap((p) => p.ids).sort((a, b) => a - b);
+    if (ids.length === 0) return 0;
+    const deleted = this.deleteIdsStmt.run(JSON.stringify(ids)).changes;
+    const apply = (): void => {
+      for (const { seriesId, ids: own } of prefixes)
+        if (own.length > 0) this.view.dropSeriesUpTo(seriesId, own.at(-1)!);
+    };
+    if (deleted > 0) this.changed(apply);
     return deleted;
   }
 
@@ -147,11 +169,6 @@ export class Head {
   /** Latest timestamp per series among head rows. */
   latestBySeries(): Map<number, number> {
     return this.current().latestBySeries();
-  }
-
-  /** The oldest and newest timestamps of the rows with afterId < id <= lastId. */
-  tsSpan(afterId: number, lastId: number): [number, number] {
-    return this.spanStmt.get(afterId, lastId) as [number, number];
   }
 
   /** The first timestamp of a series in the head at or after `from`, if any. */
@@ -217,8 +234,4 @@ type SpanRow = [count: number, oldest: number | null, newest: number | null];
 
 function toSpan([samples, oldest, newest]: SpanRow): SampleSpan {
   return { samples, oldest, newest };
-}
-
-function toRow(r: number[]): HeadRow {
-  return { id: r[0]!, seriesId: r[1]!, ts: r[2]!, value: r[3]! };
 }

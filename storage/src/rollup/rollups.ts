@@ -19,8 +19,8 @@
  *
  * With compression, the fine intervals (1m, 5m) are "tier-derived": their rows cover only samples
  * still in the head, and buckets of compacted samples are computed from the chunks when read
- * (decoding is cheaper than storing a 1m row per six samples). Compaction calls forgetMoving in the
- * same transaction that moves the samples, so every sample counts in exactly one place.
+ * (decoding is cheaper than storing a 1m row per six samples). Compaction calls forgetMoved in the
+ * same transaction that moves a series' samples, so every sample counts in exactly one place.
  */
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../db/connection.ts';
@@ -48,12 +48,8 @@ interface IntervalStatements {
   deleteSeries: Statement;
   any: Statement;
   next: Statement;
-  /** Lists in temp.moved_buckets the buckets of head rows with from < id <= to. */
-  collectMoving: Statement;
-  /** Deletes the buckets listed in temp.moved_buckets. */
-  forgetMoved: Statement;
-  /** Folds head rows with from < id <= to that fall in the buckets listed in temp.moved_buckets. */
-  refoldMoved: FoldStatements;
+  /** Deletes a series' buckets with from <= slot <= to. */
+  deleteSlots: Statement;
   /** Buckets a fold marked stale (a late sample among folded ones). */
   stale: Statement;
   /** A series' head rows in [start, end) with id <= upTo, by time. */
@@ -77,7 +73,6 @@ export class Rollups {
   private readonly readCursor: Statement;
   private readonly writeCursor: Statement;
   private readonly deleteCursor: Statement;
-  private readonly clearMoved: Statement;
   private readonly clearCounters: Statement;
   private readonly addCounter: Statement;
 
@@ -91,13 +86,9 @@ export class Rollups {
     /** The series whose buckets keep the counter columns. */
     private readonly counterSeries: CounterSeries,
   ) {
-    db.exec(
-      'CREATE TEMP TABLE IF NOT EXISTS moved_buckets (series_id INTEGER NOT NULL, slot INTEGER NOT NULL, PRIMARY KEY (series_id, slot)) WITHOUT ROWID',
-    );
     db.exec('CREATE TEMP TABLE IF NOT EXISTS counter_series (id INTEGER PRIMARY KEY)');
     this.clearCounters = db.prepare('DELETE FROM temp.counter_series');
     this.addCounter = db.prepare('INSERT INTO temp.counter_series (id) VALUES (?)');
-    this.clearMoved = db.prepare('DELETE FROM temp.moved_buckets');
     for (const interval of maintained) this.stmts.set(interval, prepareInterval(db, interval));
     this.readCursor = db.prepare('SELECT cursor FROM rollup_state WHERE interval = ?').pluck();
     this.deleteCursor = db.prepare('DELETE FROM rollup_state WHERE interval = ?');
@@ -115,30 +106,28 @@ export class Rollups {
   }
 
   /**
-   * Before head rows with afterId < id <= lastId move into the tier: rebuilds the tier-derived
-   * buckets they touch from the other head rows folded into them, so that, once moved, those
-   * samples count only in the tier. Runs inside the move's transaction.
+   * Once a series' head rows moved into the tier (deleted from the head in this transaction; `ts`
+   * ascending, `firstId` the lowest of their ids): rebuilds the tier-derived buckets they lie in
+   * from the series' head rows folded into them that stay, so that the moved samples count only
+   * in the tier.
    */
-  forgetMoving(afterId: number, lastId: number): void {
-    if (this.tierDerived.length === 0) return;
-    // An interval that folded none of the moving rows has no bucket of them to rebuild.
-    const affected = this.tierDerived.filter((interval) => this.cursor(interval) > afterId);
-    if (affected.length === 0) return;
-    const [first, last] = this.head.tsSpan(afterId, lastId);
-    this.listCounters();
-    for (const interval of affected) {
+  forgetMoved(seriesId: number, firstId: number, ts: readonly number[]): void {
+    for (const interval of this.tierDerived) {
+      const cursor = this.cursor(interval);
+      // An interval that folded none of the moved rows has no bucket of them to rebuild.
+      if (cursor < firstId) continue;
       const width = INTERVAL_MS[interval];
-      const stmts = this.statements(interval);
-      this.clearMoved.run();
-      stmts.collectMoving.run(afterId, lastId);
-      stmts.forgetMoved.run();
-      runFold(
-        stmts.refoldMoved,
-        Math.floor(first / width) * width,
-        (Math.floor(last / width) + 1) * width,
-        lastId,
-        this.cursor(interval),
+      const [fromSlot, toSlot] = [Math.floor(ts[0]! / width), Math.floor(ts.at(-1)! / width)];
+      this.statements(interval).deleteSlots.run(seriesId, fromSlot, toSlot);
+      const staying = this.head
+        .readSeriesRange(seriesId, fromSlot * width, (toSlot + 1) * width)
+        .filter((row) => row.id <= cursor);
+      const summaries = summarize(
+        staying.map((row) => row.ts),
+        staying.map((row) => row.value),
+        width,
       );
+      this.store(interval, seriesId, summaries);
     }
   }
 
@@ -209,7 +198,7 @@ export class Rollups {
         checkFinite(seriesId, values);
         for (const interval of stored) this.store(interval, seriesId, summarize(ts, values, INTERVAL_MS[interval]));
       },
-      beforeMove: (afterId, lastId) => this.forgetMoving(afterId, lastId),
+      moved: (seriesId, firstId, ts) => this.forgetMoved(seriesId, firstId, ts),
       afterMove: (lastId) => {
         for (const interval of stored) {
           if (this.cursor(interval) >= lastId) continue;
@@ -429,19 +418,7 @@ function prepareInterval(db: Db, interval: Interval): IntervalStatements {
     deleteSeries: db.prepare(`DELETE FROM ${table} WHERE series_id = ?`),
     any: db.prepare(`SELECT 1 FROM ${table} WHERE series_id = ? LIMIT 1`).pluck(),
     next: db.prepare(`SELECT MIN(slot) FROM ${table} WHERE series_id = ? AND slot >= ?`).pluck(),
-    collectMoving: db.prepare(
-      `INSERT OR IGNORE INTO temp.moved_buckets (series_id, slot) SELECT series_id, ts / ${width} FROM head WHERE id > ? AND id <= ?`,
-    ),
-    forgetMoved: db.prepare(
-      `DELETE FROM ${table} WHERE (series_id, slot) IN (SELECT series_id, slot FROM temp.moved_buckets)`,
-    ),
-    refoldMoved: foldStatements(
-      db,
-      table,
-      width,
-      `ts >= ? AND ts < ? AND +id > ? AND +id <= ? AND (series_id, ts / ${width}) IN (SELECT series_id, slot FROM temp.moved_buckets)`,
-      '',
-    ),
+    deleteSlots: db.prepare(`DELETE FROM ${table} WHERE series_id = ? AND slot >= ? AND slot <= ?`),
     stale: db.prepare(`SELECT series_id, slot FROM ${table} WHERE ${STALE}`).raw(),
     headSamples: db
       .prepare('SELECT ts, value FROM head WHERE ts >= ? AND ts < ? AND series_id = ? AND id <= ? ORDER BY ts')
