@@ -6,7 +6,9 @@
  * its cost follows the new data, a second run changes nothing, and late samples (which arrive in
  * the head like any other) are counted exactly once. The rollup job does not run it for the stored
  * intervals: compaction folds their rows in the step that moves them (moveHooks), from the samples
- * it has already read and sorted, in the same transaction, and advances their cursors with it. Samples are never overwritten (a repeated
+ * it has already read and sorted, in the same transaction, and advances their cursors once every
+ * row up to a window's last id has moved (a row after the cursor still in the head is not folded
+ * yet; one already moved left the head folded). Samples are never overwritten (a repeated
  * (series, timestamp) is ignored at ingest), which is what makes the upsert exact.
  *
  * The counter columns (first and last samples, increase inside the bucket) are kept for the series

@@ -100,6 +100,7 @@ function merge(a: Run, b: Run): { ts: Float64Array; values: Float64Array } {
 
 export class ChunkTier implements Tier {
   private readonly windowStmt: Statement;
+  private readonly windowTailStmt: Statement;
   private readonly rangeStmt: Statement;
   private readonly insertStmt: Statement;
   private readonly updateStmt: Statement;
@@ -126,6 +127,9 @@ export class ChunkTier implements Tier {
     const cols = 'id, series_id, first_ts, last_ts, count, payload, checksum';
     this.windowStmt = db.prepare(
       `SELECT ${cols} FROM chunks WHERE series_id = ? AND first_ts >= ? AND first_ts < ? ORDER BY first_ts`,
+    );
+    this.windowTailStmt = db.prepare(
+      `SELECT ${cols} FROM chunks WHERE series_id = ? AND first_ts >= ? AND first_ts < ? ORDER BY first_ts DESC LIMIT 1`,
     );
     this.rangeStmt = db.prepare(
       `SELECT ${cols} FROM chunks WHERE series_id = ? AND first_ts >= ? AND first_ts < ? AND last_ts >= ? ORDER BY first_ts`,
@@ -286,8 +290,13 @@ export class ChunkTier implements Tier {
     return { count, lastTs: timestamps[count - 1] ?? row.first_ts };
   }
 
-  /** Rewrites one window of a series with the new samples merged in (a damaged chunk is left as it is). */
+  /**
+   * Rewrites one window of a series with the new samples merged in (a damaged chunk is left as it
+   * is). In-order samples after an intact last chunk read only that chunk, not the window's others.
+   */
   private mergeIntoWindow(seriesId: number, start: number, added: Run): void {
+    const tail = this.windowTailStmt.get(seriesId, start, start + CHUNK_WINDOW_MS) as ChunkRow | undefined;
+    if (tail && this.isIntact(tail) && this.appendToWindow(seriesId, tail, added)) return;
     const rows = (this.windowStmt.all(seriesId, start, start + CHUNK_WINDOW_MS) as ChunkRow[]).filter((row) =>
       this.isIntact(row),
     );
