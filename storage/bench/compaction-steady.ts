@@ -4,8 +4,9 @@
  * passes faster than real time), and the store maintains itself (automatic maintenance, default
  * thresholds). After each batch the script waits for the store's own work and times every turn of
  * the event loop meanwhile: each is one maintenance step (one transaction), the longest time the
- * loop was held. Prints the p50, p99 and largest step, and the cost of the runs at the start and at
- * the end of the stretch, which should stay flat (compaction costs what is new).
+ * loop was held. Prints the p50, p99 and largest step, and the mean cost of a run (wall and CPU
+ * time) in the first and the last tenth of the stretch, which should stay flat (compaction costs
+ * what is new).
  *
  *   node --import tsx storage/bench/compaction-steady.ts [--minutes 10 | --full]
  *
