@@ -20,6 +20,11 @@ export interface SeriesHeadRows {
   values: number[];
 }
 
+/** A series' oldest head rows with id up to a bound, and how many rows up to that bound come after them. */
+export interface FirstRows extends SeriesHeadRows {
+  left: number;
+}
+
 /** One series' head rows, in id order, in three growable columns; `byTime` orders them by (ts, id) when ids do not. */
 class SeriesRows {
   private ids = new Float64Array(INITIAL_CAPACITY);
@@ -73,13 +78,15 @@ class SeriesRows {
     return this.idBound(id) - this.first;
   }
 
-  /** The first `count` rows in id order (the oldest appended), in three columns. */
-  firstRows(count: number): SeriesHeadRows {
-    const to = this.first + Math.min(count, this.size);
+  /** The oldest rows (in id order) with id <= `upTo`, at most `limit`. */
+  firstRows(upTo: number, limit: number): FirstRows {
+    const bound = this.idBound(upTo);
+    const to = Math.min(bound, this.first + limit);
     return {
       ids: Array.from(this.ids.subarray(this.first, to)),
       ts: Array.from(this.ts.subarray(this.first, to)),
       values: Array.from(this.values.subarray(this.first, to)),
+      left: bound - to,
     };
   }
 
@@ -235,14 +242,9 @@ export class HeadView {
     return counts;
   }
 
-  /** How many rows of the series have id <= `id`. */
-  countUpTo(seriesId: number, id: number): number {
-    return this.bySeries.get(seriesId)?.countUpTo(id) ?? 0;
-  }
-
-  /** The series' first `count` rows in id order. */
-  firstRows(seriesId: number, count: number): SeriesHeadRows {
-    return this.bySeries.get(seriesId)?.firstRows(count) ?? { ids: [], ts: [], values: [] };
+  /** The series' oldest rows (in id order) with id <= `upTo`, at most `limit`. */
+  firstRows(seriesId: number, upTo: number, limit: number): FirstRows {
+    return this.bySeries.get(seriesId)?.firstRows(upTo, limit) ?? { ids: [], ts: [], values: [], left: 0 };
   }
 
   /** Drops the series' rows with id <= `id`. */

@@ -9,7 +9,7 @@
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../db/connection.ts';
 import type { SampleSpan } from '../tier/tier.ts';
-import { HeadVersion, HeadView, type SeriesHeadRows } from './head-view.ts';
+import { HeadVersion, HeadView, type FirstRows } from './head-view.ts';
 
 export interface HeadRow {
   id: number;
@@ -113,14 +113,12 @@ export class Head {
     return this.idOfRowStmt.get(upTo, n - 1) as number | undefined;
   }
 
-  /** How many rows of a series have id <= `id`. */
-  countUpTo(seriesId: number, id: number): number {
-    return this.current().countUpTo(seriesId, id);
-  }
-
-  /** A series' first `count` rows in id order (compaction moves a series' rows oldest first). */
-  firstRows(seriesId: number, count: number): SeriesHeadRows {
-    return this.current().firstRows(seriesId, count);
+  /**
+   * A series' oldest rows (in id order) with id <= upTo, at most `limit`, and how many with id <=
+   * upTo are left after them (compaction moves a series' rows oldest first).
+   */
+  firstRows(seriesId: number, upTo: number, limit: number): FirstRows {
+    return this.current().firstRows(seriesId, upTo, limit);
   }
 
   /**

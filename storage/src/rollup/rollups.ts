@@ -29,7 +29,7 @@ import type { Db } from '../db/connection.ts';
 import type { Head } from '../head/head.ts';
 import { INTERVAL_MS, type Interval } from '../types.ts';
 import { ChunkCorruptError } from '../errors.ts';
-import type { MoveHooks } from '../tier/compaction.ts';
+import type { MoveHooks, MovedRows } from '../tier/compaction.ts';
 import type { SeriesSamples, Tier } from '../tier/tier.ts';
 import type { CounterSeries } from './counter-series.ts';
 import { sqlCounterIncrease, sqlSum, summarize, type SlotSummaries, type Summary } from './bucket-math.ts';
@@ -108,28 +108,29 @@ export class Rollups {
   }
 
   /**
-   * Once a series' head rows moved into the tier (deleted from the head in this transaction; `ts`
-   * ascending, `firstId` the lowest of their ids): rebuilds the tier-derived buckets they lie in
-   * from the series' head rows folded into them that stay, so that the moved samples count only
-   * in the tier.
+   * Once series' head rows moved into the tier (deleted from the head in this transaction): rebuilds
+   * the tier-derived buckets they lie in from each series' head rows folded into them that stay, so
+   * that the moved samples count only in the tier.
    */
-  forgetMoved(seriesId: number, firstId: number, ts: readonly number[]): void {
+  forgetMoved(moves: readonly MovedRows[]): void {
     for (const interval of this.tierDerived) {
       const cursor = this.cursor(interval);
-      // An interval that folded none of the moved rows has no bucket of them to rebuild.
-      if (cursor < firstId) continue;
       const width = INTERVAL_MS[interval];
-      const [fromSlot, toSlot] = [Math.floor(ts[0]! / width), Math.floor(ts.at(-1)! / width)];
-      this.statements(interval).deleteSlots.run(seriesId, fromSlot, toSlot);
-      const staying = this.head
-        .readSeriesRange(seriesId, fromSlot * width, (toSlot + 1) * width)
-        .filter((row) => row.id <= cursor);
-      const summaries = summarize(
-        staying.map((row) => row.ts),
-        staying.map((row) => row.value),
-        width,
-      );
-      this.store(interval, seriesId, summaries);
+      for (const { seriesId, ids, ts } of moves) {
+        // An interval that folded none of a series' moved rows has no bucket of them to rebuild.
+        if (cursor < ids[0]!) continue;
+        const [fromSlot, toSlot] = [Math.floor(ts[0]! / width), Math.floor(ts.at(-1)! / width)];
+        this.statements(interval).deleteSlots.run(seriesId, fromSlot, toSlot);
+        const staying = this.head
+          .readSeriesRange(seriesId, fromSlot * width, (toSlot + 1) * width)
+          .filter((row) => row.id <= cursor);
+        const summaries = summarize(
+          staying.map((row) => row.ts),
+          staying.map((row) => row.value),
+          width,
+        );
+        this.store(interval, seriesId, summaries);
+      }
     }
   }
 
@@ -200,7 +201,7 @@ export class Rollups {
         checkFinite(seriesId, values);
         for (const interval of stored) this.store(interval, seriesId, summarize(ts, values, INTERVAL_MS[interval]));
       },
-      moved: (seriesId, firstId, ts) => this.forgetMoved(seriesId, firstId, ts),
+      moved: (moves) => this.forgetMoved(moves),
       afterMove: (lastId) => {
         for (const interval of stored) {
           if (this.cursor(interval) >= lastId) continue;

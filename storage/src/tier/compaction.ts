@@ -37,13 +37,13 @@ export interface MoveHooks {
   foldedUpTo(): number;
   /** Folds one series' rows not folded yet (ascending by time) into the stored rollups. */
   fold(seriesId: number, ts: number[], values: number[]): void;
-  /** Once a series' rows (ts ascending, firstId the lowest of their ids) left the head for the tier. */
-  moved(seriesId: number, firstId: number, ts: number[]): void;
+  /** Once the series' rows a step moved left the head for the tier. */
+  moved(moves: readonly MovedRows[]): void;
   /** Once every row with id <= lastId left the head: the stored rollups have folded them all. */
   afterMove(lastId: number): void;
 }
 
-/** The head rows with id <= upTo, and the series that still have some (ids descending: the next one is popped off the end). */
+/** A window: its last id, the series that still have rows up to it (ids descending: the next one is popped off the end), its steps' bounds. */
 interface Window {
   upTo: number;
   queue: number[];
@@ -52,7 +52,7 @@ interface Window {
 }
 
 /** One series' rows a step moved: their ids (ascending) and their timestamps by time. */
-interface Move {
+export interface MovedRows {
   seriesId: number;
   ids: number[];
   ts: number[];
@@ -90,25 +90,23 @@ function compactionStep(head: Head, tier: Tier, hooks: MoveHooks, window: Window
   const started = performance.now();
   const { upTo, queue } = window;
   const folded = hooks.foldedUpTo();
-  const moves: Move[] = [];
+  const moves: MovedRows[] = [];
   let budget = window.stepRows;
   while (queue.length > 0 && budget > 0 && (moves.length === 0 || performance.now() - started < window.stepMs)) {
     const seriesId = queue.at(-1)!;
-    const count = head.countUpTo(seriesId, upTo);
-    const take = Math.min(count, budget);
-    if (take > 0) moves.push(moveSeries(head, tier, hooks, seriesId, take, folded));
-    budget -= take;
-    if (take === count) queue.pop();
+    const rows = head.firstRows(seriesId, upTo, budget);
+    if (rows.ids.length > 0) moves.push(moveSeries(tier, hooks, seriesId, rows, folded));
+    budget -= rows.ids.length;
+    if (rows.left === 0) queue.pop();
   }
   const moved = head.deleteFirstRows(moves);
-  for (const { seriesId, ids, ts } of moves) hooks.moved(seriesId, ids[0]!, ts);
+  hooks.moved(moves);
   if (queue.length === 0) hooks.afterMove(upTo);
   return moved;
 }
 
-/** Writes a series' first `count` head rows into the tier and folds those not folded yet; the head keeps them for now. */
-function moveSeries(head: Head, tier: Tier, hooks: MoveHooks, seriesId: number, count: number, folded: number): Move {
-  const rows = head.firstRows(seriesId, count);
+/** Writes a series' oldest head rows into the tier and folds those not folded yet; the head keeps them for now. */
+function moveSeries(tier: Tier, hooks: MoveHooks, seriesId: number, rows: SeriesHeadRows, folded: number): MovedRows {
   const sorted = byTime(rows);
   tier.insert(seriesId, sorted.ts, sorted.values);
   foldFresh(hooks, seriesId, sorted, folded);
