@@ -9,7 +9,7 @@
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../db/connection.ts';
 import type { SampleSpan } from '../tier/tier.ts';
-import { HeadVersion, HeadView, type SeriesColumns } from './head-view.ts';
+import { HeadVersion, HeadView, type FirstRows, type SeriesColumns } from './head-view.ts';
 
 export interface HeadRow {
   id: number;
@@ -28,6 +28,7 @@ export class Head {
   private readonly insertRows: Statement[] = [];
   private readonly existsStmt: Statement;
   private readonly allStmt: Statement;
+  private readonly deleteIdsStmt: Statement;
   private readonly deleteUpToStmt: Statement;
   private readonly deleteBeforeStmt: Statement;
   private readonly maxIdStmt: Statement;
@@ -50,6 +51,7 @@ export class Head {
     this.version = new HeadVersion(db);
     this.existsStmt = db.prepare('SELECT 1 FROM head WHERE ts = ? AND series_id = ? LIMIT 1').pluck();
     this.allStmt = db.prepare('SELECT id, series_id, ts, value FROM head ORDER BY id').raw();
+    this.deleteIdsStmt = db.prepare('DELETE FROM head WHERE id IN (SELECT value FROM json_each(?))');
     this.deleteUpToStmt = db.prepare('DELETE FROM head WHERE id <= ?');
     this.deleteBeforeStmt = db
       .prepare('DELETE FROM head WHERE id IN (SELECT id FROM head WHERE ts < ? LIMIT ?) RETURNING id, series_id')
@@ -114,6 +116,14 @@ export class Head {
   }
 
   /**
+   * A series' oldest rows (in id order) with id <= upTo, at most `limit`, and how many with id <=
+   * upTo are left after them (compaction moves a series' rows oldest first).
+   */
+  firstRows(seriesId: number, upTo: number, limit: number): FirstRows {
+    return this.current().firstRows(seriesId, upTo, limit);
+  }
+
+  /**
    * Rows of one series with ts in [start, end), by time, from the per-series view: what a query
    * reads costs its own rows, whatever the head holds of other series.
    */
@@ -135,9 +145,27 @@ export class Head {
     return this.current().firstIdAfter(afterId);
   }
 
+  /** Deletes every row with id <= `id` (a whole window of compaction); returns rows deleted. */
   deleteUpTo(id: number): number {
     const deleted = this.deleteUpToStmt.run(id).changes;
     if (deleted > 0) this.changed(() => this.view.dropUpTo(id));
+    return deleted;
+  }
+
+  /**
+   * Deletes rows that firstRows gave: for each series, its first rows in id order (`ids`, ascending);
+   * returns rows deleted.
+   */
+  deleteFirstRows(prefixes: readonly { seriesId: number; ids: ArrayLike<number> }[]): number {
+    const lastIds = prefixes.filter((p) => p.ids.length > 0).map((p) => [p.seriesId, p.ids[p.ids.length - 1]!]);
+    // In ascending order the deletion walks the table's pages once.
+    const ids = prefixes.flatMap((p) => Array.from(p.ids)).sort((a, b) => a - b);
+    if (ids.length === 0) return 0;
+    const deleted = this.deleteIdsStmt.run(JSON.stringify(ids)).changes;
+    const apply = (): void => {
+      for (const [seriesId, lastId] of lastIds) this.view.dropSeriesUpTo(seriesId!, lastId!);
+    };
+    if (deleted > 0) this.changed(apply);
     return deleted;
   }
 
