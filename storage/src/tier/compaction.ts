@@ -101,8 +101,10 @@ function seriesStep(head: Head, tier: Tier, hooks: MoveHooks, upTo: number, queu
     budget -= rows.ids.length;
     if (rows.left === 0) queue.pop();
   }
-  const moved = head.deleteFirstRows(moves);
-  if (queue.length === 0) hooks.afterMove(upTo);
+  if (queue.length > 0) return head.deleteFirstRows(moves);
+  // The window's last step: the rows of the window left in the head are this step's, so they go as one id range.
+  const moved = head.deleteUpTo(upTo);
+  hooks.afterMove(upTo);
   return moved;
 }
 
