@@ -1,8 +1,7 @@
 /**
  * Compaction moves the head series by series (tier/compaction.ts): a step moves whole series (the
- * oldest rows of one larger than a step), folds what the stored rollups have not, rebuilds the
- * tier-derived buckets the moved rows lie in, and the stored intervals' cursors advance only in
- * the job's last step. Between any two steps of the rollup job, every query (raw samples, every
+ * oldest rows of one larger than a step), folds what the stored rollups have not, and the stored
+ * intervals' cursors advance only in a window's last step. Between any two steps of the rollup job, every query (raw samples, every
  * interval, counter increase) answers exactly what the same store answers once settled, late
  * samples and a series larger than a step included. The steps of a job's first window (a steady
  * run of automatic maintenance) move at most STEP_ROWS rows each.
