@@ -4,8 +4,9 @@
  * passes faster than real time), and the store maintains itself (automatic maintenance, default
  * thresholds). After each batch the script waits for the store's own work and times every turn of
  * the event loop meanwhile: each is one maintenance step (one transaction), the longest time the
- * loop was held. Prints the p50, p99 and largest step, and the cost of the runs at the start and at
- * the end of the stretch, which should stay flat (compaction costs what is new).
+ * loop was held. Prints the p50, p99 and largest step, and the mean cost of a run (wall and CPU
+ * time) in the first and the last tenth of the stretch, which should stay flat (compaction costs
+ * what is new).
  *
  *   node --import tsx storage/bench/compaction-steady.ts [--minutes 10 | --full]
  *
@@ -68,6 +69,10 @@ async function stepTimes(store: TimeSeriesStorage): Promise<StepTime[]> {
   return steps;
 }
 
+function sumOf(times: StepTime[]): StepTime {
+  return times.reduce((sum, t) => ({ wall: sum.wall + t.wall, cpu: sum.cpu + t.cpu }), { wall: 0, cpu: 0 });
+}
+
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
@@ -84,21 +89,24 @@ async function main(): Promise<void> {
   let now = T0;
   const store = new TimeSeriesStorage({ dbPath: join(dir, 'telemetry.db'), now: () => now });
   const steps: StepTime[] = [];
-  const runCost: number[] = [];
+  const runCost: StepTime[] = [];
   try {
     for (let batch = 0; batch < batches; batch++) {
       now = T0 + (batch + 1) * BATCH_SECONDS * 1000;
       await store.insertSamples(batchOfSamples(batch));
       const times = await stepTimes(store);
       steps.push(...times);
-      if (times.length > 1) runCost.push(times.reduce((sum, step) => sum + step.wall, 0));
+      if (times.length > 1) runCost.push(sumOf(times));
     }
   } finally {
     store.close();
     rmSync(dir, { recursive: true, force: true });
   }
   const tenth = Math.max(1, Math.floor(runCost.length / 10));
-  const mean = (xs: number[]): string => `${(xs.reduce((a, b) => a + b, 0) / xs.length).toFixed(0)} ms`;
+  const mean = (runs: StepTime[]): string => {
+    const { wall, cpu } = sumOf(runs);
+    return `${(wall / runs.length).toFixed(0)} ms (CPU ${(cpu / runs.length).toFixed(0)} ms)`;
+  };
   const spread = (kind: keyof StepTime): string => {
     const sorted = steps.map((s) => s[kind]).sort((a, b) => a - b);
     const at = (p: number): string => percentile(sorted, p).toFixed(1);

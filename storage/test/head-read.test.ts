@@ -1,6 +1,6 @@
 /**
  * The head's per-series view (head/head-view.ts, read through head/head.ts): after any sequence of
- * writes (appends in and out of time order, compaction's deletions up to an id, retention's bounded
+ * writes (appends in and out of time order, compaction's deletions of each series' oldest rows, retention's bounded
  * deletions, a series' deletion, a quarantine sweep behind the view's back, a transaction rolled
  * back after its writes, a reopen), every read of it equals the same read computed from the head
  * table itself, which is the reference.
@@ -19,7 +19,7 @@ const SPAN = 1_000;
 
 type Op =
   | { kind: 'append'; rows: { seriesId: number; ts: number; value: number }[]; rollBack: boolean }
-  | { kind: 'deleteUpTo'; share: number }
+  | { kind: 'deleteFirstRows'; upToShare: number; shares: number[] }
   | { kind: 'deleteBefore'; ts: number; limit: number }
   | { kind: 'deleteSeries'; seriesId: number }
   | { kind: 'behindTheBack'; ts: number }
@@ -27,6 +27,7 @@ type Op =
 
 const seriesId = fc.integer({ min: 1, max: SERIES });
 const ts = fc.integer({ min: 0, max: SPAN });
+const share = fc.double({ min: 0, max: 1, noNaN: true });
 const op: fc.Arbitrary<Op> = fc.oneof(
   {
     weight: 5,
@@ -38,7 +39,11 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   },
   {
     weight: 2,
-    arbitrary: fc.record({ kind: fc.constant('deleteUpTo' as const), share: fc.double({ min: 0, max: 1 }) }),
+    arbitrary: fc.record({
+      kind: fc.constant('deleteFirstRows' as const),
+      upToShare: share,
+      shares: fc.array(share, { minLength: SERIES, maxLength: SERIES }),
+    }),
   },
   {
     weight: 2,
@@ -70,8 +75,17 @@ function apply(db: Db, head: Head, o: Op): void {
     } catch {
       head.discard();
     }
-  } else if (o.kind === 'deleteUpTo') {
-    db.transaction(() => head.deleteUpTo(Math.floor(head.maxId() * o.share)))();
+  } else if (o.kind === 'deleteFirstRows') {
+    // As compaction does: some of each series' oldest rows among those with id <= upTo.
+    db.transaction(() => {
+      const upTo = Math.floor(head.maxId() * o.upToShare);
+      const prefixes = o.shares.map((part, k) => {
+        const count = (head.seriesRowsBetween(0, upTo).get(k + 1)?.ids.length ?? 0) * part;
+        return { seriesId: k + 1, ids: Array.from(head.firstRows(k + 1, upTo, Math.floor(count)).ids) };
+      });
+      const expected = prefixes.reduce((n, p) => n + p.ids.length, 0);
+      assert.equal(head.deleteFirstRows(prefixes), expected);
+    })();
   } else if (o.kind === 'deleteBefore') {
     db.transaction(() => head.deleteBefore(o.ts, o.limit))();
   } else if (o.kind === 'deleteSeries') {
@@ -98,6 +112,22 @@ function checkReads(db: Db, head: Head, queries: [number, number, number][]): vo
     const before = own.filter((r) => r.ts < end && r.ts > start).at(-1);
     assert.deepEqual(head.lastBefore(sid, end, start), before && { ts: before.ts, value: before.value });
     assert.equal(head.next(sid, start), own.find((r) => r.ts >= start)?.ts);
+  }
+  for (const upTo of [0, Math.floor(head.maxId() / 2), head.maxId()]) {
+    for (let sid = 1; sid <= SERIES; sid++) {
+      const upToBound = all.filter((r) => r.seriesId === sid && r.id <= upTo);
+      const first = upToBound.slice(0, 7);
+      const { ids, ts, values, left } = head.firstRows(sid, upTo, 7);
+      assert.deepEqual(
+        { ids: Array.from(ids), ts: Array.from(ts), values: Array.from(values), left },
+        {
+          ids: first.map((r) => r.id),
+          ts: first.map((r) => r.ts),
+          values: first.map((r) => r.value),
+          left: upToBound.length - first.length,
+        },
+      );
+    }
   }
   const latest = new Map<number, number>();
   for (const r of all) latest.set(r.seriesId, Math.max(latest.get(r.seriesId) ?? -Infinity, r.ts));

@@ -35,6 +35,13 @@ export function byTime(rows: SeriesColumns): SeriesColumns {
   return { ids: pick(ids), ts: pick(ts), values: pick(values) };
 }
 
+/** A series' oldest head rows with id up to a bound, and how many rows up to that bound come after them. */
+export interface FirstRows extends SeriesColumns {
+  left: number;
+}
+
+const NO_ROWS: FirstRows = { ids: new Float64Array(0), ts: new Float64Array(0), values: new Float64Array(0), left: 0 };
+
 /** One series' head rows, in id order, in three growable columns; `byTime` orders them by (ts, id) when ids do not. */
 class SeriesRows {
   private ids = new Float64Array(INITIAL_CAPACITY);
@@ -64,13 +71,25 @@ class SeriesRows {
 
   /** Drops the rows with id <= `id` (a prefix: ids grow); returns how many. */
   dropUpTo(id: number): number {
-    const lo = this.idBound(id);
-    const dropped = lo - this.first;
+    const to = this.idBound(id);
+    const dropped = to - this.first;
     if (dropped > 0) {
-      this.first = lo;
+      this.first = to;
       this.changed();
     }
     return dropped;
+  }
+
+  /** The oldest rows (in id order) with id <= `upTo`, at most `limit` (views of the columns, not copies). */
+  firstRows(upTo: number, limit: number): FirstRows {
+    const bound = this.idBound(upTo);
+    const to = Math.min(bound, this.first + limit);
+    return {
+      ids: this.ids.subarray(this.first, to),
+      ts: this.ts.subarray(this.first, to),
+      values: this.values.subarray(this.first, to),
+      left: bound - to,
+    };
   }
 
   /** Drops the rows whose id is in `ids`. */
@@ -324,6 +343,18 @@ export class HeadView {
       total.newest = Math.max(total.newest ?? newest!, newest!);
     }
     return total;
+  }
+
+  /** The series' oldest rows (in id order) with id <= `upTo`, at most `limit`. */
+  firstRows(seriesId: number, upTo: number, limit: number): FirstRows {
+    return this.bySeries.get(seriesId)?.firstRows(upTo, limit) ?? NO_ROWS;
+  }
+
+  /** Drops the series' rows with id <= `id`. */
+  dropSeriesUpTo(seriesId: number, id: number): void {
+    const rows = this.bySeries.get(seriesId);
+    rows?.dropUpTo(id);
+    if (rows?.size === 0) this.bySeries.delete(seriesId);
   }
 
   has(seriesId: number): boolean {

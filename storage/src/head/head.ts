@@ -9,7 +9,7 @@
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../db/connection.ts';
 import type { SampleSpan } from '../tier/tier.ts';
-import { HeadVersion, HeadView, type SeriesColumns } from './head-view.ts';
+import { HeadVersion, HeadView, type FirstRows, type SeriesColumns } from './head-view.ts';
 
 export interface HeadRow {
   id: number;
@@ -27,8 +27,8 @@ export class Head {
   /** insertRows[k]: the INSERT of 2^k rows, prepared on first use. */
   private readonly insertRows: Statement[] = [];
   private readonly allStmt: Statement;
-  private readonly deleteUpToStmt: Statement;
   private readonly deleteIdsStmt: Statement;
+  private readonly deleteUpToStmt: Statement;
   private readonly maxIdStmt: Statement;
   private readonly deleteSeriesStmt: Statement;
   /** Queued rows' series id, ts and value, `queued` rows of them; a full buffer is one statement's parameters. */
@@ -45,8 +45,8 @@ export class Head {
     this.db = db;
     this.version = new HeadVersion(db);
     this.allStmt = db.prepare('SELECT id, series_id, ts, value FROM head ORDER BY id').raw();
-    this.deleteUpToStmt = db.prepare('DELETE FROM head WHERE id <= ?');
     this.deleteIdsStmt = db.prepare('DELETE FROM head WHERE id IN (SELECT value FROM json_each(?))');
+    this.deleteUpToStmt = db.prepare('DELETE FROM head WHERE id <= ?');
     this.maxIdStmt = db.prepare("SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'head'), 0)").pluck();
     this.deleteSeriesStmt = db.prepare('DELETE FROM head WHERE series_id = ?');
   }
@@ -105,6 +105,14 @@ export class Head {
   }
 
   /**
+   * A series' oldest rows (in id order) with id <= upTo, at most `limit`, and how many with id <=
+   * upTo are left after them (compaction moves a series' rows oldest first).
+   */
+  firstRows(seriesId: number, upTo: number, limit: number): FirstRows {
+    return this.current().firstRows(seriesId, upTo, limit);
+  }
+
+  /**
    * Rows of one series with ts in [start, end), by time, from the per-series view: what a query
    * reads costs its own rows, whatever the head holds of other series.
    */
@@ -126,9 +134,27 @@ export class Head {
     return this.current().firstIdAfter(afterId);
   }
 
+  /** Deletes every row with id <= `id` (a whole window of compaction); returns rows deleted. */
   deleteUpTo(id: number): number {
     const deleted = this.deleteUpToStmt.run(id).changes;
     if (deleted > 0) this.changed(() => this.view.dropUpTo(id));
+    return deleted;
+  }
+
+  /**
+   * Deletes rows that firstRows gave: for each series, its first rows in id order (`ids`, ascending);
+   * returns rows deleted.
+   */
+  deleteFirstRows(prefixes: readonly { seriesId: number; ids: ArrayLike<number> }[]): number {
+    const lastIds = prefixes.filter((p) => p.ids.length > 0).map((p) => [p.seriesId, p.ids[p.ids.length - 1]!]);
+    // In ascending order the deletion walks the table's pages once.
+    const ids = prefixes.flatMap((p) => Array.from(p.ids)).sort((a, b) => a - b);
+    if (ids.length === 0) return 0;
+    const deleted = this.deleteIdsStmt.run(JSON.stringify(ids)).changes;
+    const apply = (): void => {
+      for (const [seriesId, lastId] of lastIds) this.view.dropSeriesUpTo(seriesId!, lastId!);
+    };
+    if (deleted > 0) this.changed(apply);
     return deleted;
   }
 

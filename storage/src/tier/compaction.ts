@@ -1,23 +1,37 @@
 /**
- * Compaction: moves head rows into the tier, series by series, in bounded steps (each its own short
- * transaction), so ingest keeps going while it runs and a crash at any moment leaves every sample in
- * exactly one place. A step takes each series' rows from the head's in-memory per-series view
- * (head-view.ts), not back from the table. Rows the stored rollups have not folded yet are folded
- * in the same step, from the same sorted samples (the rollup job's single pass over a backlog): a
- * step reads each head row once, whether it was folded before or not.
+ * Compaction: moves head rows into the tier in bounded steps (each its own short transaction), so
+ * ingest keeps going while it runs and a crash at any moment leaves every sample in exactly one
+ * place. A job goes through the head in windows of consecutive ids, taking each series' rows from
+ * the head's in-memory per-series view (head-view.ts), not back from the table. A job's first
+ * window (a steady run of automatic maintenance) moves series by series in steps bounded by rows
+ * and time; a backlog's later windows move in one step each. Rows the stored rollups have not
+ * folded yet are folded in the step that moves them, from the same sorted samples (the rollup
+ * job's single pass over a backlog); their cursors advance in a window's last step. Until then a
+ * series already moved has no head row of the window left for a query or a later fold to count
+ * again, and one not moved yet still has all of them in the head.
  */
 import type { Db } from '../db/connection.ts';
 import type { Head } from '../head/head.ts';
-import { byTime } from '../head/head-view.ts';
+import { byTime, type SeriesColumns } from '../head/head-view.ts';
+import type { Step } from '../steps.ts';
 import type { Tier } from './tier.ts';
 
 /**
- * Head rows moved per transaction: a job's first step moves at most FIRST_STEP_ROWS (the whole of
- * a steady run, kept short), each next one twice as many up to MAX_STEP_ROWS (a backlog goes in big
- * steps, each rewriting a series' last chunk once for many new samples).
+ * A job's first window: the whole of a steady run of automatic maintenance (its default
+ * maxHeadRows), moved in steps of at most STEP_ROWS rows, each ending early once it has worked for
+ * STEP_BUDGET_MS (checked after each series, by the wall clock: a busy or cold process moves fewer
+ * series per step). A series with more rows in the window than a step moves its oldest first.
  */
-const FIRST_STEP_ROWS = 20_000;
-const MAX_STEP_ROWS = 160_000;
+export const FIRST_WINDOW_ROWS = 20_000;
+export const STEP_ROWS = 5_000;
+const STEP_BUDGET_MS = 10;
+/**
+ * A backlog's next windows double up to MAX_WINDOW_ROWS ids, each moved in one step: the head pages a
+ * step deletes from are those of its window, so small steps over a large window would write every
+ * page of it again at each step, and a big step rewrites each series' last chunks once for many
+ * new samples.
+ */
+const MAX_WINDOW_ROWS = 160_000;
 
 /** What the rollups do around a move (rollup/rollups.ts). */
 export interface MoveHooks {
@@ -25,46 +39,97 @@ export interface MoveHooks {
   foldedUpTo(): number;
   /** Folds one series' rows not folded yet (ascending by time) into the stored rollups. */
   fold(seriesId: number, ts: ArrayLike<number>, values: ArrayLike<number>): void;
-  /** Once they went: the stored rollups have folded every row up to lastId. */
+  /** Once every row with id <= lastId left the head: the stored rollups have folded them all. */
   afterMove(lastId: number): void;
 }
 
-/** The steps of one compaction job: each moves the next head rows with id <= upTo (see compactionStep). */
-export function compactionSteps(db: Db, head: Head, tier: Tier, upTo: number, hooks: MoveHooks): () => number | null {
-  let limit = FIRST_STEP_ROWS;
+/**
+ * A window: its last id and, for a job's first window, the series that still have rows up to it
+ * (ids descending: the next one is popped off the end); a later window has none and moves whole.
+ */
+interface Window {
+  upTo: number;
+  queue?: number[];
+}
+
+/** The steps of one compaction job, moving the head rows with id <= upTo, window by window. */
+export function compactionSteps(db: Db, head: Head, tier: Tier, upTo: number, hooks: MoveHooks): Step {
+  let windows = 0;
+  let window: Window | undefined;
   return () => {
-    const moved = compactionStep(db, head, tier, upTo, hooks, limit);
-    limit = Math.min(2 * limit, MAX_STEP_ROWS);
-    return moved;
+    if (!window || !window.queue?.length) window = nextWindow(head, upTo, windows++);
+    if (!window) return null;
+    const current = window;
+    return db
+      .transaction(() =>
+        current.queue
+          ? seriesStep(head, tier, hooks, current.upTo, current.queue)
+          : windowStep(head, tier, hooks, current.upTo),
+      )
+      .immediate();
   };
 }
 
 /**
- * Moves the next head rows with id <= upTo (at most `limit`) into the tier, folding those the
- * stored rollups have not folded yet; returns how many, or null when none are left.
+ * The `index`-th window of a job: the next ids up to upTo, from the first one left (ids are
+ * consecutive but for rows deleted since); undefined when none are left.
  */
-function compactionStep(db: Db, head: Head, tier: Tier, upTo: number, hooks: MoveHooks, limit: number): number | null {
-  return db
-    .transaction(() => {
-      // Ids are consecutive but for rows deleted since: a step takes the next `limit` ids, from the head's view.
-      const first = head.firstIdAfter(0);
-      if (first === undefined || first > upTo) return null;
-      const lastId = Math.min(upTo, first + limit - 1);
-      const folded = hooks.foldedUpTo();
-      let moved = 0;
-      for (const [seriesId, rows] of head.seriesRowsBetween(0, lastId)) {
-        const { ids, ts, values } = byTime(rows);
-        tier.insert(seriesId, ts, values);
-        moved += ts.length;
-        if (ids.every((id) => id > folded)) hooks.fold(seriesId, ts, values);
-        else if (ids.some((id) => id > folded)) {
-          const isFresh = (_: number, i: number): boolean => ids[i]! > folded;
-          hooks.fold(seriesId, ts.filter(isFresh), values.filter(isFresh));
-        }
-      }
-      head.deleteUpTo(lastId);
-      hooks.afterMove(lastId);
-      return moved;
-    })
-    .immediate();
+function nextWindow(head: Head, upTo: number, index: number): Window | undefined {
+  const first = head.firstIdAfter(0);
+  if (first === undefined || first > upTo) return undefined;
+  const last = Math.min(upTo, first + Math.min(FIRST_WINDOW_ROWS * 2 ** index, MAX_WINDOW_ROWS) - 1);
+  if (index > 0) return { upTo: last };
+  return { upTo: last, queue: [...head.seriesRowsBetween(0, last).keys()].sort((a, b) => b - a) };
+}
+
+/**
+ * Moves the next series' rows of a first window into the tier (see FIRST_WINDOW_ROWS); takes the
+ * series done off the queue, and advances the rollups' cursors once it is empty. Returns rows moved.
+ */
+function seriesStep(head: Head, tier: Tier, hooks: MoveHooks, upTo: number, queue: number[]): number {
+  const started = performance.now();
+  const folded = hooks.foldedUpTo();
+  const moves: { seriesId: number; ids: ArrayLike<number> }[] = [];
+  let budget = STEP_ROWS;
+  while (queue.length > 0 && budget > 0 && (moves.length === 0 || performance.now() - started < STEP_BUDGET_MS)) {
+    const seriesId = queue.at(-1)!;
+    const rows = head.firstRows(seriesId, upTo, budget);
+    if (rows.ids.length > 0) {
+      moveSeries(tier, hooks, seriesId, rows, folded);
+      moves.push({ seriesId, ids: rows.ids });
+    }
+    budget -= rows.ids.length;
+    if (rows.left === 0) queue.pop();
+  }
+  if (queue.length > 0) return head.deleteFirstRows(moves);
+  // The window's last step: the rows of the window left in the head are this step's, so they go as one id range.
+  const moved = head.deleteUpTo(upTo);
+  hooks.afterMove(upTo);
+  return moved;
+}
+
+/** Moves every head row with id <= upTo (a backlog's later window) into the tier; returns how many. */
+function windowStep(head: Head, tier: Tier, hooks: MoveHooks, upTo: number): number {
+  const folded = hooks.foldedUpTo();
+  let moved = 0;
+  for (const [seriesId, rows] of head.seriesRowsBetween(0, upTo))
+    moved += moveSeries(tier, hooks, seriesId, rows, folded);
+  head.deleteUpTo(upTo);
+  hooks.afterMove(upTo);
+  return moved;
+}
+
+/**
+ * Writes some of a series' head rows (in id order) into the tier and folds those the stored
+ * rollups have not folded yet (id > folded); the head keeps them for now. Returns how many.
+ */
+function moveSeries(tier: Tier, hooks: MoveHooks, seriesId: number, rows: SeriesColumns, folded: number): number {
+  const { ids, ts, values } = byTime(rows);
+  tier.insert(seriesId, ts, values);
+  if (ids.every((id) => id > folded)) hooks.fold(seriesId, ts, values);
+  else if (ids.some((id) => id > folded)) {
+    const isFresh = (_: number, i: number): boolean => ids[i]! > folded;
+    hooks.fold(seriesId, ts.filter(isFresh), values.filter(isFresh));
+  }
+  return ts.length;
 }
