@@ -3,9 +3,7 @@
  * rules: lowerCamelCase field names, original snake_case names accepted too, 64-bit integers as
  * strings or numbers, enums as integers or names, unknown fields ignored). Each Resource and
  * Metric is decoded by protobufjs from the official schema (decode, or fromObject for JSON), one
- * at a time, yielding between them, but for protobuf gauges and sums, whose points are read
- * straight from the wire (number-metrics.ts, protobufjs decoding their attributes and any metric
- * that reader gives up); a body that cannot be read is an OtlpDecodeError (400). Answers
+ * at a time, yielding between them; a body that cannot be read is an OtlpDecodeError (400). Answers
  * (ExportMetricsServiceResponse, or google.rpc.Status for an error) are encoded in the request's
  * encoding.
  */
@@ -22,7 +20,6 @@ import {
   type OtlpResource,
   type ResourceMetrics,
 } from './schema.ts';
-import { AttributeSets, readNumberMetric } from './number-metrics.ts';
 
 export type OtlpEncoding = 'protobuf' | 'json';
 
@@ -176,28 +173,21 @@ function fieldEnd(reader: protobuf.Reader, outer: number): number {
 
 /**
  * The request decoded one Metric at a time: the envelopes (request, ResourceMetrics, ScopeMetrics)
- * are walked field by field, gauges and sums are read by number-metrics.ts and every other Resource
- * and Metric is decoded by protobufjs from the schema, so a large request yields to the event loop
- * between metrics. Unknown fields are skipped.
+ * are walked field by field and each Resource and Metric is decoded by protobufjs from the schema,
+ * so a large request yields to the event loop between metrics. Unknown fields are skipped.
  */
 async function decodeProtobufInSteps(body: Buffer, pacer: Pacer): Promise<ExportRequest> {
   const reader = protobuf.Reader.create(body);
-  const sets = new AttributeSets(body);
   const resourceMetrics: ResourceMetrics[] = [];
   while (reader.pos < reader.len) {
     const tag = reader.uint32();
     if (tag !== TAG.requestResourceMetrics) reader.skipType(tag & 7);
-    else resourceMetrics.push(await decodeResourceMetrics(reader, fieldEnd(reader, reader.len), sets, pacer));
+    else resourceMetrics.push(await decodeResourceMetrics(reader, fieldEnd(reader, reader.len), pacer));
   }
   return { resourceMetrics };
 }
 
-async function decodeResourceMetrics(
-  reader: protobuf.Reader,
-  end: number,
-  sets: AttributeSets,
-  pacer: Pacer,
-): Promise<ResourceMetrics> {
+async function decodeResourceMetrics(reader: protobuf.Reader, end: number, pacer: Pacer): Promise<ResourceMetrics> {
   let resource: OtlpResource | null = null;
   const scopeMetrics = [];
   while (reader.pos < end) {
@@ -213,8 +203,7 @@ async function decodeResourceMetrics(
           reader.skipType(inner & 7);
           continue;
         }
-        const length = fieldEnd(reader, scopeEnd) - reader.pos;
-        const metric = readNumberMetric(reader, length, sets) ?? (MetricType.decode(reader, length) as OtlpMetric);
+        const metric = MetricType.decode(reader, fieldEnd(reader, scopeEnd) - reader.pos) as OtlpMetric;
         metrics.push(metric);
         await pacer.advance(pointsOf(metric));
       }

@@ -43,7 +43,7 @@ export function millisOfNanos(value: Int64 | null | undefined): number {
 }
 
 /** Nanoseconds given as their high (signed, or unsigned when the field is) and low 32 bits, as whole milliseconds. */
-export function millisOfHalves(high: number, low: number): number {
+function millisOfHalves(high: number, low: number): number {
   return high * TWO_32_IN_MS.whole + Math.floor((high * TWO_32_IN_MS.nanos + (low >>> 0)) / NS_PER_MS);
 }
 
@@ -144,9 +144,9 @@ export interface SummaryDataPoint extends PointBase {
   quantileValues?: { quantile?: number | null; value?: number | null }[] | null;
 }
 
-/** Data point attributes as decoded once per request for every point whose attributes have the same encoding. */
+/** A data point's attributes, with a key that tells them from every other set (their keys and values as text). */
 export interface AttributeSet {
-  /** Tells the set from every other of the request (its encoding, or its keys and values as text). */
+  /** Tells the set from every other of the request. */
   key: string;
   attributes: readonly KeyValue[];
 }
@@ -164,10 +164,9 @@ export interface NumberPoint {
   flags: number;
 }
 
-/** A gauge's or sum's points: protobufjs's messages, or `points` when read straight from the wire (number-metrics.ts). */
+/** A gauge's or sum's points, as protobufjs decodes them. */
 export interface NumberData {
   dataPoints?: NumberDataPoint[] | null;
-  points?: NumberPoint[];
 }
 
 export interface OtlpMetric {
@@ -200,6 +199,5 @@ export interface ExportRequest {
 /** How many data points a metric carries, whatever its kind. */
 export function pointsOf(metric: OtlpMetric): number {
   const data = metric.gauge ?? metric.sum ?? metric.histogram ?? metric.exponentialHistogram ?? metric.summary;
-  if (data && 'points' in data && data.points) return data.points.length;
   return data?.dataPoints?.length ?? 0;
 }

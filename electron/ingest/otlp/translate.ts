@@ -10,8 +10,8 @@
  * others dropped; data point attributes become labels (names that collide after sanitising join
  * their values with `;`, in key order). Each data point becomes one unit the sink stores whole or
  * not at all; points that cannot be stored are counted with why. Gauges' and sums' points are
- * read as NumberPoints (from the wire by number-metrics.ts, or made here from protobufjs's
- * messages), their stream keys made once per metric and label set.
+ * read as NumberPoints (made here from protobufjs's messages), their stream keys made once per
+ * metric and label set.
  */
 import {
   HISTOGRAM_SUFFIXES,
@@ -170,7 +170,7 @@ class LabelSets {
   }
 }
 
-/** A protobufjs NumberDataPoint (from JSON, or a metric number-metrics.ts gave up) as a NumberPoint. */
+/** A protobufjs NumberDataPoint as a NumberPoint. */
 function numberPointOf(point: NumberDataPoint): NumberPoint {
   const member = memberOf(point, NUMBER_MEMBERS);
   return {
@@ -246,7 +246,7 @@ interface NumberShape {
 }
 
 function numberPoints(data: NumberData): readonly NumberPoint[] {
-  return data.points ?? (data.dataPoints ?? []).map(numberPointOf);
+  return (data.dataPoints ?? []).map(numberPointOf);
 }
 
 /** The shape of a gauge or sum, null for another metric. */
