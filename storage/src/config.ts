@@ -23,6 +23,13 @@ export function checkRetentionDays(days: unknown): number {
   return days;
 }
 
+/** An argument that must be a timestamp the store can hold (a range's or a filter's bound); `name` starts the error's message. */
+export function checkTimestampArg(value: unknown, name: string): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > MAX_TIMESTAMP)
+    throw new InvalidArgumentError(`${name} must be an integer millisecond timestamp`);
+  return value;
+}
+
 export function checkInterval(interval: unknown): Interval {
   if (!INTERVALS.includes(interval as Interval)) {
     throw new InvalidArgumentError(`unknown interval ${JSON.stringify(interval)}: use one of ${INTERVALS.join(', ')}`);

@@ -58,6 +58,7 @@ import {
 import { repairOnOpen } from './retention/repair.ts';
 import { counterSeriesOf } from './rollup/counter-series.ts';
 import { Rollups, TIER_DERIVED_INTERVALS } from './rollup/rollups.ts';
+import { INTERVAL_MS } from './types.ts';
 import { SeriesRegistry } from './series/registry.ts';
 import { compileMatchers } from './series/labels.ts';
 import { runSteps, runStepsYielding, type Step } from './steps.ts';
@@ -282,10 +283,10 @@ export class TimeSeriesStorage implements MetricsSink {
   }
 
   /**
-   * The rollup job: folds new samples into every maintained interval and compacts, in the cheapest
-   * order (stored intervals, compaction, then the tier-derived ones, whose rows would otherwise be
-   * written only for compaction to remove them again). The store also runs it on its own (see
-   * `autoMaintenance`); a call while that runs waits for it, then folds what came since.
+   * The rollup job: folds new samples into every stored interval and compacts (the tier-derived
+   * intervals store nothing: their buckets are computed from the head and the chunks when read).
+   * The store also runs it on its own (see `autoMaintenance`); a call while that runs waits for
+   * it, then folds what came since.
    */
   async rollUpAndCompact(): Promise<{ buckets: number; moved: number }> {
     this.assertOpen();
@@ -311,13 +312,12 @@ export class TimeSeriesStorage implements MetricsSink {
 
   private async foldAndCompact(): Promise<{ buckets: number; moved: number }> {
     const stored = this.rollups.storedIntervals();
-    const derived = this.intervals.filter((i) => this.rollups.isTierDerived(i));
     let buckets = 0;
     // Compaction folds what the stored intervals have not, once their cursors are level.
     const level = Math.max(0, ...stored.map((i) => this.rollups.cursor(i)));
     for (const interval of stored) buckets += await this.fold(interval, level);
     const moved = await this.compactFolded(this.head.maxId());
-    for (const interval of derived) buckets += await this.fold(interval);
+    this.settings.setNumber('last_rollup_at', this.now());
     return { buckets, moved };
   }
 
@@ -329,14 +329,22 @@ export class TimeSeriesStorage implements MetricsSink {
     this.assertOpen();
     return this.exclusive(async () => {
       // Folding first keeps a bucket that straddles the cutoff whole; when it fails, delete first.
-      // Only head rows older than the cutoff are deleted unfolded: with none, there is nothing to fold.
+      // With no head row before the end of the widest stored bucket holding the cutoff, none of
+      // those buckets has anything left to fold.
       const cutoff = this.retentionCutoff(this.days);
-      const folded = this.head.countBefore(cutoff).samples === 0 || (await this.foldForRetention());
+      const folded =
+        this.head.countBefore(this.endOfWidestBucket(cutoff)).samples === 0 || (await this.foldForRetention());
       const deleted = await this.runJob('retention', async () => this.expireOnAnyDisk(cutoff));
       if (this.quarantine.size() === 0) this.health.clear('quarantined', QUARANTINED_HEAD);
       if (!folded) await this.foldForRetention();
       return deleted;
     });
+  }
+
+  /** The end of the widest stored rollup bucket that holds `ts` (ts itself with none stored). */
+  private endOfWidestBucket(ts: number): number {
+    const widest = Math.max(0, ...this.rollups.storedIntervals().map((i) => INTERVAL_MS[i]));
+    return widest === 0 ? ts : (Math.floor(ts / widest) + 1) * widest;
   }
 
   setRetentionDays(days: number): void {

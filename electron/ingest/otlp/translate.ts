@@ -47,7 +47,7 @@ import {
   type SummaryDataPoint,
   type ExponentialHistogramDataPoint,
 } from './schema.ts';
-import { Transaction, type PointWrites, type SeriesState } from './series-state.ts';
+import { Transaction, type PointWrites, type SeriesState, type StreamState } from './series-state.ts';
 
 export interface TranslateOptions {
   /** Resource attributes kept as labels besides service.name and service.instance.id. */
@@ -352,6 +352,18 @@ function valueBelow(tx: Transaction, stream: string, known: ReadonlySet<string>,
 }
 
 /**
+ * Where a cumulative stream restarted (a new start time): the zero its series get, just after the
+ * previous point and not before the new start, so that a rate sees the reset; null for none (or
+ * no room before this point).
+ */
+function resetAt(mode: Mode, previous: StreamState | undefined, startMs: number, timestamp: number): number | null {
+  if (mode !== 'cumulative' || !previous || previous.startMs <= 0 || startMs <= 0 || startMs === previous.startMs)
+    return null;
+  const at = Math.max(startMs, previous.lastMs + 1);
+  return at < timestamp ? at : null;
+}
+
+/**
  * Turns one point's values into samples under its mode, staging the state it changes: delta values
  * are added to their series' totals; a cumulative stream's new start time writes zeros first; an
  * exponential histogram's bounds that appear for the first time start from the count below them
@@ -382,12 +394,9 @@ function storedPoint(
   /** A bound this known stream never had: its series starts from the count below it, at the previous timestamp. */
   const startOfNew = (v: PointValue): number | null =>
     previous?.bounds && added.includes(v.labels.le ?? '') ? valueBelow(tx, key, previous.bounds, v) : null;
-  if (mode === 'cumulative' && previous && previous.startMs > 0 && startMs > 0 && startMs !== previous.startMs) {
-    const resetAt = Math.max(startMs, previous.lastMs + 1);
-    if (resetAt < timestamp) {
-      for (const v of values) samples.push({ name: v.name, labels: v.labels, value: 0, timestamp: resetAt });
-    }
-  }
+  const reset = resetAt(mode, previous, startMs, timestamp);
+  if (reset !== null)
+    for (const v of values) samples.push({ name: v.name, labels: v.labels, value: 0, timestamp: reset });
   const remembered = mode === 'delta' || exponential;
   for (const v of values) {
     const series = remembered ? seriesKey(key, v) : '';
@@ -437,10 +446,8 @@ function storedNumber(
   const timestamp = point.timeMs;
   const { startMs } = point;
   const samples: MetricSample[] = [];
-  if (mode === 'cumulative' && previous && previous.startMs > 0 && startMs > 0 && startMs !== previous.startMs) {
-    const resetAt = Math.max(startMs, previous.lastMs + 1);
-    if (resetAt < timestamp) samples.push({ name, labels, value: 0, timestamp: resetAt });
-  }
+  const reset = resetAt(mode, previous, startMs, timestamp);
+  if (reset !== null) samples.push({ name, labels, value: 0, timestamp: reset });
   const value = mode === 'delta' ? point.value + (tx.value(stream.total) ?? 0) : point.value;
   samples.push({ name, labels, value, timestamp });
   const state = { startMs, lastMs: Math.max(previous?.lastMs ?? 0, timestamp) };

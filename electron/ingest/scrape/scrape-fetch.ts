@@ -79,7 +79,7 @@ async function readText(response: IncomingMessage, maxBytes: number): Promise<st
   } catch (err) {
     if (err instanceof BodyTooLargeError)
       throw new ScrapeError('too-large', `the response is larger than ${maxBytes} bytes`);
-    if (err instanceof BodyEncodingError) throw new ScrapeError('garbage', `the gzip body is damaged (${err.message})`);
+    if (err instanceof BodyEncodingError) throw new ScrapeError('garbage', err.message);
     throw err;
   }
   try {

@@ -10,7 +10,7 @@ import type { Baselines } from '../baselines/baselines.ts';
 import type { Db } from '../db/connection.ts';
 import { InvalidArgumentError, StorageError } from '../errors.ts';
 import type { StoreHealth } from '../health.ts';
-import { checkTimestampArg } from '../ingest/validate.ts';
+import { checkTimestampArg } from '../config.ts';
 import { queryMetrics, type QueryContext } from '../query/query.ts';
 import type { AlertRule, Incident, IncidentFilter } from '../types.ts';
 import type { IncidentLog } from './incidents.ts';

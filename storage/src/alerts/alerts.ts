@@ -6,7 +6,7 @@
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../db/connection.ts';
 import { InvalidArgumentError } from '../errors.ts';
-import { checkTimestampArg } from '../ingest/validate.ts';
+import { checkTimestampArg } from '../config.ts';
 import { labelsToJson } from '../series/labels.ts';
 import type { Alert, AlertFilter, Labels, NewAlert, Severity } from '../types.ts';
 

@@ -1,10 +1,12 @@
 /**
  * The head: every accepted sample is first appended here, in arrival order, so that a commit
- * touches only the table's right edge (a few pages) whatever the number of series. Rollups read
- * the head from their cursor on; compaction moves rows that every stored rollup has seen into the
- * tier. This module owns the `head` table: every statement on it is here, prepared once, and
- * each write keeps the in-memory per-series view (head-view.ts) exact, which the reads of one
- * series' rows use. (head-append.ts turns a batch into head rows.)
+ * touches only the table's right edge (a few pages) whatever the number of series. Rollups fold
+ * the head from their cursor on; compaction moves rows into the tier, folding those no stored
+ * rollup has folded yet. This module owns the `head` table's writes and the engine's reads of it
+ * (the SQL views of db/app-views.ts and the migrations' views read it too): every statement is
+ * here, prepared once, and each write keeps the in-memory per-series view (head-view.ts) exact,
+ * from which every read of rows comes (queries, folds, compaction, the repeat check, retention,
+ * counts). (head-append.ts turns a batch into head rows.)
  */
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../db/connection.ts';
@@ -238,8 +240,9 @@ export class Head {
     const maxId = this.maxId();
     if (version !== this.viewVersion || maxId !== this.viewMaxId) {
       this.view.clear();
-      for (const [id, seriesId, ts, value] of this.allStmt.iterate() as IterableIterator<number[]>) {
-        this.view.add(id!, seriesId!, ts!, value!);
+      for (const [id, seriesId, ts, value] of this.allStmt.iterate() as IterableIterator<unknown[]>) {
+        // A damaged value (text in an old or edited file) stays NaN, which compaction refuses (quarantine).
+        this.view.add(id as number, seriesId as number, ts as number, typeof value === 'number' ? value : NaN);
       }
       this.viewVersion = version;
       this.viewMaxId = maxId;

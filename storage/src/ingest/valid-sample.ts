@@ -23,7 +23,7 @@ export function sampleLabel(sample: ValidSample, name: string): string | undefin
 }
 
 /** The value of label `name` in a validated copy's labels, if it has it. */
-export function labelValue(labels: readonly string[], name: string): string | undefined {
+function labelValue(labels: readonly string[], name: string): string | undefined {
   for (let k = 0; k < labels.length; k += 2) if (labels[k] === name) return labels[k + 1];
   return undefined;
 }

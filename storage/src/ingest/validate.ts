@@ -26,13 +26,6 @@ export const MAX_LABEL_VALUE_LENGTH = 1024;
 /** 9999-12-31T23:59:59.999Z: the last instant every Parquet and SQL reader can represent. */
 export const MAX_TIMESTAMP = 253_402_300_799_999;
 
-/** An argument that must be a timestamp the store can hold (a query's or a filter's bound); `name` starts the error's message. */
-export function checkTimestampArg(value: unknown, name: string): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > MAX_TIMESTAMP)
-    throw new InvalidArgumentError(`${name} must be an integer millisecond timestamp`);
-  return value;
-}
-
 /** Prometheus' metric name rule, plus '.' and '-' which desktop apps commonly use. */
 export const METRIC_NAME_RE = /^[A-Za-z_:][A-Za-z0-9_:.-]*$/;
 /** Prometheus' label name rule; names starting with "__" are reserved (isLabelName). */

@@ -6,18 +6,19 @@
  * second run changes nothing, and late samples (which arrive in the head like any other) are
  * counted exactly once. It reads them from the head's in-memory per-series view (head-view.ts), not
  * back from the table, summarises each series' rows in JS (bucket-math.ts) and merges the buckets
- * with prepared upserts, UPSERT_BLOCK to a statement. The rollup job does not run it for the stored intervals: compaction
- * folds their rows in the step that moves them (moveHooks), from the samples it has already read
- * and sorted, in the same transaction, and advances their cursors with it. Samples are never
- * overwritten (a repeated (series, timestamp) is ignored at ingest), which is what makes the upsert
- * exact.
+ * with prepared upserts, UPSERT_BLOCK to a statement. The rollup job does not run it for the
+ * stored intervals: compaction folds their rows in the step that moves them (moveHooks), from the
+ * samples it has already read and sorted, and advances their cursors in the last step of the
+ * window of head ids it moves (tier/compaction.ts). Samples are never overwritten (a repeated
+ * (series, timestamp) is ignored at ingest), which is what makes the upsert exact.
  *
  * The counter columns (first and last samples, increase inside the bucket) are kept for the series
  * the catalog calls counters (a histogram's series included); for others they are NULL, which
  * costs a byte each, and counter functions on such a bucket compute it from its samples.
  * New samples of a bucket that all come after its last one extend it exactly; a late sample landing
- * among those already folded makes the upsert mark the bucket stale (inc NULL, first_ts not), and
- * the same transaction recomputes it from its samples (tier and folded head rows).
+ * among those already folded makes the upsert mark the bucket stale (inc NULL, first_ts not); it
+ * is recomputed from its samples (tier and folded head rows) in the transaction that advances the
+ * cursor (a fold's, or a compaction window's last step), and one a crash left stale by the next.
  *
  * With compression, the fine intervals (1m, 5m) are "tier-derived": nothing of them is stored. Their
  * buckets are computed when read, those of compacted samples from the chunks (decoding is cheaper
