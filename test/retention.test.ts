@@ -196,6 +196,54 @@ for (const mode of MODES) {
       }
     });
 
+    it('keeps a straddling counter bucket whole when only a late sample after the cutoff waits in the head', async () => {
+      const now = NOW + 30 * 60_000; // the cutoff falls in the middle of an hour
+      const s = openStore({ enableCompression: mode.enableCompression, autoMaintenance: false, now: () => now });
+      try {
+        const cutoff = now - 30 * DAY;
+        const samples = regularSamples([{ name: 'edge_total' }], cutoff - 90 * 60_000, 180, 60_000, (_, i) => 10 * i);
+        await s.store.insertSamples(samples);
+        await s.store.rollUpAndCompact();
+        // A late sample after the cutoff, between two folded ones of the hour that holds the cutoff.
+        const next = samples.find((x) => x.timestamp > cutoff)!;
+        const late = { name: 'edge_total', labels: {}, timestamp: next.timestamp + 30_000, value: next.value + 5 };
+        assert.equal(await s.store.insertSamples([late]), 1);
+        await s.store.applyRetention();
+        await s.store.rollUpAndCompact();
+
+        const hour = Math.floor(cutoff / 3_600_000) * 3_600_000;
+        const inHour = [...samples, late]
+          .filter((x) => x.timestamp >= hour && x.timestamp < hour + 3_600_000)
+          .sort((a, b) => a.timestamp - b.timestamp);
+        const [hourly] = s.store.queryMetrics({
+          metricName: 'edge_total',
+          start: hour,
+          end: hour + 1,
+          aggregation: '1h',
+        });
+        const bucket = hourly!.points[0]!;
+        assert.deepEqual(
+          { count: bucket.count, sum: bucket.sum },
+          { count: inHour.length, sum: inHour.reduce((n, x) => n + x.value, 0) },
+          'the straddling bucket keeps the deleted samples it summarises',
+        );
+        const [increase] = s.store.queryMetrics({
+          metricName: 'edge_total',
+          start: hour,
+          end: hour + 3_600_000,
+          aggregation: '1h',
+          fn: 'increase',
+        });
+        assert.equal(
+          increase!.points[0]!.value,
+          inHour.at(-1)!.value - inHour[0]!.value,
+          'its increase still counts the deleted samples',
+        );
+      } finally {
+        s.cleanup();
+      }
+    });
+
     it('deletes exactly the head rows before the cutoff when they arrived out of time order', async () => {
       const s = openStore({ enableCompression: mode.enableCompression, autoMaintenance: false, now: () => NOW });
       try {
