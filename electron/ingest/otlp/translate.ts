@@ -454,6 +454,17 @@ function storedNumber(
   return tx.stageStream(samples, stream.key, state, mode === 'delta' ? stream.total : null, value);
 }
 
+/** A metric's family, its points counted; null (and its points rejected) when it has no name. */
+function startFamily(metric: OtlpMetric, kind: OtlpKind, points: number, out: Translation): MetricFamily | null {
+  out.pointCount += points;
+  if (!metric.name) {
+    out.rejections.add('a metric has no name', points);
+    return null;
+  }
+  const name = prometheusMetricName(metric.name, metric.unit ?? '', kind);
+  return { metadata: metadataOf(name, metric, kind), points: [] };
+}
+
 function translateNumbers(
   metric: OtlpMetric,
   shape: NumberShape,
@@ -461,13 +472,9 @@ function translateNumbers(
   tx: Transaction,
   out: Translation,
 ): void {
-  out.pointCount += shape.points.length;
-  if (!metric.name) {
-    out.rejections.add('a metric has no name', shape.points.length);
-    return;
-  }
-  const name = prometheusMetricName(metric.name, metric.unit ?? '', shape.kind);
-  const family: MetricFamily = { metadata: metadataOf(name, metric, shape.kind), points: [] };
+  const family = startFamily(metric, shape.kind, shape.points.length, out);
+  if (!family) return;
+  const name = family.metadata.name;
   const { mode } = shape;
   const streams = new Map<PointLabels, NumberStream>();
   for (const point of shape.points) {
@@ -505,13 +512,9 @@ function translateMetric(metric: OtlpMetric, labelSets: LabelSets, tx: Transacti
   }
   const shape = shapeOf(metric);
   if (!shape) return;
-  out.pointCount += shape.points.length;
-  if (!metric.name) {
-    out.rejections.add('a metric has no name', shape.points.length);
-    return;
-  }
-  const name = prometheusMetricName(metric.name, metric.unit ?? '', shape.kind);
-  const family: MetricFamily = { metadata: metadataOf(name, metric, shape.kind), points: [] };
+  const family = startFamily(metric, shape.kind, shape.points.length, out);
+  if (!family) return;
+  const name = family.metadata.name;
   for (const point of shape.points) {
     try {
       if (((point.flags ?? 0) & FLAG_NO_RECORDED_VALUE) !== 0) {
