@@ -53,6 +53,21 @@ function assertMatches(
   }
 }
 
+/** The 'lat' buckets a query returns at `interval`, in assertMatches' form. */
+function queried(store: ReturnType<typeof openStore>['store'], interval: Interval) {
+  return store.queryMetrics({ metricName: 'lat', start: T0, end: T0 + 4 * DAY, aggregation: interval }).flatMap((r) =>
+    r.points.map((p) => ({
+      labels: JSON.stringify(r.labels),
+      bucket: p.timestamp,
+      count: p.count!,
+      sum: p.sum!,
+      min: p.min!,
+      max: p.max!,
+      avg: p.value,
+    })),
+  );
+}
+
 for (const mode of MODES) {
   describe(`rollups (${mode.name})`, () => {
     it('match an independent computation at every interval, under late data and repeated runs', async () => {
@@ -82,26 +97,8 @@ for (const mode of MODES) {
 
         for (const interval of INTERVALS)
           assertMatches(viewRows(interval), bucketsByLabels(all, interval), `metrics_${interval}`);
-        for (const interval of INTERVALS) {
-          const results = s.store.queryMetrics({
-            metricName: 'lat',
-            start: T0,
-            end: T0 + 4 * DAY,
-            aggregation: interval,
-          });
-          const rows = results.flatMap((r) =>
-            r.points.map((p) => ({
-              labels: JSON.stringify(r.labels),
-              bucket: p.timestamp,
-              count: p.count!,
-              sum: p.sum!,
-              min: p.min!,
-              max: p.max!,
-              avg: p.value,
-            })),
-          );
-          assertMatches(rows, bucketsByLabels(all, interval), `query ${interval}`);
-        }
+        for (const interval of INTERVALS)
+          assertMatches(queried(s.store, interval), bucketsByLabels(all, interval), `query ${interval}`);
       } finally {
         s.cleanup();
       }
@@ -227,20 +224,6 @@ for (const mode of MODES) {
 }
 
 describe('1m and 5m with compression (computed on read)', () => {
-  /** A query's buckets in assertMatches' form. */
-  const queried = (store: ReturnType<typeof openStore>['store'], interval: Interval) =>
-    store.queryMetrics({ metricName: 'lat', start: T0, end: T0 + 4 * DAY, aggregation: interval }).flatMap((r) =>
-      r.points.map((p) => ({
-        labels: JSON.stringify(r.labels),
-        bucket: p.timestamp,
-        count: p.count!,
-        sum: p.sum!,
-        min: p.min!,
-        max: p.max!,
-        avg: p.value,
-      })),
-    );
-
   it('store no bucket: aggregate writes none, and queries and both connections see the head and the chunks', async () => {
     const s = openStore({ enableCompression: true });
     try {

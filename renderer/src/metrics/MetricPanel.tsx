@@ -11,12 +11,12 @@ import { valueFormatter } from '../lib/format.ts';
 import { toMatchers, type LabelFilter } from '../lib/label-filters.ts';
 import { isChoiceDrawable, type ResolutionChoice } from '../lib/resolution.ts';
 import { buildChartSeries, sameLabels, seriesExtent } from '../lib/series.ts';
-import { ALERT_WINDOW_MS, rangeAround, resolveRange, zoomOut, type TimeRange } from '../lib/time-range.ts';
+import { ALERT_WINDOW_MS, rangeAround, zoomOut, type TimeRange } from '../lib/time-range.ts';
 import { valueAxis } from '../lib/value-axis.ts';
 import { useAsync } from '../hooks/use-async.ts';
 import { useColorScheme } from '../hooks/use-color-scheme.ts';
 import { useElementSize } from '../hooks/use-element-size.ts';
-import { useLiveClock } from '../hooks/use-live-clock.ts';
+import { useLiveRange } from '../hooks/use-live-range.ts';
 import { ErrorBanner } from '../components/Notice.tsx';
 import { BaselineControl, baselineBand } from './BaselineControl.tsx';
 import { plotBox } from './chart-geometry.ts';
@@ -29,7 +29,6 @@ import { ResolutionControl } from './ResolutionControl.tsx';
 import { RangeText, TimeRangeBar } from './TimeRangeBar.tsx';
 import { DAY_MS, DEMO_LABEL } from '../../../shared/constants.ts';
 
-const LIVE_INTERVAL_MS = 10_000;
 const NO_ALERTS: Alert[] = [];
 
 interface Props {
@@ -55,13 +54,9 @@ export function MetricPanel(props: Props) {
   const size = useElementSize(frameRef);
   const box = plotBox(size.width, size.height);
   const [choice, setChoice] = useState<ResolutionChoice>('auto');
-  const [live, setLive] = useState(true);
-  const [dragging, setDragging] = useState(false);
   const [baselineKey, setBaselineKey] = useState<string | null>(null);
   const [heatmap, setHeatmap] = useState(false);
-  const liveActive = live && range.kind === 'relative' && !dragging;
-  const { now, refresh } = useLiveClock(liveActive, LIVE_INTERVAL_MS);
-  const { start, end } = resolveRange(range, now);
+  const { live, setLive, liveActive, setDragging, now, start, end, setRange } = useLiveRange(range, onRange);
   const resolution = isChoiceDrawable(choice, end - start, box.width) ? choice : 'auto';
   const matchers = useMemo(() => toMatchers(filters, hideDemo), [filters, hideDemo]);
   const metricName = metric.name;
@@ -112,10 +107,6 @@ export function MetricPanel(props: Props) {
     return valueAxis(low, high, metric.unit, box.height, isPerSecond(fn));
   }, [series, band, metric.unit, box.height, fn]);
 
-  const setRange = (next: TimeRange) => {
-    refresh();
-    onRange(next);
-  };
   const onAlertOpen = useCallback(
     (alert: Alert) => onRange(rangeAround(alert.timestamp, ALERT_WINDOW_MS, Date.now())),
     [onRange],

@@ -8,9 +8,9 @@ import { useCallback, useMemo, useState } from 'react';
 import type { MetricInfo } from '../../../shared/panel-api.ts';
 import { createHoverStore } from '../lib/hover-store.ts';
 import { toMatchers } from '../lib/label-filters.ts';
-import { resolveRange, zoomOut, type TimeRange } from '../lib/time-range.ts';
+import { zoomOut, type TimeRange } from '../lib/time-range.ts';
 import { useColorScheme } from '../hooks/use-color-scheme.ts';
-import { useLiveClock } from '../hooks/use-live-clock.ts';
+import { useLiveRange } from '../hooks/use-live-range.ts';
 import { RangeText, TimeRangeBar } from '../metrics/TimeRangeBar.tsx';
 import { OverviewCard } from './OverviewCard.tsx';
 import {
@@ -20,8 +20,6 @@ import {
   type OverviewMode,
   type OverviewPrefs,
 } from './pinned-metrics.ts';
-
-const LIVE_INTERVAL_MS = 10_000;
 
 interface Props {
   metrics: MetricInfo[];
@@ -35,12 +33,8 @@ interface Props {
 export function OverviewView({ metrics, range, hideDemo, onRange, onOpen }: Props) {
   const scheme = useColorScheme();
   const [prefs, setPrefs] = useState<OverviewPrefs>(loadOverviewPrefs);
-  const [live, setLive] = useState(true);
-  const [dragging, setDragging] = useState(false);
   const [hover] = useState(createHoverStore);
-  const liveActive = live && range.kind === 'relative' && !dragging;
-  const { now, refresh } = useLiveClock(liveActive, LIVE_INTERVAL_MS);
-  const { start, end } = resolveRange(range, now);
+  const { live, setLive, liveActive, setDragging, now, start, end, setRange } = useLiveRange(range, onRange);
   const labels = useMemo(() => toMatchers([], hideDemo), [hideDemo]);
 
   const updatePrefs = useCallback((update: (prefs: OverviewPrefs) => OverviewPrefs) => {
@@ -52,13 +46,6 @@ export function OverviewView({ metrics, range, hideDemo, onRange, onOpen }: Prop
   }, []);
   const onPin = useCallback((metric: string) => updatePrefs((p) => togglePinned(p, metric)), [updatePrefs]);
   const setMode = (mode: OverviewMode) => updatePrefs((p) => ({ ...p, mode }));
-  const setRange = useCallback(
-    (next: TimeRange) => {
-      refresh();
-      onRange(next);
-    },
-    [refresh, onRange],
-  );
   const shown = prefs.mode === 'pinned' ? metrics.filter((m) => prefs.pinned.includes(m.name)) : metrics;
 
   return (
