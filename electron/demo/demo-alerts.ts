@@ -8,7 +8,7 @@
 import { ALERT_LOOKBACK_DAYS, DAY_MS, type AlertRule } from '../../storage/src/index.ts';
 import { METRIC } from '../collector/metric-catalog.ts';
 import type { ShellStore } from '../host/shell-store.ts';
-import { DEMO_LABEL } from './demo-history.ts';
+import { DEMO_LABEL } from '../../shared/constants.ts';
 
 const MIB = 1024 * 1024;
 

@@ -22,7 +22,6 @@ import { atReportedPrecision } from '../collector/units.ts';
 import { DAY_MS, DEMO_LABEL, HOUR_MS, MINUTE_MS } from '../../shared/constants.ts';
 import type { DemoProgress } from '../../shared/events.ts';
 
-export { DEMO_LABEL };
 export const DEMO_DAYS = 30;
 export const DEMO_STEP_MS = MINUTE_MS;
 

@@ -8,7 +8,8 @@
 import { performance } from 'node:perf_hooks';
 import { checkLabelMatchers, defaultExportPath } from '../../storage/src/index.ts';
 import type { DataPaths } from './data-dir.ts';
-import { DEMO_LABEL, hasDemoHistory, loadDemoHistory, removeDemoHistory } from '../demo/demo-history.ts';
+import { DEMO_LABEL } from '../../shared/constants.ts';
+import { hasDemoHistory, loadDemoHistory, removeDemoHistory } from '../demo/demo-history.ts';
 import { prepareDemoAlerts, removeDemoRules } from '../demo/demo-alerts.ts';
 import type { ShellStore } from './shell-store.ts';
 import type { JobScheduler } from './jobs.ts';

@@ -17,10 +17,6 @@ export const ExportResponseType = root.lookupType(
 );
 export const ResourceType = root.lookupType('opentelemetry.proto.resource.v1.Resource');
 export const MetricType = root.lookupType('opentelemetry.proto.metrics.v1.Metric');
-export const GaugeType = root.lookupType('opentelemetry.proto.metrics.v1.Gauge');
-export const SumType = root.lookupType('opentelemetry.proto.metrics.v1.Sum');
-export const NumberDataPointType = root.lookupType('opentelemetry.proto.metrics.v1.NumberDataPoint');
-export const KeyValueType = root.lookupType('opentelemetry.proto.common.v1.KeyValue');
 /** google.rpc.Status: the body of an OTLP error response. */
 export const StatusType = root.lookupType('google.rpc.Status');
 

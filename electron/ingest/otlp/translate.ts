@@ -61,8 +61,6 @@ export interface MetricFamily {
 
 export interface Translation {
   families: MetricFamily[];
-  /** Every data point of the request, stored or not. */
-  pointCount: number;
   /** Points refused before storing, with why. */
   rejections: Rejections;
 }
@@ -454,9 +452,8 @@ function storedNumber(
   return tx.stageStream(samples, stream.key, state, mode === 'delta' ? stream.total : null, value);
 }
 
-/** A metric's family, its points counted; null (and its points rejected) when it has no name. */
+/** A metric's family; null (and its points rejected) when it has no name. */
 function startFamily(metric: OtlpMetric, kind: OtlpKind, points: number, out: Translation): MetricFamily | null {
-  out.pointCount += points;
   if (!metric.name) {
     out.rejections.add('a metric has no name', points);
     return null;
@@ -542,7 +539,7 @@ export async function translateRequest(
   options: TranslateOptions,
   pacer = new Pacer(),
 ): Promise<Translation> {
-  const out: Translation = { families: [], pointCount: 0, rejections: new Rejections() };
+  const out: Translation = { families: [], rejections: new Rejections() };
   const tx = new Transaction(state);
   for (const resourceMetrics of request.resourceMetrics ?? []) {
     const labelSets = new LabelSets(

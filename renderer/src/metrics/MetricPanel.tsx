@@ -5,7 +5,7 @@
  */
 import { useCallback, useMemo, useRef, useState } from 'react';
 import type { Alert, MetricInfo, SeriesResult } from '../../../shared/panel-api.ts';
-import { isRetryable, telemetry } from '../lib/api.ts';
+import { telemetry } from '../lib/api.ts';
 import { effectiveFn, isPerSecond, queryChart, type ChartAggregate, type ChartFn } from '../lib/chart-query.ts';
 import { valueFormatter } from '../lib/format.ts';
 import { toMatchers, type LabelFilter } from '../lib/label-filters.ts';
@@ -162,9 +162,7 @@ export function MetricPanel(props: Props) {
           />
         </div>
       </div>
-      {results.error !== undefined && (
-        <ErrorBanner error={results.error} onRetry={isRetryable(results.error) ? results.reload : undefined} />
-      )}
+      {results.error !== undefined && <ErrorBanner error={results.error} onRetry={results.reload} />}
       <ChartFrame
         frameRef={frameRef}
         size={size}

@@ -6,7 +6,8 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import type { IngestSettings, OtlpStatus } from '../../../shared/ingest.ts';
 import { useAction } from '../hooks/use-action.ts';
-import { errorMessage, telemetry } from '../lib/api.ts';
+import { FormError } from '../components/Notice.tsx';
+import { telemetry } from '../lib/api.ts';
 
 interface Props {
   settings: IngestSettings;
@@ -100,11 +101,7 @@ export function OtlpReceiverForm({ settings, status, onSaved }: Props) {
           Save
         </button>
       </div>
-      {action.error !== undefined && (
-        <p className="inline-error" role="alert">
-          {errorMessage(action.error)}
-        </p>
-      )}
+      <FormError error={action.error} />
     </form>
   );
 }

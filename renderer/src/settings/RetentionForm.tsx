@@ -6,7 +6,8 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { MAX_RETENTION_DAYS, MIN_RETENTION_DAYS } from '../../../shared/constants.ts';
 import type { RetentionPreview, Settings } from '../../../shared/panel-api.ts';
 import { useAction } from '../hooks/use-action.ts';
-import { errorMessage, telemetry } from '../lib/api.ts';
+import { FormError } from '../components/Notice.tsx';
+import { telemetry } from '../lib/api.ts';
 import { formatCount, formatDateTime } from '../lib/format.ts';
 
 interface Props {
@@ -72,11 +73,7 @@ export function RetentionForm({ settings, onSaved }: Props) {
           Review change
         </button>
       </div>
-      {action.error !== undefined && (
-        <p className="inline-error" role="alert">
-          {errorMessage(action.error)}
-        </p>
-      )}
+      <FormError error={action.error} />
       {saved && (
         <p className="success" role="status">
           Retention set to {settings.retentionDays} days and applied.

@@ -6,6 +6,7 @@
 import { useState, type FormEvent } from 'react';
 import { DEFAULT_SCRAPE_INTERVAL_SECONDS, type ScrapeTarget, type ScrapeTargetStatus } from '../../../shared/ingest.ts';
 import { useAction } from '../hooks/use-action.ts';
+import { FormError } from '../components/Notice.tsx';
 import { errorMessage, telemetry } from '../lib/api.ts';
 import { formatDateTime } from '../lib/format.ts';
 
@@ -126,11 +127,7 @@ function AddTargetForm({ onAdded }: { onAdded: () => void }) {
       <button type="submit" className="button" disabled={action.busy || url.trim() === ''}>
         Add target
       </button>
-      {action.error !== undefined && (
-        <p className="inline-error wide" role="alert">
-          {errorMessage(action.error)}
-        </p>
-      )}
+      <FormError error={action.error} wide />
     </form>
   );
 }
