@@ -120,6 +120,14 @@ const WIDTH: Record<string, number | undefined> = {
   '1d': DAY,
 };
 
+/** What 'auto' picks, computed from the reference: raw when every series fits maxPoints, else the finest interval whose buckets do. */
+function autoResolution(ref: Reference, hosts: string[], start: number, end: number, maxPoints: number): string {
+  const inRange = (host: string) => [...(ref.get(host)?.keys() ?? [])].filter((ts) => ts >= start && ts < end).length;
+  if (hosts.every((host) => inRange(host) <= maxPoints)) return 'raw';
+  const slots = (width: number) => Math.floor((end - 1) / width) - Math.floor(start / width) + 1;
+  return ['1m', '5m', '1h', '1d'].find((i) => slots(WIDTH[i]!) <= maxPoints) ?? '1d';
+}
+
 function checkQueries(store: TimeSeriesStorage, ref: Reference, ranges: [number, number][]): void {
   for (const [startMinute, length] of ranges) {
     const start = T0 + startMinute * MINUTE;
@@ -133,7 +141,9 @@ function checkQueries(store: TimeSeriesStorage, ref: Reference, ranges: [number,
     for (const q of queries) {
       const got = store.queryMetrics(q).filter((s: SeriesResult) => s.points.length > 0);
       const hosts = HOSTS.filter((h) => q.labels === undefined || q.labels['host'] === h);
-      const resolution = got[0]?.resolution ?? (q.aggregation === 'auto' ? 'raw' : q.aggregation!);
+      const resolution =
+        q.aggregation === 'auto' ? autoResolution(ref, hosts, start, end, q.maxPoints!) : q.aggregation!;
+      for (const s of got) assert.equal(s.resolution, resolution, `${JSON.stringify(q)}: its resolution`);
       const want = hosts
         .map((host) => ({ host, points: expected(ref, host, start, end, WIDTH[resolution]) }))
         .filter((s) => s.points.length > 0);
@@ -157,6 +167,7 @@ function checkCounts(store: TimeSeriesStorage, ref: Reference, previewAt: (ms: n
   ] as const) {
     previewAt(now);
     const preview = store.previewRetention(days);
+    assert.equal(preview.cutoff, now - days * DAY, 'the cutoff');
     const before = all.filter((ts) => ts < preview.cutoff);
     const span = { samples: before.length, from: null as number | null, to: null as number | null };
     if (before.length > 0) [span.from, span.to] = [Math.min(...before), Math.max(...before)];

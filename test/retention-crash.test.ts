@@ -8,13 +8,13 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { copyFileSync, existsSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { TimeSeriesStorage, type MetricSample } from '../storage/src/index.ts';
-import { DAY, HOUR, MINUTE, MODES, T0, regularSamples, rng, tempDir } from './support/store.ts';
+import { DAY, HOUR, MINUTE, MODES, T0, fileContains, regularSamples, rng, tempDir } from './support/store.ts';
 
 const CHILD = fileURLToPath(new URL('./support/retention-child.ts', import.meta.url));
 const KILLS = 3;
@@ -74,10 +74,6 @@ function rawPoints(store: TimeSeriesStorage): Map<string, number[]> {
     }
   }
   return out;
-}
-
-function fileContains(path: string, needle: string): boolean {
-  return existsSync(path) && readFileSync(path).includes(Buffer.from(needle, 'utf8'));
 }
 
 for (const mode of MODES) {

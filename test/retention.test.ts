@@ -5,16 +5,12 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import Database from 'better-sqlite3';
-import { DAY, MODES, openStore, regularSamples } from './support/store.ts';
+import { DAY, MODES, fileContains, openStore, regularSamples } from './support/store.ts';
 
 const NOW = Date.UTC(2026, 5, 1);
 const SECRET = 'host-SECRET-9c41e7';
-
-function fileContains(path: string, needle: string): boolean {
-  return existsSync(path) && readFileSync(path).includes(Buffer.from(needle, 'utf8'));
-}
 
 function count(dbPath: string, sql: string): number {
   const db = new Database(dbPath, { readonly: true });
@@ -260,6 +256,7 @@ for (const mode of MODES) {
         for (let i = 0; i < samples.length; i += 250) await s.store.insertSamples(samples.slice(i, i + 250));
         s.store.setRetentionDays(1);
         const preview = s.store.previewRetention(1);
+        assert.equal(preview.cutoff, NOW - DAY, 'the cutoff');
         const expired = samples.filter((x) => x.timestamp < preview.cutoff).map((x) => x.timestamp);
         const kept = samples.filter((x) => x.timestamp >= preview.cutoff);
         assert.ok(

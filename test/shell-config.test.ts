@@ -8,7 +8,14 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } f
 import { homedir, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
-import { DATA_DIR_ENV, dataPaths, ensureDataDirs, parseShellFlags, resolveDataDir } from '../electron/host/data-dir.ts';
+import {
+  DATA_DIR_ENV,
+  dataPaths,
+  ensureDataDirs,
+  hostArgs,
+  parseShellFlags,
+  resolveDataDir,
+} from '../electron/host/data-dir.ts';
 import { findElectronBinary } from '../electron/scripts/electron-binary.ts';
 import { unitOf } from '../electron/collector/units.ts';
 
@@ -39,6 +46,26 @@ test('flags: --port is checked, --remove is a switch, unknown arguments are igno
   });
   assert.throws(() => parseShellFlags(['--port', 'http']), /--port/);
   assert.throws(() => parseShellFlags(['--port', '70000']), /--port/);
+});
+
+test('flags: --otlp[=PORT] turns the receiver on for the run (4318 bare), and reaches the storage host', () => {
+  assert.deepEqual(parseShellFlags(['--otlp']), { otlp: 4318, remove: false });
+  assert.deepEqual(parseShellFlags(['--otlp=0', '--port', '5199']), { otlp: 0, port: 5199, remove: false });
+  // A bare --otlp never takes the next argument as its port.
+  assert.deepEqual(parseShellFlags(['--otlp', '5000']), { otlp: 4318, remove: false });
+  assert.equal(parseShellFlags(['--otlp=4000', '--otlp=4001']).otlp, 4001, 'the last one wins');
+  assert.throws(() => parseShellFlags(['--otlp=http']), /--otlp must be an integer/);
+  assert.throws(() => parseShellFlags(['--otlp=70000']), /--otlp/);
+  // What Electron's main process and the preview hand the storage host, as the host parses it.
+  assert.deepEqual(parseShellFlags(hostArgs('/srv/data', parseShellFlags(['--otlp=0']))), {
+    dataDir: '/srv/data',
+    otlp: 0,
+    remove: false,
+  });
+  assert.deepEqual(parseShellFlags(hostArgs('/srv/data', parseShellFlags([]))), {
+    dataDir: '/srv/data',
+    remove: false,
+  });
 });
 
 test('units come from the metric name suffix', () => {

@@ -1,8 +1,9 @@
 /**
  * Test support: a fresh temporary folder per test, a store opened in it, and a deterministic
- * sample generator, so every test runs against a real SQLite file on disk.
+ * sample generator, so every test runs against a real SQLite file on disk; and whether a file
+ * holds a text (a privacy check: nothing deleted may stay readable).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TimeSeriesStorage } from '../../storage/src/index.ts';
@@ -12,6 +13,11 @@ export const T0 = Date.UTC(2026, 0, 1);
 export const MINUTE = 60_000;
 export const HOUR = 3_600_000;
 export const DAY = 86_400_000;
+
+/** Whether the file at `path` (if any) holds `needle`'s UTF-8 bytes anywhere. */
+export function fileContains(path: string, needle: string): boolean {
+  return existsSync(path) && readFileSync(path).includes(Buffer.from(needle, 'utf8'));
+}
 
 /** Both storage modes; suites that run under each iterate over this. */
 export const MODES = [
