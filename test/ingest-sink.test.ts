@@ -80,6 +80,37 @@ describe('ingest sink', () => {
     }
   });
 
+  it('writes the units after a refused step in steps again, not one by one', async () => {
+    const s = openStore({ autoMaintenance: false });
+    try {
+      const committed = new Set<string>();
+      const units = Array.from({ length: 5_000 }, (_, i) =>
+        unit(i % 10, i, committed, i === 3 ? { big: 'x'.repeat(1025) } : {}),
+      );
+      const batches: number[] = [];
+      const counting = {
+        insertSamples: (samples: Parameters<typeof s.store.insertSamples>[0]) => {
+          batches.push(samples.length);
+          return s.store.insertSamples(samples);
+        },
+      };
+      const result = await ingestInSteps(counting, units);
+      assert.equal(result.accepted, 4_999);
+      assert.equal(result.rejections.total, 1);
+      assert.equal(storedCount(s.store), 2 * 4_999);
+      // The refused first step, its units one by one, then steps of about STEP_UNITS samples.
+      const firstStepUnits = batches[0]! / 2;
+      assert.deepEqual(batches.slice(1, 1 + firstStepUnits), Array(firstStepUnits).fill(2));
+      const rest = batches.slice(1 + firstStepUnits);
+      assert.ok(
+        rest.length > 0 && rest.length <= Math.ceil((2 * (5_000 - firstStepUnits)) / STEP_UNITS),
+        `${rest.length} writes after it`,
+      );
+    } finally {
+      s.cleanup();
+    }
+  });
+
   it('rejects what is not yet written when the store itself fails (closed), keeping what was', async () => {
     const s = openStore({ autoMaintenance: false });
     try {

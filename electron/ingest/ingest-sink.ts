@@ -3,8 +3,9 @@
  * sample group) are written in batches of about STEP_UNITS samples, handing the event loop back
  * between batches so the panel's calls are answered during a large request. A unit is stored whole
  * or not at all and counted as accepted or rejected: when a batch is refused for one of its samples
- * (a label limit, the series limit), the rest of the request is written unit by unit so that only
- * the units at fault are rejected, each with the engine's reason. An error of the store itself (a
+ * (a label limit, the series limit), that batch's units are written again one by one so that only
+ * the units at fault are rejected, each with the engine's reason, and the units after it go in
+ * batches again. An error of the store itself (a
  * full disk, a closed store) rejects the units not yet written, with its message.
  */
 import { CardinalityLimitError, InvalidSampleError, StorageError, type MetricSample } from '../../storage/src/index.ts';
@@ -46,10 +47,12 @@ export async function ingestInSteps(
   rejections: Rejections = new Rejections(),
 ): Promise<IngestResult> {
   let accepted = 0;
-  let oneByOne = false;
+  /** The units of a step the store refused go again one by one, up to here; then steps again. */
+  let oneByOneUntil = 0;
   let next = 0;
   const pacer = new Pacer();
   while (next < units.length) {
+    const oneByOne = next < oneByOneUntil;
     const end = oneByOne ? next + 1 : stepEnd(units, next);
     const samples = samplesOf(units, next, end);
     try {
@@ -63,8 +66,7 @@ export async function ingestInSteps(
       if (oneByOne) {
         rejections.add(fault);
         next = end;
-      }
-      oneByOne = true;
+      } else oneByOneUntil = end;
       continue;
     }
     for (let i = next; i < end; i++) units[i]?.commit?.();
