@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { scrapeOnce } from '../electron/ingest/scrape/scrape-once.ts';
+import { DeclaredMetadata } from '../electron/ingest/declared-metadata.ts';
 import { openStore, type OpenedStore } from './support/store.ts';
 
 const PROMETHEUS = '/usr/bin/prometheus';
@@ -92,7 +93,7 @@ test("Prometheus' own /metrics is stored whole, sample by sample, and typed as i
   try {
     const result = await scrapeOnce(
       { id: 1, url: proxyUrl, job: 'prometheus', intervalSeconds: 10 },
-      { store: s.store, now: Date.now, timeoutMs: 8_000, declared: new Map() },
+      { store: s.store, now: Date.now, timeoutMs: 8_000, declared: new DeclaredMetadata() },
     );
     assert.ok(result && served);
     assert.equal(result.up, 1, String(result.error));

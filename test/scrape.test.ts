@@ -18,6 +18,7 @@ import { isLoopbackAddress, loopbackUrlProblem } from '../electron/ingest/scrape
 import { SCRAPE_ACCEPT } from '../electron/ingest/scrape/scrape-fetch.ts';
 import { ScrapeManager, scrapeTimeoutMs } from '../electron/ingest/scrape/scrape-manager.ts';
 import { scrapeOnce, type ScrapeResult } from '../electron/ingest/scrape/scrape-once.ts';
+import { DeclaredMetadata } from '../electron/ingest/declared-metadata.ts';
 import type { ScrapeTarget } from '../shared/ingest.ts';
 import type { TimeSeriesStorage } from '../storage/src/index.ts';
 import { openStore, type OpenedStore } from './support/store.ts';
@@ -77,7 +78,7 @@ function target(url: string, job = 'app', intervalSeconds = 10): ScrapeTarget {
 }
 
 async function scrape(store: TimeSeriesStorage, t: ScrapeTarget, timeoutMs = 5_000): Promise<ScrapeResult> {
-  const result = await scrapeOnce(t, { store, now: Date.now, timeoutMs, declared: new Map() });
+  const result = await scrapeOnce(t, { store, now: Date.now, timeoutMs, declared: new DeclaredMetadata() });
   assert.ok(result);
   return result;
 }

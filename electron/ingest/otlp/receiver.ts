@@ -15,6 +15,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { StorageError, type MetricMetadata, type MetricSample } from '../../../storage/src/index.ts';
 import { isLoopbackHostHeader } from '../../host/host-header.ts';
+import { DeclaredMetadata } from '../declared-metadata.ts';
 import { BodyEncodingError, BodyTooLargeError, MAX_BODY_BYTES, readBody } from '../http-body.ts';
 import { ingestInSteps, type IngestUnit } from '../ingest-sink.ts';
 import {
@@ -120,8 +121,7 @@ export class OtlpReceiver {
   private queue: Promise<unknown> = Promise.resolve();
   private queuedPoints = 0;
   private readonly state = new SeriesState();
-  /** The metadata last declared per metric, so a steady stream does not redeclare it each time. */
-  private readonly declared = new Map<string, string>();
+  private readonly declared = new DeclaredMetadata();
 
   constructor(private readonly options: OtlpReceiverOptions) {}
 
@@ -302,17 +302,13 @@ export class OtlpReceiver {
 
   /** Declares a family's type, unit and help; a conflict with the store rejects its points. */
   private declare(family: MetricFamily, rejections: { add(reason: string, points: number): void }): boolean {
-    const key = JSON.stringify(family.metadata);
-    if (this.declared.get(family.metadata.name) === key) return true;
     try {
-      this.options.store.describeMetric(family.metadata);
+      this.declared.declare(this.options.store, family.metadata);
+      return true;
     } catch (err) {
       if (!(err instanceof StorageError)) throw err;
-      this.declared.delete(family.metadata.name);
       rejections.add(`${family.metadata.name}: ${err.message}`, family.points.length);
       return false;
     }
-    this.declared.set(family.metadata.name, key);
-    return true;
   }
 }

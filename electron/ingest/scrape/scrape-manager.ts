@@ -7,6 +7,7 @@
  * `onResult` (the status board).
  */
 import type { ScrapeTarget } from '../../../shared/ingest.ts';
+import { DeclaredMetadata } from '../declared-metadata.ts';
 import { SCRAPE_METRIC_METADATA, declareAll, scrapeOnce, type ScrapeResult, type ScrapeStore } from './scrape-once.ts';
 
 /** A scrape never waits longer than this, nor longer than SCRAPE_TIMEOUT_SHARE of its interval. */
@@ -68,7 +69,7 @@ function sameTarget(a: ScrapeTarget, b: ScrapeTarget): boolean {
 
 export class ScrapeManager {
   private readonly loops = new Map<number, TargetLoop>();
-  private readonly declared = new Map<string, string>();
+  private readonly declared = new DeclaredMetadata();
   private readonly options: ScrapeManagerOptions;
   private readonly now: () => number;
   private closed = false;

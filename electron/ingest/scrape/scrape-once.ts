@@ -11,6 +11,7 @@
 import { performance } from 'node:perf_hooks';
 import type { MetricMetadata, MetricSample, TimeSeriesStorage } from '../../../storage/src/index.ts';
 import type { ScrapeTarget } from '../../../shared/ingest.ts';
+import type { DeclaredMetadata } from '../declared-metadata.ts';
 import { formatOf, parseExposition } from './exposition-parser.ts';
 import { ExpositionError } from './exposition-lexer.ts';
 import { ScrapeError, fetchExposition } from './scrape-fetch.ts';
@@ -50,8 +51,8 @@ export interface ScrapeDeps {
   store: ScrapeStore;
   now: () => number;
   timeoutMs: number;
-  /** The declarations this scraper already made (name -> JSON), so unchanged ones are not repeated. */
-  declared: Map<string, string>;
+  /** The declarations this scraper already made, so unchanged ones are not repeated. */
+  declared: DeclaredMetadata;
   /** Aborted when the target is removed or the scraper closes: nothing more is stored. */
   signal?: AbortSignal;
 }
@@ -65,15 +66,12 @@ export function targetLabels(target: Pick<ScrapeTarget, 'url' | 'job'>): TargetL
 export function declareAll(
   store: ScrapeStore,
   declarations: readonly MetricMetadata[],
-  declared: Map<string, string>,
+  declared: DeclaredMetadata,
 ): string[] {
   const refusals: string[] = [];
   for (const meta of declarations) {
-    const key = JSON.stringify(meta);
-    if (declared.get(meta.name) === key) continue;
     try {
-      store.describeMetric(meta);
-      declared.set(meta.name, key);
+      declared.declare(store, meta);
     } catch (err) {
       const code = (err as { code?: unknown }).code;
       const message = err instanceof Error ? err.message : String(err);
