@@ -47,10 +47,10 @@ const severity = z.enum(SEVERITIES);
 const retentionDays = z.int().min(MIN_RETENTION_DAYS).max(MAX_RETENTION_DAYS);
 
 /** The longest bearer token, URL, and the bounds of a scrape interval the settings accept. */
-export const MAX_TOKEN_LENGTH = 256;
-export const MAX_URL_LENGTH = 2048;
-export const MIN_SCRAPE_INTERVAL_SECONDS = 1;
-export const MAX_SCRAPE_INTERVAL_SECONDS = 3600;
+const MAX_TOKEN_LENGTH = 256;
+const MAX_URL_LENGTH = 2048;
+const MIN_SCRAPE_INTERVAL_SECONDS = 1;
+const MAX_SCRAPE_INTERVAL_SECONDS = 3600;
 
 /** The most points per series a query from the window may ask for; a raw query without maxPoints gets this cap. */
 export const MAX_QUERY_POINTS = 20_000;
@@ -74,7 +74,7 @@ const labels = labelRecord(labelValue, 'labels');
 const labelMatcher = z.union([labelValue, z.strictObject({ op: z.enum(['=', '!=', '=~', '!~']), value: labelValue })]);
 
 /** The most conditions on one label in a query (several must all hold). */
-export const MAX_MATCHERS_PER_LABEL = 16;
+const MAX_MATCHERS_PER_LABEL = 16;
 
 const labelMatchers = z.union([labelMatcher, z.array(labelMatcher).min(1).max(MAX_MATCHERS_PER_LABEL)]);
 

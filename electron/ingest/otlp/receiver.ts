@@ -31,11 +31,11 @@ import { pointsOf, type ExportRequest } from './schema.ts';
 import { SeriesState } from './series-state.ts';
 import { translateRequest, type MetricFamily } from './translate.ts';
 
-export const OTLP_METRICS_PATH = '/v1/metrics';
+const OTLP_METRICS_PATH = '/v1/metrics';
 /** Data points waiting to be stored beyond which a request is refused with 503 (unless none wait). */
-export const MAX_QUEUED_POINTS = 1_000_000;
+const MAX_QUEUED_POINTS = 1_000_000;
 /** Seconds a client is asked to wait after a 503. */
-export const RETRY_AFTER_SECONDS = 1;
+const RETRY_AFTER_SECONDS = 1;
 /** Connection limits, as the preview server's: slow or idle clients are cut off. */
 const SERVER_LIMITS = {
   headersTimeoutMs: 10_000,

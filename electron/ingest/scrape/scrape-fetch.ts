@@ -13,7 +13,7 @@ import { loopbackLookup, loopbackUrlProblem } from './loopback.ts';
 
 export const SCRAPE_ACCEPT =
   'application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1';
-export const MAX_REDIRECTS = 5;
+const MAX_REDIRECTS = 5;
 
 export type ScrapeErrorKind = 'refused' | 'network' | 'http' | 'timeout' | 'too-large' | 'garbage' | 'store';
 

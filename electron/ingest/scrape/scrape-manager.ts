@@ -11,8 +11,8 @@ import { DeclaredMetadata } from '../declared-metadata.ts';
 import { SCRAPE_METRIC_METADATA, declareAll, scrapeOnce, type ScrapeResult, type ScrapeStore } from './scrape-once.ts';
 
 /** A scrape never waits longer than this, nor longer than SCRAPE_TIMEOUT_SHARE of its interval. */
-export const MAX_SCRAPE_TIMEOUT_MS = 10_000;
-export const SCRAPE_TIMEOUT_SHARE = 0.8;
+const MAX_SCRAPE_TIMEOUT_MS = 10_000;
+const SCRAPE_TIMEOUT_SHARE = 0.8;
 
 export function scrapeTimeoutMs(intervalSeconds: number): number {
   return Math.min(MAX_SCRAPE_TIMEOUT_MS, intervalSeconds * 1000 * SCRAPE_TIMEOUT_SHARE);

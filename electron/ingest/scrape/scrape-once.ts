@@ -20,7 +20,7 @@ import { scrapedSamples, type TargetLabels } from './scrape-samples.ts';
 /** The store as a scrape uses it. */
 export type ScrapeStore = Pick<TimeSeriesStorage, 'insertSamples' | 'describeMetric'>;
 
-export const SCRAPE_METRIC = {
+const SCRAPE_METRIC = {
   up: 'up',
   duration: 'scrape_duration_seconds',
   samples: 'scrape_samples_scraped',
@@ -58,7 +58,7 @@ export interface ScrapeDeps {
 }
 
 /** The labels the target's series get: job as configured, instance = the URL's host:port. */
-export function targetLabels(target: Pick<ScrapeTarget, 'url' | 'job'>): TargetLabels {
+function targetLabels(target: Pick<ScrapeTarget, 'url' | 'job'>): TargetLabels {
   return { job: target.job, instance: new URL(target.url).host };
 }
 
