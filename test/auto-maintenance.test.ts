@@ -2,7 +2,8 @@
  * The engine maintains itself: a library user who never calls the rollup job gets a folded,
  * compacted store equal to one maintained by hand; queries stay exact while the store's own job
  * runs; the option turns it off; an explicit call waits for it; a failed run is in the health and
- * retried; close() during it leaves a sound file with every acknowledged sample. (Crash safety of the automatic path is in crash.test.ts.)
+ * retried; close() during it leaves a sound file with every acknowledged sample (and rows its
+ * compaction marked moved, which the next job deletes). (Crash safety of the automatic path is in crash.test.ts.)
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -17,7 +18,7 @@ import {
   type MetricSample,
   type StorageConfig,
 } from '../storage/src/index.ts';
-import { MINUTE, MODES, T0, openStore, regularSamples, type OpenedStore } from './support/store.ts';
+import { MINUTE, MODES, T0, headRows, openStore, regularSamples, type OpenedStore } from './support/store.ts';
 
 const METRICS = ['auto_cpu_percent', 'auto_rss_bytes', 'auto_requests_total', 'auto_queue_depth'];
 const SERIES = METRICS.flatMap((name) => Array.from({ length: 50 }, (_, k) => ({ name, labels: { host: `h${k}` } })));
@@ -35,10 +36,6 @@ function workload(): MetricSample[] {
 
 async function insertInBatches(store: TimeSeriesStorage, samples: MetricSample[], size: number): Promise<void> {
   for (let i = 0; i < samples.length; i += size) await store.insertSamples(samples.slice(i, i + size));
-}
-
-function headRows(store: TimeSeriesStorage): number {
-  return (store.sql('SELECT COUNT(*) AS n FROM head')[0] as { n: number }).n;
 }
 
 function everyQuery(store: TimeSeriesStorage): unknown[] {
@@ -208,6 +205,8 @@ for (const mode of MODES) {
         await insertInBatches(s.store, samples, 10_000);
         await until(() => headRows(s.store) < samples.length, 'the job began');
         assert.ok(headRows(s.store) > 0, 'closed before the job was done');
+        const marks = (s.store.sql('SELECT COUNT(*) AS n FROM head_moved')[0] as { n: number }).n;
+        assert.ok(marks > 0, 'closed inside a window: rows marked moved are still in the head table');
         const queued = s.store.rollUpAndCompact();
         s.store.close();
         await assert.rejects(queued, { code: 'STORE_CLOSED' });
@@ -220,6 +219,10 @@ for (const mode of MODES) {
         assert.equal(totals(store, '1h').count, samples.length);
         await store.rollUpAndCompact();
         assert.equal(totals(store, '1m').count, samples.length);
+        assert.deepEqual(
+          store.sql('SELECT (SELECT COUNT(*) FROM head) AS rows, (SELECT COUNT(*) FROM head_moved) AS marks'),
+          [{ rows: 0, marks: 0 }],
+        );
         assert.deepEqual(rejections, []);
       } finally {
         process.off('unhandledRejection', onRejection);

@@ -335,7 +335,8 @@ describe('chunk checksums', () => {
     const { s, samples } = await compactedFile();
     try {
       // Undo migrations 3 to 9 (checksums, quarantine, the store marker, metric metadata, counter
-      // rollups, alert rules and incidents): a file as version 2 wrote it.
+      // rollups, alert rules and incidents): a file as version 2 wrote it, but for views and the
+      // head's marks (migrations 10 to 12 do theirs again).
       const db = new Database(s.dbPath);
       db.exec('ALTER TABLE chunks DROP COLUMN checksum; DROP TABLE quarantine; DROP TABLE metric_metadata;');
       db.exec('DROP TABLE alert_rules; DROP TABLE incidents; ALTER TABLE baselines DROP COLUMN checked_to;');

@@ -11,7 +11,7 @@ import { describe, it } from 'node:test';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { MetricQuery, MetricSample, TimeSeriesStorage } from '../src/index.ts';
 import { FIRST_WINDOW_ROWS, STEP_ROWS } from '../src/tier/compaction.ts';
-import { DAY, MODES, T0, openStore, regularSamples } from '../../test/support/store.ts';
+import { DAY, MODES, T0, headRows, openStore, regularSamples } from '../../test/support/store.ts';
 
 const SMALL = [
   ...Array.from({ length: 6 }, (_, k) => ({ name: 'steps_requests_total', labels: { host: `h${k}` } })),
@@ -54,11 +54,14 @@ function everyQuery(store: TimeSeriesStorage): unknown[] {
     for (const aggregation of ['1m', '1h'] as const)
       queries.push({ metricName, start: T0, end: END, aggregation, fn: 'increase' });
   }
-  return queries.map((q) => store.queryMetrics(q));
-}
-
-function headRows(store: TimeSeriesStorage): number {
-  return (store.sql('SELECT COUNT(*) AS n FROM head')[0] as { n: number }).n;
+  // And the plain SQL views, which add the head rows compaction has not moved yet.
+  const views = ['raw', '1m', '1h'].map((interval) =>
+    store.sql(
+      `SELECT metric_name, labels, COUNT(*) AS n, SUM(${interval === 'raw' ? 'value' : 'count'}) AS total
+       FROM metrics_${interval} GROUP BY metric_name, labels ORDER BY metric_name, labels`,
+    ),
+  );
+  return [...queries.map((q) => store.queryMetrics(q)), ...views];
 }
 
 for (const mode of MODES) {

@@ -1,9 +1,10 @@
 /**
  * The head's per-series view (head/head-view.ts, read through head/head.ts): after any sequence of
- * writes (appends in and out of time order, compaction's deletions of each series' oldest rows, retention's bounded
+ * writes (appends in and out of time order, compaction's marks on each series' oldest rows and its
+ * deletion of a window's ids, one left behind by a stopped compaction, retention's bounded
  * deletions, a series' deletion, a quarantine sweep behind the view's back, a transaction rolled
  * back after its writes, a reopen), every read of it equals the same read computed from the head
- * table itself, which is the reference.
+ * table itself (its rows that no mark covers), which is the reference.
  */
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -19,7 +20,9 @@ const SPAN = 1_000;
 
 type Op =
   | { kind: 'append'; rows: { seriesId: number; ts: number; value: number }[]; rollBack: boolean }
-  | { kind: 'deleteFirstRows'; upToShare: number; shares: number[] }
+  | { kind: 'markMoved'; upToShare: number; shares: number[] }
+  | { kind: 'deleteUpTo'; upToShare: number }
+  | { kind: 'deleteMoved' }
   | { kind: 'deleteBefore'; ts: number; limit: number }
   | { kind: 'deleteSeries'; seriesId: number }
   | { kind: 'behindTheBack'; ts: number }
@@ -27,24 +30,30 @@ type Op =
 
 const seriesId = fc.integer({ min: 1, max: SERIES });
 const ts = fc.integer({ min: 0, max: SPAN });
-const share = fc.double({ min: 0, max: 1, noNaN: true });
+/** A share in [0, 1] in hundredths (fc.double gives mostly tiny values, which would mark nothing). */
+const share = fc.integer({ min: 0, max: 100 }).map((n) => n / 100);
 const op: fc.Arbitrary<Op> = fc.oneof(
   {
     weight: 5,
     arbitrary: fc.record({
       kind: fc.constant('append' as const),
-      rows: fc.array(fc.record({ seriesId, ts, value: fc.integer({ min: -50, max: 50 }) }), { maxLength: 700 }),
+      rows: fc.array(fc.record({ seriesId, ts, value: fc.integer({ min: -50, max: 50 }) }), {
+        maxLength: 700,
+        size: 'large',
+      }),
       rollBack: fc.boolean(),
     }),
   },
   {
     weight: 2,
     arbitrary: fc.record({
-      kind: fc.constant('deleteFirstRows' as const),
+      kind: fc.constant('markMoved' as const),
       upToShare: share,
       shares: fc.array(share, { minLength: SERIES, maxLength: SERIES }),
     }),
   },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('deleteUpTo' as const), upToShare: share }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('deleteMoved' as const) }) },
   {
     weight: 2,
     arbitrary: fc.record({
@@ -58,10 +67,22 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('reopen' as const) }) },
 );
 
+/** The head table's rows that no mark of compaction covers. */
 function tableRows(db: Db): HeadRow[] {
-  return (db.prepare('SELECT id, series_id, ts, value FROM head ORDER BY id').raw().all() as number[][]).map(
-    ([id, sid, t, value]) => ({ id: id!, seriesId: sid!, ts: t!, value: value! }),
-  );
+  const unmarked = `SELECT id, series_id, ts, value FROM head h
+    WHERE NOT EXISTS (SELECT 1 FROM head_moved m WHERE m.series_id = h.series_id AND h.id <= m.up_to) ORDER BY id`;
+  return (db.prepare(unmarked).raw().all() as number[][]).map(([id, sid, t, value]) => ({
+    id: id!,
+    seriesId: sid!,
+    ts: t!,
+    value: value!,
+  }));
+}
+
+/** The id at `share` of the way from the head's first row to its last id. */
+function idAt(head: Head, share: number): number {
+  const first = head.firstIdAfter(0) ?? head.maxId();
+  return first + Math.floor((head.maxId() - first) * share);
 }
 
 function apply(db: Db, head: Head, o: Op): void {
@@ -75,21 +96,28 @@ function apply(db: Db, head: Head, o: Op): void {
     } catch {
       head.discard();
     }
-  } else if (o.kind === 'deleteFirstRows') {
-    // As compaction does: some of each series' oldest rows among those with id <= upTo.
+  } else if (o.kind === 'markMoved') {
+    // As compaction's steps do: some of each series' oldest rows among those with id <= upTo.
     db.transaction(() => {
-      const upTo = Math.floor(head.maxId() * o.upToShare);
-      const prefixes = o.shares.map((part, k) => {
+      const upTo = idAt(head, o.upToShare);
+      o.shares.forEach((part, k) => {
         const count = (head.seriesRowsBetween(0, upTo).get(k + 1)?.ids.length ?? 0) * part;
-        return { seriesId: k + 1, ids: Array.from(head.firstRows(k + 1, upTo, Math.floor(count)).ids) };
+        const { ids } = head.firstRows(k + 1, upTo, Math.floor(count));
+        if (ids.length > 0) head.markMoved(k + 1, ids[ids.length - 1]!);
       });
-      const expected = prefixes.reduce((n, p) => n + p.ids.length, 0);
-      assert.equal(head.deleteFirstRows(prefixes), expected);
     })();
+  } else if (o.kind === 'deleteUpTo') {
+    db.transaction(() => head.deleteUpTo(idAt(head, o.upToShare)))();
+  } else if (o.kind === 'deleteMoved') {
+    const marked = (db.prepare('SELECT COUNT(*) FROM head').pluck().get() as number) - tableRows(db).length;
+    assert.equal(head.deleteMoved(), marked);
+    assert.equal(db.prepare('SELECT COUNT(*) FROM head_moved').pluck().get(), 0);
   } else if (o.kind === 'deleteBefore') {
     db.transaction(() => head.deleteBefore(o.ts, o.limit))();
   } else if (o.kind === 'deleteSeries') {
     db.transaction(() => head.deleteSeries(o.seriesId))();
+    // Its rows marked moved go too: they are in the tier.
+    assert.equal(db.prepare('SELECT COUNT(*) FROM head WHERE series_id = ?').pluck().get(o.seriesId), 0);
   } else if (o.kind === 'behindTheBack') {
     // As a quarantine sweep does: a delete the view does not apply, with the version bumped.
     db.transaction(() => {
@@ -151,7 +179,7 @@ describe('the head per-series view', () => {
             let db = openDatabase(path, true);
             try {
               migrate(db);
-              db.exec('DELETE FROM head');
+              db.exec('DELETE FROM head; DELETE FROM head_moved');
               let head = new Head(db);
               for (const o of ops) {
                 if (o.kind === 'reopen') {

@@ -1,7 +1,7 @@
 /**
  * Test support: a fresh temporary folder per test, a store opened in it, and a deterministic
  * sample generator, so every test runs against a real SQLite file on disk; and whether a file
- * holds a text (a privacy check: nothing deleted may stay readable).
+ * holds a text (a privacy check: nothing deleted may stay readable); the head rows queries read.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,6 +17,16 @@ export const DAY = 86_400_000;
 /** Whether the file at `path` (if any) holds `needle`'s UTF-8 bytes anywhere. */
 export function fileContains(path: string, needle: string): boolean {
   return existsSync(path) && readFileSync(path).includes(Buffer.from(needle, 'utf8'));
+}
+
+/**
+ * Rows a query still reads from the head: not those a compaction under way has moved already
+ * (marked in `head_moved`, deleted at the end of its window).
+ */
+export function headRows(store: TimeSeriesStorage): number {
+  const unmarked = `SELECT COUNT(*) AS n FROM head h
+    WHERE NOT EXISTS (SELECT 1 FROM head_moved m WHERE m.series_id = h.series_id AND h.id <= m.up_to)`;
+  return (store.sql(unmarked)[0] as { n: number }).n;
 }
 
 /** Both storage modes; suites that run under each iterate over this. */

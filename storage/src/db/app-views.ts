@@ -1,11 +1,12 @@
 /**
  * The app connection's views over compressed data. With compression on, `metrics_raw` and the
- * tier-derived rollups (`metrics_1m`, `metrics_5m`, computed from the head's rows: nothing of them
- * is stored) stored in the file cover only what is not in chunks yet; TEMP views of the same names,
+ * tier-derived rollups (`metrics_1m`, `metrics_5m`, computed from the head's rows that compaction
+ * has not moved: nothing of them is stored) stored in the file cover only what is not in chunks yet; TEMP views of the same names,
  * which SQLite resolves before the stored ones, add the decoded chunks (the `chunk_samples`
  * function), so the app's own connection sees everything. The plain sqlite3 shell sees the stored views.
  */
 import type { Db } from './connection.ts';
+import { UNMOVED_HEAD_ROW } from '../head/head.ts';
 import { sqlSum } from '../rollup/bucket-math.ts';
 import { INTERVAL_MS, type Interval } from '../types.ts';
 
@@ -16,7 +17,7 @@ function derivedRollupView(interval: Interval): string {
     SELECT s.metric_name, b.slot * ${width}, SUM(b.count), ${sum}, MIN(b.min), MAX(b.max), ${sum} / SUM(b.count), s.labels
     FROM (
       SELECT series_id, ts / ${width} AS slot, COUNT(*) AS count, ${sqlSum('SUM(value)')} AS sum, MIN(value) AS min, MAX(value) AS max
-        FROM main.head GROUP BY series_id, ts / ${width}
+        FROM main.head h WHERE ${UNMOVED_HEAD_ROW} GROUP BY series_id, ts / ${width}
       UNION ALL
       SELECT series_id, ts / ${width}, COUNT(*), ${sqlSum('SUM(value)')}, MIN(value), MAX(value) FROM decoded GROUP BY series_id, ts / ${width}
     ) b JOIN series s ON s.id = b.series_id

@@ -359,8 +359,9 @@ export class HeadView {
     if (rows?.size === 0) this.bySeries.delete(seriesId);
   }
 
-  has(seriesId: number): boolean {
-    return this.bySeries.has(seriesId);
+  /** How many rows the series has. */
+  size(seriesId: number): number {
+    return this.bySeries.get(seriesId)?.size ?? 0;
   }
 
   dropSeries(seriesId: number): void {

@@ -20,6 +20,12 @@ export interface HeadRow {
   value: number;
 }
 
+/**
+ * An SQL condition on a head row `h`: no mark of compaction covers it (`head_moved`: the rows of a
+ * series up to an id are in the tier already, and go at the end of the compaction's window).
+ */
+export const UNMOVED_HEAD_ROW = `NOT EXISTS (SELECT 1 FROM head_moved m WHERE m.series_id = h.series_id AND h.id <= m.up_to)`;
+
 /** Rows per multi-row INSERT statement (a power of two: a shorter flush takes one statement per bit of its size). */
 const INSERT_BLOCK = 256;
 const VALUES_PER_ROW = 3;
@@ -31,8 +37,13 @@ export class Head {
   private readonly allStmt: Statement;
   private readonly deleteIdsStmt: Statement;
   private readonly deleteUpToStmt: Statement;
+  private readonly markMovedStmt: Statement;
+  private readonly unmarkUpToStmt: Statement;
+  private readonly anyMovedStmt: Statement;
+  private readonly deleteMovedStmt: Statement;
   private readonly maxIdStmt: Statement;
   private readonly deleteSeriesStmt: Statement;
+  private readonly unmarkSeriesStmt: Statement;
   /** Queued rows' series id, ts and value, `queued` rows of them; a full buffer is one statement's parameters. */
   private readonly buffer: number[] = new Array<number>(INSERT_BLOCK * VALUES_PER_ROW).fill(0);
   private queued = 0;
@@ -46,11 +57,24 @@ export class Head {
   constructor(db: Db) {
     this.db = db;
     this.version = new HeadVersion(db);
-    this.allStmt = db.prepare('SELECT id, series_id, ts, value FROM head ORDER BY id').raw();
+    this.allStmt = db
+      .prepare(`SELECT id, series_id, ts, value FROM head h WHERE ${UNMOVED_HEAD_ROW} ORDER BY id`)
+      .raw();
     this.deleteIdsStmt = db.prepare('DELETE FROM head WHERE id IN (SELECT value FROM json_each(?))');
     this.deleteUpToStmt = db.prepare('DELETE FROM head WHERE id <= ?');
+    this.markMovedStmt = db.prepare(
+      `INSERT INTO head_moved (series_id, up_to) VALUES (?, ?)
+       ON CONFLICT (series_id) DO UPDATE SET up_to = MAX(up_to, excluded.up_to)`,
+    );
+    this.unmarkUpToStmt = db.prepare('DELETE FROM head_moved WHERE up_to <= ?');
+    this.anyMovedStmt = db.prepare('SELECT EXISTS (SELECT 1 FROM head_moved)').pluck();
+    this.deleteMovedStmt = db.prepare(
+      `DELETE FROM head WHERE id <= (SELECT MAX(up_to) FROM head_moved)
+         AND id <= (SELECT up_to FROM head_moved m WHERE m.series_id = head.series_id)`,
+    );
     this.maxIdStmt = db.prepare("SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'head'), 0)").pluck();
     this.deleteSeriesStmt = db.prepare('DELETE FROM head WHERE series_id = ?');
+    this.unmarkSeriesStmt = db.prepare('DELETE FROM head_moved WHERE series_id = ?');
   }
 
   /** Queues one sample; call flush() before the transaction commits. */
@@ -136,28 +160,37 @@ export class Head {
     return this.current().firstIdAfter(afterId);
   }
 
-  /** Deletes every row with id <= `id` (a whole window of compaction); returns rows deleted. */
-  deleteUpTo(id: number): number {
+  /**
+   * Deletes every row with id <= `id` (the end of a compaction window), the rows marked moved
+   * among them too, and the marks that cover no row left.
+   */
+  deleteUpTo(id: number): void {
     const deleted = this.deleteUpToStmt.run(id).changes;
+    this.unmarkUpToStmt.run(id);
     if (deleted > 0) this.changed(() => this.view.dropUpTo(id));
-    return deleted;
   }
 
   /**
-   * Deletes rows that firstRows gave: for each series, its first rows in id order (`ids`, ascending);
-   * returns rows deleted.
+   * Marks a series' rows up to `lastId` as moved into the tier (a compaction step, which moved its
+   * first rows in id order): from then on no read of the head sees them, and the end of the
+   * window deletes them with every other row of its ids, as one id range.
    */
-  deleteFirstRows(prefixes: readonly { seriesId: number; ids: ArrayLike<number> }[]): number {
-    const lastIds = prefixes.filter((p) => p.ids.length > 0).map((p) => [p.seriesId, p.ids[p.ids.length - 1]!]);
-    // In ascending order the deletion walks the table's pages once.
-    const ids = prefixes.flatMap((p) => Array.from(p.ids)).sort((a, b) => a - b);
-    if (ids.length === 0) return 0;
-    const deleted = this.deleteIdsStmt.run(JSON.stringify(ids)).changes;
-    const apply = (): void => {
-      for (const [seriesId, lastId] of lastIds) this.view.dropSeriesUpTo(seriesId!, lastId!);
-    };
-    if (deleted > 0) this.changed(apply);
-    return deleted;
+  markMoved(seriesId: number, lastId: number): void {
+    this.markMovedStmt.run(seriesId, lastId);
+    this.changed(() => this.view.dropSeriesUpTo(seriesId, lastId));
+  }
+
+  /**
+   * Deletes the rows marked moved that a compaction left behind when it stopped inside a window (a
+   * crash, a close, a failed step), with their marks; on open and before a compaction.
+   */
+  deleteMoved(): number {
+    if (this.anyMovedStmt.get() === 0) return 0;
+    return this.db.transaction(() => {
+      const deleted = this.deleteMovedStmt.run().changes;
+      this.unmarkUpToStmt.run(Infinity);
+      return deleted;
+    })();
   }
 
   /** Deletes at most `limit` rows older than `ts` (retention deletes in bounded transactions); returns rows deleted. */
@@ -169,12 +202,14 @@ export class Head {
     return deleted;
   }
 
-  /** Deletes every head row of a series; returns rows deleted. */
+  /** Deletes every head row of a series (those marked moved too: they are in the tier); returns the unmarked ones. */
   deleteSeries(seriesId: number): number {
-    if (!this.current().has(seriesId)) return 0;
-    const deleted = this.deleteSeriesStmt.run(seriesId).changes;
-    if (deleted > 0) this.changed(() => this.view.dropSeries(seriesId));
-    return deleted;
+    const rows = this.current().size(seriesId);
+    // Without a row or a mark, the series has nothing here: no scan of the head (it has no index on series).
+    if (this.unmarkSeriesStmt.run(seriesId).changes === 0 && rows === 0) return 0;
+    this.deleteSeriesStmt.run(seriesId);
+    if (rows > 0) this.changed(() => this.view.dropSeries(seriesId));
+    return rows;
   }
 
   /** Latest timestamp per series among head rows. */

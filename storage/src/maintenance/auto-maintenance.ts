@@ -11,9 +11,10 @@
  */
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { MINUTE_MS } from '../../../shared/constants.ts';
+import { FIRST_WINDOW_ROWS } from '../tier/compaction.ts';
 
-/** Head rows not yet folded that start a run. */
-export const DEFAULT_MAX_HEAD_ROWS = 20_000;
+/** Head rows not yet folded that start a run: a steady run is one compaction window. */
+export const DEFAULT_MAX_HEAD_ROWS = FIRST_WINDOW_ROWS;
 /** How long the oldest unfolded head row may wait before a run starts. */
 export const DEFAULT_MAX_HEAD_AGE_MS = MINUTE_MS;
 

@@ -4,11 +4,14 @@
  * place. A job goes through the head in windows of consecutive ids, taking each series' rows from
  * the head's in-memory per-series view (head-view.ts), not back from the table. A job's first
  * window (a steady run of automatic maintenance) moves series by series in steps bounded by rows
- * and time; a backlog's later windows move in one step each. Rows the stored rollups have not
- * folded yet are folded in the step that moves them, from the same sorted samples (the rollup
- * job's single pass over a backlog); their cursors advance in a window's last step. Until then a
- * series already moved has no head row of the window left for a query or a later fold to count
- * again, and one not moved yet still has all of them in the head.
+ * and time; a step marks the rows it moved (head.markMoved: no reader of the head sees them from
+ * its commit on) and the window's last step deletes all its ids as one range, so that the head's
+ * pages are written once per window, not once per step. A backlog's later windows move in one step
+ * each. Rows the stored rollups have not folded yet are folded in the step that moves them, from
+ * the same sorted samples (the rollup job's single pass over a backlog); their cursors advance in a
+ * window's last step. Until then a series already moved has no visible head row of the window left
+ * for a query or a later fold to count again, and one not moved yet still has all of them in the
+ * head. Marked rows a stopped job left behind are deleted when the next job starts.
  */
 import type { Db } from '../db/connection.ts';
 import type { Head } from '../head/head.ts';
@@ -20,16 +23,17 @@ import type { Tier } from './tier.ts';
  * A job's first window: the whole of a steady run of automatic maintenance (its default
  * maxHeadRows), moved in steps of at most STEP_ROWS rows, each ending early once it has worked for
  * STEP_BUDGET_MS (checked after each series, by the wall clock: a busy or cold process moves fewer
- * series per step). A series with more rows in the window than a step moves its oldest first.
+ * series per step). A series with more rows in the window than a step moves its oldest first. The
+ * larger the window, the more samples each series brings to its chunks per run (with 80,000 rows
+ * over 200 series, 400: about 1.5x the sustained throughput of 20,000), for 24 bytes a row of
+ * memory in the head's view.
  */
-export const FIRST_WINDOW_ROWS = 20_000;
+export const FIRST_WINDOW_ROWS = 80_000;
 export const STEP_ROWS = 5_000;
 const STEP_BUDGET_MS = 10;
 /**
- * A backlog's next windows double up to MAX_WINDOW_ROWS ids, each moved in one step: the head pages a
- * step deletes from are those of its window, so small steps over a large window would write every
- * page of it again at each step, and a big step rewrites each series' last chunks once for many
- * new samples.
+ * A backlog's next windows double up to MAX_WINDOW_ROWS ids, each moved in one step: a big step
+ * rewrites each series' last chunks once for many new samples.
  */
 const MAX_WINDOW_ROWS = 160_000;
 
@@ -57,6 +61,7 @@ export function compactionSteps(db: Db, head: Head, tier: Tier, upTo: number, ho
   let windows = 0;
   let window: Window | undefined;
   return () => {
+    if (windows === 0) head.deleteMoved();
     if (!window || !window.queue?.length) window = nextWindow(head, upTo, windows++);
     if (!window) return null;
     const current = window;
@@ -89,22 +94,21 @@ function nextWindow(head: Head, upTo: number, index: number): Window | undefined
 function seriesStep(head: Head, tier: Tier, hooks: MoveHooks, upTo: number, queue: number[]): number {
   const started = performance.now();
   const folded = hooks.foldedUpTo();
-  const moves: { seriesId: number; ids: ArrayLike<number> }[] = [];
-  let budget = STEP_ROWS;
-  while (queue.length > 0 && budget > 0 && (moves.length === 0 || performance.now() - started < STEP_BUDGET_MS)) {
+  let moved = 0;
+  while (queue.length > 0 && moved < STEP_ROWS && (moved === 0 || performance.now() - started < STEP_BUDGET_MS)) {
     const seriesId = queue.at(-1)!;
-    const rows = head.firstRows(seriesId, upTo, budget);
+    const rows = head.firstRows(seriesId, upTo, STEP_ROWS - moved);
     if (rows.ids.length > 0) {
-      moveSeries(tier, hooks, seriesId, rows, folded);
-      moves.push({ seriesId, ids: rows.ids });
+      moved += moveSeries(tier, hooks, seriesId, rows, folded);
+      head.markMoved(seriesId, rows.ids[rows.ids.length - 1]!);
     }
-    budget -= rows.ids.length;
     if (rows.left === 0) queue.pop();
   }
-  if (queue.length > 0) return head.deleteFirstRows(moves);
-  // The window's last step: the rows of the window left in the head are this step's, so they go as one id range.
-  const moved = head.deleteUpTo(upTo);
-  hooks.afterMove(upTo);
+  if (queue.length === 0) {
+    // The window's last step: every row of its ids is moved, and goes as one id range.
+    head.deleteUpTo(upTo);
+    hooks.afterMove(upTo);
+  }
   return moved;
 }
 
