@@ -1,5 +1,5 @@
 /**
- * The head's per-series view: every head row, in memory, grouped by series in append (id) order,
+ * The head's per-series view: every head row (but those compaction marked moved), in memory, grouped by series in append (id) order,
  * so that a query reads its own series' head rows without touching any other series' rows, however
  * large the head (as Prometheus keeps a memSeries per series in its head); the rollups' folds,
  * compaction, the repeat check at ingest, retention and the head's counts read it too, none of

@@ -2,14 +2,17 @@
  * The head: every accepted sample is first appended here, in arrival order, so that a commit
  * touches only the table's right edge (a few pages) whatever the number of series. Rollups fold
  * the head from their cursor on; compaction moves rows into the tier, folding those no stored
- * rollup has folded yet. This module owns the `head` table's writes and the engine's reads of it
- * (the SQL views of db/app-views.ts and the migrations' views read it too): every statement is
- * here, prepared once, and each write keeps the in-memory per-series view (head-view.ts) exact,
- * from which every read of rows comes (queries, folds, compaction, the repeat check, retention,
- * counts). (head-append.ts turns a batch into head rows.)
+ * rollup has folded yet, and marks them moved (`head_moved`) until the end of its window deletes
+ * them: no read of the head sees a marked row. This module owns the `head` and `head_moved`
+ * tables' writes and the engine's reads of them (the SQL views of db/app-views.ts and the
+ * migrations' views read them too): every statement is here, prepared once, and each write keeps
+ * the in-memory per-series view (head-view.ts) exact, from which every read of rows comes
+ * (queries, folds, compaction, the repeat check, retention, counts). (head-append.ts turns a batch
+ * into head rows.)
  */
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../db/connection.ts';
+import { MultiRowInsert } from '../db/multi-row-insert.ts';
 import type { SampleSpan } from '../tier/tier.ts';
 import { HeadVersion, HeadView, type FirstRows, type SeriesColumns } from './head-view.ts';
 
@@ -32,8 +35,7 @@ const VALUES_PER_ROW = 3;
 
 export class Head {
   private readonly db: Db;
-  /** insertRows[k]: the INSERT of 2^k rows, prepared on first use. */
-  private readonly insertRows: Statement[] = [];
+  private readonly inserter: MultiRowInsert;
   private readonly allStmt: Statement;
   private readonly deleteIdsStmt: Statement;
   private readonly deleteUpToStmt: Statement;
@@ -57,6 +59,7 @@ export class Head {
   constructor(db: Db) {
     this.db = db;
     this.version = new HeadVersion(db);
+    this.inserter = new MultiRowInsert(db, 'head', ['series_id', 'ts', 'value'], INSERT_BLOCK);
     this.allStmt = db
       .prepare(`SELECT id, series_id, ts, value FROM head h WHERE ${UNMOVED_HEAD_ROW} ORDER BY id`)
       .raw();
@@ -90,17 +93,7 @@ export class Head {
     const buf = this.buffer;
     const rows = this.queued;
     if (rows === 0) return;
-    let lastId = 0;
-    if (rows === INSERT_BLOCK) {
-      lastId = this.insert(buf, rows);
-    } else {
-      // One statement per bit of the count, largest first: a short flush takes a few statements, not one per row.
-      for (let done = 0, size = INSERT_BLOCK >> 1; size > 0; size >>= 1) {
-        if ((rows & size) === 0) continue;
-        lastId = this.insert(buf.slice(done * VALUES_PER_ROW, (done + size) * VALUES_PER_ROW), size);
-        done += size;
-      }
-    }
+    const lastId = this.inserter.run(buf, rows);
     // The rows of one statement, and of one transaction, take consecutive ids (AUTOINCREMENT, one writer).
     const firstId = lastId - rows + 1;
     if (firstId - 1 === this.viewMaxId) {
@@ -182,7 +175,7 @@ export class Head {
 
   /**
    * Deletes the rows marked moved that a compaction left behind when it stopped inside a window (a
-   * crash, a close, a failed step), with their marks; on open and before a compaction.
+   * crash, a close, a failed step), with their marks: the next compaction job starts with it.
    */
   deleteMoved(): number {
     if (this.anyMovedStmt.get() === 0) return 0;
@@ -244,15 +237,6 @@ export class Head {
 
   seriesIds(): Set<number> {
     return this.current().seriesIds();
-  }
-
-  /** Inserts `rows` rows (a power of two) from their parameters; returns the last one's id. */
-  private insert(parameters: number[], rows: number): number {
-    const k = Math.log2(rows);
-    this.insertRows[k] ??= this.db.prepare(
-      `INSERT INTO head (series_id, ts, value) VALUES ${Array.from({ length: rows }, () => '(?, ?, ?)').join(', ')}`,
-    );
-    return Number(this.insertRows[k].run(parameters).lastInsertRowid);
   }
 
   /**

@@ -4,10 +4,14 @@
  */
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../db/connection.ts';
+import { MultiRowInsert } from '../db/multi-row-insert.ts';
 import type { Sample, SeriesSamples, Tier } from './tier.ts';
 
+/** Rows per multi-row INSERT. */
+const INSERT_BLOCK = 256;
+
 export class RowTier implements Tier {
-  private readonly insertStmt: Statement;
+  private readonly inserter: MultiRowInsert;
   private readonly readStmt: Statement;
   private readonly containsStmt: Statement;
   private readonly countStmt: Statement;
@@ -20,7 +24,7 @@ export class RowTier implements Tier {
   private readonly beforeStmt: Statement;
 
   constructor(db: Db) {
-    this.insertStmt = db.prepare('INSERT INTO samples (series_id, ts, value) VALUES (?, ?, ?)');
+    this.inserter = new MultiRowInsert(db, 'samples', ['series_id', 'ts', 'value'], INSERT_BLOCK);
     this.readStmt = db
       .prepare('SELECT ts, value FROM samples WHERE series_id = ? AND ts >= ? AND ts < ? ORDER BY ts')
       .raw();
@@ -40,7 +44,13 @@ export class RowTier implements Tier {
   }
 
   insert(seriesId: number, ts: ArrayLike<number>, values: ArrayLike<number>): void {
-    for (let i = 0; i < ts.length; i++) this.insertStmt.run(seriesId, ts[i], values[i]);
+    const parameters = new Array<number>(ts.length * 3);
+    for (let i = 0; i < ts.length; i++) {
+      parameters[3 * i] = seriesId;
+      parameters[3 * i + 1] = ts[i]!;
+      parameters[3 * i + 2] = values[i]!;
+    }
+    this.inserter.run(parameters, ts.length);
   }
 
   read(seriesId: number, start: number, end: number): SeriesSamples {
