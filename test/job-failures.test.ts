@@ -140,6 +140,51 @@ for (const mode of MODES) {
       }
     });
 
+    it('a compaction that fails inside its window: queries stay exact, and retention deletes the rows it marked moved', async () => {
+      let now = T0 + DAY;
+      const s = openStore({
+        enableCompression: mode.enableCompression,
+        retentionDays: 1,
+        autoMaintenance: false,
+        now: () => now,
+      });
+      const rows = (table: string) => (s.store.sql(`SELECT COUNT(*) AS n FROM ${table}`)[0] as { n: number }).n;
+      try {
+        // Four series of 3,000 samples: a step moves 5,000 rows at most, so the window takes several.
+        const four = [0, 1, 2, 3].map((k) => ({ name: 'cpu', labels: { host: `h${k}` } }));
+        const samples = regularSamples(four, T0, 3_000, 5_000, (k, i) => k * 10_000 + i);
+        await s.store.insertSamples(samples);
+        damage(
+          s.dbPath,
+          `CREATE TRIGGER refuse BEFORE INSERT ON head_moved WHEN (SELECT COUNT(*) FROM head_moved) >= 2
+             BEGIN SELECT RAISE(ABORT, 'refused by a test trigger'); END;`,
+        );
+        await assert.rejects(s.store.rollUpAndCompact(), /refused by a test trigger/);
+        damage(s.dbPath, 'DROP TRIGGER refuse;');
+        assert.ok(rows('head_moved') > 0, 'premise: a step committed its marks before one failed');
+        assert.equal(rows('head'), samples.length, 'premise: the marked rows are still in the head table');
+        for (const aggregation of ['raw', '1h'] as const) {
+          const series = s.store.queryMetrics({ metricName: 'cpu', start: T0, end: T0 + DAY, aggregation });
+          const points = series.flatMap((r) => r.points);
+          assert.equal(
+            points.reduce((n, p) => n + (p.count ?? 1), 0),
+            samples.length,
+            `${aggregation}: every sample once`,
+          );
+        }
+
+        // The older half expires; every series keeps data (so none is dropped with its rows).
+        now = T0 + DAY + 2 * HOUR;
+        const cutoff = T0 + 2 * HOUR;
+        await s.store.applyRetention();
+        const expired = (s.store.sql(`SELECT COUNT(*) AS n FROM head WHERE ts < ${cutoff}`)[0] as { n: number }).n;
+        assert.deepEqual([expired, rows('head_moved')], [0, 0], 'no expired row is left in the head table');
+        assert.equal(s.store.getStats().samples, samples.filter((x) => x.timestamp >= cutoff).length);
+      } finally {
+        s.cleanup();
+      }
+    });
+
     it('deletes what has expired even while the rollups fail, and says so until they succeed', async () => {
       let now = T0 + DAY;
       const s = openStore({ enableCompression: mode.enableCompression, retentionDays: 1, now: () => now });

@@ -75,7 +75,7 @@ export interface StorageConfig {
   now?: () => number;
   /**
    * Default on: the store folds and compacts its head on its own once more than `maxHeadRows`
-   * (default 20,000) rows wait in it, or the oldest of them arrived more than `maxHeadAgeMs`
+   * (default 80,000) rows wait in it, or the oldest of them arrived more than `maxHeadAgeMs`
    * (default 60,000) ago. `false` for callers that run `rollUpAndCompact` themselves.
    */
   autoMaintenance?: boolean | { maxHeadRows?: number; maxHeadAgeMs?: number };

@@ -1,9 +1,10 @@
 /**
  * The app connection's views over compressed data. With compression on, `metrics_raw` and the
  * tier-derived rollups (`metrics_1m`, `metrics_5m`, computed from the head's rows that compaction
- * has not moved: nothing of them is stored) stored in the file cover only what is not in chunks yet; TEMP views of the same names,
- * which SQLite resolves before the stored ones, add the decoded chunks (the `chunk_samples`
- * function), so the app's own connection sees everything. The plain sqlite3 shell sees the stored views.
+ * has not moved: nothing of them is stored) stored in the file cover only what is not in chunks
+ * yet; TEMP views of the same names, which SQLite resolves before the stored ones, add the decoded
+ * chunks (the `chunk_samples` function), so the app's own connection sees everything. The plain
+ * sqlite3 shell sees the stored views.
  */
 import type { Db } from './connection.ts';
 import { UNMOVED_HEAD_ROW } from '../head/head.ts';

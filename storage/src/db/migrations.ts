@@ -10,10 +10,9 @@
  * are views over these tables, readable from the plain sqlite3 shell.
  */
 import { chunkChecksum } from '../compression/chunk.ts';
-import { UNMOVED_HEAD_ROW } from '../head/head.ts';
 import type { Db } from './connection.ts';
 import { StorageError } from '../errors.ts';
-import { INTERVALS, INTERVAL_MS, type Interval } from '../types.ts';
+import { INTERVALS, INTERVAL_MS } from '../types.ts';
 
 type Migration = (db: Db) => void;
 
@@ -312,30 +311,23 @@ const alertIdsNeverReused: Migration = (db) => {
  * the head's buckets. An interval with no cursor (not kept) shows none.
  */
 const rollupViewsWithHead: Migration = (db) => {
-  for (const interval of INTERVALS) db.exec(rollupViewOverHead(interval, 'TRUE'));
+  for (const interval of INTERVALS) {
+    const width = INTERVAL_MS[interval];
+    db.exec(`
+      DROP VIEW metrics_${interval};
+      CREATE VIEW metrics_${interval} (metric_name, bucket, count, sum, min, max, avg, labels) AS
+        SELECT s.metric_name, b.slot * ${width}, SUM(b.count), COALESCE(SUM(b.sum), 9e999), MIN(b.min), MAX(b.max),
+          COALESCE(SUM(b.sum), 9e999) / SUM(b.count), s.labels
+        FROM (
+          SELECT series_id, slot, count, sum, min, max FROM rollup_${interval}
+          UNION ALL
+          SELECT series_id, ts / ${width}, COUNT(*), COALESCE(SUM(value), 9e999), MIN(value), MAX(value) FROM head
+            WHERE id > (SELECT cursor FROM rollup_state WHERE interval = '${interval}') GROUP BY series_id, ts / ${width}
+        ) b JOIN series s ON s.id = b.series_id
+        GROUP BY b.series_id, b.slot;
+    `);
+  }
 };
-
-/**
- * A rollup view (`metrics_<interval>`): its stored buckets and those of the head rows it has not
- * folded (id past its cursor) for which `headRows` holds (a condition on the head row `h`).
- */
-function rollupViewOverHead(interval: Interval, headRows: string): string {
-  const width = INTERVAL_MS[interval];
-  return `
-    DROP VIEW metrics_${interval};
-    CREATE VIEW metrics_${interval} (metric_name, bucket, count, sum, min, max, avg, labels) AS
-      SELECT s.metric_name, b.slot * ${width}, SUM(b.count), COALESCE(SUM(b.sum), 9e999), MIN(b.min), MAX(b.max),
-        COALESCE(SUM(b.sum), 9e999) / SUM(b.count), s.labels
-      FROM (
-        SELECT series_id, slot, count, sum, min, max FROM rollup_${interval}
-        UNION ALL
-        SELECT series_id, ts / ${width}, COUNT(*), COALESCE(SUM(value), 9e999), MIN(value), MAX(value) FROM head h
-          WHERE id > (SELECT cursor FROM rollup_state WHERE interval = '${interval}') AND ${headRows}
-          GROUP BY series_id, ts / ${width}
-      ) b JOIN series s ON s.id = b.series_id
-      GROUP BY b.series_id, b.slot;
-  `;
-}
 
 /**
  * The head loses its index on ts, which every appended row paid for: what read the head by time
@@ -350,20 +342,38 @@ const headWithoutTimeIndex: Migration = (db) => {
  * Compaction marks the head rows it has moved, per series (`head_moved`: the rows of series_id with
  * id <= up_to are in the tier and folded), and deletes them as one id range at its window's end:
  * deleting each step's rows one by one wrote every page of the window again at every step. Until
- * then every reader of the head (the per-series view, these views) leaves the marked rows out.
- * (IF NOT EXISTS: the views need the table, so a test that replays older migrations keeps it.)
+ * then every reader of the head (the per-series view, these views) leaves the marked rows out
+ * (the condition is head.ts's UNMOVED_HEAD_ROW, written out here: a released migration never
+ * changes). IF NOT EXISTS: the views need the table, so a test that replays older migrations keeps it.
  */
 const headMovedMarkers: Migration = (db) => {
+  const unmoved = 'NOT EXISTS (SELECT 1 FROM head_moved m WHERE m.series_id = h.series_id AND h.id <= m.up_to)';
   db.exec(`
     CREATE TABLE IF NOT EXISTS head_moved (series_id INTEGER PRIMARY KEY, up_to INTEGER NOT NULL) STRICT;
     DROP VIEW metrics_raw;
     CREATE VIEW metrics_raw (id, metric_name, value, timestamp, labels) AS
       SELECT h.id, s.metric_name, h.value, h.ts, s.labels FROM head h JOIN series s ON s.id = h.series_id
-        WHERE ${UNMOVED_HEAD_ROW}
+        WHERE ${unmoved}
       UNION ALL
       SELECT NULL, s.metric_name, r.value, r.ts, s.labels FROM samples r JOIN series s ON s.id = r.series_id;
   `);
-  for (const interval of INTERVALS) db.exec(rollupViewOverHead(interval, UNMOVED_HEAD_ROW));
+  for (const interval of INTERVALS) {
+    const width = INTERVAL_MS[interval];
+    db.exec(`
+      DROP VIEW metrics_${interval};
+      CREATE VIEW metrics_${interval} (metric_name, bucket, count, sum, min, max, avg, labels) AS
+        SELECT s.metric_name, b.slot * ${width}, SUM(b.count), COALESCE(SUM(b.sum), 9e999), MIN(b.min), MAX(b.max),
+          COALESCE(SUM(b.sum), 9e999) / SUM(b.count), s.labels
+        FROM (
+          SELECT series_id, slot, count, sum, min, max FROM rollup_${interval}
+          UNION ALL
+          SELECT series_id, ts / ${width}, COUNT(*), COALESCE(SUM(value), 9e999), MIN(value), MAX(value) FROM head h
+            WHERE id > (SELECT cursor FROM rollup_state WHERE interval = '${interval}') AND ${unmoved}
+            GROUP BY series_id, ts / ${width}
+        ) b JOIN series s ON s.id = b.series_id
+        GROUP BY b.series_id, b.slot;
+    `);
+  }
 };
 
 /** Index i holds the migration that takes user_version from i to i + 1. */

@@ -6,6 +6,9 @@
 import type { Statement } from 'better-sqlite3';
 import type { Db } from './connection.ts';
 
+/** The most rows one statement takes, by default (3 columns: 768 parameters, far below SQLite's limit). */
+export const INSERT_BLOCK_ROWS = 256;
+
 export class MultiRowInsert {
   /** statements[k]: the INSERT of 2^k rows. */
   private readonly statements: Statement[] = [];
@@ -17,7 +20,7 @@ export class MultiRowInsert {
     private readonly db: Db,
     table: string,
     private readonly columns: readonly string[],
-    private readonly blockRows: number,
+    private readonly blockRows = INSERT_BLOCK_ROWS,
   ) {
     this.prefix = `INSERT INTO ${table} (${columns.join(', ')}) VALUES `;
     this.row = `(${columns.map(() => '?').join(', ')})`;
@@ -25,7 +28,7 @@ export class MultiRowInsert {
 
   /**
    * Inserts `rows` rows whose values are parameters[0 .. rows * columns), row by row, in that
-   * order; returns the rowid of the last one.
+   * order; returns the rowid of the last one (in a rowid table).
    */
   run(parameters: readonly number[], rows: number): number {
     const width = this.columns.length;

@@ -1,13 +1,13 @@
 /**
- * The head's per-series view: every head row (but those compaction marked moved), in memory, grouped by series in append (id) order,
- * so that a query reads its own series' head rows without touching any other series' rows, however
- * large the head (as Prometheus keeps a memSeries per series in its head); the rollups' folds,
- * compaction, the repeat check at ingest, retention and the head's counts read it too, none of
- * them the table. Head (head.ts) keeps it
- * exact: each of its writes changes the view in the same call. A rolled-back append shows as the
- * head's id sequence going back below the view's; a deletion bumps a version kept in a TEMP table,
- * which a rolled-back transaction rolls back too. A view behind either is rebuilt from the head
- * table, as it is on open.
+ * The head's per-series view: every head row (but those compaction marked moved), in memory,
+ * grouped by series in append (id) order, so that a query reads its own series' head rows without
+ * touching any other series' rows, however large the head (as Prometheus keeps a memSeries per
+ * series in its head); the rollups' folds, compaction, the repeat check at ingest, retention and
+ * the head's counts read it too, none of them the table. Head (head.ts) keeps it exact: each of its
+ * writes changes the view in the same call. A rolled-back append shows as the head's id sequence
+ * going back below the view's; a deletion or a mark bumps a version kept in a TEMP table, which a
+ * rolled-back transaction rolls back too. A view behind either is rebuilt from the head table, as
+ * it is on open.
  */
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../db/connection.ts';

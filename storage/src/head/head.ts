@@ -12,7 +12,7 @@
  */
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../db/connection.ts';
-import { MultiRowInsert } from '../db/multi-row-insert.ts';
+import { INSERT_BLOCK_ROWS, MultiRowInsert } from '../db/multi-row-insert.ts';
 import type { SampleSpan } from '../tier/tier.ts';
 import { HeadVersion, HeadView, type FirstRows, type SeriesColumns } from './head-view.ts';
 
@@ -29,8 +29,6 @@ export interface HeadRow {
  */
 export const UNMOVED_HEAD_ROW = `NOT EXISTS (SELECT 1 FROM head_moved m WHERE m.series_id = h.series_id AND h.id <= m.up_to)`;
 
-/** Rows per multi-row INSERT statement (a power of two: a shorter flush takes one statement per bit of its size). */
-const INSERT_BLOCK = 256;
 const VALUES_PER_ROW = 3;
 
 export class Head {
@@ -47,7 +45,7 @@ export class Head {
   private readonly deleteSeriesStmt: Statement;
   private readonly unmarkSeriesStmt: Statement;
   /** Queued rows' series id, ts and value, `queued` rows of them; a full buffer is one statement's parameters. */
-  private readonly buffer: number[] = new Array<number>(INSERT_BLOCK * VALUES_PER_ROW).fill(0);
+  private readonly buffer: number[] = new Array<number>(INSERT_BLOCK_ROWS * VALUES_PER_ROW).fill(0);
   private queued = 0;
   private readonly view = new HeadView();
   private readonly version: HeadVersion;
@@ -59,7 +57,7 @@ export class Head {
   constructor(db: Db) {
     this.db = db;
     this.version = new HeadVersion(db);
-    this.inserter = new MultiRowInsert(db, 'head', ['series_id', 'ts', 'value'], INSERT_BLOCK);
+    this.inserter = new MultiRowInsert(db, 'head', ['series_id', 'ts', 'value']);
     this.allStmt = db
       .prepare(`SELECT id, series_id, ts, value FROM head h WHERE ${UNMOVED_HEAD_ROW} ORDER BY id`)
       .raw();
@@ -86,7 +84,7 @@ export class Head {
     this.buffer[at] = seriesId;
     this.buffer[at + 1] = ts;
     this.buffer[at + 2] = value;
-    if (this.queued === INSERT_BLOCK) this.flush();
+    if (this.queued === INSERT_BLOCK_ROWS) this.flush();
   }
 
   flush(): void {
@@ -175,7 +173,8 @@ export class Head {
 
   /**
    * Deletes the rows marked moved that a compaction left behind when it stopped inside a window (a
-   * crash, a close, a failed step), with their marks: the next compaction job starts with it.
+   * crash, a close, a failed step), with their marks: on open, and before retention (jobs run one
+   * at a time, so no compaction is under way then).
    */
   deleteMoved(): number {
     if (this.anyMovedStmt.get() === 0) return 0;
@@ -240,8 +239,8 @@ export class Head {
   }
 
   /**
-   * A deletion: bumps the version in its transaction and applies it to the view, when the view was
-   * exact before it; otherwise the view stays behind and is rebuilt on the next read.
+   * A deletion or a mark: bumps the version in its transaction and applies it to the view, when the
+   * view was exact before it; otherwise the view stays behind and is rebuilt on the next read.
    */
   private changed(apply: () => void): void {
     const version = this.version.bump();

@@ -8,11 +8,15 @@
  */
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../db/connection.ts';
+import { UNMOVED_HEAD_ROW } from './head.ts';
 import { HeadVersion } from './head-view.ts';
 
-/** A head row no job can process: its series is gone, or its value is not a finite number. */
+/**
+ * A head row no job can process: its series is gone, or its value is not a finite number (not one
+ * compaction marked moved: it is in the tier, and goes with its window).
+ */
 const UNPROCESSABLE = `(NOT EXISTS (SELECT 1 FROM series s WHERE s.id = h.series_id)
-  OR typeof(h.value) NOT IN ('integer', 'real') OR h.value IN (9e999, -9e999))`;
+  OR typeof(h.value) NOT IN ('integer', 'real') OR h.value IN (9e999, -9e999)) AND ${UNMOVED_HEAD_ROW}`;
 
 export class Quarantine {
   private readonly moveStmt: Statement;

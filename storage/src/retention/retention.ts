@@ -83,6 +83,8 @@ export function deleteBefore(ctx: RetentionContext, cutoff: number, pace: Retent
     pace.afterStep();
     return result;
   };
+  // Rows a stopped compaction marked moved are in the tier, which expires them: their copies go first.
+  step(() => ctx.head.deleteMoved());
   let deleted = step(() => ctx.quarantine.deleteBefore(cutoff));
   for (let n = HEAD_ROWS_PER_STEP; n === HEAD_ROWS_PER_STEP; deleted += n) {
     n = step(() => ctx.head.deleteBefore(cutoff, HEAD_ROWS_PER_STEP));

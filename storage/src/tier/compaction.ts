@@ -11,7 +11,8 @@
  * the same sorted samples (the rollup job's single pass over a backlog); their cursors advance in a
  * window's last step. Until then a series already moved has no visible head row of the window left
  * for a query or a later fold to count again, and one not moved yet still has all of them in the
- * head. Marked rows a stopped job left behind are deleted when the next job starts.
+ * head. Rows a stopped job marked stay hidden until the end of a later window that covers their
+ * ids deletes them, or the open or retention does (head.deleteMoved).
  */
 import type { Db } from '../db/connection.ts';
 import type { Head } from '../head/head.ts';
@@ -61,7 +62,6 @@ export function compactionSteps(db: Db, head: Head, tier: Tier, upTo: number, ho
   let windows = 0;
   let window: Window | undefined;
   return () => {
-    if (windows === 0) head.deleteMoved();
     if (!window || !window.queue?.length) window = nextWindow(head, upTo, windows++);
     if (!window) return null;
     const current = window;

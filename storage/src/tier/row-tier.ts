@@ -7,9 +7,6 @@ import type { Db } from '../db/connection.ts';
 import { MultiRowInsert } from '../db/multi-row-insert.ts';
 import type { Sample, SeriesSamples, Tier } from './tier.ts';
 
-/** Rows per multi-row INSERT. */
-const INSERT_BLOCK = 256;
-
 export class RowTier implements Tier {
   private readonly inserter: MultiRowInsert;
   private readonly readStmt: Statement;
@@ -24,7 +21,7 @@ export class RowTier implements Tier {
   private readonly beforeStmt: Statement;
 
   constructor(db: Db) {
-    this.inserter = new MultiRowInsert(db, 'samples', ['series_id', 'ts', 'value'], INSERT_BLOCK);
+    this.inserter = new MultiRowInsert(db, 'samples', ['series_id', 'ts', 'value']);
     this.readStmt = db
       .prepare('SELECT ts, value FROM samples WHERE series_id = ? AND ts >= ? AND ts < ? ORDER BY ts')
       .raw();
