@@ -21,7 +21,7 @@ import {
   checkRetentionDays,
 } from './config.ts';
 import { Baselines, DEFAULT_WINDOW_DAYS, DEFAULT_Z_THRESHOLD } from './baselines/baselines.ts';
-import { createCompressedViews } from './db/app-views.ts';
+import { createAppViews } from './db/app-views.ts';
 import { WAL_SIZE_LIMIT_BYTES, checkpointWal, openDatabase, walShareOf, type Db } from './db/connection.ts';
 import { SpaceReserve } from './db/space-reserve.ts';
 import { StoreLock } from './db/store-lock.ts';
@@ -175,7 +175,7 @@ export class TimeSeriesStorage implements MetricsSink {
         ? [new ChunkTier(this.db, this.health), new RowTier(this.db)]
         : [new RowTier(this.db), new ChunkTier(this.db, this.health)];
       this.tier = tier;
-      const tierDerived = options.compressed ? options.intervals.filter((i) => TIER_DERIVED_INTERVALS.includes(i)) : [];
+      const tierDerived = options.intervals.filter((i) => TIER_DERIVED_INTERVALS.includes(i));
       this.rollups = new Rollups(
         this.db,
         this.head,
@@ -194,7 +194,7 @@ export class TimeSeriesStorage implements MetricsSink {
         otherTier,
         mode,
       });
-      if (options.compressed) createCompressedViews(this.db, tierDerived);
+      createAppViews(this.db, options.compressed, tierDerived);
       this.alerts = new AlertLog(this.db, this.now);
       this.incidents = new IncidentLog(this.db);
       this.baselines = new Baselines({

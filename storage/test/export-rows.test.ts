@@ -40,7 +40,6 @@ function counted<T extends object>(target: T, calls: { n: number }): T {
 function countedContext(db: Db, compressed: boolean, calls: { n: number }): QueryContext {
   const head = new Head(db);
   const health = new StoreHealth(Date.now);
-  const tierDerived = compressed ? TIER_DERIVED_INTERVALS : [];
   const registry = new SeriesRegistry(db, 10_000, health);
   const tier = compressed ? new ChunkTier(db, health) : new RowTier(db);
   const catalog: MetricCatalog = {
@@ -51,7 +50,10 @@ function countedContext(db: Db, compressed: boolean, calls: { n: number }): Quer
     catalog,
     head: counted(head, calls),
     tier: counted(tier, calls),
-    rollups: counted(new Rollups(db, head, tier, INTERVALS, tierDerived, counterSeriesOf(registry, catalog)), calls),
+    rollups: counted(
+      new Rollups(db, head, tier, INTERVALS, TIER_DERIVED_INTERVALS, counterSeriesOf(registry, catalog)),
+      calls,
+    ),
   };
 }
 

@@ -376,6 +376,38 @@ const headMovedMarkers: Migration = (db) => {
   }
 };
 
+/**
+ * Without compression too, the 1m and 5m buckets are computed when read (rollup/rollups.ts), from
+ * the head and the `samples` table, rather than stored: their views add the buckets of `samples`
+ * (empty with compression, whose chunks the app's TEMP views decode), for an interval that is kept
+ * (has a cursor), so that the plain sqlite3 shell still sees every uncompressed sample's buckets.
+ */
+const fineRollupsFromSamples: Migration = (db) => {
+  const unmoved = 'NOT EXISTS (SELECT 1 FROM head_moved m WHERE m.series_id = h.series_id AND h.id <= m.up_to)';
+  for (const interval of ['1m', '5m'] as const) {
+    const width = INTERVAL_MS[interval];
+    const cursor = `(SELECT cursor FROM rollup_state WHERE interval = '${interval}')`;
+    db.exec(`
+      DROP VIEW metrics_${interval};
+      CREATE VIEW metrics_${interval} (metric_name, bucket, count, sum, min, max, avg, labels) AS
+        SELECT s.metric_name, b.slot * ${width}, SUM(b.count), COALESCE(SUM(b.sum), 9e999), MIN(b.min), MAX(b.max),
+          COALESCE(SUM(b.sum), 9e999) / SUM(b.count), s.labels
+        FROM (
+          SELECT series_id, slot, count, sum, min, max FROM rollup_${interval}
+          UNION ALL
+          SELECT series_id, ts / ${width}, COUNT(*), COALESCE(SUM(value), 9e999), MIN(value), MAX(value) FROM head h
+            WHERE id > ${cursor} AND ${unmoved}
+            GROUP BY series_id, ts / ${width}
+          UNION ALL
+          SELECT series_id, ts / ${width}, COUNT(*), COALESCE(SUM(value), 9e999), MIN(value), MAX(value) FROM samples
+            WHERE ${cursor} IS NOT NULL
+            GROUP BY series_id, ts / ${width}
+        ) b JOIN series s ON s.id = b.series_id
+        GROUP BY b.series_id, b.slot;
+    `);
+  }
+};
+
 /** Index i holds the migration that takes user_version from i to i + 1. */
 export const MIGRATIONS: readonly Migration[] = [
   initialSchema,
@@ -390,6 +422,7 @@ export const MIGRATIONS: readonly Migration[] = [
   rollupViewsWithHead,
   headWithoutTimeIndex,
   headMovedMarkers,
+  fineRollupsFromSamples,
 ];
 
 /** Refuses a store whose user_version is beyond the last migration this code knows (SCHEMA_TOO_NEW). */

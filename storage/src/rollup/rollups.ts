@@ -20,9 +20,10 @@
  * is recomputed from its samples (tier and folded head rows) in the transaction that advances the
  * cursor (a fold's, or a compaction window's last step), and one a crash left stale by the next.
  *
- * With compression, the fine intervals (1m, 5m) are "tier-derived": nothing of them is stored. Their
- * buckets are computed when read, those of compacted samples from the chunks (decoding is cheaper
- * than storing a 1m row per six samples) and those of head samples from the head's in-memory
+ * The fine intervals (1m, 5m) are "tier-derived": nothing of them is stored. Their buckets are
+ * computed when read, those of compacted samples from the tier (decoding a chunk, or reading a
+ * series' rows, is cheaper than storing a 1m row per six samples: ingest, retention and the file
+ * all pay for each stored row) and those of head samples from the head's in-memory
  * per-series view, which a query reads anyway; their cursor stays at 0, so every head row counts
  * there as not folded yet (query/query.ts readSlots), and a move has nothing of them to forget.
  * aggregate() has nothing to write for them.
@@ -38,7 +39,7 @@ import type { SeriesSamples, Tier } from '../tier/tier.ts';
 import type { CounterSeries } from './counter-series.ts';
 import { sqlCounterIncrease, sqlSum, summarize, type SlotSummaries, type Summary } from './bucket-math.ts';
 
-/** The intervals whose compacted buckets are computed from compressed chunks, not stored. */
+/** The intervals whose compacted buckets are computed from the tier's samples, not stored. */
 export const TIER_DERIVED_INTERVALS: readonly Interval[] = ['1m', '5m'];
 
 /** Head ids folded per transaction, so a long catch-up never holds the write lock for long. */
