@@ -26,7 +26,7 @@ import type { Tier } from './tier.ts';
  * STEP_BUDGET_MS (checked after each series, by the wall clock: a busy or cold process moves fewer
  * series per step). A series with more rows in the window than a step moves its oldest first. The
  * larger the window, the more samples each series brings to its chunks per run (with 80,000 rows
- * over 200 series, 400: about 1.5x the sustained throughput of 20,000), for 24 bytes a row of
+ * over 200 series, 400: about 1.25x the sustained throughput of 20,000), for 24 bytes a row of
  * memory in the head's view.
  */
 export const FIRST_WINDOW_ROWS = 80_000;
