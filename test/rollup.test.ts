@@ -258,25 +258,32 @@ describe('1m and 5m (computed on read)', () => {
     });
   }
 
-  it('counts once the head samples of a file that stored their 1m buckets', async () => {
-    const s = openStore({ enableCompression: true });
-    try {
-      const all = randomSamples(8, 1, 2_000);
-      await s.store.insertSamples(all);
-      s.store.close();
-      // As an earlier version left it: the head's 1m buckets stored, the cursor past them.
-      const raw = new Database(s.dbPath);
-      raw.exec(`INSERT INTO rollup_1m (series_id, slot, count, sum, min, max)
-          SELECT series_id, ts / 60000, COUNT(*), SUM(value), MIN(value), MAX(value) FROM head GROUP BY series_id, ts / 60000;
-        UPDATE rollup_state SET cursor = (SELECT MAX(id) FROM head) WHERE interval = '1m';`);
-      raw.close();
-      const store = s.reopen();
-      assertMatches(queried(store, '1m'), bucketsByLabels(all, '1m'), 'query 1m');
-      assert.deepEqual(store.sql('SELECT COUNT(*) AS n FROM rollup_1m'), [{ n: 0 }]);
-      await store.rollUpAndCompact();
-      assertMatches(queried(store, '1m'), bucketsByLabels(all, '1m'), 'query 1m, compacted');
-    } finally {
-      s.cleanup();
-    }
-  });
+  for (const mode of MODES) {
+    it(`counts once the samples of a file that stored their 1m buckets (${mode.name})`, async () => {
+      const s = openStore({ enableCompression: mode.enableCompression });
+      try {
+        const all = randomSamples(8, 1, 2_000);
+        await s.store.insertSamples(all.slice(0, 1_200));
+        await s.store.rollUpAndCompact();
+        await s.store.insertSamples(all.slice(1_200));
+        s.store.close();
+        // As an earlier version left it: the 1m buckets of the head's samples (and of the uncompressed
+        // ones) stored, the cursor past them.
+        const raw = new Database(s.dbPath);
+        raw.exec(`INSERT INTO rollup_1m (series_id, slot, count, sum, min, max)
+            SELECT series_id, ts / 60000, COUNT(*), SUM(value), MIN(value), MAX(value)
+            FROM (SELECT series_id, ts, value FROM head UNION ALL SELECT series_id, ts, value FROM samples)
+            GROUP BY series_id, ts / 60000;
+          UPDATE rollup_state SET cursor = (SELECT MAX(id) FROM head) WHERE interval = '1m';`);
+        raw.close();
+        const store = s.reopen();
+        assertMatches(queried(store, '1m'), bucketsByLabels(all, '1m'), 'query 1m');
+        assert.deepEqual(store.sql('SELECT COUNT(*) AS n FROM rollup_1m'), [{ n: 0 }]);
+        await store.rollUpAndCompact();
+        assertMatches(queried(store, '1m'), bucketsByLabels(all, '1m'), 'query 1m, compacted');
+      } finally {
+        s.cleanup();
+      }
+    });
+  }
 });
