@@ -267,14 +267,15 @@ describe('1m and 5m (computed on read)', () => {
         await s.store.rollUpAndCompact();
         await s.store.insertSamples(all.slice(1_200));
         s.store.close();
-        // As an earlier version left it: the 1m buckets of the head's samples (and of the uncompressed
-        // ones) stored, the cursor past them.
+        // As an earlier version left it (schema 12): the 1m buckets of the head's samples (and of the
+        // uncompressed ones) stored, the cursor past them; migration 13 deletes them.
         const raw = new Database(s.dbPath);
         raw.exec(`INSERT INTO rollup_1m (series_id, slot, count, sum, min, max)
             SELECT series_id, ts / 60000, COUNT(*), SUM(value), MIN(value), MAX(value)
             FROM (SELECT series_id, ts, value FROM head UNION ALL SELECT series_id, ts, value FROM samples)
             GROUP BY series_id, ts / 60000;
-          UPDATE rollup_state SET cursor = (SELECT MAX(id) FROM head) WHERE interval = '1m';`);
+          UPDATE rollup_state SET cursor = (SELECT MAX(id) FROM head) WHERE interval = '1m';
+          PRAGMA user_version = 12;`);
         raw.close();
         const store = s.reopen();
         assertMatches(queried(store, '1m'), bucketsByLabels(all, '1m'), 'query 1m');

@@ -286,7 +286,7 @@ export class TimeSeriesStorage implements MetricsSink {
 
   /**
    * The rollup job: folds new samples into every stored interval and compacts (the tier-derived
-   * intervals store nothing: their buckets are computed from the head and the chunks when read).
+   * intervals store nothing: their buckets are computed from the head and the tier when read).
    * The store also runs it on its own (see `autoMaintenance`); a call while that runs waits for
    * it, then folds what came since.
    */

@@ -4,7 +4,7 @@
  * not moved and from the tier's samples, and with compression `metrics_raw` stored in the file
  * covers only what is not in chunks yet; TEMP views of the same names, which SQLite resolves
  * before the stored ones, add the decoded chunks (the `chunk_samples` function), so the app's own
- * connection sees everything. The plain sqlite3 shell sees the stored views (migration 12).
+ * connection sees everything. The plain sqlite3 shell sees the stored views (migration 13).
  */
 import type { Db } from './connection.ts';
 import { UNMOVED_HEAD_ROW } from '../head/head.ts';

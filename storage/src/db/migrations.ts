@@ -342,15 +342,11 @@ const headWithoutTimeIndex: Migration = (db) => {
  * Compaction marks the head rows it has moved, per series (`head_moved`: the rows of series_id with
  * id <= up_to are in the tier and folded), and deletes them as one id range at its window's end:
  * deleting each step's rows one by one wrote every page of the window again at every step. Until
- * then every reader of the head (the per-series view, these views) leaves the marked rows out (the
- * condition is head.ts's UNMOVED_HEAD_ROW, written out here: a released migration never changes).
- * And without compression too, the 1m and 5m buckets are computed when read (rollup/rollups.ts),
- * from the head and the `samples` table, rather than stored: their views add the buckets of
- * `samples` (empty with compression, whose chunks the app's TEMP views decode) for an interval that
- * is kept (has a cursor), so that the plain sqlite3 shell still sees every uncompressed sample's.
- * IF NOT EXISTS: the views need the table, so a test that replays older migrations keeps it.
+ * then every reader of the head (the per-series view, these views) leaves the marked rows out
+ * (the condition is head.ts's UNMOVED_HEAD_ROW, written out here: a released migration never
+ * changes). IF NOT EXISTS: the views need the table, so a test that replays older migrations keeps it.
  */
-const headMarksAndFineRollupsOnRead: Migration = (db) => {
+const headMovedMarkers: Migration = (db) => {
   const unmoved = 'NOT EXISTS (SELECT 1 FROM head_moved m WHERE m.series_id = h.series_id AND h.id <= m.up_to)';
   db.exec(`
     CREATE TABLE IF NOT EXISTS head_moved (series_id INTEGER PRIMARY KEY, up_to INTEGER NOT NULL) STRICT;
@@ -363,12 +359,6 @@ const headMarksAndFineRollupsOnRead: Migration = (db) => {
   `);
   for (const interval of INTERVALS) {
     const width = INTERVAL_MS[interval];
-    const cursor = `(SELECT cursor FROM rollup_state WHERE interval = '${interval}')`;
-    const fromSamples = `
-          UNION ALL
-          SELECT series_id, ts / ${width}, COUNT(*), COALESCE(SUM(value), 9e999), MIN(value), MAX(value) FROM samples
-            WHERE ${cursor} IS NOT NULL
-            GROUP BY series_id, ts / ${width}`;
     db.exec(`
       DROP VIEW metrics_${interval};
       CREATE VIEW metrics_${interval} (metric_name, bucket, count, sum, min, max, avg, labels) AS
@@ -378,8 +368,43 @@ const headMarksAndFineRollupsOnRead: Migration = (db) => {
           SELECT series_id, slot, count, sum, min, max FROM rollup_${interval}
           UNION ALL
           SELECT series_id, ts / ${width}, COUNT(*), COALESCE(SUM(value), 9e999), MIN(value), MAX(value) FROM head h
+            WHERE id > (SELECT cursor FROM rollup_state WHERE interval = '${interval}') AND ${unmoved}
+            GROUP BY series_id, ts / ${width}
+        ) b JOIN series s ON s.id = b.series_id
+        GROUP BY b.series_id, b.slot;
+    `);
+  }
+};
+
+/**
+ * The 1m and 5m buckets are computed when read (rollup/rollups.ts) in both modes now, not stored
+ * (before, only with compression): their stored rows and cursors go, which a file of either mode
+ * may hold (uncompressed ones all of them; compressed ones those of an earlier version, whose
+ * head samples they counted), and their views add the buckets of the `samples` table (empty with
+ * compression, whose chunks the app's TEMP views decode), for an interval that is kept (has a
+ * cursor), so that the plain sqlite3 shell still sees every uncompressed sample's.
+ */
+const fineRollupsComputedOnRead: Migration = (db) => {
+  const unmoved = 'NOT EXISTS (SELECT 1 FROM head_moved m WHERE m.series_id = h.series_id AND h.id <= m.up_to)';
+  for (const interval of ['1m', '5m'] as const) {
+    const width = INTERVAL_MS[interval];
+    const cursor = `(SELECT cursor FROM rollup_state WHERE interval = '${interval}')`;
+    db.exec(`
+      DELETE FROM rollup_${interval};
+      UPDATE rollup_state SET cursor = 0 WHERE interval = '${interval}';
+      DROP VIEW metrics_${interval};
+      CREATE VIEW metrics_${interval} (metric_name, bucket, count, sum, min, max, avg, labels) AS
+        SELECT s.metric_name, b.slot * ${width}, SUM(b.count), COALESCE(SUM(b.sum), 9e999), MIN(b.min), MAX(b.max),
+          COALESCE(SUM(b.sum), 9e999) / SUM(b.count), s.labels
+        FROM (
+          SELECT series_id, ts / ${width} AS slot, COUNT(*) AS count, COALESCE(SUM(value), 9e999) AS sum,
+            MIN(value) AS min, MAX(value) AS max FROM head h
             WHERE id > ${cursor} AND ${unmoved}
-            GROUP BY series_id, ts / ${width}${interval === '1m' || interval === '5m' ? fromSamples : ''}
+            GROUP BY series_id, ts / ${width}
+          UNION ALL
+          SELECT series_id, ts / ${width}, COUNT(*), COALESCE(SUM(value), 9e999), MIN(value), MAX(value) FROM samples
+            WHERE ${cursor} IS NOT NULL
+            GROUP BY series_id, ts / ${width}
         ) b JOIN series s ON s.id = b.series_id
         GROUP BY b.series_id, b.slot;
     `);
@@ -399,7 +424,8 @@ export const MIGRATIONS: readonly Migration[] = [
   alertIdsNeverReused,
   rollupViewsWithHead,
   headWithoutTimeIndex,
-  headMarksAndFineRollupsOnRead,
+  headMovedMarkers,
+  fineRollupsComputedOnRead,
 ];
 
 /** Refuses a store whose user_version is beyond the last migration this code knows (SCHEMA_TOO_NEW). */

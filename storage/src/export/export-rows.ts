@@ -6,7 +6,8 @@
  * the series' data resumes, so an export's time follows the data, not the span it covers.
  *
  * A rollup export holds the buckets that overlap [start, end), as queryMetrics returns them,
- * including buckets whose raw samples retention has already deleted. Every row carries its
+ * including stored (1h, 1d) buckets whose raw samples retention has already deleted (a 1m or 5m
+ * bucket is computed from the samples left). Every row carries its
  * series' metric type, unit and family (export-metric.ts), looked up once per metric name.
  */
 import { DAY_MS } from '../../../shared/constants.ts';

@@ -83,24 +83,6 @@ export class Rollups {
     this.writeCursor = db.prepare(
       'INSERT INTO rollup_state (interval, cursor) VALUES (?, ?) ON CONFLICT (interval) DO UPDATE SET cursor = excluded.cursor',
     );
-    this.forgetStoredDerived();
-  }
-
-  /**
-   * A file written before tier-derived buckets were computed on read holds rows of them for the
-   * head's samples, and a cursor past those: both go, so that those samples count once, from the head.
-   */
-  private forgetStoredDerived(): void {
-    const stored = this.tierDerived.filter((interval) => this.cursor(interval) > 0);
-    if (stored.length === 0) return;
-    this.db
-      .transaction(() => {
-        for (const interval of stored) {
-          this.db.prepare(`DELETE FROM rollup_${interval}`).run();
-          this.writeCursor.run(interval, 0);
-        }
-      })
-      .immediate();
   }
 
   isMaintained(interval: Interval): boolean {

@@ -2,8 +2,8 @@
  * Keeps a store's layout in step with its configuration when it is opened with other options
  * than last time: samples compacted under the other `enableCompression` setting move into the
  * configured tier, and every rollup interval whose stored buckets may not describe the data (newly
- * configured, or after a change of mode, which changes which intervals are tier-derived) starts
- * afresh: rebuilt from the tier, then folding the head from its start. Intervals no longer
+ * configured, or after a change of mode) starts afresh: rebuilt from the tier (a tier-derived one
+ * has nothing stored to rebuild), then folding the head from its start. Intervals no longer
  * configured lose their buckets and cursor, which would otherwise go stale. Each step is one
  * transaction per series.
  */
