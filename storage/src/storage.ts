@@ -57,7 +57,7 @@ import {
 } from './retention/retention.ts';
 import { repairOnOpen } from './retention/repair.ts';
 import { counterSeriesOf } from './rollup/counter-series.ts';
-import { Rollups, TIER_DERIVED_INTERVALS } from './rollup/rollups.ts';
+import { Rollups } from './rollup/rollups.ts';
 import { INTERVAL_MS } from './types.ts';
 import { SeriesRegistry } from './series/registry.ts';
 import { compileMatchers } from './series/labels.ts';
@@ -175,13 +175,11 @@ export class TimeSeriesStorage implements MetricsSink {
         ? [new ChunkTier(this.db, this.health), new RowTier(this.db)]
         : [new RowTier(this.db), new ChunkTier(this.db, this.health)];
       this.tier = tier;
-      const tierDerived = options.intervals.filter((i) => TIER_DERIVED_INTERVALS.includes(i));
       this.rollups = new Rollups(
         this.db,
         this.head,
         tier,
         options.intervals,
-        tierDerived,
         counterSeriesOf(this.registry, this.catalog),
       );
       const mode = options.compressed ? 'compressed' : 'uncompressed';
@@ -194,7 +192,7 @@ export class TimeSeriesStorage implements MetricsSink {
         otherTier,
         mode,
       });
-      createAppViews(this.db, options.compressed, tierDerived);
+      createAppViews(this.db, options.compressed, this.rollups.tierDerived);
       this.alerts = new AlertLog(this.db, this.now);
       this.incidents = new IncidentLog(this.db);
       this.baselines = new Baselines({

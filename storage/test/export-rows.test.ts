@@ -14,7 +14,7 @@ import { StoreHealth } from '../src/health.ts';
 import { MAX_TIMESTAMP } from '../src/ingest/validate.ts';
 import type { QueryContext } from '../src/query/query.ts';
 import { counterSeriesOf } from '../src/rollup/counter-series.ts';
-import { Rollups, TIER_DERIVED_INTERVALS } from '../src/rollup/rollups.ts';
+import { Rollups } from '../src/rollup/rollups.ts';
 import { SeriesRegistry } from '../src/series/registry.ts';
 import { TimeSeriesStorage } from '../src/storage.ts';
 import { ChunkTier } from '../src/tier/chunk-tier.ts';
@@ -50,10 +50,7 @@ function countedContext(db: Db, compressed: boolean, calls: { n: number }): Quer
     catalog,
     head: counted(head, calls),
     tier: counted(tier, calls),
-    rollups: counted(
-      new Rollups(db, head, tier, INTERVALS, TIER_DERIVED_INTERVALS, counterSeriesOf(registry, catalog)),
-      calls,
-    ),
+    rollups: counted(new Rollups(db, head, tier, INTERVALS, counterSeriesOf(registry, catalog)), calls),
   };
 }
 

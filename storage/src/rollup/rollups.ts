@@ -40,7 +40,7 @@ import type { CounterSeries } from './counter-series.ts';
 import { sqlCounterIncrease, sqlSum, summarize, type SlotSummaries, type Summary } from './bucket-math.ts';
 
 /** The intervals whose compacted buckets are computed from the tier's samples, not stored. */
-export const TIER_DERIVED_INTERVALS: readonly Interval[] = ['1m', '5m'];
+const TIER_DERIVED_INTERVALS: readonly Interval[] = ['1m', '5m'];
 
 /** Head ids folded per transaction, so a long catch-up never holds the write lock for long. */
 export const AGGREGATE_STEP_ROWS = 100_000;
@@ -66,17 +66,18 @@ export class Rollups {
   private readonly readCursor: Statement;
   private readonly writeCursor: Statement;
   private readonly deleteCursor: Statement;
+  /** Maintained intervals whose buckets are computed from the tier when read (nothing stored). */
+  readonly tierDerived: readonly Interval[];
 
   constructor(
     private readonly db: Db,
     private readonly head: Head,
     private readonly tier: Tier,
     readonly maintained: readonly Interval[],
-    /** Maintained intervals whose compacted part is computed from the tier when read. */
-    readonly tierDerived: readonly Interval[],
     /** The series whose buckets keep the counter columns. */
     private readonly counterSeries: CounterSeries,
   ) {
+    this.tierDerived = maintained.filter((interval) => TIER_DERIVED_INTERVALS.includes(interval));
     for (const interval of maintained) this.stmts.set(interval, prepareInterval(db, interval));
     this.readCursor = db.prepare('SELECT cursor FROM rollup_state WHERE interval = ?').pluck();
     this.deleteCursor = db.prepare('DELETE FROM rollup_state WHERE interval = ?');
